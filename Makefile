@@ -1,0 +1,42 @@
+# The two commands of the README: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+PYTEST_WORKERS ?= 2
+
+.PHONY: demo test install install-dev lint messages serve
+
+$(BIN)/grassroots: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $(BIN)/grassroots
+
+install: $(BIN)/grassroots
+
+$(VENV)/.dev-installed: pyproject.toml $(BIN)/grassroots
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install-dev: $(VENV)/.dev-installed
+
+demo: install
+	$(BIN)/grassroots migrate --no-input
+	$(BIN)/grassroots demo
+	$(BIN)/grassroots runserver --insecure 127.0.0.1:$(PORT)
+
+serve: install
+	$(BIN)/grassroots runserver --insecure 127.0.0.1:$(PORT)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: install-dev lint
+	$(BIN)/grassroots makemigrations --check --dry-run
+	$(BIN)/pytest -n $(PYTEST_WORKERS) -q
+
+messages: install-dev
+	cd src/grassroots && ../../$(BIN)/grassroots makemessages -l vi -l de --no-obsolete --add-location file -i "static/*"
+	cd src/grassroots && ../../$(BIN)/grassroots compilemessages

@@ -1,0 +1,1 @@
+"""Grassroots: grow the membership of a hierarchical organisation."""

@@ -1,0 +1,10 @@
+"""Template context every page needs: the navigation and the user's top units."""
+
+from grassroots.accounts import scope
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"nav_top_units": scope.top_units(user)}

@@ -1,0 +1,82 @@
+"""The record of every change and of every read or export of personal data."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Cause(models.TextChoices):
+    FORM = "form", _("form")
+    IMPORT = "import", _("import")
+    API = "api", _("API")
+    COMMAND = "command", _("command")
+    SYSTEM = "system", _("system")
+
+
+class Change(models.Model):
+    """One change to one record: who, when, why, and what it was before and after."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("created")
+        UPDATE = "update", _("changed")
+        DELETE = "delete", _("deleted")
+
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    cause = models.CharField(_("cause"), max_length=20, choices=Cause.choices)
+    reference = models.CharField(_("reference"), max_length=120, blank=True)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    model = models.CharField(_("record type"), max_length=60)
+    object_id = models.CharField(max_length=40)
+    object_repr = models.CharField(_("record"), max_length=240)
+    # The unit the record belonged to (path), so that history is scoped like the record.
+    unit_path = models.CharField(max_length=255, blank=True, db_index=True)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["model", "object_id", "-at"])]
+        verbose_name = _("change")
+        verbose_name_plural = _("changes")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.model} {self.object_repr} {self.action}"
+
+    def changed_fields(self):
+        """[(field, before, after)] for the fields that differ."""
+        before, after = self.before or {}, self.after or {}
+        keys = sorted(set(before) | set(after))
+        return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+
+class Access(models.Model):
+    """A read or export of personal data (Law 91/2025, GDPR art. 9)."""
+
+    class Kind(models.TextChoices):
+        VIEW = "view", _("viewed")
+        EXPORT = "export", _("exported")
+
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    what = models.CharField(_("what"), max_length=240)
+    unit_path = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("access")
+        verbose_name_plural = _("accesses")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.what}"

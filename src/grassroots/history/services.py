@@ -1,0 +1,101 @@
+"""Writing history: every service calls `record_change` inside its own transaction.
+
+A `Trace` says who acts and why (form, import, API, command) and travels from the view,
+command or importer into the service, so the same service records the right cause.
+"""
+
+import dataclasses
+import datetime as dt
+import decimal
+
+from django.db import models
+
+from .models import Access, Cause, Change
+
+
+@dataclasses.dataclass(frozen=True)
+class Trace:
+    """Who is acting and through what: passed to every service that changes data."""
+
+    user: object = None
+    cause: str = Cause.FORM
+    reference: str = ""
+    reason: str = ""
+
+    @classmethod
+    def command(cls, name, user=None):
+        return cls(user=user, cause=Cause.COMMAND, reference=name)
+
+    @classmethod
+    def system(cls, reference=""):
+        return cls(cause=Cause.SYSTEM, reference=reference)
+
+    @property
+    def actor(self):
+        user = self.user
+        if user is None or not getattr(user, "is_authenticated", False):
+            return None
+        return user
+
+
+def _plain(value):
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, models.Model):
+        return getattr(value, "code", None) or getattr(value, "national_id", None) or str(value)
+    if hasattr(value, "name") and hasattr(value, "url"):  # a file
+        return value.name or None
+    return value
+
+
+def snapshot(obj, fields=None):
+    """The record's editable fields as JSON-friendly values; foreign keys by code or name."""
+    data = {}
+    for field in obj._meta.concrete_fields:
+        if field.primary_key or not field.editable or field.name in {"path", "depth", "numchild"}:
+            continue
+        if fields is not None and field.name not in fields:
+            continue
+        if field.is_relation:
+            value = getattr(obj, field.name)
+        else:
+            value = field.value_from_object(obj)
+        data[field.name] = _plain(value)
+    return data
+
+
+def _unit_path_of(obj):
+    path = getattr(obj, "path", None)
+    if isinstance(path, str) and hasattr(obj, "numchild"):
+        return path
+    unit = getattr(obj, "unit", None)
+    return getattr(unit, "path", "") or ""
+
+
+def record_change(trace, obj, *, action, before=None, after=None, unit_path=None, reason=""):
+    """Write one history row for `obj`. Call inside the service's transaction."""
+    if after is None and action != Change.Action.DELETE:
+        after = snapshot(obj)
+    if action == Change.Action.UPDATE and before == after:
+        return None
+    return Change.objects.create(
+        actor=trace.actor,
+        cause=trace.cause,
+        reference=trace.reference[:120],
+        action=action,
+        model=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:240],
+        unit_path=_unit_path_of(obj) if unit_path is None else unit_path,
+        before=before,
+        after=after,
+        reason=reason or trace.reason,
+    )
+
+
+def record_access(user, *, kind, what, unit_path=""):
+    """Log a read or export of personal data."""
+    actor = user if getattr(user, "is_authenticated", False) else None
+    return Access.objects.create(actor=actor, kind=kind, what=str(what)[:240], unit_path=unit_path)

@@ -1,0 +1,126 @@
+"""The register of persons and the register of members."""
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from grassroots.vietnamese import fold, name_sort_key
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", _("female")
+    MALE = "male", _("male")
+
+
+class Education(models.TextChoices):
+    NONE = "none", _("none")
+    PRIMARY = "primary", _("primary")
+    LOWER_SECONDARY = "lower_secondary", _("lower secondary")
+    UPPER_SECONDARY = "upper_secondary", _("upper secondary")
+    VOCATIONAL = "vocational", _("vocational")
+    COLLEGE = "college", _("college")
+    UNIVERSITY = "university", _("university")
+    MASTER = "master", _("master")
+    DOCTORATE = "doctorate", _("doctorate")
+
+
+# Degrees that count as "university" in reports (exchange-format.md).
+UNIVERSITY_OR_ABOVE = (Education.UNIVERSITY, Education.MASTER, Education.DOCTORATE)
+
+national_id_validator = RegexValidator(
+    r"^[A-Za-z0-9]{1,20}$", _("Use letters and digits only, at most 20.")
+)
+
+
+class Person(models.Model):
+    """Anyone the organisation knows: a source, a candidate, a member, a former member."""
+
+    national_id = models.CharField(
+        _("national ID"), max_length=20, unique=True, validators=[national_id_validator]
+    )
+    full_name = models.CharField(_("full name"), max_length=200)
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
+    birth_date = models.DateField(_("birth date"))
+    ethnicity = models.CharField(_("ethnicity"), max_length=60, blank=True)
+    ethnic_minority = models.BooleanField(_("ethnic minority"), default=False)
+    religion = models.CharField(_("religion"), max_length=60, blank=True)
+    education = models.CharField(
+        _("education"), max_length=20, choices=Education.choices, blank=True
+    )
+    occupation = models.CharField(_("occupation"), max_length=120, blank=True)
+    unit = models.ForeignKey(
+        "org.Unit",
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="people",
+        help_text=_("Where the person lives, works or studies."),
+    )
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    # Accent-free, lower-case name and ID: what search matches against on any database.
+    search_text = models.CharField(max_length=240, editable=False, db_index=True)
+    # Vietnamese roster order as a digits-only key (vietnamese.name_sort_key).
+    sort_key = models.CharField(max_length=400, editable=False, db_index=True)
+
+    class Meta:
+        ordering = ["sort_key", "national_id"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def __str__(self):
+        return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.refresh_derived_fields()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text", "sort_key"}
+        super().save(*args, **kwargs)
+
+    def refresh_derived_fields(self):
+        self.search_text = f"{fold(self.full_name)} {self.national_id.lower()}"[:240]
+        self.sort_key = name_sort_key(self.full_name)[:400]
+
+
+class Membership(models.Model):
+    """One spell of membership in the register: admitted, probation, official, gone.
+
+    A person readmitted after leaving has a second Membership. The current unit moves
+    with official transfers; `Transfer` rows keep every unit they belonged to.
+    """
+
+    class Status(models.TextChoices):
+        PROBATIONARY = "probationary", _("probationary")
+        OFFICIAL = "official", _("official member")
+        NOT_CONFIRMED = "not_confirmed", _("not confirmed")
+        TRANSFERRED_OUT = "transferred_out", _("transferred out")
+        LEFT = "left", _("left")
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="memberships"
+    )
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="memberships"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    admitted_on = models.DateField(_("admitted on"), help_text=_("Date of the admission decision."))
+    ceremony_date = models.DateField(_("ceremony date"), null=True, blank=True)
+    probation_ends_on = models.DateField(_("probation ends on"), null=True, blank=True)
+    official_since = models.DateField(_("official member since"), null=True, blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    readmission = models.BooleanField(_("readmission"), default=False)
+
+    class Meta:
+        ordering = ["-admitted_on"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        indexes = [models.Index(fields=["unit", "status"])]
+
+    def __str__(self):
+        return f"{self.person} · {self.get_status_display()}"
+
+    @property
+    def is_active(self):
+        return self.status in (self.Status.PROBATIONARY, self.Status.OFFICIAL)

@@ -1,0 +1,287 @@
+"""Sources, awareness courses, admission dossiers, admissions and confirmations.
+
+The rules of the procedure are data in `rules.py`, read by `engine.py`; these models only
+store the facts, each with its own date.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Source(models.Model):
+    """A person a unit has nominated as a promising candidate (a 'source')."""
+
+    class Category(models.TextChoices):
+        STUDENT = "student", _("student")
+        TEACHER = "teacher", _("teacher")
+        OFFICIAL = "official", _("official or civil servant")
+        WORKER_NON_STATE = "worker_non_state", _("worker in a non-state enterprise")
+        WORKER = "worker", _("worker")
+        BUSINESS_OWNER = "business_owner", _("business owner")
+        DEMOBILISED_SOLDIER = "demobilised_soldier", _("demobilised soldier")
+        MEDICAL_STAFF = "medical_staff", _("medical staff of a private clinic")
+        MASS_ORGANISATION = "mass_organisation", _("member of a mass organisation")
+        FARMER = "farmer", _("farmer")
+        RELIGIOUS = "religious", _("religious believer")
+        OTHER = "other", _("other")
+
+    class Status(models.TextChoices):
+        NOMINATED = "nominated", _("nominated")
+        REGISTERED = "registered", _("registered for a course")
+        TRAINED = "trained", _("course completed")
+        IN_DOSSIER = "in_dossier", _("in admission")
+        ADMITTED = "admitted", _("admitted")
+        DROPPED = "dropped", _("dropped")
+
+    person = models.ForeignKey(
+        "people.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="sources"
+    )
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="sources"
+    )
+    nominated_on = models.DateField(_("nominated on"))
+    nominated_by = models.CharField(_("nominated by"), max_length=200, blank=True)
+    category = models.CharField(
+        _("category"), max_length=30, choices=Category.choices, default=Category.OTHER
+    )
+    mentor = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("mentor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="mentored_sources",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NOMINATED
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["-nominated_on", "id"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "unit"], name="one_source_per_unit")
+        ]
+
+    def __str__(self):
+        return f"{self.person} · {self.unit.code}"
+
+
+class Course(models.Model):
+    """An awareness course about the organisation (lớp bồi dưỡng nhận thức)."""
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    organizer = models.ForeignKey(
+        "org.Unit", verbose_name=_("organising unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-start_date", "code"]
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")),
+                name="course_ends_after_start",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.code})"
+
+    @property
+    def unit(self):
+        return self.organizer
+
+
+class Enrollment(models.Model):
+    class Result(models.TextChoices):
+        ENROLLED = "enrolled", _("enrolled")
+        COMPLETED = "completed", _("completed")
+        FAILED = "failed", _("failed")
+        WITHDREW = "withdrew", _("withdrew")
+
+    course = models.ForeignKey(
+        Course, verbose_name=_("course"), on_delete=models.PROTECT, related_name="enrollments"
+    )
+    person = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="enrollments",
+    )
+    result = models.CharField(
+        _("result"), max_length=20, choices=Result.choices, default=Result.ENROLLED
+    )
+    certificate_no = models.CharField(_("certificate number"), max_length=60, blank=True)
+    certificate_date = models.DateField(_("certificate date"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["course", "person__sort_key"]
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        constraints = [
+            models.UniqueConstraint(fields=["course", "person"], name="one_enrollment_per_course")
+        ]
+
+    def __str__(self):
+        return f"{self.person} · {self.course.code}"
+
+
+class Dossier(models.Model):
+    """One candidate's way through the statutory admission procedure."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        ADMITTED = "admitted", _("admitted")
+        CLOSED = "closed", _("closed")
+
+    person = models.ForeignKey(
+        "people.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="dossiers"
+    )
+    unit = models.ForeignKey(
+        "org.Unit",
+        verbose_name=_("cell"),
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+        help_text=_("The cell that carries the dossier."),
+    )
+    source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.SET_NULL, related_name="dossiers"
+    )
+    readmission = models.BooleanField(_("readmission"), default=False)
+    opened_on = models.DateField(_("opened on"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
+    )
+    closed_reason = models.TextField(_("reason for closing"), blank=True)
+
+    class Meta:
+        ordering = ["-opened_on", "id"]
+        verbose_name = _("admission dossier")
+        verbose_name_plural = _("admission dossiers")
+
+    def __str__(self):
+        return f"{self.person} · {self.unit.code}"
+
+
+class DossierStep(models.Model):
+    """One statutory step recorded in a dossier, with its date, document and data.
+
+    `data` holds the step's own fields (vote counts, introducers, decision number); which
+    fields a step needs is declared in rules.py. `exception_reason` is set when an
+    authorised user recorded the step although a rule refused it.
+    """
+
+    dossier = models.ForeignKey(
+        Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="steps"
+    )
+    step = models.CharField(_("step"), max_length=40)
+    date = models.DateField(_("date"))
+    document_no = models.CharField(_("document number"), max_length=60, blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    attachment = models.FileField(_("scan"), upload_to="dossiers/%Y/%m/", blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    exception_rule = models.CharField(_("rule set aside"), max_length=60, blank=True)
+    exception_reason = models.TextField(_("reason for the exception"), blank=True)
+
+    class Meta:
+        ordering = ["date", "id"]
+        verbose_name = _("dossier step")
+        verbose_name_plural = _("dossier steps")
+
+    def __str__(self):
+        return f"{self.dossier} · {self.step} · {self.date}"
+
+    @property
+    def unit(self):
+        return self.dossier.unit
+
+
+class Admission(models.Model):
+    """The competent committee's admission decision: the fact reports count."""
+
+    person = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="admissions",
+    )
+    unit = models.ForeignKey(
+        "org.Unit",
+        verbose_name=_("admitting unit"),
+        on_delete=models.PROTECT,
+        related_name="admissions",
+    )
+    decision_date = models.DateField(_("decision date"), db_index=True)
+    decision_no = models.CharField(_("decision number"), max_length=60, blank=True)
+    ceremony_date = models.DateField(_("ceremony date"), null=True, blank=True)
+    readmission = models.BooleanField(_("readmission"), default=False)
+    dossier = models.OneToOneField(
+        Dossier, null=True, blank=True, on_delete=models.SET_NULL, related_name="admission"
+    )
+    membership = models.OneToOneField(
+        "people.Membership",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="admission",
+    )
+    needs_review = models.BooleanField(_("flagged for review"), default=False)
+    review_note = models.TextField(_("review note"), blank=True)
+
+    class Meta:
+        ordering = ["-decision_date", "id"]
+        verbose_name = _("admission")
+        verbose_name_plural = _("admissions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "decision_date"], name="one_admission_per_person_and_date"
+            )
+        ]
+        indexes = [models.Index(fields=["unit", "decision_date"])]
+
+    def __str__(self):
+        return f"{self.person} · {self.decision_date}"
+
+
+class Confirmation(models.Model):
+    """Recognition as an official member after probation, or its refusal."""
+
+    class Outcome(models.TextChoices):
+        CONFIRMED = "confirmed", _("confirmed")
+        NOT_CONFIRMED = "not_confirmed", _("not confirmed")
+
+    admission = models.OneToOneField(
+        Admission,
+        verbose_name=_("admission"),
+        on_delete=models.PROTECT,
+        related_name="confirmation",
+    )
+    decided_on = models.DateField(_("decided on"))
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    cell_vote_date = models.DateField(_("cell vote date"), null=True, blank=True)
+    decision_no = models.CharField(_("decision number"), max_length=60, blank=True)
+    exception_reason = models.TextField(_("reason for the exception"), blank=True)
+
+    class Meta:
+        ordering = ["-decided_on"]
+        verbose_name = _("confirmation")
+        verbose_name_plural = _("confirmations")
+
+    def __str__(self):
+        return f"{self.admission.person} · {self.get_outcome_display()}"
+
+    @property
+    def unit(self):
+        return self.admission.unit

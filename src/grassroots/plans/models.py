@@ -1,0 +1,94 @@
+"""Targets a superior unit sets for the units below it, and supervision findings."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Target(models.Model):
+    """A period's target: at least `minimum` admissions, `stretch` if the plan is a range.
+
+    Targets of one unit may nest (a term containing years) but never partly overlap.
+    """
+
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="targets"
+    )
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    minimum = models.PositiveIntegerField(_("minimum"))
+    stretch = models.PositiveIntegerField(_("stretch"), null=True, blank=True)
+    women_share = models.DecimalField(
+        _("share of women (%)"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    university_share = models.DecimalField(
+        _("share of university graduates (%)"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+    )
+    student_share = models.DecimalField(
+        _("share of students (%)"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    non_state_worker_share = models.DecimalField(
+        _("share of workers in non-state enterprises (%)"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+    )
+    resolution_ref = models.CharField(_("resolution"), max_length=120, blank=True)
+    resolution_date = models.DateField(_("resolution date"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["unit__path", "period_start", "-period_end"]
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "period_start", "period_end"], name="one_target_per_period"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="target_period_ordered",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(stretch__isnull=True)
+                | models.Q(stretch__gte=models.F("minimum")),
+                name="target_stretch_at_least_minimum",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit.code} {self.period_start}–{self.period_end}: {self.minimum}"
+
+
+class Finding(models.Model):
+    """An inspection or supervision finding recorded by a superior for a unit below it."""
+
+    class Kind(models.TextChoices):
+        COMMENDATION = "commendation", _("commendation")
+        SHORTCOMING = "shortcoming", _("shortcoming")
+
+    unit = models.ForeignKey(
+        "org.Unit",
+        verbose_name=_("unit inspected"),
+        on_delete=models.PROTECT,
+        related_name="findings",
+    )
+    by_unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("inspecting unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    findings = models.TextField(_("findings"))
+    follow_up_due = models.DateField(_("follow-up due"), null=True, blank=True)
+    follow_up_done_on = models.DateField(_("follow-up done on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-date", "id"]
+        verbose_name = _("finding")
+        verbose_name_plural = _("findings")
+
+    def __str__(self):
+        return f"{self.unit.code} {self.date} {self.get_kind_display()}"

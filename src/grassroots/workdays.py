@@ -1,0 +1,82 @@
+"""Working days: weekends and public holidays excluded.
+
+Public holidays come from the `holidays` package for settings.HOLIDAY_COUNTRY (Vietnam by
+default). Administrators add or remove single days in the app (`deadlines.CalendarDay`);
+those overrides win over the package.
+"""
+
+import calendar
+import datetime as dt
+import functools
+
+import holidays
+from django.conf import settings
+
+
+@functools.lru_cache(maxsize=64)
+def _country_holidays(country, year):
+    return frozenset(holidays.country_holidays(country, years=year).keys())
+
+
+def _overrides():
+    """{date: is_working_day} set by administrators; empty before the table exists."""
+    from django.db import DatabaseError
+
+    try:
+        from grassroots.deadlines.models import CalendarDay
+
+        return dict(CalendarDay.objects.values_list("day", "is_working_day"))
+    except (DatabaseError, LookupError, ImportError):
+        return {}
+
+
+def is_working_day(day, overrides=None):
+    overrides = _overrides() if overrides is None else overrides
+    if day in overrides:
+        return overrides[day]
+    if day.weekday() >= 5:
+        return False
+    return day not in _country_holidays(settings.HOLIDAY_COUNTRY, day.year)
+
+
+def add_working_days(start, count, overrides=None):
+    """The date `count` working days after `start` (start itself not counted)."""
+    overrides = _overrides() if overrides is None else overrides
+    day = start
+    remaining = count
+    while remaining > 0:
+        day += dt.timedelta(days=1)
+        if is_working_day(day, overrides):
+            remaining -= 1
+    return day
+
+
+def working_days_between(start, end, overrides=None):
+    """Working days after `start` up to and including `end` (negative if end < start)."""
+    overrides = _overrides() if overrides is None else overrides
+    if end < start:
+        return -working_days_between(end, start, overrides)
+    count = 0
+    day = start
+    while day < end:
+        day += dt.timedelta(days=1)
+        if is_working_day(day, overrides):
+            count += 1
+    return count
+
+
+def add_months(day, months):
+    """Same day `months` later; the 31st becomes the month's last day when needed."""
+    month_index = day.month - 1 + months
+    year = day.year + month_index // 12
+    month = month_index % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    return day.replace(year=year, month=month, day=min(day.day, last))
+
+
+def months_between(earlier, later):
+    """Whole months from `earlier` to `later` (age in months, certificate validity)."""
+    months = (later.year - earlier.year) * 12 + later.month - earlier.month
+    if later.day < earlier.day:
+        months -= 1
+    return months
