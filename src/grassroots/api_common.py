@@ -1,0 +1,134 @@
+"""Pieces every API router shares: pagination, the error shape, the trace, unit filters.
+
+The API is a thin layer over the same scope and services as the web app: a route parses,
+looks records up through `accounts.scope`, calls a service with an API `Trace`, and
+returns a schema. Errors always have one shape:
+
+    {"detail": [{"loc": ["body", "field"], "msg": "...", "type": "..."}]}
+
+for invalid input (422), and {"detail": "..."} for 401, 403 and 404.
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from ninja import Field, Schema
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.pagination import LimitOffsetPagination
+
+from grassroots.accounts import scope
+from grassroots.history.models import Cause
+from grassroots.history.services import Trace
+from grassroots.org.models import Unit
+from grassroots.org.paths import under
+
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 500
+
+
+class Pagination(LimitOffsetPagination):
+    """limit/offset pagination: 50 items by default, at most 500."""
+
+    class Input(Schema):
+        limit: int = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
+        offset: int = Field(0, ge=0)
+
+    def __init__(self, **kwargs):
+        super().__init__(max_limit=MAX_PAGE_SIZE, **kwargs)
+
+
+class ErrorItem(Schema):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ValidationErrorOut(Schema):
+    detail: list[ErrorItem]
+
+
+class MessageOut(Schema):
+    detail: str
+
+
+# Responses every authenticated route may give besides its own.
+ERRORS = {401: MessageOut, 403: MessageOut, 404: MessageOut, 422: ValidationErrorOut}
+READ_ERRORS = {401: MessageOut, 404: MessageOut, 422: ValidationErrorOut}
+
+
+def user_of(request):
+    """The user the API authenticated (by token or, for reads, by session)."""
+    return request.auth
+
+
+def trace_for(request):
+    """The history trace of an API call: the user, cause 'api', the token's prefix."""
+    token = getattr(request, "api_token", None)
+    reference = token.prefix if token is not None else "session"
+    return Trace(user=user_of(request), cause=Cause.API, reference=reference)
+
+
+def invalid(source, field, message, kind="value_error"):
+    """A 422 naming one field, in the same shape as ninja's own validation errors."""
+    return NinjaValidationError([{"loc": [source, field], "msg": str(message), "type": kind}])
+
+
+def service_errors(exc: DjangoValidationError, rename=None, source="body"):
+    """A service's ValidationError as the API's 422, with API field names."""
+    rename = rename or {}
+    items = []
+    if hasattr(exc, "error_dict"):
+        for field, messages in exc.message_dict.items():
+            loc = [source] if field == "__all__" else [source, rename.get(field, field)]
+            items.extend({"loc": loc, "msg": str(m), "type": "invalid"} for m in messages)
+    else:
+        items.extend({"loc": [source], "msg": str(m), "type": "invalid"} for m in exc.messages)
+    return NinjaValidationError(items)
+
+
+def clean_text(value, field):
+    """Query text as given, refusing NUL characters (PostgreSQL cannot store them)."""
+    if value is not None and "\x00" in value:
+        raise invalid("query", field, "NUL characters are not allowed.")
+    return value
+
+
+def unit_by_code(user, code, *, source="query", field="unit"):
+    """A unit the user can see, by code; an unknown or unseen code is a 422 on that field.
+
+    Used for filters and references in a body; a unit addressed in the path gives 404.
+    """
+    clean_text(code, field)
+    unit = scope.units_visible_to(user).filter(code=code).first()
+    if unit is None:
+        raise invalid(source, field, f"No unit with code {code!r}.", "not_found")
+    return unit
+
+
+def in_subtree(queryset, user, code, unit_field="unit", field="unit"):
+    """Narrow a scoped queryset to the subtree of the unit with `code` (None: no filter)."""
+    if not code:
+        return queryset
+    unit = unit_by_code(user, code, field=field)
+    return queryset.filter(under(unit.path, f"{unit_field}__path"))
+
+
+def in_date_range(queryset, date_field, start: dt.date | None, end: dt.date | None, names):
+    """Rows whose `date_field` lies within [start, end] (either end open)."""
+    if start and end and end < start:
+        raise invalid("query", names[1], "The end of the range lies before its start.")
+    if start:
+        queryset = queryset.filter(**{f"{date_field}__gte": start})
+    if end:
+        queryset = queryset.filter(**{f"{date_field}__lte": end})
+    return queryset
+
+
+def code_of(unit: Unit | None) -> str | None:
+    return unit.code if unit is not None else None
+
+
+def only_given(payload: Schema) -> dict[str, Any]:
+    """The fields a PATCH body actually carried."""
+    return payload.model_dump(exclude_unset=True)
