@@ -10,12 +10,14 @@ for invalid input (422), and {"detail": "..."} for 401, 403 and 404.
 """
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from ninja import Field, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, Path, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination
+from pydantic import field_validator
 
 from grassroots.accounts import scope
 from grassroots.history.models import Cause
@@ -25,6 +27,9 @@ from grassroots.org.paths import under
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
+MAX_OFFSET = 10**9
+# Record ids in paths: bounded so that no database overflows on a silly number.
+RecordId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 class Pagination(LimitOffsetPagination):
@@ -32,10 +37,22 @@ class Pagination(LimitOffsetPagination):
 
     class Input(Schema):
         limit: int = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
-        offset: int = Field(0, ge=0)
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
     def __init__(self, **kwargs):
         super().__init__(max_limit=MAX_PAGE_SIZE, **kwargs)
+
+
+class Input(Schema):
+    """Base of every request body and filter: text with NUL characters is refused (with
+    the field named), since PostgreSQL cannot store them."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def no_nul(cls, value):
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError(_("NUL characters are not allowed."))
+        return value
 
 
 class ErrorItem(Schema):
@@ -87,10 +104,10 @@ def service_errors(exc: DjangoValidationError, rename=None, source="body"):
     return NinjaValidationError(items)
 
 
-def clean_text(value, field):
-    """Query text as given, refusing NUL characters (PostgreSQL cannot store them)."""
+def clean_text(value, field, source="query"):
+    """Text as given, refusing NUL characters (PostgreSQL cannot store them)."""
     if value is not None and "\x00" in value:
-        raise invalid("query", field, "NUL characters are not allowed.")
+        raise invalid(source, field, _("NUL characters are not allowed."))
     return value
 
 
@@ -99,11 +116,28 @@ def unit_by_code(user, code, *, source="query", field="unit"):
 
     Used for filters and references in a body; a unit addressed in the path gives 404.
     """
-    clean_text(code, field)
+    clean_text(code, field, source)
     unit = scope.units_visible_to(user).filter(code=code).first()
     if unit is None:
-        raise invalid(source, field, f"No unit with code {code!r}.", "not_found")
+        raise invalid(source, field, _("No unit with code %(code)s.") % {"code": code}, "not_found")
     return unit
+
+
+def person_by_national_id(user, national_id, *, field="person"):
+    """A person the user can see, named in a request body; otherwise a 422 on `field`."""
+    from grassroots.people.models import Person
+
+    national_id = (clean_text(national_id, field, "body") or "").strip().upper()
+    person = scope.scoped(user, Person.objects.select_related("unit"), "unit")
+    person = person.filter(national_id=national_id).first()
+    if person is None:
+        raise invalid(
+            "body",
+            field,
+            _("No person with national ID %(id)s.") % {"id": national_id},
+            "not_found",
+        )
+    return person
 
 
 def in_subtree(queryset, user, code, unit_field="unit", field="unit"):
@@ -111,13 +145,13 @@ def in_subtree(queryset, user, code, unit_field="unit", field="unit"):
     if not code:
         return queryset
     unit = unit_by_code(user, code, field=field)
-    return queryset.filter(under(unit.path, f"{unit_field}__path"))
+    return queryset.filter(under(unit.path, f"{unit_field}__path" if unit_field else "path"))
 
 
 def in_date_range(queryset, date_field, start: dt.date | None, end: dt.date | None, names):
     """Rows whose `date_field` lies within [start, end] (either end open)."""
     if start and end and end < start:
-        raise invalid("query", names[1], "The end of the range lies before its start.")
+        raise invalid("query", names[1], _("The end of the range lies before its start."))
     if start:
         queryset = queryset.filter(**{f"{date_field}__gte": start})
     if end:
@@ -129,6 +163,10 @@ def code_of(unit: Unit | None) -> str | None:
     return unit.code if unit is not None else None
 
 
-def only_given(payload: Schema) -> dict[str, Any]:
-    """The fields a PATCH body actually carried."""
-    return payload.model_dump(exclude_unset=True)
+def only_given(payload: Schema, required=()) -> dict[str, Any]:
+    """The fields a PATCH body actually carried; `required` fields may not be null."""
+    changes = payload.model_dump(exclude_unset=True)
+    for field in required:
+        if field in changes and changes[field] is None:
+            raise invalid("body", field, _("This field cannot be null."))
+    return changes

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from grassroots.api import api
 from grassroots.core import views as core_views
 
 urlpatterns = [
@@ -24,6 +25,7 @@ urlpatterns = [
     path("plans/", include("grassroots.plans.urls")),
     path("reports/", include("grassroots.reports.urls")),
     path("exchange/", include("grassroots.exchange.urls")),
+    path("api/", api.urls),
 ]
 
 handler404 = "grassroots.core.errors.not_found"

@@ -18,6 +18,17 @@ def _country_holidays(country, year):
     return frozenset(holidays.country_holidays(country, years=year).keys())
 
 
+@functools.lru_cache(maxsize=64)
+def _weekend_workdays(country, year):
+    """Saturdays and Sundays the government made working days to bridge a holiday.
+
+    Vietnam moves days around holidays (e.g. Saturday 26 April 2025 was worked for Friday
+    2 May); the package lists the moved working days beside the days off.
+    """
+    calendar_ = holidays.country_holidays(country, years=year)
+    return frozenset(d for d in getattr(calendar_, "weekend_workdays", ()) if d.year == year)
+
+
 def _overrides():
     """{date: is_working_day} set by administrators; empty before the table exists."""
     from django.db import DatabaseError
@@ -34,18 +45,23 @@ def is_working_day(day, overrides=None):
     overrides = _overrides() if overrides is None else overrides
     if day in overrides:
         return overrides[day]
+    country = settings.HOLIDAY_COUNTRY
     if day.weekday() >= 5:
-        return False
-    return day not in _country_holidays(settings.HOLIDAY_COUNTRY, day.year)
+        return day in _weekend_workdays(country, day.year)
+    return day not in _country_holidays(country, day.year)
 
 
 def add_working_days(start, count, overrides=None):
-    """The date `count` working days after `start` (start itself not counted)."""
+    """The date `count` working days after `start` (start itself not counted).
+
+    A negative `count` goes back: the date `-count` working days before `start`.
+    """
     overrides = _overrides() if overrides is None else overrides
+    step = dt.timedelta(days=1 if count >= 0 else -1)
     day = start
-    remaining = count
+    remaining = abs(count)
     while remaining > 0:
-        day += dt.timedelta(days=1)
+        day += step
         if is_working_day(day, overrides):
             remaining -= 1
     return day

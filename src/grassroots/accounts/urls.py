@@ -1,4 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "accounts"
-urlpatterns = []
+urlpatterns = [
+    path("me/", views.me, name="me"),
+    path("me/tokens/", views.token_create, name="token_create"),
+    path("me/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    path("me/password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("me/password/done/", views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("users/", views.users, name="users"),
+    path("users/new/", views.user_create, name="user_create"),
+    path("users/<str:username>/", views.user_detail, name="user_detail"),
+    path("users/<str:username>/roles/", views.role_grant, name="role_grant"),
+    path("users/<str:username>/deactivate/", views.user_deactivate, name="user_deactivate"),
+    path("roles/<int:pk>/revoke/", views.role_revoke, name="role_revoke"),
+]

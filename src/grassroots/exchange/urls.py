@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "exchange"
-urlpatterns = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("preview/", views.preview, name="preview"),
+    path("apply/", views.apply, name="apply"),
+    path("export/", views.export, name="export"),
+]

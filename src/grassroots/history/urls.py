@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "history"
-urlpatterns = []
+urlpatterns = [
+    path("", views.change_list, name="list"),
+    path("accesses/", views.access_list, name="accesses"),
+]

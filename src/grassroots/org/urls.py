@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "org"
-urlpatterns = []
+urlpatterns = [
+    path("", views.tree, name="tree"),
+    path("new/", views.unit_create, name="create"),
+    path("<str:code>/", views.unit_detail, name="unit"),
+    path("<str:code>/children/", views.children, name="children"),
+    path("<str:code>/edit/", views.unit_edit, name="edit"),
+    path("<str:code>/move/", views.unit_move, name="move"),
+    path("<str:code>/history/", views.unit_history, name="history"),
+]

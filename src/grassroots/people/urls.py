@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "people"
-urlpatterns = []
+urlpatterns = [
+    path("", views.person_list, name="list"),
+    path("export.csv", views.person_export, name="export"),
+    path("new/", views.person_create, name="create"),
+    path("<str:national_id>/", views.person_detail, name="detail"),
+    path("<str:national_id>/edit/", views.person_edit, name="edit"),
+    path("<str:national_id>/history/", views.person_history, name="history"),
+]

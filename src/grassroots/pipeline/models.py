@@ -272,6 +272,7 @@ class Confirmation(models.Model):
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
     cell_vote_date = models.DateField(_("cell vote date"), null=True, blank=True)
     decision_no = models.CharField(_("decision number"), max_length=60, blank=True)
+    exception_rule = models.CharField(_("rule set aside"), max_length=60, blank=True)
     exception_reason = models.TextField(_("reason for the exception"), blank=True)
 
     class Meta:

@@ -1,4 +1,23 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "pipeline"
-urlpatterns = []
+urlpatterns = [
+    path("sources/", views.source_list, name="sources"),
+    path("sources/new/", views.source_new, name="source_new"),
+    path("sources/<int:pk>/", views.source_edit, name="source_edit"),
+    path("courses/", views.course_list, name="courses"),
+    path("courses/new/", views.course_new, name="course_new"),
+    path("courses/<str:code>/", views.course_detail, name="course"),
+    path("courses/<str:code>/registration/", views.registration, name="registration"),
+    path("courses/<str:code>/results/", views.course_results, name="course_results"),
+    path("dossiers/", views.dossier_list, name="dossiers"),
+    path("dossiers/new/", views.dossier_new, name="dossier_new"),
+    path("dossiers/<int:pk>/", views.dossier_detail, name="dossier"),
+    path("dossiers/<int:pk>/step/", views.dossier_step, name="dossier_step"),
+    path("dossiers/<int:pk>/close/", views.dossier_close, name="dossier_close"),
+    path("scans/<int:pk>/", views.attachment, name="attachment"),
+    path("members/", views.member_list, name="members"),
+    path("admissions/<int:pk>/confirm/", views.confirm, name="confirm"),
+]

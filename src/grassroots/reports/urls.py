@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "reports"
-urlpatterns = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("achievement/", views.achievement, name="achievement"),
+    path("achievement.xlsx", views.achievement_xlsx, name="achievement_xlsx"),
+    path("achievement.pdf", views.achievement_pdf, name="achievement_pdf"),
+    path("composition/", views.composition, name="composition"),
+    path("funnel/", views.funnel, name="funnel"),
+    path("dashboard/<str:code>/", views.dashboard, name="dashboard"),
+]

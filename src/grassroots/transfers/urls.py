@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "transfers"
-urlpatterns = []
+urlpatterns = [
+    path("", views.transfer_list, name="list"),
+    path("new/", views.transfer_new, name="new"),
+    path("incoming/", views.transfer_incoming, name="incoming"),
+    path("<int:pk>/", views.transfer_detail, name="detail"),
+    path("<int:pk>/receive/", views.transfer_receive, name="receive"),
+    path("<int:pk>/cancel/", views.transfer_cancel, name="cancel"),
+]

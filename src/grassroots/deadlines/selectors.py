@@ -1,0 +1,217 @@
+"""The work list: everything with a deadline that someone in the user's units must act on.
+
+Three sources are merged into one list of plain dicts
+`{kind, person, unit, due_on, url, label, urgency, days, days_late}`:
+
+- transfers not yet received (the member must report by `report_by`);
+- awareness-course certificates about to expire (60 months after the certificate date)
+  for people not admitted since;
+- the admission pipeline's own deadlines (`grassroots.pipeline.selectors.due_items`).
+
+Only what is overdue, due today or due in the next `HORIZON_DAYS` days is listed, most
+urgent (most overdue) first. Every source reads through the user's scope.
+"""
+
+import datetime as dt
+
+from django.db.models import Exists, OuterRef, Q
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from grassroots.accounts import scope
+from grassroots.org.paths import under
+from grassroots.workdays import add_months
+
+HORIZON_DAYS = 30
+CERTIFICATE_VALID_MONTHS = 60
+
+OVERDUE = "overdue"
+DUE_TODAY = "due_today"
+UPCOMING = "upcoming"
+URGENCY_LABELS = {
+    OVERDUE: gettext_lazy("overdue"),
+    DUE_TODAY: gettext_lazy("due today"),
+    UPCOMING: gettext_lazy("coming"),
+}
+
+
+class SystemActor:
+    """The actor of commands that read for everyone (e.g. `grassroots remind`).
+
+    The scope treats it like a superuser: it sees every unit and holds no roles.
+    """
+
+    is_authenticated = True
+    is_active = True
+    is_superuser = True
+    pk = None
+    _grassroots_assignments = ()
+
+    def __str__(self):
+        return "system"
+
+
+SYSTEM = SystemActor()
+
+
+def urgency(due_on, today):
+    if due_on < today:
+        return OVERDUE
+    if due_on == today:
+        return DUE_TODAY
+    return UPCOMING
+
+
+def _item(*, kind, person, unit, due_on, url, label, today):
+    level = urgency(due_on, today)
+    return {
+        "kind": kind,
+        "person": person,
+        "unit": unit,
+        "due_on": due_on,
+        "url": url,
+        "label": label,
+        "urgency": level,
+        "urgency_label": URGENCY_LABELS[level],
+        "days": (due_on - today).days,
+        "days_late": max(0, (today - due_on).days),
+    }
+
+
+def _transfer_items(user, today, unit):
+    from grassroots.transfers.models import Transfer
+    from grassroots.transfers.selectors import transfer_list
+
+    transfers = transfer_list(user, status=Transfer.Status.ISSUED, unit=unit).filter(
+        to_unit__isnull=False,
+        report_by__isnull=False,
+        report_by__lte=today + dt.timedelta(days=HORIZON_DAYS),
+    )
+    for transfer in transfers:
+        yield _item(
+            kind="transfer",
+            person=transfer.person,
+            unit=transfer.to_unit,
+            due_on=transfer.report_by,
+            url=reverse("transfers:detail", kwargs={"pk": transfer.pk}),
+            label=_("Report to %(to)s (transfer from %(from)s)")
+            % {"to": transfer.to_unit.code, "from": transfer.from_unit.code},
+            today=today,
+        )
+
+
+def _certificate_items(user, today, unit):
+    from grassroots.people.models import Membership
+    from grassroots.pipeline.models import Admission, Enrollment
+
+    # A certificate dated on or before `last` expires within the horizon; one dated
+    # before `first` has expired already.
+    first = add_months(today, -CERTIFICATE_VALID_MONTHS)
+    last = add_months(today + dt.timedelta(days=HORIZON_DAYS), -CERTIFICATE_VALID_MONTHS)
+    newer = Enrollment.objects.filter(
+        person=OuterRef("person"),
+        result=Enrollment.Result.COMPLETED,
+        certificate_date__gt=OuterRef("certificate_date"),
+    )
+    admitted = Admission.objects.filter(
+        person=OuterRef("person"), decision_date__gte=OuterRef("certificate_date")
+    )
+    active = Membership.objects.filter(
+        person=OuterRef("person"),
+        status__in=[Membership.Status.PROBATIONARY, Membership.Status.OFFICIAL],
+    )
+    enrollments = (
+        Enrollment.objects.filter(
+            result=Enrollment.Result.COMPLETED,
+            certificate_date__gte=first,
+            certificate_date__lte=last,
+        )
+        .filter(~Exists(newer), ~Exists(admitted), ~Exists(active))
+        .select_related("person__unit", "course")
+    )
+    enrollments = scope.scoped(user, enrollments, unit_field="person__unit")
+    if unit is not None:
+        enrollments = enrollments.filter(under(unit.path, "person__unit__path"))
+    for enrollment in enrollments:
+        expires_on = add_months(enrollment.certificate_date, CERTIFICATE_VALID_MONTHS)
+        yield _item(
+            kind="certificate",
+            person=enrollment.person,
+            unit=enrollment.person.unit,
+            due_on=expires_on,
+            url=_person_url(enrollment.person),
+            label=_("Course certificate %(number)s expires (%(course)s)")
+            % {"number": enrollment.certificate_no or "", "course": enrollment.course.code},
+            today=today,
+        )
+
+
+def _person_url(person):
+    try:
+        return reverse("people:detail", kwargs={"national_id": person.national_id})
+    except NoReverseMatch:
+        return ""
+
+
+def _pipeline_items(user, today, unit):
+    """The pipeline's deadlines, if that app provides them (tolerated while it does not)."""
+    try:
+        from grassroots.pipeline.selectors import due_items
+    except ImportError:
+        return
+    horizon = today + dt.timedelta(days=HORIZON_DAYS)
+    for item in due_items(user, today) or ():
+        due_on = item.get("due_on")
+        if due_on is None or due_on > horizon:
+            continue
+        item_unit = item.get("unit")
+        if unit is not None and (item_unit is None or not item_unit.path.startswith(unit.path)):
+            continue
+        yield _item(
+            kind=item.get("kind", "pipeline"),
+            person=item.get("person"),
+            unit=item_unit,
+            due_on=due_on,
+            url=item.get("url", ""),
+            label=item.get("label", ""),
+            today=today,
+        )
+
+
+def _sort_key(item):
+    person = item["person"]
+    return (item["due_on"], getattr(person, "sort_key", ""), item["kind"])
+
+
+def work_list(user, today, unit=None):
+    """What is overdue, due today or due within 30 days in the user's scope (and under
+    `unit` when given), most overdue first."""
+    items = [
+        *_transfer_items(user, today, unit),
+        *_certificate_items(user, today, unit),
+        *_pipeline_items(user, today, unit),
+    ]
+    items.sort(key=_sort_key)
+    return items
+
+
+def count_by_urgency(items):
+    counts = {OVERDUE: 0, DUE_TODAY: 0, UPCOMING: 0}
+    for item in items:
+        counts[item["urgency"]] += 1
+    return counts
+
+
+def units_of_user(user):
+    """The units a user holds a role on ("my work list"), outermost first."""
+    return scope.top_units(user)
+
+
+def calendar_days(year=None):
+    from .models import CalendarDay
+
+    days = CalendarDay.objects.all()
+    if year:
+        days = days.filter(Q(day__year=year))
+    return days.order_by("day")

@@ -1,0 +1,93 @@
+"""The work list and the working-day calendar."""
+
+import holidays
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from grassroots.accounts import scope
+from grassroots.formerrors import add_service_errors
+from grassroots.history.services import Trace
+from grassroots.org.models import Unit
+from grassroots.paging import paginate
+
+from . import selectors, services
+from .forms import CalendarDayForm
+from .models import CalendarDay
+
+
+def worklist(request):
+    """My work list: the units I hold a role on, or one unit of them (`?unit=CODE`)."""
+    today = timezone.localdate()
+    code = request.GET.get("unit", "").strip()
+    unit = None
+    if code:
+        unit = scope.get_scoped(request.user, Unit.objects.all(), unit_field="", code=code)
+    items = selectors.work_list(request.user, today, unit=unit)
+    return render(
+        request,
+        "deadlines/worklist.html",
+        {
+            **paginate(request, items),
+            "unit": unit,
+            "my_units": selectors.units_of_user(request.user),
+            "counts": selectors.count_by_urgency(items),
+            "today": today,
+            "horizon": selectors.HORIZON_DAYS,
+        },
+    )
+
+
+def _year(request, today):
+    try:
+        year = int(request.GET.get("year", today.year))
+    except ValueError:
+        return today.year
+    return year if 1900 <= year <= 2100 else today.year
+
+
+def calendar(request):
+    """The days administrators marked, beside the public holidays of the year."""
+    today = timezone.localdate()
+    year = _year(request, today)
+    can_edit = services.can_edit_calendar(request.user)
+    form = CalendarDayForm(request.POST or None)
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                day = services.calendar_day_set(trace=Trace(user=request.user), **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The calendar was changed."))
+                return redirect(f"{request.path}?year={day.day.year}")
+    public = sorted(holidays.country_holidays(settings.HOLIDAY_COUNTRY, years=year).items())
+    return render(
+        request,
+        "deadlines/calendar.html",
+        {
+            "form": form,
+            "year": year,
+            "days": selectors.calendar_days(year),
+            "public_holidays": public,
+            "can_edit": can_edit,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+def calendar_delete(request, pk):
+    calendar_day = get_object_or_404(CalendarDay, pk=pk)
+    if not services.can_edit_calendar(request.user):
+        raise PermissionDenied
+    services.calendar_day_delete(trace=Trace(user=request.user), calendar_day=calendar_day)
+    messages.success(request, _("The mark was removed."))
+    return redirect(f"{reverse('deadlines:calendar')}?year={calendar_day.day.year}")

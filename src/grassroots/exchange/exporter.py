@@ -1,0 +1,195 @@
+"""Exporting in the exchange format: what the importer reads back unchanged.
+
+Each file is streamed from the database (`iterator(chunk_size=...)`), written row by row
+to CSV files or a write-only workbook. A unit filter keeps its subtree, plus the people
+who have a record there. Rows are written with the importer's own `as_row`, so export
+then import into an empty database gives the same data.
+"""
+
+import csv
+import tempfile
+import zipfile
+from pathlib import Path
+
+from django.db.models import Exists, OuterRef, Q
+
+from grassroots.org.models import Unit
+from grassroots.org.paths import under
+from grassroots.people.models import Membership, Person
+from grassroots.pipeline.models import Admission, Confirmation, Course, Enrollment, Source
+from grassroots.plans.models import Target
+from grassroots.transfers.models import Transfer
+
+from .appliers import APPLIERS
+from .format import COLUMNS, FILES, export_text
+
+CHUNK = 2000
+FORMATS = ("csv", "xlsx")
+
+
+def _within(unit, field):
+    return Q() if unit is None else under(unit.path, field)
+
+
+def _units(unit):
+    queryset = Unit.objects.filter(_within(unit, "path")).select_related("cluster", "sector")
+    codes = {}
+    if unit is not None and unit.depth > 1:
+        parent = unit.get_parent()
+        codes[parent.path] = parent.code
+    for node in queryset.order_by("path").iterator(chunk_size=CHUNK):
+        # Parents come before children in path order; keep only the current chain.
+        codes[node.path] = node.code
+        node.parent_code = codes.get(node.path[: -Unit.steplen])
+        if len(codes) > 10_000:
+            codes = {p: c for p, c in codes.items() if node.path.startswith(p)}
+        yield node
+
+
+def _people(unit):
+    queryset = Person.objects.select_related("unit")
+    if unit is not None:
+        # Everyone with a record in the subtree, so that the other files can refer to them.
+        queryset = queryset.filter(
+            _within(unit, "unit__path")
+            | Q(pk__in=Source.objects.filter(_within(unit, "unit__path")).values("person_id"))
+            | Q(pk__in=Admission.objects.filter(_within(unit, "unit__path")).values("person_id"))
+            | Q(pk__in=Membership.objects.filter(_within(unit, "unit__path")).values("person_id"))
+            | Q(
+                pk__in=Enrollment.objects.filter(_within(unit, "course__organizer__path")).values(
+                    "person_id"
+                )
+            )
+            | Q(
+                pk__in=Transfer.objects.filter(
+                    _within(unit, "from_unit__path") | _within(unit, "to_unit__path")
+                ).values("person_id")
+            )
+        )
+    return queryset.order_by("national_id").iterator(chunk_size=CHUNK)
+
+
+def _confirmations(unit):
+    # The format keys confirmations by person: the one of each person's latest admission.
+    later = Admission.objects.filter(
+        person=OuterRef("admission__person"), decision_date__gt=OuterRef("admission__decision_date")
+    )
+    return (
+        Confirmation.objects.filter(_within(unit, "admission__unit__path"))
+        .filter(~Exists(later))
+        .select_related("admission__person")
+        .order_by("admission__person__national_id")
+        .iterator(chunk_size=CHUNK)
+    )
+
+
+def _transfers(unit):
+    queryset = Transfer.objects.all()
+    if unit is not None:
+        queryset = queryset.filter(
+            _within(unit, "from_unit__path") | _within(unit, "to_unit__path")
+        )
+    return (
+        queryset.select_related("person", "to_unit")
+        .order_by("issued_on", "id")
+        .iterator(chunk_size=CHUNK)
+    )
+
+
+QUERIES = {
+    "units": _units,
+    "people": _people,
+    "sources": lambda unit: (
+        Source.objects.filter(_within(unit, "unit__path"))
+        .select_related("person", "unit")
+        .order_by("nominated_on", "id")
+        .iterator(chunk_size=CHUNK)
+    ),
+    "courses": lambda unit: (
+        Course.objects.filter(_within(unit, "organizer__path"))
+        .select_related("organizer")
+        .order_by("start_date", "code")
+        .iterator(chunk_size=CHUNK)
+    ),
+    "enrollments": lambda unit: (
+        Enrollment.objects.filter(_within(unit, "course__organizer__path"))
+        .select_related("course", "person")
+        .order_by("course__code", "person__national_id")
+        .iterator(chunk_size=CHUNK)
+    ),
+    "admissions": lambda unit: (
+        Admission.objects.filter(_within(unit, "unit__path"))
+        .select_related("person", "unit")
+        .order_by("decision_date", "id")
+        .iterator(chunk_size=CHUNK)
+    ),
+    "confirmations": _confirmations,
+    "transfers": _transfers,
+    "targets": lambda unit: (
+        Target.objects.filter(_within(unit, "unit__path"))
+        .select_related("unit")
+        .order_by("unit__path", "period_start", "-period_end")
+        .iterator(chunk_size=CHUNK)
+    ),
+}
+
+
+def rows(name, unit=None):
+    """The header, then one list of text cells per record of file `name`."""
+    columns = [c.name for c in COLUMNS[name]]
+    yield columns
+    applier = APPLIERS[name]
+    as_row = applier.as_row
+    for obj in QUERIES[name](unit):
+        values = as_row(applier, obj)
+        yield [export_text(values[c]) for c in columns]
+
+
+def _names(only):
+    if not only:
+        return list(FILES)
+    unknown = set(only) - set(FILES)
+    if unknown:
+        raise ValueError(", ".join(sorted(unknown)))
+    return [name for name in FILES if name in only]
+
+
+def write_csv_folder(folder, *, unit=None, only=None):
+    """One UTF-8 CSV file per table in `folder`; returns {file: number of records}."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    counts = {}
+    for name in _names(only):
+        with open(folder / f"{name}.csv", "w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            count = -1
+            for count, cells in enumerate(rows(name, unit)):  # noqa: B007
+                writer.writerow(cells)
+        counts[name] = count
+    return counts
+
+
+def write_xlsx(path, *, unit=None, only=None):
+    """One workbook, a sheet per table, cells as text; returns {sheet: number of records}."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    counts = {}
+    for name in _names(only):
+        sheet = workbook.create_sheet(name)
+        count = -1
+        for count, cells in enumerate(rows(name, unit)):  # noqa: B007
+            sheet.append(cells)
+        counts[name] = count
+    workbook.save(path)
+    return counts
+
+
+def write_csv_zip(path, *, unit=None, only=None):
+    """The CSV files in one .zip archive (for downloads)."""
+    with tempfile.TemporaryDirectory(prefix="grassroots-export-") as folder:
+        counts = write_csv_folder(folder, unit=unit, only=only)
+        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for name in counts:
+                archive.write(Path(folder) / f"{name}.csv", f"{name}.csv")
+    return counts

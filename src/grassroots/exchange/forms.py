@@ -1,0 +1,48 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .format import FILES
+
+UPLOAD_SUFFIXES = (".xlsx", ".zip", ".csv")
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("data set"),
+        help_text=_(
+            "An .xlsx workbook, a .zip of CSV files, or one CSV file named after its table "
+            "(people.csv)."
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        name = upload.name.lower()
+        if not name.endswith(UPLOAD_SUFFIXES):
+            raise forms.ValidationError(_("Upload an .xlsx, .zip or .csv file."))
+        return upload
+
+
+class ExportForm(forms.Form):
+    unit = forms.CharField(
+        label=_("unit code"),
+        max_length=40,
+        required=False,
+        help_text=_("The unit and everything below it; empty for your own top unit."),
+    )
+    format = forms.ChoiceField(
+        label=_("format"),
+        choices=[("xlsx", _("Excel workbook (.xlsx)")), ("csv", _("CSV files (.zip)"))],
+        initial="xlsx",
+        required=False,
+    )
+    only = forms.MultipleChoiceField(
+        label=_("tables"),
+        choices=[(name, name) for name in FILES],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: all tables."),
+    )
+
+    def clean_format(self):
+        return self.cleaned_data.get("format") or "xlsx"

@@ -1,0 +1,65 @@
+"""`grassroots export PATH [--unit CODE] [--format csv|xlsx] [--only people,units,...]`."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from grassroots.exchange import exporter
+from grassroots.exchange.format import FILES
+from grassroots.history.models import Access
+from grassroots.history.services import record_access
+from grassroots.org.models import Unit
+
+
+class Command(BaseCommand):
+    help = gettext_lazy(
+        "Export data in the exchange format: a folder of CSV files or one .xlsx workbook."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "path", help=gettext_lazy("The folder (csv) or the workbook file (xlsx) to write.")
+        )
+        parser.add_argument(
+            "--unit", help=gettext_lazy("Only this unit and everything below it (its code).")
+        )
+        parser.add_argument(
+            "--format",
+            choices=exporter.FORMATS,
+            help=gettext_lazy("csv (a folder) or xlsx; by default from the path's suffix."),
+        )
+        parser.add_argument(
+            "--only",
+            help=gettext_lazy("Comma-separated tables to write (default all: %(names)s).")
+            % {"names": ", ".join(FILES)},
+        )
+
+    def handle(self, *args, path, unit, format, only, **options):
+        fmt = format or ("xlsx" if path.lower().endswith(".xlsx") else "csv")
+        root = None
+        if unit:
+            root = Unit.objects.filter(code=unit).first()
+            if root is None:
+                raise CommandError(_("Unknown unit %(code)s.") % {"code": unit})
+        names = [n.strip().lower() for n in only.split(",") if n.strip()] if only else None
+        try:
+            # One snapshot of the data (repeatable on PostgreSQL inside the transaction).
+            with transaction.atomic():
+                if fmt == "xlsx":
+                    counts = exporter.write_xlsx(path, unit=root, only=names)
+                else:
+                    counts = exporter.write_csv_folder(path, unit=root, only=names)
+        except ValueError as exc:
+            raise CommandError(_("Unknown table: %(names)s.") % {"names": exc}) from exc
+        record_access(
+            None,
+            kind=Access.Kind.EXPORT,
+            what=f"export {fmt} {unit or '*'} {','.join(counts)}",
+            unit_path=root.path if root else "",
+        )
+        for name, count in counts.items():
+            self.stdout.write(_("%(file)s: %(count)d exported") % {"file": name, "count": count})
+        self.stdout.write(_("Written to %(path)s.") % {"path": Path(path)})

@@ -1,0 +1,46 @@
+"""`grassroots import PATH [--dry-run]`: take in a data set in the exchange format."""
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from grassroots.exchange.importer import run_import
+
+
+class Command(BaseCommand):
+    help = gettext_lazy(
+        "Import a folder of CSV files or an .xlsx workbook in the exchange format. "
+        "All or nothing: any problem and nothing is written."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "path", help=gettext_lazy("A folder of CSV files, a .zip of them or an .xlsx workbook.")
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help=gettext_lazy("Check everything and print the summary, writing nothing."),
+        )
+
+    def handle(self, *args, path, dry_run, **options):
+        result = run_import(path, dry_run=dry_run)
+        for line in result.summary_lines():
+            self.stdout.write(line)
+        for problem in result.problems:
+            self.stderr.write(str(problem))
+        if result.problems:
+            count = len(result.problems)
+            raise CommandError(
+                ngettext(
+                    "%(count)d problem: nothing was imported.",
+                    "%(count)d problems: nothing was imported.",
+                    count,
+                )
+                % {"count": count},
+                returncode=1,
+            )
+        if dry_run:
+            self.stdout.write(_("Dry run: nothing was written."))
+        else:
+            self.stdout.write(_("Imported (import %(id)s).") % {"id": result.import_id})

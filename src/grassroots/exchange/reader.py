@@ -1,0 +1,125 @@
+"""Opening a data set: a folder of CSV files, one .xlsx workbook, a .zip of CSV files or a
+single CSV file named like its table. Rows are read one at a time (bounded memory)."""
+
+import contextlib
+import csv
+import dataclasses
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+
+from .format import FILES, cell_text
+
+
+@dataclasses.dataclass
+class Sheet:
+    name: str
+    open_rows: Callable[[], Iterator[list]]
+
+
+class DatasetError(Exception):
+    """The path is not a data set at all (missing, unreadable, wrong kind of file)."""
+
+
+def _csv_rows(path):
+    def rows():
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            for record in csv.reader(handle):
+                yield [cell.strip() for cell in record]
+
+    return rows
+
+
+def _xlsx_rows(path, title):
+    def rows():
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(path, read_only=True, data_only=True)
+        try:
+            for values in workbook[title].iter_rows(values_only=True):
+                yield [cell_text(v) for v in values]
+        finally:
+            workbook.close()
+
+    return rows
+
+
+def _folder(path):
+    sheets, unknown = {}, []
+    for child in sorted(path.iterdir()):
+        if child.suffix.lower() != ".csv" or not child.is_file():
+            continue
+        name = child.stem.lower()
+        if name in FILES:
+            sheets[name] = Sheet(name, _csv_rows(child))
+        else:
+            unknown.append(child.stem)
+    return sheets, unknown
+
+
+def _workbook(path):
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise DatasetError(_("%(file)s is not a readable workbook.") % {"file": path.name}) from exc
+    sheets, unknown = {}, []
+    try:
+        for worksheet in workbook.worksheets:
+            name = worksheet.title.strip().lower()
+            if name in FILES:
+                sheets[name] = Sheet(name, _xlsx_rows(path, worksheet.title))
+            elif any(
+                any(v not in (None, "") for v in row)
+                for row in worksheet.iter_rows(max_row=5, values_only=True)
+            ):
+                unknown.append(worksheet.title)
+    finally:
+        workbook.close()
+    return sheets, unknown
+
+
+@contextlib.contextmanager
+def open_dataset(path):
+    """Yield (sheets in the order they are applied, names of unknown files or sheets)."""
+    path = Path(path)
+    if not path.exists():
+        raise DatasetError(_("%(path)s does not exist.") % {"path": path})
+    with contextlib.ExitStack() as stack:
+        suffix = path.suffix.lower()
+        if path.is_dir():
+            sheets, unknown = _folder(path)
+        elif suffix in (".xlsx", ".xlsm"):
+            sheets, unknown = _workbook(path)
+        elif suffix == ".zip":
+            folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="grassroots-")))
+            try:
+                with zipfile.ZipFile(path) as archive:
+                    for member in archive.infolist():
+                        member_name = Path(member.filename).name
+                        if member.is_dir() or not member_name.lower().endswith(".csv"):
+                            continue
+                        (folder / member_name).write_bytes(archive.read(member))
+            except zipfile.BadZipFile as exc:
+                raise DatasetError(
+                    _("%(file)s is not a zip archive.") % {"file": path.name}
+                ) from exc
+            sheets, unknown = _folder(folder)
+        elif suffix == ".csv":
+            name = path.stem.lower()
+            if name not in FILES:
+                raise DatasetError(
+                    _("%(file)s: name a single CSV file after its table (%(names)s).")
+                    % {"file": path.name, "names": ", ".join(FILES)}
+                )
+            sheets, unknown = {name: Sheet(name, _csv_rows(path))}, []
+        else:
+            raise DatasetError(
+                _("%(file)s: give a folder of CSV files, a .zip of them or an .xlsx workbook.")
+                % {"file": path.name}
+            )
+        yield [sheets[name] for name in FILES if name in sheets], unknown

@@ -1,0 +1,138 @@
+"""Reading the unit tree. Every function takes the acting user and goes through the scope."""
+
+from collections import Counter
+
+from django.db.models import Count
+
+from grassroots.accounts import scope
+from grassroots.history.models import Change
+from grassroots.people.models import Membership, Person
+
+from .models import Unit
+from .paths import under, under_any
+
+# How many levels the tree page renders at once; deeper levels load on demand (htmx).
+TREE_LEVELS = 3
+ACTIVE_STATUSES = (Membership.Status.PROBATIONARY, Membership.Status.OFFICIAL)
+
+
+def unit_for(user, code, action=scope.Action.VIEW):
+    """The unit with `code` in the user's scope (404 otherwise; 403 if `action` is denied)."""
+    return scope.get_scoped(
+        user,
+        Unit.objects.select_related("effective_cluster", "effective_sector", "cluster", "sector"),
+        unit_field="",
+        action=action,
+        code=code,
+    )
+
+
+def _counts_by_path(model, prefixes, extra=None):
+    """{unit path: rows of `model` registered directly on that unit}, one grouped query."""
+    rows = model.objects.filter(under_any(prefixes, "unit__path"))
+    if extra:
+        rows = rows.filter(**extra)
+    return {
+        row["unit__path"]: row["n"]
+        for row in rows.values("unit__path").annotate(n=Count("id")).order_by()
+    }
+
+
+def _roll_up(direct, steplen=Unit.steplen):
+    """Sum per-unit counts into every ancestor by path prefix."""
+    totals = Counter()
+    for path, n in direct.items():
+        for end in range(steplen, len(path) + 1, steplen):
+            totals[path[:end]] += n
+    return totals
+
+
+def subtree_counts(prefixes):
+    """(people, active members) per unit path, summed over each unit's subtree.
+
+    Two aggregate queries whatever the size of the tree: group by unit, then add each
+    unit's figures to all its ancestors in Python.
+    """
+    people = _roll_up(_counts_by_path(Person, prefixes))
+    members = _roll_up(_counts_by_path(Membership, prefixes, {"status__in": ACTIVE_STATUSES}))
+    return people, members
+
+
+def _attach(units, people, members):
+    for unit in units:
+        unit.people_count = people.get(unit.path, 0)
+        unit.member_count = members.get(unit.path, 0)
+    return units
+
+
+def tree_for(user, levels=TREE_LEVELS):
+    """The user's top units, each with `.children` nested `levels` deep and counts attached.
+
+    A unit whose children are not loaded has `.children_loaded = False` and `numchild > 0`:
+    the page fetches them with `children_of`.
+    """
+    tops = scope.top_units(user)
+    if not tops:
+        return []
+    query = under_any([t.path for t in tops])
+    depth_limits = {t.path: t.depth + levels - 1 for t in tops}
+    candidates = Unit.objects.filter(query).filter(depth__lte=max(depth_limits.values()))
+    units = []
+    for unit in candidates.order_by("path"):
+        top = next(t for t in tops if unit.path.startswith(t.path))
+        if unit.depth <= depth_limits[top.path]:
+            units.append(unit)
+    people, members = subtree_counts([t.path for t in tops])
+    _attach(units, people, members)
+    return _nest(units, depth_limits)
+
+
+def children_of(user, unit, levels=1):
+    """The units below `unit` (already scope-checked), `levels` deep, with counts."""
+    limit = unit.depth + levels
+    units = list(
+        Unit.objects.filter(under(unit.path), depth__gt=unit.depth, depth__lte=limit).order_by(
+            "path"
+        )
+    )
+    people, members = subtree_counts([unit.path])
+    _attach(units, people, members)
+    return _nest(units, {unit.path: limit})
+
+
+def _nest(units, depth_limits):
+    by_path = {}
+    roots = []
+    for unit in units:
+        unit.children = []
+        limit = next(v for k, v in depth_limits.items() if unit.path.startswith(k))
+        unit.children_loaded = unit.depth < limit
+        by_path[unit.path] = unit
+        parent = by_path.get(unit.path[: -Unit.steplen])
+        if parent is not None:
+            parent.children.append(unit)
+        else:
+            roots.append(unit)
+    return roots
+
+
+def unit_people(user, unit):
+    """People registered in `unit` or below, in roster order."""
+    return scope.scoped(
+        user, Person.objects.filter(under(unit.path, "unit__path")).select_related("unit")
+    ).order_by("sort_key", "national_id")
+
+
+def unit_members(user, unit):
+    """Active members (probationary or official) in `unit` or below."""
+    return scope.scoped(
+        user,
+        Membership.objects.filter(under(unit.path, "unit__path"), status__in=ACTIVE_STATUSES)
+        .select_related("person", "unit")
+        .order_by("person__sort_key", "person__national_id"),
+    )
+
+
+def unit_history(unit):
+    """Changes recorded on the unit record itself, newest first."""
+    return Change.objects.filter(model="org.unit", object_id=str(unit.pk)).select_related("actor")

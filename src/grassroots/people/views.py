@@ -1,0 +1,139 @@
+"""The person register: list and search, one person's page, create and change."""
+
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from grassroots.accounts import scope
+from grassroots.accounts.roles import Action
+from grassroots.formerrors import add_service_errors
+from grassroots.history.models import Access
+from grassroots.history.services import Trace, record_access
+from grassroots.paging import paginate
+
+from . import sections, selectors, services
+from .forms import PersonForm, SearchForm
+from .services import PERSON_FIELDS
+
+
+def _filtered(request):
+    form = SearchForm(request.GET or None)
+    q = request.GET.get("q", "").strip()
+    code = request.GET.get("unit", "").strip()
+    unit = selectors.unit_filter_for(request.user, code) if code else None
+    return form, q, unit, selectors.people_for(request.user, q=q, unit=unit)
+
+
+@require_GET
+def person_list(request):
+    form, q, unit, people = _filtered(request)
+    context = {
+        "form": form,
+        "q": q,
+        "unit": unit,
+        "can_create": scope.is_everywhere(request.user)
+        or bool(scope.paths_for(request.user, Action.EDIT_PEOPLE)),
+        **paginate(request, people),
+    }
+    return render(request, "people/list.html", context)
+
+
+@require_GET
+def person_export(request):
+    """The filtered list as CSV; every export is logged as an Access row."""
+    _form, q, unit, people = _filtered(request)
+    what = _("People list (search: %(q)s, unit: %(unit)s)") % {
+        "q": q or "—",
+        "unit": unit.code if unit else "—",
+    }
+    record_access(
+        request.user, kind=Access.Kind.EXPORT, what=what, unit_path=unit.path if unit else ""
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="people.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    columns = [f for f in PERSON_FIELDS]
+    writer.writerow(columns)
+    for person in people.iterator(chunk_size=500):
+        row = []
+        for field in columns:
+            value = getattr(person, field)
+            row.append(value.code if field == "unit" and value else value)
+        writer.writerow(row)
+    return response
+
+
+@require_GET
+def person_detail(request, national_id):
+    person = selectors.person_for(request.user, national_id)
+    record_access(
+        request.user,
+        kind=Access.Kind.VIEW,
+        what=f"{person.national_id} {person.full_name}",
+        unit_path=person.unit.path if person.unit else "",
+    )
+    context = {
+        "person": person,
+        "memberships": selectors.memberships_of(person),
+        "changes": selectors.person_history(person)[:20],
+        "person_sections": sections.for_person(request.user, person),
+        "can_edit": scope.can(request.user, Action.EDIT_PEOPLE, person.unit),
+    }
+    return render(request, "people/detail.html", context)
+
+
+@require_GET
+def person_history(request, national_id):
+    person = selectors.person_for(request.user, national_id)
+    context = {"person": person, **paginate(request, selectors.person_history(person))}
+    context["changes"] = context["page_obj"]
+    return render(request, "people/history.html", context)
+
+
+def _units_for_people(user):
+    return scope.units_visible_to(user, Action.EDIT_PEOPLE)
+
+
+def person_create(request):
+    user = request.user
+    if not scope.is_everywhere(user) and not scope.paths_for(user, Action.EDIT_PEOPLE):
+        raise PermissionDenied
+    initial = {}
+    if request.GET.get("unit"):
+        initial["unit"] = request.GET["unit"]
+    form = PersonForm(request.POST or None, initial=initial, units=_units_for_people(user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.person_create(trace=Trace(user=user), **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("%(person)s registered.") % {"person": person})
+            return redirect("people:detail", national_id=person.national_id)
+    return render(request, "people/form.html", {"form": form, "title": _("Register a person")})
+
+
+def person_edit(request, national_id):
+    user = request.user
+    person = selectors.person_for(user, national_id, action=Action.EDIT_PEOPLE)
+    initial = {field: getattr(person, field) for field in PERSON_FIELDS}
+    initial["unit"] = person.unit.code if person.unit else ""
+    form = PersonForm(request.POST or None, initial=initial, units=_units_for_people(user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.person_update(
+                trace=Trace(user=user), person=person, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("%(person)s saved.") % {"person": person})
+            return redirect("people:detail", national_id=person.national_id)
+    title = _("Change %(person)s") % {"person": person}
+    return render(request, "people/form.html", {"form": form, "title": title, "person": person})

@@ -1,0 +1,213 @@
+"""Forms of the pipeline pages. Step forms are built from the rule set's field lists."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from grassroots.accounts import scope
+from grassroots.accounts.roles import Action
+from grassroots.org.models import Unit
+from grassroots.people.models import Education, Person
+
+from .models import Confirmation, Enrollment, Source
+from .rules import get_rules
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _units(user, action, kind=None):
+    units = scope.units_visible_to(user, action).order_by("path")
+    if kind:
+        units = units.filter(kind=kind)
+    return units
+
+
+class PersonByIdField(forms.CharField):
+    """A person typed by national ID, looked up in the user's scope only."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault("help_text", _("The person's national ID."))
+        super().__init__(*args, **kwargs)
+        self.user = None
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        person = (
+            scope.scoped(self.user, Person.objects.select_related("unit"), unit_field="unit")
+            .filter(national_id=value.strip().upper())
+            .first()
+        )
+        if person is None:
+            raise forms.ValidationError(_("No person with this national ID in your units."))
+        return person
+
+
+class ScopedForm(forms.Form):
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        for field in self.fields.values():
+            if isinstance(field, PersonByIdField):
+                field.user = user
+
+
+class SourceForm(ScopedForm):
+    person = PersonByIdField(label=_("person"))
+    unit = forms.ModelChoiceField(Unit.objects.none(), label=_("unit"), to_field_name="code")
+    nominated_on = forms.DateField(label=_("nominated on"), widget=DATE)
+    category = forms.ChoiceField(label=_("category"), choices=Source.Category.choices)
+    mentor = PersonByIdField(label=_("mentor"), required=False)
+    nominated_by = forms.CharField(label=_("nominated by"), required=False, max_length=200)
+    note = forms.CharField(
+        label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = _units(self.user, Action.EDIT_PEOPLE)
+        self.fields["nominated_on"].initial = timezone.localdate()
+
+
+class SourceEditForm(ScopedForm):
+    category = forms.ChoiceField(label=_("category"), choices=Source.Category.choices)
+    status = forms.ChoiceField(label=_("status"), choices=Source.Status.choices)
+    mentor = PersonByIdField(label=_("mentor"), required=False)
+    note = forms.CharField(
+        label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class SourceFilterForm(forms.Form):
+    q = forms.CharField(label=_("name or ID"), required=False)
+    category = forms.ChoiceField(
+        label=_("category"), required=False, choices=[("", "—"), *Source.Category.choices]
+    )
+    status = forms.ChoiceField(
+        label=_("status"), required=False, choices=[("", "—"), *Source.Status.choices]
+    )
+    education = forms.ChoiceField(
+        label=_("education"), required=False, choices=[("", "—"), *Education.choices]
+    )
+    min_age = forms.IntegerField(label=_("age from"), required=False, min_value=0, max_value=120)
+    max_age = forms.IntegerField(label=_("age to"), required=False, min_value=0, max_value=120)
+
+
+class CourseForm(ScopedForm):
+    code = forms.CharField(label=_("code"), max_length=40)
+    organizer = forms.ModelChoiceField(
+        Unit.objects.none(), label=_("organising unit"), to_field_name="code"
+    )
+    title = forms.CharField(label=_("title"), max_length=200)
+    start_date = forms.DateField(label=_("start date"), widget=DATE)
+    end_date = forms.DateField(label=_("end date"), widget=DATE)
+    place = forms.CharField(label=_("place"), required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organizer"].queryset = _units(self.user, Action.EDIT_UNITS)
+
+
+class EnrollmentResultForm(forms.Form):
+    enrollment = forms.IntegerField(widget=forms.HiddenInput)
+    result = forms.ChoiceField(label=_("result"), choices=Enrollment.Result.choices)
+    certificate_no = forms.CharField(label=_("certificate number"), required=False, max_length=60)
+    certificate_date = forms.DateField(label=_("certificate date"), required=False, widget=DATE)
+
+    def __init__(self, *args, row=None, **kwargs):
+        if row is not None:
+            kwargs["auto_id"] = f"r{row}_%s"
+        super().__init__(*args, **kwargs)
+        if row is not None:
+            # One row of a table: the inputs join the row's <form> by its id.
+            for field in self.fields.values():
+                field.widget.attrs["form"] = f"result-{row}"
+
+
+class DossierOpenForm(ScopedForm):
+    person = PersonByIdField(label=_("person"))
+    unit = forms.ModelChoiceField(Unit.objects.none(), label=_("cell"), to_field_name="code")
+    opened_on = forms.DateField(label=_("opened on"), widget=DATE)
+    readmission = forms.BooleanField(label=_("readmission"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = _units(self.user, Action.RECORD_STEP, Unit.Kind.CELL)
+        self.fields["opened_on"].initial = timezone.localdate()
+
+
+def _data_field(field):
+    common = {"label": field.label, "required": False, "help_text": field.help}
+    if field.kind == "int":
+        return forms.IntegerField(**common)
+    if field.kind == "bool":
+        return forms.BooleanField(**common)
+    if field.kind == "date":
+        return forms.DateField(widget=DATE, **common)
+    if field.kind == "choice":
+        return forms.ChoiceField(choices=[("", "—"), *field.choices], **common)
+    return forms.CharField(max_length=200, **common)
+
+
+class StepForm(forms.Form):
+    """The form for one step; its data fields come from the rule set.
+
+    Data fields are not `required` here: the engine decides what a step needs and says so
+    with the rule's name.
+    """
+
+    step = forms.CharField(widget=forms.HiddenInput)
+    date = forms.DateField(label=_("date"), widget=DATE)
+    document_no = forms.CharField(label=_("document number"), required=False, max_length=60)
+    attachment = forms.FileField(label=_("scan (PDF, JPEG, PNG)"), required=False)
+    exception_reason = forms.CharField(
+        label=_("reason for setting a rule aside"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only for a decision-maker: record the step although a rule refuses it."),
+    )
+
+    def __init__(self, *args, step, readmission=False, may_decide=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        rules = get_rules()
+        self.step_def = rules.step(step)
+        self.fields["step"].initial = step
+        self.data_fields = []
+        for field in self.step_def.fields:
+            if field.readmission_only and not readmission:
+                continue
+            self.fields[field.name] = _data_field(field)
+            self.data_fields.append(field.name)
+        if step == "cell_vote":
+            self.fields["attempt"].initial = 1
+        if not may_decide:
+            del self.fields["exception_reason"]
+        # Order: step data first, then the document, scan and exception.
+        order = ["step", "date", *self.data_fields, "document_no", "attachment"]
+        self.order_fields([*order, "exception_reason"])
+
+    def step_data(self):
+        return {name: self.cleaned_data.get(name) for name in self.data_fields}
+
+
+class ConfirmationForm(forms.Form):
+    cell_vote_date = forms.DateField(label=_("cell vote date"), widget=DATE)
+    decided_on = forms.DateField(label=_("decided on"), widget=DATE)
+    outcome = forms.ChoiceField(label=_("outcome"), choices=Confirmation.Outcome.choices)
+    decision_no = forms.CharField(label=_("decision number"), required=False, max_length=60)
+    extended = forms.BooleanField(
+        label=_("decision time limit extended by 30 working days"), required=False
+    )
+    exception_reason = forms.CharField(
+        label=_("reason for setting a rule aside"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class CloseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("reason for closing"), widget=forms.Textarea(attrs={"rows": 2})
+    )

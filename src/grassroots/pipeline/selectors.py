@@ -1,0 +1,368 @@
+"""Reading the pipeline, always through the acting user's scope (accounts.scope)."""
+
+import datetime as dt
+
+from django.db.models import Count, Prefetch, Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from grassroots.accounts import scope
+from grassroots.accounts.roles import Action
+from grassroots.people.models import Membership
+from grassroots.workdays import _overrides as calendar_overrides
+from grassroots.workdays import add_months, add_working_days
+
+from . import engine
+from .facts import dossier_facts
+from .models import Admission, Course, Dossier, DossierStep, Enrollment, Source
+from .rules import get_rules
+
+STEPLEN = 4  # treebeard's path step
+
+
+def sources_for(
+    user,
+    *,
+    unit=None,
+    category="",
+    status="",
+    education="",
+    min_age=None,
+    max_age=None,
+    q="",
+    today=None,
+):
+    """Sources in the user's scope, optionally below `unit`, filtered; ages in whole years."""
+    sources = scope.scoped(
+        user, Source.objects.select_related("person", "unit", "mentor"), unit_field="unit"
+    )
+    if unit is not None:
+        sources = sources.filter(scope.under(unit.path, "unit__path"))
+    if category:
+        sources = sources.filter(category=category)
+    if status:
+        sources = sources.filter(status=status)
+    if education:
+        sources = sources.filter(person__education=education)
+    today = today or dt.date.today()
+    if min_age is not None:
+        sources = sources.filter(person__birth_date__lte=add_months(today, -12 * min_age))
+    if max_age is not None:
+        born_after = add_months(today, -12 * (max_age + 1))
+        sources = sources.filter(person__birth_date__gt=born_after)
+    if q:
+        from grassroots.vietnamese import fold
+
+        sources = sources.filter(person__search_text__contains=fold(q))
+    return sources.order_by("unit__path", "person__sort_key", "id")
+
+
+def _ancestor_paths(paths):
+    return {path[:end] for path in paths for end in range(STEPLEN, len(path) + 1, STEPLEN)}
+
+
+def courses_for(user):
+    """Courses organised in the user's scope or by a committee above one of their units."""
+    courses = Course.objects.select_related("organizer").annotate(
+        participants=Count("enrollments", distinct=True),
+        completed=Count(
+            "enrollments", filter=Q(enrollments__result=Enrollment.Result.COMPLETED), distinct=True
+        ),
+    ).order_by("-start_date", "code")
+    if scope.is_everywhere(user):
+        return courses
+    paths = scope.paths_for(user)
+    return courses.filter(
+        scope.unit_q(user, field="organizer__path") | Q(organizer__path__in=_ancestor_paths(paths))
+    )
+
+
+def course_for(user, code):
+    """One course the user may see, or 404."""
+    from django.http import Http404
+
+    course = courses_for(user).filter(code=code).first()
+    if course is None:
+        raise Http404
+    return course
+
+
+def enrollments_for(user, course):
+    """Participants of a course: all of them for the organiser's users, else those in scope."""
+    enrollments = course.enrollments.select_related("person", "person__unit")
+    if scope.can_see(user, course.organizer):
+        return enrollments
+    return scope.scoped(user, enrollments, unit_field="person__unit")
+
+
+def registration_candidates(user, course, *, unit=None, category="", today=None):
+    """Sources in scope not yet registered for this course and not yet trained."""
+    sources = sources_for(user, unit=unit, category=category, today=today).filter(
+        status__in=[Source.Status.NOMINATED, Source.Status.REGISTERED]
+    )
+    return sources.exclude(person__enrollments__course=course)
+
+
+def screening(source, on, rules=None):
+    """Eligibility hints for a source at a date (age and education), for the registration list."""
+    rules = rules or get_rules()
+    facts = engine.Facts(birth_date=source.person.birth_date, education=source.person.education)
+    months = engine.age_in_months(facts.birth_date, on)
+    notes = []
+    if months < rules.limits.min_age_months:
+        notes.append(_("under 18"))
+    elif months > rules.limits.max_age_months:
+        notes.append(_("over 60"))
+    if not engine.education_ok(facts, rules):
+        notes.append(_("education below the minimum"))
+    return notes
+
+
+def dossiers_for(user, *, status="", unit=None, q=""):
+    """Dossiers in scope with their steps prefetched (no query per row)."""
+    dossiers = scope.scoped(
+        user,
+        Dossier.objects.select_related("person", "unit").prefetch_related(
+            Prefetch("steps", queryset=DossierStep.objects.order_by("date", "id"))
+        ),
+        unit_field="unit",
+    )
+    if status:
+        dossiers = dossiers.filter(status=status)
+    if unit is not None:
+        dossiers = dossiers.filter(scope.under(unit.path, "unit__path"))
+    if q:
+        from grassroots.vietnamese import fold
+
+        dossiers = dossiers.filter(person__search_text__contains=fold(q))
+    return dossiers
+
+
+def _certificates(people_ids):
+    rows = (
+        Enrollment.objects.filter(
+            person_id__in=people_ids,
+            result=Enrollment.Result.COMPLETED,
+            certificate_date__isnull=False,
+        )
+        .order_by("person_id", "certificate_date")
+        .values_list("person_id", "certificate_date")
+    )
+    return dict(rows)  # the latest wins: ordered ascending
+
+
+def annotate_progress(dossiers, today=None, rules=None):
+    """Attach .current_step, .next_step and .next_due (engine.Due or None) to each dossier."""
+    rules = rules or get_rules()
+    overrides = calendar_overrides()  # once per list, not once per row
+    dossiers = list(dossiers)
+    certificates = _certificates([d.person_id for d in dossiers])
+    for dossier in dossiers:
+        steps = list(dossier.steps.all())
+        facts = dossier_facts(
+            dossier,
+            steps=steps,
+            today=today,
+            certificate_date=certificates.get(dossier.person_id),
+            previous=0,
+        )
+        dossier.current_step = rules.step_label(steps[-1].step) if steps else ""
+        code = engine.next_step(facts, rules)
+        dossier.next_step = rules.step_label(code) if code else ""
+        dues = engine.due_dates(facts, rules, overrides=overrides)
+        dues = [d for d in dues if d.kind != "probation_ends"]
+        dossier.next_due = dues[0] if dues else None
+        dossier.last_date = steps[-1].date if steps else dossier.opened_on
+    return dossiers
+
+
+def members_for(user, *, status="", unit=None, q=""):
+    """The member register: memberships in the user's scope."""
+    memberships = scope.scoped(
+        user,
+        Membership.objects.select_related("person", "unit", "admission"),
+        unit_field="unit",
+    )
+    if status:
+        memberships = memberships.filter(status=status)
+    if unit is not None:
+        memberships = memberships.filter(scope.under(unit.path, "unit__path"))
+    if q:
+        from grassroots.vietnamese import fold
+
+        memberships = memberships.filter(person__search_text__contains=fold(q))
+    return memberships.order_by("unit__path", "person__sort_key", "id")
+
+
+def person_timeline(user, person):
+    """The person's way through the pipeline, in the user's scope, oldest first."""
+    rules = get_rules()
+    events = []
+    for source in scope.scoped(user, person.sources.select_related("unit"), unit_field="unit"):
+        events.append(
+            {
+                "date": source.nominated_on,
+                "what": _("nominated as a source"),
+                "unit": source.unit,
+                "detail": source.get_category_display(),
+                "url": "",
+            }
+        )
+    for enrollment in person.enrollments.select_related("course"):
+        events.append(
+            {
+                "date": enrollment.course.start_date,
+                "what": _("course %(code)s") % {"code": enrollment.course.code},
+                "unit": enrollment.course.organizer,
+                "detail": enrollment.get_result_display()
+                + (f" · {enrollment.certificate_no}" if enrollment.certificate_no else ""),
+                "url": reverse("pipeline:course", args=[enrollment.course.code]),
+            }
+        )
+    dossiers = scope.scoped(
+        user, person.dossiers.select_related("unit").prefetch_related("steps"), unit_field="unit"
+    )
+    for dossier in dossiers:
+        url = reverse("pipeline:dossier", args=[dossier.pk])
+        events.append(
+            {
+                "date": dossier.opened_on,
+                "what": _("dossier opened"),
+                "unit": dossier.unit,
+                "detail": "",
+                "url": url,
+            }
+        )
+        for step in dossier.steps.all():
+            events.append(
+                {
+                    "date": step.date,
+                    "what": rules.step_label(step.step),
+                    "unit": dossier.unit,
+                    "detail": step.document_no,
+                    "url": url,
+                    "exception": step.exception_rule,
+                }
+            )
+    admissions = scope.scoped(
+        user, person.admissions.select_related("unit", "membership"), unit_field="unit"
+    )
+    for admission in admissions:
+        membership = admission.membership
+        if membership and membership.probation_ends_on:
+            events.append(
+                {
+                    "date": membership.probation_ends_on,
+                    "what": _("end of probation"),
+                    "unit": admission.unit,
+                    "detail": "",
+                    "url": "",
+                }
+            )
+        confirmation = getattr(admission, "confirmation", None)
+        if confirmation is not None:
+            events.append(
+                {
+                    "date": confirmation.decided_on,
+                    "what": _("confirmation"),
+                    "unit": admission.unit,
+                    "detail": confirmation.get_outcome_display(),
+                    "url": "",
+                    "exception": confirmation.exception_rule,
+                }
+            )
+    return sorted(events, key=lambda event: event["date"])
+
+
+def due_items(user, today, *, horizon_days=30):
+    """What needs doing in the user's scope: dicts {kind, person, unit, due_on, url, label}.
+
+    Open dossiers whose next time limit falls within `horizon_days` (or has passed), dossiers
+    stalled for longer than the rule set allows, ceremonies not yet held and confirmations
+    due after probation. The deadlines work list imports this function.
+    """
+    rules = get_rules()
+    horizon = today + dt.timedelta(days=horizon_days)
+    items = []
+    open_dossiers = annotate_progress(
+        dossiers_for(user, status="").filter(
+            status__in=[Dossier.Status.OPEN, Dossier.Status.ADMITTED]
+        ),
+        today=today,
+        rules=rules,
+    )
+    for dossier in open_dossiers:
+        url = reverse("pipeline:dossier", args=[dossier.pk])
+        due = dossier.next_due
+        if due is not None and due.due_on <= horizon and due.kind != "confirmation":
+            kind = "ceremony_overdue" if due.kind == "ceremony" and due.due_on < today else due.kind
+            items.append(
+                {
+                    "kind": kind,
+                    "person": dossier.person,
+                    "unit": dossier.unit,
+                    "due_on": due.due_on,
+                    "url": url,
+                    "label": due.label,
+                }
+            )
+        stalled_on = dossier.last_date + dt.timedelta(days=rules.limits.stalled_after_days)
+        if dossier.status == Dossier.Status.OPEN and stalled_on <= today:
+            items.append(
+                {
+                    "kind": "dossier_stalled",
+                    "person": dossier.person,
+                    "unit": dossier.unit,
+                    "due_on": stalled_on,
+                    "url": url,
+                    "label": _("no step since %(date)s") % {"date": dossier.last_date},
+                }
+            )
+    pending = scope.scoped(
+        user,
+        Admission.objects.select_related("person", "unit", "membership").filter(
+            confirmation__isnull=True,
+            ceremony_date__isnull=False,
+            membership__status=Membership.Status.PROBATIONARY,
+        ),
+        unit_field="unit",
+    )
+    overrides = calendar_overrides()
+    for admission in pending:
+        ends = engine.probation_end(admission.ceremony_date, rules)
+        due = add_working_days(ends, rules.limits.confirmation_vote_working_days, overrides)
+        if ends <= horizon:
+            items.append(
+                {
+                    "kind": "confirmation",
+                    "person": admission.person,
+                    "unit": admission.unit,
+                    "due_on": due,
+                    "url": reverse("pipeline:confirm", args=[admission.pk]),
+                    "label": _("confirmation vote (probation ends %(date)s)") % {"date": ends},
+                }
+            )
+    return sorted(items, key=lambda item: item["due_on"])
+
+
+def admissions_for(user):
+    return scope.scoped(
+        user, Admission.objects.select_related("person", "unit", "membership"), unit_field="unit"
+    )
+
+
+__all__ = [
+    "Action",
+    "admissions_for",
+    "annotate_progress",
+    "course_for",
+    "courses_for",
+    "dossiers_for",
+    "due_items",
+    "enrollments_for",
+    "members_for",
+    "person_timeline",
+    "registration_candidates",
+    "screening",
+    "sources_for",
+]

@@ -1,0 +1,516 @@
+"""Pipeline pages: sources, courses and enrolments, dossiers, the member register."""
+
+import mimetypes
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from grassroots.accounts import scope
+from grassroots.accounts.roles import Action
+from grassroots.formerrors import add_service_errors
+from grassroots.history.models import Change
+from grassroots.history.services import Trace
+from grassroots.paging import paginate
+from grassroots.people.models import Membership
+
+from . import engine, selectors, services
+from .facts import dossier_facts
+from .forms import (
+    CloseForm,
+    ConfirmationForm,
+    CourseForm,
+    DossierOpenForm,
+    EnrollmentResultForm,
+    SourceEditForm,
+    SourceFilterForm,
+    SourceForm,
+    StepForm,
+)
+from .models import Admission, Dossier, DossierStep, Enrollment, Source
+from .rules import get_rules
+
+
+def _trace(request):
+    return Trace(user=request.user)
+
+
+def _require_somewhere(user, action):
+    if not scope.is_everywhere(user) and not scope.paths_for(user, action):
+        raise PermissionDenied
+
+
+# Sources ------------------------------------------------------------------------------
+
+
+@require_GET
+def source_list(request):
+    form = SourceFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    sources = selectors.sources_for(
+        request.user,
+        category=filters.get("category", ""),
+        status=filters.get("status", ""),
+        education=filters.get("education", ""),
+        min_age=filters.get("min_age"),
+        max_age=filters.get("max_age"),
+        q=filters.get("q", ""),
+        today=timezone.localdate(),
+    )
+    context = {
+        "filter_form": form,
+        "can_nominate": scope.is_everywhere(request.user)
+        or bool(scope.paths_for(request.user, Action.EDIT_PEOPLE)),
+        **paginate(request, sources),
+    }
+    return render(request, "pipeline/sources.html", context)
+
+
+def source_new(request):
+    _require_somewhere(request.user, Action.EDIT_PEOPLE)
+    form = SourceForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            source = services.source_nominate(
+                trace=_trace(request),
+                person=data["person"],
+                unit=data["unit"],
+                nominated_on=data["nominated_on"],
+                category=data["category"],
+                mentor=data["mentor"],
+                nominated_by=data["nominated_by"],
+                note=data["note"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("%(person)s is now a source.") % {"person": source.person})
+            return redirect("pipeline:sources")
+    return render(
+        request,
+        "pipeline/form.html",
+        {"form": form, "title": _("Nominate a source"), "cancel": "pipeline:sources"},
+    )
+
+
+def source_edit(request, pk):
+    source = scope.get_scoped(
+        request.user,
+        Source.objects.select_related("person", "unit", "mentor"),
+        action=Action.EDIT_PEOPLE,
+        pk=pk,
+    )
+    initial = {
+        "category": source.category,
+        "status": source.status,
+        "mentor": source.mentor.national_id if source.mentor else "",
+        "note": source.note,
+    }
+    form = SourceEditForm(request.POST or None, initial=initial, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.source_update(trace=_trace(request), source=source, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The source was saved."))
+            return redirect("pipeline:sources")
+    title = _("Source: %(person)s") % {"person": source.person}
+    return render(
+        request, "pipeline/form.html", {"form": form, "title": title, "cancel": "pipeline:sources"}
+    )
+
+
+# Courses ------------------------------------------------------------------------------
+
+
+@require_GET
+def course_list(request):
+    courses = selectors.courses_for(request.user)
+    context = {
+        "can_create": scope.is_everywhere(request.user)
+        or bool(scope.paths_for(request.user, Action.EDIT_UNITS)),
+        **paginate(request, courses),
+    }
+    return render(request, "pipeline/courses.html", context)
+
+
+def course_new(request):
+    _require_somewhere(request.user, Action.EDIT_UNITS)
+    form = CourseForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            course = services.course_create(trace=_trace(request), **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The course was created."))
+            return redirect("pipeline:course", code=course.code)
+    return render(
+        request,
+        "pipeline/form.html",
+        {"form": form, "title": _("New course"), "cancel": "pipeline:courses"},
+    )
+
+
+@require_GET
+def course_detail(request, code):
+    course = selectors.course_for(request.user, code)
+    enrollments = selectors.enrollments_for(request.user, course)
+    context = {
+        "course": course,
+        "can_register": scope.can(request.user, Action.EDIT_UNITS, course.organizer)
+        or bool(scope.paths_for(request.user, Action.EDIT_PEOPLE)),
+        "can_results": scope.can(request.user, Action.EDIT_UNITS, course.organizer),
+        **paginate(request, enrollments),
+    }
+    return render(request, "pipeline/course.html", context)
+
+
+def registration(request, code):
+    """Screen the sources in scope and register the chosen ones for the course."""
+    course = selectors.course_for(request.user, code)
+    if not scope.can(request.user, Action.EDIT_UNITS, course.organizer):
+        _require_somewhere(request.user, Action.EDIT_PEOPLE)
+    today = timezone.localdate()
+    candidates = selectors.registration_candidates(
+        request.user, course, category=request.GET.get("category", ""), today=today
+    )
+    errors = []
+    if request.method == "POST":
+        chosen = candidates.filter(pk__in=request.POST.getlist("source"))
+        registered = 0
+        for source in chosen:
+            try:
+                services.enrollment_add(trace=_trace(request), course=course, person=source.person)
+                registered += 1
+            except ValidationError as exc:
+                errors += [f"{source.person}: {m}" for m in exc.messages]
+            except (PermissionDenied, Http404):
+                errors.append(
+                    _("%(person)s: you may not register people of this unit.")
+                    % {"person": source.person}
+                )
+        if registered:
+            messages.success(request, _("%(count)s registered.") % {"count": registered})
+        if not errors:
+            return redirect("pipeline:course", code=course.code)
+    page = paginate(request, candidates)
+    rules = get_rules()
+    rows = [
+        (source, selectors.screening(source, course.start_date, rules))
+        for source in page["page_obj"]
+    ]
+    context = {
+        "course": course,
+        "rows": rows,
+        "errors": errors,
+        "categories": Source.Category.choices,
+        **page,
+    }
+    return render(request, "pipeline/registration.html", context)
+
+
+def course_results(request, code):
+    """Record each participant's result and certificate."""
+    course = selectors.course_for(request.user, code)
+    scope.require(request.user, Action.EDIT_UNITS, course.organizer)
+    failed = None
+    if request.method == "POST":
+        form = EnrollmentResultForm(request.POST, row=request.POST.get("enrollment"))
+        if form.is_valid():
+            enrollment = Enrollment.objects.filter(
+                course=course, pk=form.cleaned_data["enrollment"]
+            ).first()
+            if enrollment is None:
+                raise Http404
+            try:
+                services.enrollment_record_result(
+                    trace=_trace(request),
+                    enrollment=enrollment,
+                    result=form.cleaned_data["result"],
+                    certificate_no=form.cleaned_data["certificate_no"],
+                    certificate_date=form.cleaned_data["certificate_date"],
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The result was saved."))
+                return redirect("pipeline:course_results", code=course.code)
+        failed = form
+    page = paginate(request, course.enrollments.select_related("person"))
+    rows = []
+    for enrollment in page["page_obj"]:
+        if failed is not None and str(enrollment.pk) == str(failed.data.get("enrollment")):
+            rows.append((enrollment, failed))
+            continue
+        rows.append(
+            (
+                enrollment,
+                EnrollmentResultForm(
+                    initial={
+                        "enrollment": enrollment.pk,
+                        "result": enrollment.result,
+                        "certificate_no": enrollment.certificate_no,
+                        "certificate_date": enrollment.certificate_date or course.end_date,
+                    },
+                    row=enrollment.pk,
+                ),
+            )
+        )
+    return render(request, "pipeline/course_results.html", {"course": course, "rows": rows, **page})
+
+
+# Dossiers -----------------------------------------------------------------------------
+
+
+@require_GET
+def dossier_list(request):
+    status = request.GET.get("status", "")
+    if status not in Dossier.Status.values:
+        status = ""
+    dossiers = selectors.dossiers_for(request.user, status=status, q=request.GET.get("q", ""))
+    page = paginate(request, dossiers)
+    page["page_obj"].object_list = selectors.annotate_progress(
+        page["page_obj"].object_list, today=timezone.localdate()
+    )
+    context = {
+        "status": status,
+        "statuses": Dossier.Status.choices,
+        "can_open": scope.is_everywhere(request.user)
+        or bool(scope.paths_for(request.user, Action.RECORD_STEP)),
+        "today": timezone.localdate(),
+        **page,
+    }
+    return render(request, "pipeline/dossiers.html", context)
+
+
+def dossier_new(request):
+    _require_somewhere(request.user, Action.RECORD_STEP)
+    initial = {}
+    if request.GET.get("person"):
+        initial["person"] = request.GET["person"]
+    form = DossierOpenForm(request.POST or None, initial=initial, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dossier = services.dossier_open(trace=_trace(request), **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect("pipeline:dossier", pk=dossier.pk)
+    return render(
+        request,
+        "pipeline/form.html",
+        {"form": form, "title": _("Open a dossier"), "cancel": "pipeline:dossiers"},
+    )
+
+
+def _dossier(request, pk, action=Action.VIEW):
+    return scope.get_scoped(
+        request.user,
+        Dossier.objects.select_related("person", "unit", "source"),
+        action=action,
+        pk=pk,
+    )
+
+
+def _dossier_page(request, dossier, form=None, status=200):
+    rules = get_rules()
+    steps = list(dossier.steps.select_related("recorded_by").order_by("date", "id"))
+    facts = dossier_facts(dossier, steps=steps)
+    code = engine.next_step(facts, rules)
+    may_decide = scope.can(request.user, Action.DECIDE, dossier.unit)
+    step_def = rules.step(code) if code else None
+    may_record = (
+        step_def is not None
+        and dossier.status != Dossier.Status.CLOSED
+        and scope.can(
+            request.user, Action.DECIDE if step_def.decides else Action.RECORD_STEP, dossier.unit
+        )
+    )
+    if form is None and may_record:
+        form = StepForm(
+            step=code,
+            readmission=dossier.readmission,
+            may_decide=may_decide,
+            initial={"date": timezone.localdate()},
+        )
+    hints = []
+    if code and may_record:
+        # What the engine would say if the step were recorded today with no data yet:
+        # only the rules about order, eligibility and time, not the missing fields.
+        hints = [
+            v
+            for v in engine.check_step(facts, code, timezone.localdate(), {}, rules=rules)
+            if v.code not in {"required_data", "invalid_data"}
+        ]
+    for step in steps:
+        step.label = rules.step_label(step.step)
+        step.form_code = rules.step(step.step).form_code if rules.step(step.step) else ""
+        step.fields = [
+            (field.label, step.data.get(field.name))
+            for field in (rules.step(step.step).fields if rules.step(step.step) else ())
+            if field.name in step.data
+        ]
+    admission = Admission.objects.filter(dossier=dossier).select_related("membership").first()
+    context = {
+        "dossier": dossier,
+        "steps": steps,
+        "all_steps": rules.steps,
+        "done": {s.step for s in steps},
+        "next_code": code,
+        "next_label": rules.step_label(code) if code else "",
+        "form": form if may_record else None,
+        "hints": hints,
+        "dues": engine.due_dates(facts, rules),
+        "admission": admission,
+        "confirmation": getattr(admission, "confirmation", None) if admission else None,
+        "may_decide": may_decide,
+        "may_close": dossier.status == Dossier.Status.OPEN
+        and scope.can(request.user, Action.RECORD_STEP, dossier.unit),
+        "close_form": CloseForm(),
+        "changes": Change.objects.filter(model="pipeline.dossier", object_id=str(dossier.pk))[:20],
+    }
+    return render(request, "pipeline/dossier.html", context, status=status)
+
+
+@require_GET
+def dossier_detail(request, pk):
+    return _dossier_page(request, _dossier(request, pk))
+
+
+@require_POST
+def dossier_step(request, pk):
+    """Record the next step; a refused step comes back with the rules' messages."""
+    dossier = _dossier(request, pk, action=Action.RECORD_STEP)
+    may_decide = scope.can(request.user, Action.DECIDE, dossier.unit)
+    step_code = request.POST.get("step", "")
+    if get_rules().step(step_code) is None:
+        raise Http404
+    form = StepForm(
+        request.POST,
+        request.FILES,
+        step=step_code,
+        readmission=dossier.readmission,
+        may_decide=may_decide,
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.dossier_record_step(
+                trace=_trace(request),
+                dossier=dossier,
+                step=step_code,
+                date=data["date"],
+                document_no=data["document_no"],
+                data=form.step_data(),
+                attachment=data.get("attachment"),
+                exception_reason=data.get("exception_reason", ""),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, _("%(step)s recorded.") % {"step": get_rules().step_label(step_code)}
+            )
+            return redirect("pipeline:dossier", pk=dossier.pk)
+    return _dossier_page(request, dossier, form=form, status=400)
+
+
+@require_POST
+def dossier_close(request, pk):
+    dossier = _dossier(request, pk, action=Action.RECORD_STEP)
+    form = CloseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.dossier_close(
+                trace=_trace(request), dossier=dossier, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The dossier was closed."))
+    else:
+        messages.error(request, _("Say why the dossier is closed."))
+    return redirect("pipeline:dossier", pk=dossier.pk)
+
+
+@require_GET
+def attachment(request, pk):
+    """A step's scan, only for users who see the dossier's cell; never a public URL."""
+    step = scope.get_scoped(
+        request.user,
+        DossierStep.objects.select_related("dossier__unit"),
+        unit_field="dossier__unit",
+        pk=pk,
+    )
+    if not step.attachment:
+        raise Http404
+    from grassroots.history.models import Access
+    from grassroots.history.services import record_access
+
+    record_access(
+        request.user, kind=Access.Kind.VIEW, what=f"scan {step}", unit_path=step.unit.path
+    )
+    content_type = mimetypes.guess_type(step.attachment.name)[0] or "application/octet-stream"
+    response = FileResponse(step.attachment.open("rb"), content_type=content_type)
+    response["Content-Disposition"] = "inline"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# Members and confirmation -----------------------------------------------------------------
+
+
+@require_GET
+def member_list(request):
+    status = request.GET.get("status", "")
+    if status not in Membership.Status.values:
+        status = ""
+    members = selectors.members_for(request.user, status=status, q=request.GET.get("q", ""))
+    context = {
+        "status": status,
+        "statuses": Membership.Status.choices,
+        **paginate(request, members),
+    }
+    return render(request, "pipeline/members.html", context)
+
+
+def confirm(request, pk):
+    """The decision on recognition as an official member after probation."""
+    admission = scope.get_scoped(
+        request.user,
+        Admission.objects.select_related("person", "unit", "membership", "dossier"),
+        action=Action.DECIDE,
+        pk=pk,
+    )
+    done = getattr(admission, "confirmation", None)
+    form = ConfirmationForm(request.POST or None)
+    if request.method == "POST" and done is None and form.is_valid():
+        try:
+            services.confirmation_record(
+                trace=_trace(request), admission=admission, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The confirmation was recorded."))
+            if admission.dossier_id:
+                return redirect("pipeline:dossier", pk=admission.dossier_id)
+            return redirect("pipeline:members")
+    ends = admission.membership.probation_ends_on if admission.membership else None
+    context = {
+        "admission": admission,
+        "confirmation": done,
+        "form": form,
+        "probation_ends": ends,
+        "vote_due": engine.add_working_days(ends, get_rules().limits.confirmation_vote_working_days)
+        if ends
+        else None,
+    }
+    return render(request, "pipeline/confirm.html", context, status=400 if form.errors else 200)

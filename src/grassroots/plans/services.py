@@ -1,0 +1,248 @@
+"""Setting targets and recording supervision findings. Each function is one transaction
+and writes history.
+
+A superior unit sets targets for the units below it: setting or changing a unit's target
+needs `Action.DECIDE` on the unit's parent (on the unit itself for a root). Targets of one
+unit may nest but never partly overlap.
+"""
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from grassroots.accounts import scope
+from grassroots.accounts.roles import Action
+from grassroots.history.models import Change
+from grassroots.history.services import record_change, snapshot
+
+from .models import Finding, Target
+
+SHARE_FIELDS = ("women_share", "university_share", "student_share", "non_state_worker_share")
+TARGET_FIELDS = (
+    "period_start",
+    "period_end",
+    "minimum",
+    "stretch",
+    *SHARE_FIELDS,
+    "resolution_ref",
+    "resolution_date",
+)
+
+
+def deciding_unit(unit):
+    """The unit whose committee sets this unit's targets: its parent, or itself at the root."""
+    return unit.get_parent() or unit
+
+
+def require_superior(user, unit):
+    """404 if the unit is out of sight, 403 unless the user may decide for its superior."""
+    if user is None:
+        return
+    scope.require(user, Action.VIEW, unit)
+    if not scope.can(user, Action.DECIDE, deciding_unit(unit)):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+
+
+def _validate_target(target):
+    errors = {}
+    start, end = target.period_start, target.period_end
+    if not isinstance(start, dt.date):
+        errors["period_start"] = _("A start date is required.")
+    if not isinstance(end, dt.date):
+        errors["period_end"] = _("An end date is required.")
+    if not errors and end < start:
+        errors["period_end"] = _("The period ends before it starts.")
+    if target.minimum is None or target.minimum < 0:
+        errors["minimum"] = _("The minimum is a whole number of at least 0.")
+    if target.stretch is not None and target.minimum is not None:
+        if target.stretch < target.minimum:
+            errors["stretch"] = _("The stretch target must be at least the minimum.")
+    for field in SHARE_FIELDS:
+        value = getattr(target, field)
+        if value is None:
+            continue
+        try:
+            value = Decimal(value)
+        except (InvalidOperation, TypeError):
+            errors[field] = _("Give a percentage between 0 and 100.")
+            continue
+        if not Decimal(0) <= value <= Decimal(100):
+            errors[field] = _("Give a percentage between 0 and 100.")
+    if errors:
+        raise ValidationError(errors)
+    others = Target.objects.filter(unit_id=target.unit_id).exclude(pk=target.pk)
+    same = others.filter(period_start=start, period_end=end).first()
+    if same:
+        raise ValidationError(
+            {"period_start": _("This unit already has a target for exactly this period.")}
+        )
+    for other in others.filter(period_start__lte=end, period_end__gte=start):
+        nested = (other.period_start <= start and end <= other.period_end) or (
+            start <= other.period_start and other.period_end <= end
+        )
+        if not nested:
+            raise ValidationError(
+                {
+                    "period_end": _(
+                        "The period partly overlaps the target %(start)s – %(end)s of this "
+                        "unit. Targets may contain one another (a term and its years) but "
+                        "not partly overlap."
+                    )
+                    % {"start": other.period_start.isoformat(), "end": other.period_end.isoformat()}
+                }
+            )
+
+
+def _clean_fields(fields):
+    clean = {}
+    for key, value in fields.items():
+        if key not in TARGET_FIELDS:
+            raise ValueError(f"unknown target field {key}")
+        clean[key] = value.strip() if isinstance(value, str) else value
+    if clean.get("resolution_ref") is None and "resolution_ref" in clean:
+        clean["resolution_ref"] = ""
+    return clean
+
+
+@transaction.atomic
+def target_set(
+    *,
+    trace,
+    unit,
+    period_start,
+    period_end,
+    minimum,
+    stretch=None,
+    women_share=None,
+    university_share=None,
+    student_share=None,
+    non_state_worker_share=None,
+    resolution_ref="",
+    resolution_date=None,
+):
+    """Set a new target for `unit` (by its superior: DECIDE on the parent)."""
+    require_superior(trace.actor, unit)
+    target = Target(
+        unit=unit,
+        **_clean_fields(
+            {
+                "period_start": period_start,
+                "period_end": period_end,
+                "minimum": minimum,
+                "stretch": stretch,
+                "women_share": women_share,
+                "university_share": university_share,
+                "student_share": student_share,
+                "non_state_worker_share": non_state_worker_share,
+                "resolution_ref": resolution_ref or "",
+                "resolution_date": resolution_date,
+            }
+        ),
+    )
+    _validate_target(target)
+    target.save()
+    record_change(trace, target, action=Change.Action.CREATE)
+    return target
+
+
+@transaction.atomic
+def target_update(*, trace, target, **fields):
+    """Change a target's period, numbers or resolution; history keeps the old values."""
+    target = Target.objects.select_for_update().select_related("unit").get(pk=target.pk)
+    require_superior(trace.actor, target.unit)
+    before = snapshot(target)
+    for key, value in _clean_fields(fields).items():
+        setattr(target, key, value)
+    _validate_target(target)
+    target.save()
+    record_change(trace, target, action=Change.Action.UPDATE, before=before)
+    return target
+
+
+@transaction.atomic
+def target_delete(*, trace, target, reason=""):
+    """Remove a target; its values stay in the history with the reason."""
+    target = Target.objects.select_for_update().select_related("unit").get(pk=target.pk)
+    require_superior(trace.actor, target.unit)
+    before = snapshot(target)
+    record_change(
+        trace,
+        target,
+        action=Change.Action.DELETE,
+        before=before,
+        unit_path=target.unit.path,
+        reason=reason,
+    )
+    target.delete()
+
+
+@transaction.atomic
+def finding_record(*, trace, unit, by_unit=None, date, kind, findings, follow_up_due=None):
+    """Record what a superior unit found when it inspected `unit`, below it.
+
+    `by_unit` defaults to the unit's parent; it must lie above `unit`, and the user must
+    be allowed to decide for it.
+    """
+    by_unit = by_unit or deciding_unit(unit)
+    errors = {}
+    if by_unit.pk == unit.pk or not unit.path.startswith(by_unit.path):
+        if unit.get_parent() is not None:
+            errors["by_unit"] = _("The inspecting unit must be above the unit inspected.")
+    if trace.actor is not None:
+        scope.require(trace.actor, Action.VIEW, unit)
+        if not scope.can(trace.actor, Action.DECIDE, by_unit):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+    if kind not in Finding.Kind.values:
+        errors["kind"] = _("Use commendation or shortcoming.")
+    if not isinstance(date, dt.date):
+        errors["date"] = _("A date is required.")
+    if not (findings or "").strip():
+        errors["findings"] = _("Write down what was found.")
+    if isinstance(date, dt.date) and isinstance(follow_up_due, dt.date) and follow_up_due < date:
+        errors["follow_up_due"] = _("The follow-up cannot be due before the inspection.")
+    if errors:
+        raise ValidationError(errors)
+    finding = Finding.objects.create(
+        unit=unit,
+        by_unit=by_unit,
+        date=date,
+        kind=kind,
+        findings=findings.strip(),
+        follow_up_due=follow_up_due,
+    )
+    record_change(trace, finding, action=Change.Action.CREATE)
+    return finding
+
+
+@transaction.atomic
+def finding_close(*, trace, finding, done_on):
+    """Record that the follow-up of a finding was done on `done_on`."""
+    finding = (
+        Finding.objects.select_for_update().select_related("unit", "by_unit").get(pk=finding.pk)
+    )
+    if trace.actor is not None:
+        scope.require(trace.actor, Action.VIEW, finding.unit)
+        if not scope.can(trace.actor, Action.DECIDE, finding.by_unit):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+    if not isinstance(done_on, dt.date):
+        raise ValidationError({"follow_up_done_on": _("A date is required.")})
+    if done_on < finding.date:
+        raise ValidationError(
+            {"follow_up_done_on": _("The follow-up cannot be done before the inspection.")}
+        )
+    if finding.follow_up_done_on is not None:
+        raise ValidationError({"follow_up_done_on": _("This finding is already closed.")})
+    before = snapshot(finding)
+    finding.follow_up_done_on = done_on
+    finding.save(update_fields=["follow_up_done_on"])
+    record_change(trace, finding, action=Change.Action.UPDATE, before=before)
+    return finding

@@ -1,0 +1,156 @@
+"""Target and finding pages: lists per unit, and the forms of the superior unit."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from grassroots.accounts import scope
+from grassroots.accounts.roles import Action
+from grassroots.formerrors import add_service_errors
+from grassroots.history.services import Trace
+from grassroots.paging import paginate
+
+from . import selectors, services
+from .forms import FindingCloseForm, FindingForm, TargetCreateForm, TargetForm
+from .services import TARGET_FIELDS
+
+
+def _may_plan(user):
+    return scope.is_everywhere(user) or bool(scope.paths_for(user, Action.DECIDE))
+
+
+@require_GET
+def targets(request):
+    unit = selectors.start_unit(request.user, request.GET.get("unit"))
+    context = {"unit": unit, "may_plan": _may_plan(request.user)}
+    if unit is not None:
+        context.update(paginate(request, selectors.targets_under(request.user, unit)))
+        context["may_plan_here"] = scope.can(
+            request.user, Action.DECIDE, services.deciding_unit(unit)
+        )
+    return render(request, "plans/targets.html", context)
+
+
+def target_new(request):
+    user = request.user
+    initial = {}
+    if request.GET.get("unit"):
+        unit = selectors.start_unit(user, request.GET["unit"])
+        services.require_superior(user, unit)
+        initial["unit"] = unit.code
+    elif not _may_plan(user):
+        raise PermissionDenied
+    form = TargetCreateForm(
+        request.POST or None, initial=initial, units=selectors.units_user_may_plan_for(user)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            target = services.target_set(trace=Trace(user=user), **data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Target saved: %(target)s") % {"target": target})
+            return redirect(f"{_targets_url()}?unit={target.unit.code}")
+    return render(request, "plans/form.html", {"form": form, "title": _("New target")})
+
+
+def _targets_url():
+    from django.urls import reverse
+
+    return reverse("plans:targets")
+
+
+def target_edit(request, pk):
+    user = request.user
+    target = selectors.target_for(user, pk)
+    services.require_superior(user, target.unit)
+    if request.method == "POST" and request.POST.get("delete"):
+        services.target_delete(
+            trace=Trace(user=user), target=target, reason=request.POST.get("reason", "")
+        )
+        messages.success(request, _("Target deleted; it stays in the history."))
+        return redirect(f"{_targets_url()}?unit={target.unit.code}")
+    initial = {name: getattr(target, name) for name in TARGET_FIELDS}
+    form = TargetForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            target = services.target_update(
+                trace=Trace(user=user), target=target, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Target saved: %(target)s") % {"target": target})
+            return redirect(f"{_targets_url()}?unit={target.unit.code}")
+    title = _("Change target of %(unit)s") % {"unit": target.unit}
+    return render(
+        request,
+        "plans/form.html",
+        {"form": form, "title": title, "target": target, "can_delete": True},
+    )
+
+
+@require_GET
+def findings(request):
+    unit = selectors.start_unit(request.user, request.GET.get("unit"))
+    open_only = request.GET.get("open") == "1"
+    context = {"unit": unit, "open_only": open_only, "may_plan": _may_plan(request.user)}
+    if unit is not None:
+        context.update(
+            paginate(request, selectors.findings_under(request.user, unit, open_only=open_only))
+        )
+    return render(request, "plans/findings.html", context)
+
+
+def finding_new(request):
+    user = request.user
+    initial = {}
+    if request.GET.get("unit"):
+        unit = selectors.start_unit(user, request.GET["unit"])
+        services.require_superior(user, unit)
+        initial["unit"] = unit.code
+    elif not _may_plan(user):
+        raise PermissionDenied
+    form = FindingForm(
+        request.POST or None, initial=initial, units=selectors.units_user_may_plan_for(user)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            finding = services.finding_record(trace=Trace(user=user), **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Finding recorded."))
+            return redirect(f"{_findings_url()}?unit={finding.unit.code}")
+    return render(request, "plans/form.html", {"form": form, "title": _("New finding")})
+
+
+def _findings_url():
+    from django.urls import reverse
+
+    return reverse("plans:findings")
+
+
+def finding_close(request, pk):
+    user = request.user
+    finding = selectors.finding_for(user, pk)
+    if not scope.can(user, Action.DECIDE, finding.by_unit):
+        raise PermissionDenied
+    form = FindingCloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.finding_close(
+                trace=Trace(user=user),
+                finding=finding,
+                done_on=form.cleaned_data["follow_up_done_on"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Follow-up recorded."))
+            return redirect(f"{_findings_url()}?unit={finding.unit.code}")
+    title = _("Close the follow-up of %(finding)s") % {"finding": finding}
+    return render(request, "plans/form.html", {"form": form, "title": title, "finding": finding})

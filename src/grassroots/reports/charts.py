@@ -1,0 +1,136 @@
+"""Charts as server-side SVG strings: no JavaScript, no outside assets.
+
+Each function returns markup safe to put into a template or a PDF. Labels are escaped.
+"""
+
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+ACCENT = "#b3261e"
+MUTED = "#8a96a3"
+OK = "#1e7b34"
+WARN = "#9a6700"
+FONT = 'font-family="DejaVu Sans, Arial, sans-serif"'
+
+
+def _svg(width, height, body, title):
+    return mark_safe(
+        f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" width="{width}" '
+        f'height="{height}" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{escape(title)}"><title>{escape(title)}</title>{body}</svg>'
+    )
+
+
+def _number(value):
+    if value is None:
+        return "–"
+    return f"{value}"
+
+
+def bar_chart(items, *, title, width=420, bar_height=18, suffix=""):
+    """Horizontal bars: items are (label, value[, highlight]) with value ≥ 0."""
+    label_width = 150
+    top = 8
+    height = top + len(items) * (bar_height + 6) + 8
+    largest = max([float(item[1] or 0) for item in items] + [1])
+    room = width - label_width - 60
+    parts = []
+    for index, item in enumerate(items):
+        label, value = item[0], item[1]
+        highlight = len(item) > 2 and item[2]
+        y = top + index * (bar_height + 6)
+        length = room * float(value or 0) / largest
+        colour = WARN if highlight else ACCENT
+        parts.append(
+            f'<text x="{label_width - 6}" y="{y + bar_height * 0.72:.1f}" text-anchor="end" '
+            f'font-size="12" {FONT}>{escape(str(label))[:28]}</text>'
+            f'<rect x="{label_width}" y="{y}" width="{length:.1f}" height="{bar_height}" '
+            f'fill="{colour}"/>'
+            f'<text x="{label_width + length + 4:.1f}" y="{y + bar_height * 0.72:.1f}" '
+            f'font-size="12" {FONT}>{escape(_number(value))}{escape(suffix)}</text>'
+        )
+    return _svg(width, height, "".join(parts), title)
+
+
+def progress_bar(value, goal, *, title, width=320, height=30):
+    """A bar of `value` against `goal` (the minimum target), with the goal marked."""
+    label = f"{_number(value)} / {_number(goal)}" if goal else _number(value)
+    text = (
+        f'<text x="{width - 4}" y="{height / 2 + 5}" text-anchor="end" font-size="14" '
+        f"{FONT}>{escape(label)}</text>"
+    )
+    if not goal:
+        return _svg(width, height, text, title)
+    inner = width - 90
+    scale = max(float(value), float(goal)) * 1.1 or 1
+    done = inner * float(value) / scale
+    mark = 4 + inner * float(goal) / scale
+    colour = OK if value >= goal else ACCENT
+    body = (
+        f'<rect x="4" y="6" width="{inner}" height="{height - 12}" fill="#eef1f4"/>'
+        f'<rect x="4" y="6" width="{done:.1f}" height="{height - 12}" fill="{colour}"/>'
+        f'<line x1="{mark:.1f}" y1="2" x2="{mark:.1f}" y2="{height - 2}" stroke="#1d2430" '
+        f'stroke-width="2"/>{text}'
+    )
+    return _svg(width, height, body, title)
+
+
+def months_vs_pace(months, *, pace, title, width=620, height=220):
+    """Columns of admissions per month, with the monthly pace needed as a dashed line.
+
+    `months`: [(label, count)]; `pace`: admissions per month needed, or None.
+    """
+    left, bottom, top = 36, 28, 10
+    plot_h = height - bottom - top
+    n = max(len(months), 1)
+    step = (width - left - 10) / n
+    largest = max([c for _m, c in months] + [pace or 0, 1])
+    parts = [
+        f'<line x1="{left}" y1="{top + plot_h}" x2="{width - 6}" y2="{top + plot_h}" '
+        f'stroke="{MUTED}"/>',
+        f'<text x="{left - 4}" y="{top + 10}" text-anchor="end" font-size="11" {FONT}>'
+        f"{largest:g}</text>",
+    ]
+    for index, (label, count) in enumerate(months):
+        h = plot_h * count / largest
+        x = left + index * step + step * 0.15
+        parts.append(
+            f'<rect x="{x:.1f}" y="{top + plot_h - h:.1f}" width="{step * 0.7:.1f}" '
+            f'height="{h:.1f}" fill="{ACCENT}"><title>{escape(str(label))}: {count}</title></rect>'
+            f'<text x="{x + step * 0.35:.1f}" y="{height - 10}" text-anchor="middle" '
+            f'font-size="10" {FONT}>{escape(str(label))}</text>'
+        )
+        if count:
+            parts.append(
+                f'<text x="{x + step * 0.35:.1f}" y="{top + plot_h - h - 3:.1f}" '
+                f'text-anchor="middle" font-size="10" {FONT}>{count}</text>'
+            )
+    if pace:
+        y = top + plot_h - plot_h * pace / largest
+        parts.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{width - 6}" y2="{y:.1f}" stroke="{OK}" '
+            f'stroke-width="2" stroke-dasharray="6 4"/>'
+            f'<text x="{width - 8}" y="{y - 4:.1f}" text-anchor="end" font-size="11" '
+            f'fill="{OK}" {FONT}>{pace:.1f}</text>'
+        )
+    return _svg(width, height, "".join(parts), title)
+
+
+def funnel(stages, *, title, width=620):
+    """Stages [(label, count, conversion %)] as centred bars narrowing down."""
+    row = 34
+    height = len(stages) * row + 8
+    largest = max([s[1] for s in stages] + [1])
+    centre = width / 2 - 60
+    parts = []
+    for index, (label, count, rate) in enumerate(stages):
+        w = max((width - 200) * count / largest, 2)
+        y = 4 + index * row
+        rate_text = f" ({rate} %)" if rate is not None else ""
+        parts.append(
+            f'<rect x="{centre - w / 2:.1f}" y="{y}" width="{w:.1f}" height="{row - 8}" '
+            f'fill="{ACCENT}" opacity="{1 - index * 0.12:.2f}"/>'
+            f'<text x="{width - 190}" y="{y + row / 2:.1f}" font-size="12" {FONT}>'
+            f"{escape(str(label))}: {count}{escape(rate_text)}</text>"
+        )
+    return _svg(width, height, "".join(parts), title)

@@ -1,0 +1,112 @@
+"""Counting admissions below a unit over a date range, from the tally where it can.
+
+A date range is split into whole calendar months, read from `AdmissionTally`, and the
+partial months at its two ends, counted day by day from the admissions themselves. Both
+parts join units by path prefix (`org.paths.under`), so a subtree costs one index range,
+never a scan of the whole register.
+"""
+
+import datetime as dt
+
+from django.db.models import F, Sum
+from django.db.models.functions import Substr, TruncMonth
+
+from grassroots.org.paths import under
+
+from .models import AdmissionTally
+from .rollups import COUNTS, count_expressions, month_of
+
+
+def _next_month(day):
+    return dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+
+
+def split_range(date_from, date_to):
+    """(first full month, last full month) or None, and the day ranges left at the ends."""
+    first = date_from if date_from.day == 1 else _next_month(date_from)
+    # The last full month is date_to's month when date_to is that month's last day.
+    if _next_month(date_to) - dt.timedelta(days=1) == date_to:
+        last = month_of(date_to)
+    else:
+        last = month_of(month_of(date_to) - dt.timedelta(days=1))
+    if first > last:
+        return None, [(date_from, date_to)]
+    days = []
+    if date_from < first:
+        days.append((date_from, first - dt.timedelta(days=1)))
+    end_of_last = _next_month(last) - dt.timedelta(days=1)
+    if end_of_last < date_to:
+        days.append((end_of_last + dt.timedelta(days=1), date_to))
+    return (first, last), days
+
+
+def _group_key(group, unit_path, field, tally):
+    """An expression naming the row each admission or tally row belongs to."""
+    if group == "month":
+        return F("month") if tally else TruncMonth("decision_date")
+    if group == "children":
+        return Substr(f"{field}path", 1, len(unit_path) + 4)
+    if group == "cluster":
+        return F(f"{field}effective_cluster_id")
+    if group == "sector":
+        return F(f"{field}effective_sector_id")
+    raise ValueError(group)
+
+
+def _collect(queryset, group, unit_path, expressions, into, tally=False):
+    if group is None:
+        row = queryset.aggregate(**expressions)
+        _add(into, None, row)
+        return
+    rows = (
+        queryset.annotate(group_key=_group_key(group, unit_path, "unit__", tally))
+        .values("group_key")
+        .annotate(**expressions)
+        .order_by()
+    )
+    for row in rows:
+        key = row["group_key"]
+        if isinstance(key, dt.datetime):
+            key = key.date()
+        _add(into, key, row)
+
+
+def _add(into, key, row):
+    counts = into.setdefault(key, dict.fromkeys(COUNTS, 0))
+    for name in COUNTS:
+        counts[name] += row[name] or 0
+
+
+def count_admissions(unit_path, date_from, date_to, group=None, use_rollups=True):
+    """{group key: {count: n}} for admissions decided in [date_from, date_to] below the unit.
+
+    `group`: None (one total under key None), "children" (key: the child's path, or the
+    unit's own path for admissions of the unit itself), "cluster" or "sector" (key: id),
+    "month" (key: the first day of the month).
+    """
+    from grassroots.pipeline.models import Admission
+
+    result = {}
+    if date_to < date_from:
+        return result
+    admissions = Admission.objects.filter(under(unit_path, "unit__path"))
+    if not use_rollups:
+        months, days = None, [(date_from, date_to)]
+    else:
+        months, days = split_range(date_from, date_to)
+    if months:
+        tallies = AdmissionTally.objects.filter(
+            under(unit_path, "unit__path"), month__gte=months[0], month__lte=months[1]
+        )
+        _collect(
+            tallies, group, unit_path, {name: Sum(name) for name in COUNTS}, result, tally=True
+        )
+    for start, end in days:
+        _collect(
+            admissions.filter(decision_date__gte=start, decision_date__lte=end),
+            group,
+            unit_path,
+            count_expressions(),
+            result,
+        )
+    return result

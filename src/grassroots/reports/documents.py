@@ -1,0 +1,90 @@
+"""The achievement report as a document: Excel workbook or PDF, in the chosen language.
+
+Shared by the pages and `grassroots report`, so both give the same file.
+"""
+
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import charts
+from .exports import html_to_pdf, to_xlsx
+from .selectors import ACHIEVEMENT_COLUMNS
+
+COLUMN_LABELS = {
+    "unit_code": gettext_lazy("Code"),
+    "unit_name": gettext_lazy("Unit"),
+    "target_minimum": gettext_lazy("Target"),
+    "target_stretch": gettext_lazy("Stretch"),
+    "admitted": gettext_lazy("Admitted"),
+    "achievement_pct": gettext_lazy("Achieved %"),
+    "female": gettext_lazy("Women"),
+    "female_pct": gettext_lazy("Women %"),
+    "university": gettext_lazy("University"),
+    "university_pct": gettext_lazy("University %"),
+    "ethnic_minority": gettext_lazy("Ethnic minority"),
+    "religious": gettext_lazy("Religious"),
+    "readmitted": gettext_lazy("Readmitted"),
+}
+
+
+def grouping_label(by):
+    return {
+        "children": _("units below"),
+        "cluster": _("clusters"),
+        "sector": _("sectors"),
+    }[by]
+
+
+def achievement_filters(unit, date_from, date_to, by, issued=None):
+    issued = issued or timezone.localdate()
+    return [
+        (_("Unit"), f"{unit.name} ({unit.code})"),
+        (_("From"), date_from.isoformat()),
+        (_("To"), date_to.isoformat()),
+        (_("Rows"), grouping_label(by)),
+        (_("Issued on"), issued.isoformat()),
+    ]
+
+
+def achievement_xlsx(rows, *, unit, date_from, date_to, by, language="en"):
+    with translation.override(language):
+        return to_xlsx(
+            rows,
+            ACHIEVEMENT_COLUMNS,
+            title=_("Admissions against plan"),
+            filters=achievement_filters(unit, date_from, date_to, by),
+        )
+
+
+def achievement_chart(rows):
+    """Admitted per row (the unit itself left out), rows behind their target highlighted."""
+    items = [
+        (
+            row["unit_name"],
+            row["achievement_pct"] if row["achievement_pct"] is not None else row["admitted"],
+            row["achievement_pct"] is not None and row["achievement_pct"] < 100,
+        )
+        for row in rows[1:]
+    ]
+    return charts.bar_chart(items, title=_("Achievement by row"))
+
+
+def achievement_pdf(rows, *, unit, date_from, date_to, by, language="en"):
+    with translation.override(language):
+        html = render_to_string(
+            "reports/pdf/achievement.html",
+            {
+                "title": _("Admissions against plan"),
+                "unit": unit,
+                "date_from": date_from,
+                "date_to": date_to,
+                "filters": achievement_filters(unit, date_from, date_to, by),
+                "headers": [COLUMN_LABELS[c] for c in ACHIEVEMENT_COLUMNS],
+                "table": [[row[c] for c in ACHIEVEMENT_COLUMNS] for row in rows],
+                "chart": achievement_chart(rows),
+                "language": language,
+            },
+        )
+        return html_to_pdf(html)

@@ -1,0 +1,140 @@
+"""`grassroots report achievement|funnel …`: the reports of the exchange-format contract."""
+
+import datetime as dt
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.http import Http404
+from django.utils import translation
+
+from grassroots.history.models import Access
+from grassroots.history.services import record_access
+from grassroots.reports import documents, exports, selectors
+
+FORMATS = ("table", "csv", "json", "xlsx", "pdf")
+
+
+def iso_date(text):
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise CommandError(f"not a date (use YYYY-MM-DD): {text}") from exc
+
+
+class Command(BaseCommand):
+    help = "Print a report: achievement against plan for a unit, or the funnel of a course."
+
+    def add_arguments(self, parser):
+        kinds = parser.add_subparsers(dest="kind", required=True, metavar="{achievement,funnel}")
+        achievement = kinds.add_parser("achievement", help="admissions against plan")
+        achievement.add_argument("--unit", required=True, help="unit code")
+        achievement.add_argument("--from", dest="date_from", required=True, help="YYYY-MM-DD")
+        achievement.add_argument("--to", dest="date_to", required=True, help="YYYY-MM-DD")
+        achievement.add_argument("--by", choices=selectors.GROUPINGS, default="children")
+        achievement.add_argument("--format", choices=FORMATS, default="table")
+        achievement.add_argument("--output", help="write to this file (needed for xlsx, pdf)")
+        _common(achievement)
+        funnel = kinds.add_parser("funnel", help="what became of a course's participants")
+        funnel.add_argument("--course", required=True, help="course code")
+        funnel.add_argument("--until", required=True, help="YYYY-MM-DD")
+        funnel.add_argument("--format", choices=FORMATS, default="table")
+        funnel.add_argument("--output", help="write to this file (needed for xlsx, pdf)")
+        _common(funnel)
+
+    def handle(self, *args, **options):
+        user = self._user(options.get("user"))
+        language = options.get("language") or translation.get_language() or "en"
+        fmt = options["format"]
+        if fmt in ("xlsx", "pdf") and not options.get("output"):
+            raise CommandError(f"--format {fmt} needs --output FILE")
+        with translation.override(language):
+            if options["kind"] == "achievement":
+                content, what, path = self._achievement(user, language, fmt, options)
+            else:
+                content, what, path = self._funnel(user, language, fmt, options)
+        record_access(user, kind=Access.Kind.EXPORT, what=what, unit_path=path)
+        if options.get("output"):
+            target = Path(options["output"])
+            if isinstance(content, bytes):
+                target.write_bytes(content)
+            else:
+                target.write_text(content, encoding="utf-8")
+        else:
+            self.stdout.write(content, ending="")
+
+    def _user(self, username):
+        if not username:
+            return selectors.SYSTEM
+        user = get_user_model().objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise CommandError(f"no active user {username}")
+        return user
+
+    def _achievement(self, user, language, fmt, options):
+        date_from, date_to = iso_date(options["date_from"]), iso_date(options["date_to"])
+        if date_to < date_from:
+            raise CommandError("--to lies before --from")
+        try:
+            unit = selectors.unit_for_report(user, options["unit"])
+        except Http404 as exc:
+            raise CommandError(f"unknown unit: {options['unit']}") from exc
+        by = options["by"]
+        rows = selectors.achievement(
+            user, unit=unit, date_from=date_from, date_to=date_to, by=by, language=language
+        )
+        columns = selectors.ACHIEVEMENT_COLUMNS
+        what = f"achievement report {unit.code} {date_from}–{date_to} by {by} ({fmt})"
+        kwargs = {
+            "unit": unit,
+            "date_from": date_from,
+            "date_to": date_to,
+            "by": by,
+            "language": language,
+        }
+        if fmt == "xlsx":
+            return documents.achievement_xlsx(rows, **kwargs), what, unit.path
+        if fmt == "pdf":
+            return documents.achievement_pdf(rows, **kwargs), what, unit.path
+        return _text(rows, columns, fmt), what, unit.path
+
+    def _funnel(self, user, language, fmt, options):
+        until = iso_date(options["until"])
+        try:
+            course = selectors.course_for_report(user, options["course"])
+        except Http404 as exc:
+            raise CommandError(f"unknown course: {options['course']}") from exc
+        row = selectors.course_funnel(user, course=course, until=until)
+        columns = list(row)
+        what = f"funnel report {course.code} until {until} ({fmt})"
+        path = course.organizer.path
+        if fmt == "xlsx":
+            content = exports.to_xlsx(
+                [row],
+                columns,
+                title=f"{course.title} ({course.code})",
+                filters=[("course", course.code), ("until", until.isoformat())],
+            )
+            return content, what, path
+        if fmt == "pdf":
+            from django.template.loader import render_to_string
+
+            html = render_to_string(
+                "reports/pdf/funnel.html",
+                {"course": course, "until": until, "columns": columns, "row": row},
+            )
+            return exports.html_to_pdf(html), what, path
+        return _text([row], columns, fmt), what, path
+
+
+def _common(parser):
+    parser.add_argument("--user", help="act as this user (default: the system, sees all)")
+    parser.add_argument("--language", help="language of names and documents (en, vi, de)")
+
+
+def _text(rows, columns, fmt):
+    if fmt == "csv":
+        return exports.to_csv(rows, columns)
+    if fmt == "json":
+        return exports.to_json(rows, columns)
+    return exports.to_table(rows, columns)

@@ -1,0 +1,493 @@
+"""Reading reports. Every selector takes the acting user and goes through `accounts.scope`:
+a unit or course outside the user's scope raises Http404, as if it did not exist.
+
+The achievement report follows the "Report contract" of docs/exchange-format.md exactly:
+its rows are plain dicts whose keys are `ACHIEVEMENT_COLUMNS`, in that order, with whole
+numbers for counts, `Decimal` (one place, rounded half up) for percentages and None for
+an empty cell.
+"""
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+from types import SimpleNamespace
+
+from django.db.models import (
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.functions import ExtractYear
+from django.utils import timezone, translation
+
+from grassroots.accounts import scope
+from grassroots.accounts.roles import Action
+from grassroots.org.models import Cluster, Sector, Unit
+from grassroots.org.paths import under
+from grassroots.people.models import UNIVERSITY_OR_ABOVE, Education, Gender
+from grassroots.plans.models import Finding, Target
+from grassroots.vietnamese import sort_key
+
+from .counting import count_admissions
+from .rollups import COUNTS
+
+ACHIEVEMENT_COLUMNS = (
+    "unit_code",
+    "unit_name",
+    "target_minimum",
+    "target_stretch",
+    "admitted",
+    "achievement_pct",
+    "female",
+    "female_pct",
+    "university",
+    "university_pct",
+    "ethnic_minority",
+    "religious",
+    "readmitted",
+)
+GROUPINGS = ("children", "cluster", "sector")
+FUNNEL_COLUMNS = ("enrolled", "completed", "admitted", "confirmed", "transferred_out")
+
+# The acting user of commands run by an operator without --user: sees everything.
+SYSTEM = SimpleNamespace(
+    is_superuser=True, is_active=True, is_authenticated=False, pk=None, username="system"
+)
+
+
+def percent(part, whole):
+    """100 × part ÷ whole with one decimal, rounded half up; None when whole is 0 or None."""
+    if not whole or part is None:
+        return None
+    return (Decimal(100 * part) / Decimal(whole)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def unit_for_report(user, code):
+    """The unit with this code if the user may see it, else Http404."""
+    return scope.get_scoped(user, Unit.objects.all(), unit_field="", code=code)
+
+
+def language_sort_key(language):
+    """How the chosen language orders names alphabetically."""
+    if (language or "").lower().startswith("vi"):
+        return sort_key
+    return str.casefold
+
+
+def choose_target(targets, date_from, date_to):
+    """(minimum, stretch) for [date_from, date_to] from one unit's targets, per the contract.
+
+    Targets wholly inside the range: the outermost of them, summed. Otherwise the shortest
+    single target containing the range. Otherwise (None, None). A summed stretch counts a
+    target without a stretch by its minimum; it is None when no chosen target has one.
+    """
+    inside = [t for t in targets if date_from <= t.period_start and t.period_end <= date_to]
+    if inside:
+        outermost = [
+            t
+            for t in inside
+            if not any(
+                o is not t and o.period_start <= t.period_start and t.period_end <= o.period_end
+                for o in inside
+            )
+        ]
+        minimum = sum(t.minimum for t in outermost)
+        if all(t.stretch is None for t in outermost):
+            return minimum, None
+        return minimum, sum(t.minimum if t.stretch is None else t.stretch for t in outermost)
+    containing = [t for t in targets if t.period_start <= date_from and date_to <= t.period_end]
+    if containing:
+        best = min(containing, key=lambda t: (t.period_end - t.period_start, t.period_start))
+        return best.minimum, best.stretch
+    return None, None
+
+
+def _targets_by_unit(unit_ids, date_from, date_to):
+    found = {}
+    overlapping = Target.objects.filter(
+        unit_id__in=unit_ids, period_start__lte=date_to, period_end__gte=date_from
+    )
+    for target in overlapping:
+        found.setdefault(target.unit_id, []).append(target)
+    return found
+
+
+def _row(code, name, target, counts):
+    counts = counts or dict.fromkeys(COUNTS, 0)
+    minimum, stretch = target
+    admitted = counts["admitted"]
+    return {
+        "unit_code": code,
+        "unit_name": name,
+        "target_minimum": minimum,
+        "target_stretch": stretch,
+        "admitted": admitted,
+        "achievement_pct": percent(admitted, minimum),
+        "female": counts["female"],
+        "female_pct": percent(counts["female"], admitted),
+        "university": counts["university"],
+        "university_pct": percent(counts["university"], admitted),
+        "ethnic_minority": counts["ethnic_minority"],
+        "religious": counts["religious"],
+        "readmitted": counts["readmitted"],
+    }
+
+
+def _sum(groups):
+    total = dict.fromkeys(COUNTS, 0)
+    for counts in groups:
+        for name in COUNTS:
+            total[name] += counts[name]
+    return total
+
+
+def achievement(user, *, unit, date_from, date_to, by="children", language=None, use_rollups=True):
+    """The achievement report rows for `unit` (a Unit or a code) over [date_from, date_to].
+
+    First the unit itself, then its direct children in code order (`by="children"`), or
+    one row per cluster or sector found below the unit, in the language's alphabetical
+    order. Raises Http404 when the unit is outside the user's scope, ValueError for a
+    bad grouping or reversed dates.
+    """
+    if by not in GROUPINGS:
+        raise ValueError(f"unknown grouping {by!r}: use children, cluster or sector")
+    if date_to < date_from:
+        raise ValueError("the end of the period lies before its start")
+    if not isinstance(unit, Unit):
+        unit = unit_for_report(user, unit)
+    else:
+        scope.require(user, Action.VIEW, unit)
+    language = language or translation.get_language() or "en"
+
+    if by == "children":
+        children = sorted(unit.get_children(), key=lambda u: u.code)
+        groups = count_admissions(unit.path, date_from, date_to, "children", use_rollups)
+        targets = _targets_by_unit([unit.pk, *(c.pk for c in children)], date_from, date_to)
+        rows = [
+            _row(
+                unit.code,
+                unit.name,
+                choose_target(targets.get(unit.pk, []), date_from, date_to),
+                _sum(groups.values()),
+            )
+        ]
+        for child in children:
+            rows.append(
+                _row(
+                    child.code,
+                    child.name,
+                    choose_target(targets.get(child.pk, []), date_from, date_to),
+                    groups.get(child.path),
+                )
+            )
+        return rows
+
+    total = count_admissions(unit.path, date_from, date_to, None, use_rollups).get(None)
+    targets = _targets_by_unit([unit.pk], date_from, date_to)
+    rows = [
+        _row(
+            unit.code, unit.name, choose_target(targets.get(unit.pk, []), date_from, date_to), total
+        )
+    ]
+    model, field = (
+        (Cluster, "effective_cluster") if by == "cluster" else (Sector, "effective_sector")
+    )
+    present = (
+        Unit.objects.filter(under(unit.path), **{f"{field}__isnull": False})
+        .values_list(f"{field}_id", flat=True)
+        .distinct()
+        .order_by()
+    )
+    groupings = list(model.objects.filter(pk__in=present))
+    key = language_sort_key(language)
+    groupings.sort(key=lambda g: (key(g.name), g.name))
+    groups = count_admissions(unit.path, date_from, date_to, by, use_rollups)
+    for grouping in groupings:
+        rows.append(_row("", grouping.name, (None, None), groups.get(grouping.pk)))
+    return rows
+
+
+def behind_plan(row, date_from, date_to, today=None):
+    """True when a row with a target has admitted less than the share of the period elapsed."""
+    if not row["target_minimum"]:
+        return False
+    today = today or timezone.localdate()
+    if today < date_from:
+        return False
+    elapsed = (min(today, date_to) - date_from).days + 1
+    length = (date_to - date_from).days + 1
+    return row["admitted"] * length < row["target_minimum"] * elapsed
+
+
+# --- composition -------------------------------------------------------------------------
+
+AGE_BANDS = (
+    ("18-30", 18, 30),
+    ("31-35", 31, 35),
+    ("36-40", 36, 40),
+    ("41-45", 41, 45),
+    ("46-50", 46, 50),
+    ("51-55", 51, 55),
+    ("56-60", 56, 60),
+    ("over 60", 61, 200),
+)
+
+
+def age_at_decision():
+    """Whole years between the person's birth date and the decision date, in SQL."""
+    before_birthday = Q(decision_date__month__lt=F("person__birth_date__month")) | Q(
+        decision_date__month=F("person__birth_date__month"),
+        decision_date__day__lt=F("person__birth_date__day"),
+    )
+    return ExpressionWrapper(
+        ExtractYear("decision_date")
+        - ExtractYear("person__birth_date")
+        - Case(When(before_birthday, then=Value(1)), default=Value(0)),
+        output_field=IntegerField(),
+    )
+
+
+def age_band(age):
+    for label, low, high in AGE_BANDS:
+        if low <= age <= high:
+            return label
+    return "under 18"
+
+
+def admissions_in(user, *, unit, date_from, date_to):
+    """Admissions decided in [date_from, date_to] at or below `unit`, in the user's scope."""
+    from grassroots.pipeline.models import Admission
+
+    scope.require(user, Action.VIEW, unit)
+    return scope.scoped(
+        user,
+        Admission.objects.filter(
+            under(unit.path, "unit__path"),
+            decision_date__gte=date_from,
+            decision_date__lte=date_to,
+        ),
+    )
+
+
+def composition(user, *, unit, date_from, date_to):
+    """Who was admitted: women, education, ethnic minority, religion, occupation, ages.
+
+    Counted at the admission decision date (ages) from the admissions themselves, in two
+    grouped queries and one pass over (birth date, decision date) pairs.
+    """
+    admissions = admissions_in(user, unit=unit, date_from=date_from, date_to=date_to)
+    totals = admissions.aggregate(
+        admitted=Count("id"),
+        women=Count("id", filter=Q(person__gender=Gender.FEMALE)),
+        university=Count("id", filter=Q(person__education__in=list(UNIVERSITY_OR_ABOVE))),
+        ethnic_minority=Count("id", filter=Q(person__ethnic_minority=True)),
+        religious=Count("id", filter=~Q(person__religion="")),
+        readmitted=Count("id", filter=Q(readmission=True)),
+    )
+    admitted = totals["admitted"]
+    education = dict(admissions.values_list("person__education").annotate(n=Count("id")).order_by())
+    education_rows = [
+        (label, education.get(value, 0), percent(education.get(value, 0), admitted))
+        for value, label in Education.choices
+    ]
+    if education.get(""):
+        education_rows.append(("—", education[""], percent(education[""], admitted)))
+    religions = sorted(
+        admissions.exclude(person__religion="")
+        .values_list("person__religion")
+        .annotate(n=Count("id"))
+        .order_by(),
+        key=lambda pair: (-pair[1], pair[0]),
+    )
+    occupations = sorted(
+        admissions.values_list("person__occupation").annotate(n=Count("id")).order_by(),
+        key=lambda pair: (-pair[1], pair[0]),
+    )
+    bands = {label: 0 for label, _low, _high in AGE_BANDS}
+    under_18 = 0
+    age_total = 0
+    # Ages are computed by the database (one row per age), not row by row in Python.
+    for age, n in (
+        admissions.annotate(age=age_at_decision())
+        .values_list("age")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        age_total += age * n
+        band = age_band(age)
+        if band == "under 18":
+            under_18 += n
+        else:
+            bands[band] += n
+    average_age = (
+        (Decimal(age_total) / Decimal(admitted)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        if admitted
+        else None
+    )
+    return {
+        "unit": unit,
+        "date_from": date_from,
+        "date_to": date_to,
+        "admitted": admitted,
+        "women": totals["women"],
+        "women_pct": percent(totals["women"], admitted),
+        "university": totals["university"],
+        "university_pct": percent(totals["university"], admitted),
+        "ethnic_minority": totals["ethnic_minority"],
+        "ethnic_minority_pct": percent(totals["ethnic_minority"], admitted),
+        "religious": totals["religious"],
+        "religious_pct": percent(totals["religious"], admitted),
+        "readmitted": totals["readmitted"],
+        "readmitted_pct": percent(totals["readmitted"], admitted),
+        "education": education_rows,
+        "religions": [(name, n, percent(n, admitted)) for name, n in religions],
+        "occupations": [(name or "—", n, percent(n, admitted)) for name, n in occupations],
+        "age_bands": [(label, bands[label], percent(bands[label], admitted)) for label in bands],
+        "under_18": under_18,
+        "average_age": average_age,
+    }
+
+
+# --- funnel -------------------------------------------------------------------------------
+
+
+def course_for_report(user, code):
+    from grassroots.pipeline.models import Course
+
+    return scope.get_scoped(
+        user, Course.objects.select_related("organizer"), unit_field="organizer", code=code
+    )
+
+
+def course_funnel(user, *, course, until):
+    """One row for a course: its enrolled people and how many of them were completed,
+    admitted, confirmed and transferred out on or before `until`, plus one column per
+    destination type seen among those transfers (in the order of the vocabulary).
+    """
+    from grassroots.pipeline.models import Admission, Confirmation, Enrollment
+    from grassroots.transfers.models import Transfer
+
+    if not hasattr(course, "pk"):
+        course = course_for_report(user, course)
+    else:
+        scope.require(user, Action.VIEW, course.organizer)
+    enrollments = Enrollment.objects.filter(course=course)
+    people = enrollments.values("person_id")
+    row = {
+        "enrolled": enrollments.count(),
+        "completed": enrollments.filter(result=Enrollment.Result.COMPLETED).count(),
+        "admitted": Admission.objects.filter(person_id__in=people, decision_date__lte=until)
+        .values("person_id")
+        .distinct()
+        .count(),
+        "confirmed": Confirmation.objects.filter(
+            admission__person_id__in=people,
+            outcome=Confirmation.Outcome.CONFIRMED,
+            decided_on__lte=until,
+        )
+        .values("admission__person_id")
+        .distinct()
+        .count(),
+    }
+    transfers = Transfer.objects.filter(person_id__in=people, issued_on__lte=until)
+    row["transferred_out"] = transfers.values("person_id").distinct().count()
+    by_type = dict(
+        transfers.exclude(destination_type="")
+        .values_list("destination_type")
+        .annotate(n=Count("person_id", distinct=True))
+        .order_by()
+    )
+    for value in Transfer.DestinationType.values:
+        if value in by_type:
+            row[value] = by_type[value]
+    return row
+
+
+# --- dashboard ----------------------------------------------------------------------------
+
+
+def admissions_per_month(user, *, unit, date_from, date_to):
+    """[(first day of month, admitted)] for every month touching [date_from, date_to]."""
+    from .rollups import month_of
+
+    scope.require(user, Action.VIEW, unit)
+    counts = count_admissions(unit.path, date_from, date_to, "month")
+    result = []
+    month = month_of(date_from)
+    while month <= date_to:
+        result.append((month, (counts.get(month) or {"admitted": 0})["admitted"]))
+        month = dt.date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+    return result
+
+
+def pipeline_funnel(user, *, unit, date_from, date_to):
+    """Sources nominated below the unit in the period, and how far they got since:
+    [(stage, count, conversion % from the previous stage)].
+    """
+    from grassroots.pipeline.models import Admission, Confirmation, Dossier, Enrollment, Source
+
+    scope.require(user, Action.VIEW, unit)
+    sources = Source.objects.filter(
+        under(unit.path, "unit__path"), nominated_on__gte=date_from, nominated_on__lte=date_to
+    )
+    people = sources.values("person_id")
+    counts = [
+        ("sources", sources.values("person_id").distinct().count()),
+        (
+            "course",
+            Enrollment.objects.filter(person_id__in=people).values("person_id").distinct().count(),
+        ),
+        (
+            "dossier",
+            Dossier.objects.filter(person_id__in=people).values("person_id").distinct().count(),
+        ),
+        (
+            "admitted",
+            Admission.objects.filter(person_id__in=people).values("person_id").distinct().count(),
+        ),
+        (
+            "confirmed",
+            Confirmation.objects.filter(
+                admission__person_id__in=people, outcome=Confirmation.Outcome.CONFIRMED
+            )
+            .values("admission__person_id")
+            .distinct()
+            .count(),
+        ),
+    ]
+    stages = []
+    previous = None
+    for name, n in counts:
+        stages.append((name, n, percent(n, previous) if previous is not None else None))
+        previous = n
+    return stages
+
+
+def findings_for(user, *, unit, limit=20):
+    """Findings on the unit and the units below it, newest first."""
+    scope.require(user, Action.VIEW, unit)
+    return list(
+        Finding.objects.filter(under(unit.path, "unit__path"))
+        .select_related("unit", "by_unit")
+        .order_by("-date", "id")[:limit]
+    )
+
+
+TERM_MIN_DAYS = 366
+
+
+def term_target(unit, day):
+    """The longest target of the unit whose period contains `day` and is longer than a
+    year (its term plan), or None."""
+    targets = [
+        t
+        for t in Target.objects.filter(unit=unit, period_start__lte=day, period_end__gte=day)
+        if (t.period_end - t.period_start).days >= TERM_MIN_DAYS
+    ]
+    if not targets:
+        return None
+    return max(targets, key=lambda t: (t.period_end - t.period_start, t.period_start))

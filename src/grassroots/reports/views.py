@@ -1,0 +1,318 @@
+"""Report pages and exports. Thin: parse the filters, call a selector, render."""
+
+import datetime as dt
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from grassroots.accounts import scope
+from grassroots.history.models import Access
+from grassroots.history.services import record_access
+
+from . import charts, documents, selectors
+from .documents import COLUMN_LABELS
+
+
+class BadFilter(Exception):
+    pass
+
+
+def _date(request, name, default):
+    text = (request.GET.get(name) or "").strip()
+    if not text:
+        return default
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise BadFilter(_("%(value)s is not a date (use YYYY-MM-DD).") % {"value": text}) from exc
+
+
+def _filters(request):
+    """(unit, date_from, date_to, by) from the query string; 404 for a unit out of scope."""
+    today = timezone.localdate()
+    date_from = _date(request, "from", dt.date(today.year, 1, 1))
+    date_to = _date(request, "to", today)
+    if date_to < date_from:
+        raise BadFilter(_("The end of the period lies before its start."))
+    by = request.GET.get("by") or "children"
+    if by not in selectors.GROUPINGS:
+        raise BadFilter(_("Rows by children, cluster or sector."))
+    code = (request.GET.get("unit") or "").strip()
+    if code:
+        unit = selectors.unit_for_report(request.user, code)
+    else:
+        tops = scope.top_units(request.user)
+        if not tops:
+            raise Http404
+        unit = tops[0]
+    return unit, date_from, date_to, by
+
+
+def _bad_filter(request, error):
+    context = {"error": str(error), **_index_context(request)}
+    return render(request, "reports/index.html", context, status=400)
+
+
+def _index_context(request):
+    today = timezone.localdate()
+    return {
+        "tops": scope.top_units(request.user),
+        "default_from": dt.date(today.year, 1, 1),
+        "default_to": today,
+        "groupings": selectors.GROUPINGS,
+    }
+
+
+@require_GET
+def index(request):
+    return render(request, "reports/index.html", _index_context(request))
+
+
+SORTABLE = {"unit_code", "unit_name", "admitted", "achievement_pct", "female_pct", "university_pct"}
+
+
+@require_GET
+def achievement(request):
+    try:
+        unit, date_from, date_to, by = _filters(request)
+    except BadFilter as error:
+        return _bad_filter(request, error)
+    language = translation.get_language()
+    rows = selectors.achievement(
+        request.user, unit=unit, date_from=date_from, date_to=date_to, by=by, language=language
+    )
+    for row in rows:
+        row["behind"] = selectors.behind_plan(row, date_from, date_to)
+    head, rest = rows[0], rows[1:]
+    sort = request.GET.get("sort") or ""
+    descending = sort.startswith("-")
+    key = sort.lstrip("-")
+    if key in SORTABLE:
+        rest = sorted(
+            rest,
+            key=lambda r: (r[key] is None, r[key] if r[key] is not None else 0),
+            reverse=descending,
+        )
+        if descending:  # keep empty values last either way
+            rest = [r for r in rest if r[key] is not None] + [r for r in rest if r[key] is None]
+    ranking = _ranking(rows[1:]) if by == "children" else []
+    query = request.GET.copy()
+    query.pop("sort", None)
+    context = {
+        "unit": unit,
+        "date_from": date_from,
+        "date_to": date_to,
+        "by": by,
+        "groupings": selectors.GROUPINGS,
+        "head": head,
+        "rows": rest,
+        "columns": [(c, COLUMN_LABELS[c], c in SORTABLE) for c in selectors.ACHIEVEMENT_COLUMNS],
+        "sort": sort,
+        "base_query": query.urlencode(),
+        "export_query": _export_query(unit, date_from, date_to, by),
+        "ranking": ranking,
+        "chart": documents.achievement_chart(rows),
+    }
+    return render(request, "reports/achievement.html", context)
+
+
+def _ranking(rows):
+    """Sub-units by achievement (those with a target), best first; then by admissions."""
+    with_target = [r for r in rows if r["achievement_pct"] is not None]
+    return sorted(with_target, key=lambda r: (-r["achievement_pct"], r["unit_code"]))
+
+
+def _export_query(unit, date_from, date_to, by):
+    return f"unit={unit.code}&from={date_from.isoformat()}&to={date_to.isoformat()}&by={by}"
+
+
+def _export(request, kind):
+    try:
+        unit, date_from, date_to, by = _filters(request)
+    except BadFilter as error:
+        return _bad_filter(request, error)
+    language = translation.get_language() or "en"
+    rows = selectors.achievement(
+        request.user, unit=unit, date_from=date_from, date_to=date_to, by=by, language=language
+    )
+    kwargs = {
+        "unit": unit,
+        "date_from": date_from,
+        "date_to": date_to,
+        "by": by,
+        "language": language,
+    }
+    name = f"achievement-{unit.code}-{date_from.isoformat()}-{date_to.isoformat()}"
+    if kind == "xlsx":
+        content = documents.achievement_xlsx(rows, **kwargs)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        content = documents.achievement_pdf(rows, **kwargs)
+        content_type = "application/pdf"
+    record_access(
+        request.user,
+        kind=Access.Kind.EXPORT,
+        what=f"achievement report {unit.code} {date_from}–{date_to} by {by} ({kind})",
+        unit_path=unit.path,
+    )
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
+    return response
+
+
+@require_GET
+def achievement_xlsx(request):
+    return _export(request, "xlsx")
+
+
+@require_GET
+def achievement_pdf(request):
+    return _export(request, "pdf")
+
+
+@require_GET
+def composition(request):
+    try:
+        unit, date_from, date_to, _by = _filters(request)
+    except BadFilter as error:
+        return _bad_filter(request, error)
+    data = selectors.composition(request.user, unit=unit, date_from=date_from, date_to=date_to)
+    context = {
+        "unit": unit,
+        "date_from": date_from,
+        "date_to": date_to,
+        "data": data,
+        "charts": _composition_charts(data),
+    }
+    return render(request, "reports/composition.html", context)
+
+
+def _composition_charts(data):
+    shares = [
+        (_("women"), data["women_pct"] or 0),
+        (_("university"), data["university_pct"] or 0),
+        (_("ethnic minority"), data["ethnic_minority_pct"] or 0),
+        (_("religious"), data["religious_pct"] or 0),
+        (_("readmitted"), data["readmitted_pct"] or 0),
+    ]
+    return {
+        "shares": charts.bar_chart(shares, title=_("Shares of those admitted"), suffix=" %"),
+        "ages": charts.bar_chart(
+            [(label, n) for label, n, _pct in data["age_bands"]], title=_("Age at admission")
+        ),
+        "education": charts.bar_chart(
+            [(str(label), n) for label, n, _pct in data["education"]], title=_("Education")
+        ),
+    }
+
+
+@require_GET
+def funnel(request):
+    code = (request.GET.get("course") or "").strip()
+    context = {"course_code": code}
+    try:
+        until = _date(request, "until", timezone.localdate())
+    except BadFilter as error:
+        context["error"] = str(error)
+        return render(request, "reports/funnel.html", context, status=400)
+    context["until"] = until
+    if code:
+        course = selectors.course_for_report(request.user, code)
+        row = selectors.course_funnel(request.user, course=course, until=until)
+        context.update({"course": course, "row": row})
+        stages = [(name.replace("_", " "), row[name], None) for name in selectors.FUNNEL_COLUMNS]
+        context["chart"] = charts.funnel(stages, title=_("Course funnel"))
+    return render(request, "reports/funnel.html", context)
+
+
+def dashboard_context(request, unit, date_from, date_to):
+    user = request.user
+    language = translation.get_language()
+    rows = selectors.achievement(
+        user, unit=unit, date_from=date_from, date_to=date_to, language=language
+    )
+    year_start = dt.date(date_to.year, 1, 1)
+    year_row = selectors.achievement(
+        user, unit=unit, date_from=year_start, date_to=date_to, language=language
+    )[0]
+    year_target = selectors.choose_target(
+        list(unit.targets.all()), year_start, dt.date(date_to.year, 12, 31)
+    )
+    term = selectors.term_target(unit, date_to)
+    term_row = None
+    if term is not None:
+        term_row = selectors.achievement(
+            user, unit=unit, date_from=term.period_start, date_to=date_to, language=language
+        )[0]
+    months = selectors.admissions_per_month(user, unit=unit, date_from=date_from, date_to=date_to)
+    pace = None
+    if year_target[0]:
+        pace = year_target[0] / 12
+    stages = selectors.pipeline_funnel(user, unit=unit, date_from=date_from, date_to=date_to)
+    stage_labels = {
+        "sources": _("sources"),
+        "course": _("course"),
+        "dossier": _("dossier"),
+        "admitted": _("admitted"),
+        "confirmed": _("confirmed"),
+    }
+    stages = [(stage_labels[name], n, rate) for name, n, rate in stages]
+    composition = selectors.composition(user, unit=unit, date_from=date_from, date_to=date_to)
+    ranking = _ranking(rows[1:])
+    return {
+        "unit": unit,
+        "date_from": date_from,
+        "date_to": date_to,
+        "rows": rows,
+        "year_row": year_row,
+        "year_target": year_target,
+        "term": term,
+        "term_row": term_row,
+        "year_chart": charts.progress_bar(
+            year_row["admitted"], year_target[0], title=_("This year against plan")
+        ),
+        "term_chart": charts.progress_bar(
+            term_row["admitted"], term.minimum, title=_("This term against plan")
+        )
+        if term
+        else None,
+        "months_chart": charts.months_vs_pace(
+            [(m.strftime("%m/%y"), n) for m, n in months],
+            pace=pace,
+            title=_("Admissions per month against the pace needed"),
+        ),
+        "pace": pace,
+        "stages": stages,
+        "funnel_chart": charts.funnel(stages, title=_("From sources to confirmed members")),
+        "composition": composition,
+        "composition_charts": _composition_charts(composition),
+        "ranking": ranking,
+        "ranking_chart": charts.bar_chart(
+            [(r["unit_name"], r["achievement_pct"], r["achievement_pct"] < 100) for r in ranking],
+            title=_("Ranking of units below by achievement"),
+            suffix=" %",
+        )
+        if ranking
+        else None,
+        "findings": selectors.findings_for(user, unit=unit, limit=10),
+        "export_query": _export_query(unit, date_from, date_to, "children"),
+    }
+
+
+@require_GET
+def dashboard(request, code):
+    unit = selectors.unit_for_report(request.user, code)
+    today = timezone.localdate()
+    try:
+        date_from = _date(request, "from", dt.date(today.year, 1, 1))
+        date_to = _date(request, "to", today)
+        if date_to < date_from:
+            raise BadFilter(_("The end of the period lies before its start."))
+    except BadFilter as error:
+        return _bad_filter(request, error)
+    return render(
+        request, "reports/dashboard.html", dashboard_context(request, unit, date_from, date_to)
+    )

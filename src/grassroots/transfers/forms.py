@@ -1,0 +1,116 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from grassroots.accounts import scope
+from grassroots.accounts.roles import Action
+from grassroots.org.models import Unit
+from grassroots.people.models import Membership
+
+from .models import Transfer
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def _unit_choices_field(queryset, **kwargs):
+    field = forms.ModelChoiceField(
+        queryset=queryset.order_by("path"), to_field_name="code", **kwargs
+    )
+    field.label_from_instance = lambda unit: f"{unit.code} · {unit.name}"
+    return field
+
+
+class TransferIssueForm(forms.Form):
+    kind = forms.ChoiceField(label=_("kind"), choices=Transfer.Kind.choices)
+    issued_on = forms.DateField(label=_("date of the introduction letter"), widget=DateInput())
+    to_unit = _unit_choices_field(
+        Unit.objects.filter(valid_to__isnull=True),
+        label=_("receiving unit in the system"),
+        required=False,
+    )
+    destination = forms.CharField(
+        label=_("or destination outside the system"), max_length=200, required=False
+    )
+    destination_type = forms.ChoiceField(
+        label=_("destination type"),
+        choices=[("", "—"), *Transfer.DestinationType.choices],
+        required=False,
+    )
+    letter_no = forms.CharField(label=_("letter number"), max_length=60, required=False)
+    dues_paid_until = forms.CharField(
+        label=_("dues paid until (month)"),
+        max_length=7,
+        required=False,
+        help_text=_("YYYY-MM"),
+    )
+    note = forms.CharField(
+        label=_("note"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class TransferReceiveForm(forms.Form):
+    arrived_on = forms.DateField(label=_("arrived on"), widget=DateInput())
+
+
+class TransferCancelForm(forms.Form):
+    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class TransferIncomingForm(forms.Form):
+    national_id = forms.CharField(
+        label=_("national ID"),
+        max_length=20,
+        help_text=_("Register the person first if they are new."),
+    )
+    kind = forms.ChoiceField(label=_("kind"), choices=Transfer.Kind.choices)
+    origin = forms.CharField(label=_("coming from (outside the system)"), max_length=200)
+    to_unit = _unit_choices_field(Unit.objects.none(), label=_("receiving unit"))
+    issued_on = forms.DateField(label=_("date of the introduction letter"), widget=DateInput())
+    arrived_on = forms.DateField(label=_("arrived on"), widget=DateInput())
+    membership_status = forms.ChoiceField(
+        label=_("membership status on the letter"),
+        choices=[
+            (Membership.Status.OFFICIAL, Membership.Status.OFFICIAL.label),
+            (Membership.Status.PROBATIONARY, Membership.Status.PROBATIONARY.label),
+        ],
+        help_text=_("For an official transfer: the member is counted in the receiving unit."),
+    )
+    admitted_on = forms.DateField(
+        label=_("admitted on (decision date)"), widget=DateInput(), required=False
+    )
+    letter_no = forms.CharField(label=_("letter number"), max_length=60, required=False)
+    dues_paid_until = forms.CharField(
+        label=_("dues paid until (month)"), max_length=7, required=False, help_text=_("YYYY-MM")
+    )
+    note = forms.CharField(
+        label=_("note"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_unit"].queryset = scope.units_visible_to(user, Action.RECORD_STEP).order_by(
+            "path"
+        )
+
+
+class TransferFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("status"), choices=[("", _("all")), *Transfer.Status.choices], required=False
+    )
+    kind = forms.ChoiceField(
+        label=_("kind"), choices=[("", _("all")), *Transfer.Kind.choices], required=False
+    )
+    direction = forms.ChoiceField(
+        label=_("direction"),
+        choices=[
+            ("", _("all")),
+            ("within", _("within the system")),
+            ("out", _("out of the system")),
+            ("in", _("into the system")),
+        ],
+        required=False,
+    )

@@ -1,0 +1,214 @@
+"""Transfer pages: thin views that parse a form, call a service and render."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from grassroots.accounts import scope
+from grassroots.accounts.roles import Action
+from grassroots.formerrors import add_service_errors
+from grassroots.history.models import Access, Change
+from grassroots.history.services import Trace, record_access
+from grassroots.paging import paginate
+from grassroots.people.models import Person
+
+from . import selectors, services
+from .forms import (
+    TransferCancelForm,
+    TransferFilterForm,
+    TransferIncomingForm,
+    TransferIssueForm,
+    TransferReceiveForm,
+)
+from .models import Transfer
+
+
+def transfer_list(request):
+    form = TransferFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    queryset = selectors.transfer_list(
+        request.user,
+        status=filters.get("status", ""),
+        kind=filters.get("kind", ""),
+        direction=filters.get("direction", ""),
+    )
+    paging = paginate(request, queryset)
+    return render(
+        request,
+        "transfers/list.html",
+        {
+            "form": form,
+            **paging,
+            "transfers": paging["page_obj"].object_list,
+            "today": timezone.localdate(),
+            "can_receive_incoming": bool(scope.paths_for(request.user, Action.RECORD_STEP))
+            or scope.is_everywhere(request.user),
+        },
+    )
+
+
+def _visible_person(user, national_id):
+    people = scope.scoped(user, Person.objects.all(), unit_field="unit")
+    return people.filter(national_id=(national_id or "").strip().upper()).first()
+
+
+def transfer_new(request):
+    """Issue a letter for `?person=<national_id>`; without it, ask whom to transfer."""
+    national_id = request.GET.get("person", "")
+    if not national_id:
+        return render(request, "transfers/choose_person.html", {})
+    person = _visible_person(request.user, national_id)
+    if person is None:
+        raise Http404
+    membership = services.active_membership(person)
+    if membership is not None:
+        scope.require(request.user, Action.RECORD_STEP, membership.unit)
+    form = TransferIssueForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            transfer = services.transfer_issue(
+                trace=Trace(user=request.user),
+                person=person,
+                kind=data["kind"],
+                issued_on=data["issued_on"],
+                to_unit=data["to_unit"],
+                destination=data["destination"],
+                destination_type=data["destination_type"],
+                letter_no=data["letter_no"],
+                dues_paid_until=data["dues_paid_until"],
+                note=data["note"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The transfer letter was recorded."))
+            return redirect("transfers:detail", pk=transfer.pk)
+    return render(
+        request,
+        "transfers/issue.html",
+        {"form": form, "person": person, "membership": membership},
+    )
+
+
+def transfer_detail(request, pk):
+    transfer = selectors.transfer_for(request.user, pk)
+    record_access(request.user, kind=Access.Kind.VIEW, what=transfer, unit_path=transfer.unit.path)
+    changes = Change.objects.filter(model="transfers.transfer", object_id=str(transfer.pk))
+    waiting = transfer.status == Transfer.Status.ISSUED
+    return render(
+        request,
+        "transfers/detail.html",
+        {
+            "transfer": transfer,
+            "changes": changes.select_related("actor")[:50],
+            "receive_form": TransferReceiveForm(initial={"arrived_on": timezone.localdate()}),
+            "can_receive": waiting
+            and transfer.to_unit_id
+            and scope.can(request.user, Action.RECORD_STEP, transfer.to_unit),
+            "can_cancel": transfer.status in (Transfer.Status.ISSUED, Transfer.Status.LEFT_SCOPE)
+            and scope.can(request.user, Action.RECORD_STEP, transfer.unit),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_POST
+def transfer_receive(request, pk):
+    transfer = selectors.transfer_for(request.user, pk)
+    # The user sees the transfer (from either side); only the receiving unit records arrival.
+    if transfer.to_unit is None or not scope.can(
+        request.user, Action.RECORD_STEP, transfer.to_unit
+    ):
+        raise PermissionDenied
+    form = TransferReceiveForm(request.POST)
+    if form.is_valid():
+        try:
+            services.transfer_receive(
+                trace=Trace(user=request.user),
+                transfer=transfer,
+                arrived_on=form.cleaned_data["arrived_on"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The arrival was recorded."))
+            return redirect("transfers:detail", pk=transfer.pk)
+    changes = Change.objects.filter(model="transfers.transfer", object_id=str(transfer.pk))
+    return render(
+        request,
+        "transfers/detail.html",
+        {
+            "transfer": transfer,
+            "changes": changes.select_related("actor")[:50],
+            "receive_form": form,
+            "can_receive": True,
+            "today": timezone.localdate(),
+        },
+        status=400,
+    )
+
+
+def transfer_cancel(request, pk):
+    transfer = selectors.transfer_for(request.user, pk)
+    if not scope.can(request.user, Action.RECORD_STEP, transfer.unit):
+        raise PermissionDenied
+    form = TransferCancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.transfer_cancel(
+                trace=Trace(user=request.user),
+                transfer=transfer,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The transfer was cancelled."))
+            return redirect("transfers:detail", pk=transfer.pk)
+    return render(request, "transfers/cancel.html", {"form": form, "transfer": transfer})
+
+
+def transfer_incoming(request):
+    """Register a member arriving from outside the system with their letter."""
+    if not (scope.is_everywhere(request.user) or scope.paths_for(request.user, Action.RECORD_STEP)):
+        raise PermissionDenied
+    form = TransferIncomingForm(
+        request.POST or None,
+        user=request.user,
+        initial={"national_id": request.GET.get("person", "")},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        person = _visible_person(request.user, data["national_id"])
+        if person is None:
+            form.add_error(
+                "national_id",
+                _("No person with this national ID in your units: register them first."),
+            )
+        else:
+            try:
+                transfer = services.transfer_incoming(
+                    trace=Trace(user=request.user),
+                    person=person,
+                    kind=data["kind"],
+                    issued_on=data["issued_on"],
+                    origin=data["origin"],
+                    to_unit=data["to_unit"],
+                    arrived_on=data["arrived_on"],
+                    membership_status=data["membership_status"],
+                    admitted_on=data["admitted_on"],
+                    letter_no=data["letter_no"],
+                    dues_paid_until=data["dues_paid_until"],
+                    note=data["note"],
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The arriving member was registered."))
+                return redirect("transfers:detail", pk=transfer.pk)
+    return render(request, "transfers/incoming.html", {"form": form})

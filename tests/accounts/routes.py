@@ -1,0 +1,38 @@
+from grassroots.accounts import tokens
+from grassroots.accounts.models import RoleAssignment
+from tests.urlcheck import Route
+
+
+def _admin_token(town):
+    token, _plaintext = tokens.token_create(town.user("admin"), "route check")
+    return {"pk": token.pk}
+
+
+def _viewer_assignment(town):
+    return {"pk": RoleAssignment.objects.get(user=town.user("w1_viewer")).pk}
+
+
+ROUTES = [
+    Route("accounts:me"),
+    Route("accounts:password_change"),
+    Route("accounts:password_change_done"),
+    Route("accounts:token_create", method="post", data=lambda town: {"name": "script"}),
+    Route("accounts:token_revoke", method="post", kwargs=_admin_token),
+    Route("accounts:users", weak_user="w1_viewer"),
+    Route("accounts:user_create", weak_user="w1_viewer"),
+    Route("accounts:user_detail", kwargs=lambda town: {"username": "secretary"}, record_unit="HS"),
+    Route(
+        "accounts:role_grant",
+        method="post",
+        kwargs=lambda town: {"username": "w1_viewer"},
+        data=lambda town: {"unit": "W1C1", "role": "viewer"},
+        record_unit="W1",
+    ),
+    Route("accounts:role_revoke", method="post", kwargs=_viewer_assignment, record_unit="W1"),
+    Route(
+        "accounts:user_deactivate",
+        method="post",
+        kwargs=lambda town: {"username": "w1_viewer"},
+        record_unit="W1",
+    ),
+]

@@ -1,0 +1,123 @@
+"""People over the API: keyed by national ID, scoped, validated by the same service."""
+
+from grassroots.history.models import Access, Cause, Change
+from grassroots.people.models import Person
+
+HS_PUPIL = "001090000002"  # Nguyễn Thị Lan, HS
+W1_PERSON = "001090000001"  # Đặng Hữu Tú, W1
+
+
+def ids(response):
+    return [item["national_id"] for item in response.json()["items"]]
+
+
+def test_outsider_gets_404_for_high_school_person(api_for):
+    api = api_for("outsider")
+    assert api.get(f"/api/people/{HS_PUPIL}").status_code == 404
+    assert api.patch(f"/api/people/{HS_PUPIL}", {"full_name": "X"}).status_code == 404
+    assert HS_PUPIL not in ids(api.get("/api/people"))
+
+
+def test_secretary_reads_her_pupil_and_the_read_is_logged(api_for):
+    response = api_for("secretary").get(f"/api/people/{HS_PUPIL}")
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["full_name"], body["unit"], body["birth_date"]) == (
+        "Nguyễn Thị Lan",
+        "HS",
+        "2006-09-01",
+    )
+    assert Access.objects.filter(what__contains=HS_PUPIL).exists()
+
+
+def test_unit_filter_keeps_people_below(api_for):
+    response = api_for("admin").get("/api/people", {"unit": "W1"})
+    assert sorted(ids(response)) == [W1_PERSON, "001090000004"]
+
+
+def test_search_ignores_accents(api_for):
+    response = api_for("admin").get("/api/people", {"q": "dang huu"})
+    assert ids(response) == [W1_PERSON]
+
+
+def test_birth_date_range(api_for):
+    response = api_for("admin").get(
+        "/api/people", {"born_after": "1985-01-01", "born_before": "1995-12-31"}
+    )
+    assert sorted(ids(response)) == ["001090000004", "001090000005"]
+    bad = api_for("admin").get(
+        "/api/people", {"born_after": "1995-01-01", "born_before": "1985-12-31"}
+    )
+    assert bad.status_code == 422
+    assert bad.json()["detail"][0]["loc"] == ["query", "born_before"]
+
+
+def test_viewer_cannot_change_a_person(api_for):
+    response = api_for("w1_viewer").patch(f"/api/people/{W1_PERSON}", {"occupation": "teacher"})
+    assert response.status_code == 403
+    assert response.json() == {"detail": "Your role does not allow this here."}
+
+
+def test_clerk_changes_a_person_with_api_history(api_for):
+    api = api_for("w1_clerk")
+    response = api.patch(f"/api/people/{W1_PERSON}", {"occupation": "teacher"})
+    assert response.status_code == 200, response.content
+    assert response.json()["occupation"] == "teacher"
+    change = Change.objects.filter(model="people.person", action="update").first()
+    assert (change.cause, change.reference) == (Cause.API, api.token.prefix)
+    assert change.after["occupation"] == "teacher"
+
+
+def test_clerk_cannot_move_a_person_out_of_her_ward(api_for):
+    response = api_for("w1_clerk").patch(f"/api/people/{W1_PERSON}", {"unit": "HS"})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "unit"]
+
+
+def test_secretary_registers_a_person(api_for):
+    response = api_for("secretary").post(
+        "/api/people",
+        {
+            "national_id": "001090000099",
+            "full_name": "Hồ Thị Xuân",
+            "gender": "female",
+            "birth_date": "2007-03-08",
+            "unit": "HS",
+        },
+    )
+    assert response.status_code == 201, response.content
+    assert Person.objects.get(national_id="001090000099").unit.code == "HS"
+
+
+def test_service_validation_error_names_the_field(api_for):
+    response = api_for("secretary").post(
+        "/api/people",
+        {
+            "national_id": HS_PUPIL,
+            "full_name": "Someone Else",
+            "gender": "male",
+            "birth_date": "2030-01-01",
+            "unit": "HS",
+        },
+    )
+    assert response.status_code == 422
+    fields = {tuple(error["loc"]) for error in response.json()["detail"]}
+    assert fields == {("body", "national_id"), ("body", "birth_date")}
+    assert all(error["msg"] and error["type"] for error in response.json()["detail"])
+
+
+def test_schema_validation_error_names_the_field(api_for):
+    response = api_for("secretary").post(
+        "/api/people",
+        {"national_id": "X1", "full_name": "A", "gender": "robot", "birth_date": "2000-01-01"},
+    )
+    assert response.status_code == 422
+    [error] = response.json()["detail"]
+    assert error["loc"] == ["body", "gender"]
+    assert error["type"] == "enum"
+
+
+def test_registering_without_unit_needs_a_root_role(api_for):
+    body = {"national_id": "X2", "full_name": "A B", "gender": "male", "birth_date": "2000-01-01"}
+    assert api_for("secretary").post("/api/people", body).status_code == 404
+    assert api_for("org").post("/api/people", body).status_code == 201

@@ -1,0 +1,67 @@
+"""Bearer tokens: stored as a digest, checked on every call, revocable at once."""
+
+import hashlib
+
+from grassroots.accounts.tokens import token_create, token_revoke
+
+
+def test_token_is_stored_only_as_its_sha256(town):
+    token, plaintext = token_create(town.user("secretary"), "laptop")
+    token.refresh_from_db()
+    assert token.digest == hashlib.sha256(plaintext.encode()).hexdigest()
+    assert plaintext not in (token.digest, token.prefix, token.name)
+    assert plaintext.startswith(token.prefix)
+
+
+def test_valid_token_authenticates_and_notes_its_use(api_for):
+    api = api_for("secretary")
+    response = api.get("/api/me")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["username"] == "secretary"
+    assert body["token"] == api.token.prefix
+    assert body["roles"] == [{"role": "secretary", "unit": "HS"}]
+    api.token.refresh_from_db()
+    assert api.token.last_used_at is not None
+
+
+def test_no_token_is_401_json(anonymous_api):
+    response = anonymous_api.get("/api/units")
+    assert response.status_code == 401
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json() == {"detail": "Authentication required."}
+    assert response["WWW-Authenticate"] == "Bearer"
+
+
+def test_bad_token_is_401(db):
+    from tests.api.conftest import ApiClient
+
+    for bad in ("gr_not-a-real-token", "nonsense", "gr_\x01"):
+        assert ApiClient(bad).get("/api/me").status_code == 401
+
+
+def test_revoked_token_is_401(api_for):
+    api = api_for("admin")
+    assert api.get("/api/units").status_code == 200
+    token_revoke(api.token)
+    assert api.get("/api/units").status_code == 401
+
+
+def test_token_of_deactivated_user_is_401(api_for, town):
+    api = api_for("org")
+    user = town.user("org")
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    assert api.get("/api/me").status_code == 401
+
+
+def test_session_may_read_but_not_write(client_for):
+    client = client_for("admin")
+    assert client.get("/api/units/HS").status_code == 200
+    response = client.patch("/api/units/HS", {"name": "Renamed"}, content_type="application/json")
+    assert response.status_code == 401
+
+
+def test_api_is_not_redirected_to_login(client):
+    response = client.get("/api/people")
+    assert response.status_code == 401

@@ -1,0 +1,169 @@
+"""Units over the API: scope, subtree filter, pagination, changes with history."""
+
+from grassroots.history.models import Cause, Change
+from grassroots.org.models import Unit
+
+
+def codes(response):
+    return [item["code"] for item in response.json()["items"]]
+
+
+def test_secretary_lists_only_her_cell(api_for):
+    response = api_for("secretary").get("/api/units")
+    assert response.status_code == 200
+    assert response.json() == {
+        "items": [
+            {
+                "code": "HS",
+                "name": "High school cell",
+                "kind": "cell",
+                "parent_code": "TOWN",
+                "depth": 2,
+                "cluster": None,
+                "sector": "Education",
+                "valid_from": "1930-02-03",
+                "valid_to": None,
+            }
+        ],
+        "count": 1,
+    }
+
+
+def test_unit_filter_keeps_the_subtree(api_for):
+    response = api_for("admin").get("/api/units", {"unit": "W1"})
+    assert codes(response) == ["W1", "W1C1", "W1C1G1", "W1C2"]
+
+
+def test_unit_filter_outside_scope_is_refused_with_its_field(api_for):
+    response = api_for("outsider").get("/api/units", {"unit": "W1"})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", "unit"]
+
+
+def test_list_paginates_with_limit_and_offset(api_for):
+    api = api_for("admin")
+    first = api.get("/api/units", {"limit": 3})
+    second = api.get("/api/units", {"limit": 3, "offset": 3})
+    assert first.json()["count"] == second.json()["count"] == Unit.objects.count()
+    assert len(codes(first)) == 3
+    assert not set(codes(first)) & set(codes(second))
+
+
+def test_limit_above_500_is_a_422(api_for):
+    response = api_for("admin").get("/api/units", {"limit": 501})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", "limit"]
+
+
+def test_children_are_the_units_directly_below(api_for):
+    response = api_for("w1_viewer").get("/api/units/W1/children")
+    assert codes(response) == ["W1C1", "W1C2"]
+
+
+def test_outsider_gets_404_for_other_ward(api_for):
+    api = api_for("outsider")
+    assert api.get("/api/units/W1").status_code == 404
+    assert api.get("/api/units/W1/children").status_code == 404
+    assert api.get("/api/units/NOSUCH").json() == {"detail": "Not found."}
+    assert api.patch("/api/units/W1C1", {"name": "x"}).status_code == 404
+
+
+def test_viewer_cannot_change_a_unit(api_for):
+    response = api_for("w1_viewer").patch("/api/units/W1C1", {"name": "Renamed"})
+    assert response.status_code == 403
+    assert Unit.objects.get(code="W1C1").name == "Residential area 1"
+
+
+def test_organiser_creates_a_unit_with_api_history(api_for):
+    api = api_for("org")
+    response = api.post(
+        "/api/units", {"code": "W1C3", "name": "Area 3", "kind": "cell", "parent_code": "W1"}
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["parent_code"] == "W1"
+    change = Change.objects.filter(model="org.unit", action="create").first()
+    assert (change.cause, change.reference, change.actor) == (
+        Cause.API,
+        api.token.prefix,
+        api.token.user,
+    )
+
+
+def test_clerk_cannot_create_a_unit(api_for):
+    response = api_for("w1_clerk").post(
+        "/api/units", {"code": "W1C3", "name": "Area 3", "kind": "cell", "parent_code": "W1"}
+    )
+    assert response.status_code == 403
+
+
+def test_duplicate_code_names_the_field(api_for):
+    response = api_for("org").post(
+        "/api/units", {"code": "HS", "name": "Again", "kind": "cell", "parent_code": "TOWN"}
+    )
+    assert response.status_code == 422
+    [error] = response.json()["detail"]
+    assert error["loc"] == ["body", "code"]
+    assert "HS" in error["msg"]
+    assert error["type"] == "invalid"
+
+
+def test_missing_field_uses_the_same_shape(api_for):
+    response = api_for("org").post("/api/units", {"code": "X1", "kind": "cell"})
+    assert response.status_code == 422
+    error = response.json()["detail"][0]
+    assert error["loc"] == ["body", "name"]
+    assert (error["msg"], error["type"]) == ("Field required", "missing")
+
+
+def test_nul_character_is_refused_naming_the_field(api_for):
+    response = api_for("org").post(
+        "/api/units", {"code": "X1", "name": "Bad\x00name", "kind": "cell", "parent_code": "W1"}
+    )
+    assert response.status_code == 422
+    [error] = response.json()["detail"]
+    assert error["loc"] == ["body", "name"]
+    assert "NUL" in error["msg"]
+    assert not Unit.objects.filter(code="X1").exists()
+
+
+def test_move_by_parent_code(api_for):
+    response = api_for("org").patch("/api/units/W1C2", {"parent_code": "W2"})
+    assert response.status_code == 200, response.content
+    assert response.json()["parent_code"] == "W2"
+    assert Unit.objects.get(code="W1C2").get_parent().code == "W2"
+
+
+def test_move_needs_rights_on_both_parents(api_for, town):
+    from grassroots.accounts.models import RoleAssignment
+
+    # An organiser of W1 only: may edit W1's units but not put them under W2.
+    RoleAssignment.objects.create(
+        user=town.user("w1_viewer"), unit=town.unit("W1"), role="organisation_committee"
+    )
+    api = api_for("w1_viewer")
+    assert api.patch("/api/units/W1C2", {"name": "Area two"}).status_code == 200
+    response = api.patch("/api/units/W1C2", {"parent_code": "W2"})
+    assert response.status_code == 422  # W2 is not even visible to this user
+    assert response.json()["detail"][0]["loc"] == ["body", "parent_code"]
+    # The admin of the whole town may; a move below itself names the field.
+    bad = api_for("admin").patch("/api/units/W1", {"parent_code": "W1C1"})
+    assert bad.status_code == 422
+    assert bad.json()["detail"][0]["loc"] == ["body", "parent_code"]
+
+
+def test_move_into_visible_but_unchangeable_parent_is_403(api_for, town):
+    from grassroots.accounts.models import RoleAssignment
+
+    # Organiser of W1, viewer of W2: sees W2 but may not put units there.
+    user = town.user("w1_viewer")
+    RoleAssignment.objects.create(user=user, unit=town.unit("W1"), role="organisation_committee")
+    RoleAssignment.objects.create(user=user, unit=town.unit("W2"), role="viewer")
+    response = api_for("w1_viewer").patch("/api/units/W1C2", {"parent_code": "W2"})
+    assert response.status_code == 403
+    assert Unit.objects.get(code="W1C2").get_parent().code == "W1"
+
+
+def test_refused_edit_does_not_leave_the_move_behind(api_for):
+    response = api_for("admin").patch("/api/units/W1C2", {"parent_code": "W2", "code": "HS"})
+    assert response.status_code == 422
+    assert Unit.objects.get(code="W1C2").get_parent().code == "W1"

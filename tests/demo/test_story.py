@@ -1,0 +1,250 @@
+"""The demo town tells the seed article's story: the product's counts give its figures.
+
+The demo is loaded once for this module inside a transaction that is rolled back at the
+end, so the shared test town is left as it was.
+"""
+
+import datetime as dt
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+
+from grassroots import workdays
+from grassroots.demo import loader, story
+from grassroots.org.models import Unit
+from grassroots.org.paths import under
+from grassroots.people.models import UNIVERSITY_OR_ABOVE, Membership, Person
+from grassroots.pipeline.models import (
+    Admission,
+    Confirmation,
+    Course,
+    Dossier,
+    DossierStep,
+    Enrollment,
+    Source,
+)
+from grassroots.plans.models import Finding, Target
+from grassroots.transfers.models import Transfer
+
+TODAY = dt.date(2026, 11, 29)
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            assert loader.load_demo(today=TODAY) is True
+            yield Unit.objects.get(code=story.TOWN_CODE)
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture
+def town(demo, db):
+    return Unit.objects.get(pk=demo.pk)
+
+
+def admitted(unit, start, end):
+    return Admission.objects.filter(
+        under(unit.path, "unit__path"), decision_date__gte=start, decision_date__lte=end
+    )
+
+
+def test_town_admitted_428_in_2021_2023_against_345(town):
+    assert admitted(town, *story.PERIOD_2021_2023).count() == story.ADMITTED_2021_2023 == 428
+    target = Target.objects.get(
+        unit=town, period_start=dt.date(2021, 1, 1), period_end=dt.date(2023, 12, 31)
+    )
+    assert target.minimum == story.TARGET_2021_2023 == 345
+    assert round(100 * 428 / target.minimum, 1) == 124.1
+    university = admitted(town, *story.PERIOD_2021_2023).filter(
+        person__education__in=UNIVERSITY_OR_ABOVE
+    )
+    assert university.count() == story.UNIVERSITY_2021_2023
+
+
+def test_town_admitted_220_in_2024_to_november_15(town):
+    rows = admitted(town, *story.PERIOD_2024_TO_NOV_15)
+    assert rows.count() == 220
+    assert rows.filter(person__gender="female").count() == 123
+    assert rows.filter(person__education__in=UNIVERSITY_OR_ABOVE).count() == 111
+    target = Target.objects.get(unit=town, period_start=dt.date(2024, 1, 1))
+    assert (target.period_end, target.minimum) == (dt.date(2024, 12, 31), 150)
+
+
+def test_2024_special_cases_one_each(town):
+    rows = admitted(town, *story.PERIOD_2024_TO_NOV_15)
+    assert rows.filter(person__occupation=story.BUSINESS_OWNER_OCCUPATION).count() == 1
+    assert rows.exclude(person__religion="").count() == 1
+    assert rows.filter(person__ethnic_minority=True).count() == 1
+    assert rows.filter(readmission=True).count() == 1
+    readmitted = rows.get(readmission=True).person
+    earlier = readmitted.memberships.get(status=Membership.Status.LEFT)
+    assert earlier.ended_on <= workdays.add_months(dt.date(2024, 1, 1), -36)
+    assert readmitted.memberships.get(readmission=True).admitted_on.year == 2024
+
+
+def test_dien_phuong_5_in_2021_14_in_2024_37_in_its_term(town):
+    ward = Unit.objects.get(code=story.DIEN_PHUONG_CODE)
+    assert admitted(ward, dt.date(2021, 1, 1), dt.date(2021, 12, 31)).count() == 5
+    assert admitted(ward, dt.date(2024, 1, 1), dt.date(2024, 12, 31)).count() == 14
+    assert admitted(ward, *story.DIEN_PHUONG_TERM).count() == 37
+    term = Target.objects.get(
+        unit=ward, period_start=story.DIEN_PHUONG_TERM[0], period_end=story.DIEN_PHUONG_TERM[1]
+    )
+    assert (term.minimum, term.stretch) == (25, 30)
+    years = Target.objects.filter(unit=ward).exclude(pk=term.pk)
+    assert {(t.period_start.year, t.minimum, t.stretch) for t in years} == {
+        (year, 5, 6) for year in (2021, 2022, 2023, 2024)
+    }
+    assert all(
+        term.period_start <= t.period_start <= t.period_end <= term.period_end for t in years
+    )
+
+
+def test_august_2023_course_87_pupils_35_admitted_34_to_university(town):
+    course = Course.objects.get(code=story.COURSE_2023_08)
+    assert course.organizer == town
+    enrolled = Enrollment.objects.filter(course=course)
+    assert enrolled.count() == 87
+    assert enrolled.filter(result="completed").exclude(certificate_no="").count() == 87
+    pupils = Person.objects.filter(enrollments__course=course)
+    assert set(pupils.values_list("occupation", flat=True)) == {"Học sinh"}
+    admissions = Admission.objects.filter(person__in=pupils)
+    assert admissions.filter(decision_date__lte=dt.date(2024, 5, 30)).count() == 35
+    assert admissions.count() == 35
+    transfers = Transfer.objects.filter(person__in=pupils, kind=Transfer.Kind.OFFICIAL)
+    university = transfers.filter(destination_type="university")
+    assert university.count() == 34
+    assert all(t.destination.startswith("Trường Đại học") for t in university)
+    assert transfers.filter(destination_type="college").count() == 1
+    assert all(t.issued_on > a.decision_date for t in transfers for a in t.person.admissions.all())
+
+
+def test_pham_phu_thu_cell_one_teacher_five_pupils_in_school_year_2023_24(town):
+    cell = Unit.objects.get(code=story.PPT_CODE)
+    rows = admitted(cell, *story.SCHOOL_YEAR_2023_24)
+    assert rows.count() == 6
+    assert rows.filter(person__occupation="Giáo viên").count() == 1
+    assert rows.filter(person__occupation="Học sinh").count() == 5
+    trained = Enrollment.objects.filter(
+        course__code=story.COURSE_2025_03, person__unit=cell, result="completed"
+    )
+    assert trained.filter(person__occupation="Học sinh").count() == 6
+    assert trained.filter(person__occupation="Giáo viên").count() == 2
+
+
+def test_every_admission_has_a_membership_and_confirmation_makes_it_official(town):
+    rows = Admission.objects.filter(under(town.path, "unit__path")).select_related(
+        "membership", "person"
+    )
+    for admission in rows:
+        membership = admission.membership
+        assert membership is not None
+        assert membership.admitted_on == admission.decision_date
+        assert membership.unit_id == admission.unit_id
+        confirmation = Confirmation.objects.filter(admission=admission).first()
+        if membership.status == Membership.Status.OFFICIAL:
+            assert confirmation and confirmation.outcome == "confirmed"
+            assert membership.official_since == membership.probation_ends_on
+            assert confirmation.decided_on > membership.probation_ends_on
+        elif confirmation is None and membership.status == Membership.Status.PROBATIONARY:
+            assert (TODAY - admission.decision_date).days < 500
+
+
+def test_admissions_respect_ages_and_ceremony_limits(town):
+    overrides = workdays._overrides()
+    rows = Admission.objects.filter(under(town.path, "unit__path")).select_related("person")
+    for admission in rows:
+        age = workdays.months_between(admission.person.birth_date, admission.decision_date)
+        assert 18 * 12 <= age <= 60 * 12, admission
+        if admission.ceremony_date:
+            gap = workdays.working_days_between(
+                admission.decision_date, admission.ceremony_date, overrides
+            )
+            assert 0 < gap <= 30
+
+
+def test_every_ward_has_a_2024_target_and_findings_exist(town):
+    wards = town.get_children().filter(kind=Unit.Kind.COMMITTEE)
+    assert wards.count() == 20
+    for ward in wards:
+        assert Target.objects.filter(
+            unit=ward, period_start__lte=dt.date(2024, 1, 1), period_end__gte=dt.date(2024, 12, 31)
+        ).exists(), ward.code
+    assert Finding.objects.filter(by_unit=town).count() >= 2
+
+
+def test_work_in_progress_in_every_state(town):
+    from grassroots.pipeline.rules import get_rules
+
+    inside = under(town.path, "unit__path")
+    assert Source.objects.filter(inside, status="nominated").count() >= 20
+    assert Enrollment.objects.filter(result="enrolled", course__start_date__gt=TODAY).count() >= 20
+    open_dossiers = Dossier.objects.filter(inside, status="open")
+    last_steps = {d.steps.order_by("-date", "-id").first().step for d in open_dossiers}
+    assert len(last_steps) >= 6
+    assert {s.step for s in DossierStep.objects.all()} <= set(get_rules().step_codes)
+    assert Admission.objects.filter(inside, ceremony_date__isnull=True).count() >= 3
+    due = Membership.objects.filter(
+        under(town.path, "unit__path"), status="probationary", probation_ends_on__lt=TODAY
+    )
+    assert due.count() >= 1
+    assert Transfer.objects.filter(status="issued", arrived_on__isnull=True).count() >= 3
+
+
+def test_people_have_vietnamese_names_and_derived_fields(town):
+    people = Person.objects.filter(under(town.path, "unit__path"))
+    assert people.count() == story.PEOPLE
+    assert people.filter(full_name__contains="Nguyễn").count() > 1000
+    assert not people.filter(search_text="").exists()
+    assert not people.filter(sort_key="").exists()
+
+
+def test_achievement_report_gives_the_article_figures(town):
+    from grassroots.reports import selectors
+
+    rows = selectors.achievement(
+        selectors.SYSTEM,
+        unit=town,
+        date_from=dt.date(2021, 1, 1),
+        date_to=dt.date(2023, 12, 31),
+        use_rollups=False,
+    )
+    assert (rows[0]["admitted"], str(rows[0]["achievement_pct"])) == (428, "124.1")
+    rows = selectors.achievement(
+        selectors.SYSTEM, unit=town, date_from=dt.date(2024, 1, 1), date_to=dt.date(2024, 11, 15)
+    )
+    assert (rows[0]["admitted"], rows[0]["female"], rows[0]["university"]) == (220, 123, 111)
+    assert str(rows[0]["achievement_pct"]) == "146.7"
+
+
+def test_report_command_prints_428_and_124_1(town):
+    out = io.StringIO()
+    call_command(
+        "report", "achievement", "--unit", "DB", "--from", "2021-01-01", "--to", "2023-12-31",
+        "--format", "json", stdout=out,
+    )  # fmt: skip
+    first = json.loads(out.getvalue())[0]
+    assert (first["unit_code"], first["admitted"], first["achievement_pct"]) == ("DB", 428, 124.1)
+
+
+def test_loading_again_adds_nothing(town):
+    models = (Unit, Person, Admission, Membership, Enrollment, Source, Dossier, Transfer, Target)
+    before = {model: model.objects.count() for model in models}
+    assert loader.load_demo(today=TODAY) is False
+    assert {model: model.objects.count() for model in models} == before
+
+
+def test_demo_command_reports_the_town_is_there(town):
+    out = io.StringIO()
+    call_command("demo", stdout=out)
+    text = out.getvalue()
+    assert "already there" in text
+    assert "secretary" in text and story.PPT_CODE in text

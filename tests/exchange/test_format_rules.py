@@ -1,0 +1,243 @@
+"""Every rule of the exchange format: each bad input is reported as file:row: column: message."""
+
+import io
+
+import pytest
+from openpyxl import Workbook
+
+from grassroots.exchange.importer import run_import
+from grassroots.people.models import Person
+from grassroots.plans.models import Target
+from grassroots.transfers.models import Transfer
+
+from .helpers import STORY, imported, problems, write
+
+PEOPLE_HEADER = "national_id,full_name,gender,birth_date,unit_code\n"
+
+
+def test_unknown_column_is_named(town, tmp_path):
+    folder = write(
+        tmp_path, people=PEOPLE_HEADER.strip() + ",colour\n079000000001,An,male,1990-01-01,HS,red\n"
+    )
+    result = run_import(folder)
+    assert problems(result) == ["people:1: colour: unknown column"]
+    assert not Person.objects.filter(national_id="079000000001").exists()
+
+
+def test_missing_required_column(town, tmp_path):
+    folder = write(
+        tmp_path, people="national_id,full_name,birth_date\n079000000001,An,1990-01-01\n"
+    )
+    assert problems(run_import(folder)) == ["people:1: gender: a required column is missing"]
+
+
+def test_missing_required_value(town, tmp_path):
+    folder = write(tmp_path, people=PEOPLE_HEADER + "079000000001,,male,1990-01-01,HS\n")
+    assert problems(run_import(folder)) == ["people:2: full_name: a value is required"]
+
+
+@pytest.mark.parametrize("bad", ["1990-13-01", "01/02/1990", "1990-1-1", "yesterday"])
+def test_bad_date(town, tmp_path, bad):
+    folder = write(tmp_path, people=PEOPLE_HEADER + f"079000000001,An,male,{bad},HS\n")
+    [problem] = problems(run_import(folder))
+    assert problem.startswith("people:2: birth_date: ")
+
+
+def test_bad_vocabulary(town, tmp_path):
+    folder = write(
+        tmp_path,
+        people="national_id,full_name,gender,birth_date,education,ethnic_minority\n"
+        "079000000001,An,woman,1990-01-01,phd,maybe\n",
+    )
+    assert problems(run_import(folder)) == [
+        "people:2: gender: unknown value woman (use female, male)",
+        "people:2: ethnic_minority: maybe: use yes or no",
+        "people:2: education: unknown value phd (use none, primary, lower_secondary, "
+        "upper_secondary, vocational, college, university, master, doctorate)",
+    ]
+
+
+def test_bad_national_id(town, tmp_path):
+    folder = write(tmp_path, people=PEOPLE_HEADER + "079-0001,An,male,1990-01-01,HS\n")
+    [problem] = problems(run_import(folder))
+    assert problem.startswith("people:2: national_id: ")
+
+
+def test_bad_references(town, tmp_path):
+    folder = write(
+        tmp_path,
+        people=PEOPLE_HEADER + "079000000001,An,male,1990-01-01,NOWHERE\n",
+        sources="national_id,unit_code,nominated_on\n079999999999,HS,2024-01-01\n",
+        enrollments="course_code,national_id,result\nNO-COURSE,001090000002,completed\n",
+    )
+    assert problems(run_import(folder)) == [
+        "people:2: unit_code: unknown unit NOWHERE",
+        "sources:2: national_id: unknown person 079999999999 (not in the register nor in people)",
+        "enrollments:2: course_code: unknown course NO-COURSE",
+    ]
+
+
+def test_duplicate_key_within_the_file(town, tmp_path):
+    folder = write(
+        tmp_path,
+        people=PEOPLE_HEADER
+        + "079000000001,An,male,1990-01-01,HS\n"
+        + "079000000002,Binh,male,1990-01-01,HS\n"
+        + "079000000001,An again,male,1990-01-01,HS\n",
+    )
+    assert problems(run_import(folder)) == [
+        "people:4: national_id: the key 079000000001 appears more than once in the file"
+    ]
+
+
+def test_partly_overlapping_targets_are_refused(town, tmp_path):
+    folder = write(
+        tmp_path,
+        targets="""
+            unit_code,period_start,period_end,minimum,stretch
+            W1,2020-01-01,2025-12-31,10,
+            W1,2021-01-01,2021-12-31,2,3
+            W1,2025-06-01,2026-05-31,2,
+        """,
+    )
+    assert problems(run_import(folder)) == [
+        "targets:4: period_start: partly overlaps the target 2020-01-01–2025-12-31 of unit W1"
+    ]
+
+
+def test_targets_are_checked_against_the_database(town, tmp_path):
+    imported(
+        write(
+            tmp_path / "a",
+            targets="unit_code,period_start,period_end,minimum\nW1,2024-01-01,2024-12-31,3\n",
+        )
+    )
+    folder = write(
+        tmp_path / "b",
+        targets="unit_code,period_start,period_end,minimum\nW1,2024-07-01,2025-06-30,3\n"
+        "W1,2024-03-01,2024-03-31,1\n",
+    )
+    assert problems(run_import(folder)) == [
+        "targets:2: period_start: partly overlaps the target 2024-01-01–2024-12-31 of unit W1"
+    ]
+    assert Target.objects.filter(unit__code="W1").count() == 1
+
+
+def test_target_numbers(town, tmp_path):
+    folder = write(
+        tmp_path,
+        targets="unit_code,period_start,period_end,minimum,stretch\n"
+        "W1,2024-01-01,2024-12-31,-1,\nW2,2024-01-01,2024-12-31,5,4\nHS,2024-12-31,2024-01-01,1,\n",
+    )
+    assert problems(run_import(folder)) == [
+        "targets:2: minimum: -1 is not a whole number ≥ 0",
+        "targets:3: stretch: the stretch target is below the minimum",
+        "targets:4: period_end: the period ends before it starts",
+    ]
+
+
+def test_transfer_needs_exactly_one_of_unit_and_destination(town, tmp_path):
+    folder = write(
+        tmp_path,
+        admissions="national_id,unit_code,decision_date\n001090000002,HS,2024-01-10\n",
+        transfers="""
+            national_id,kind,issued_on,to_unit_code,destination,destination_type
+            001090000002,official,2024-05-01,W1C1,Abroad,abroad
+            001090000002,temporary,2024-06-01,,,
+            001090000002,temporary,2024-07-01,,Da Nang,other_locality
+        """,
+    )
+    assert problems(run_import(folder)) == [
+        "transfers:2: to_unit_code: give exactly one of to_unit_code and destination",
+        "transfers:3: destination: give exactly one of to_unit_code and destination",
+    ]
+    assert not Transfer.objects.exists()
+
+
+def test_bom_and_case_insensitive_headers(town, tmp_path):
+    tmp_path.mkdir(exist_ok=True)
+    text = "\ufeffNational_ID,FULL_NAME,Gender,Birth_Date,Unit_Code\n079000000001,Cao Văn An,MALE,1990-01-01,HS\n"
+    (tmp_path / "people.csv").write_bytes(text.encode("utf-8"))
+    imported(tmp_path)
+    person = Person.objects.get(national_id="079000000001")
+    assert (person.full_name, person.gender, person.unit.code) == ("Cao Văn An", "male", "HS")
+    assert person.search_text.startswith("cao van an")
+
+
+def test_xlsx_workbook(town, tmp_path):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "people"
+    sheet.append(["National_ID", "full_name", "gender", "birth_date", "unit_code"])
+    sheet.append(["079000000001", "Cao Văn An", "male", "1990-01-01", "HS"])
+    targets = workbook.create_sheet("targets")
+    targets.append(["unit_code", "period_start", "period_end", "minimum"])
+    import datetime as dt
+
+    targets.append(["HS", dt.datetime(2024, 1, 1), dt.datetime(2024, 12, 31), 4])
+    path = tmp_path / "data.xlsx"
+    workbook.save(path)
+    result = imported(path)
+    assert result.summary["people"]["created"] == 1
+    assert Target.objects.get(unit__code="HS").minimum == 4
+
+
+def test_xlsx_problems_name_the_sheet(town, tmp_path):
+    workbook = Workbook()
+    workbook.active.title = "people"
+    workbook.active.append(["national_id", "full_name", "gender", "birth_date", "shoe_size"])
+    workbook.active.append(["079000000001", "An", "male", "1990-01-01", "42"])
+    path = tmp_path / "data.xlsx"
+    workbook.save(path)
+    assert problems(run_import(path)) == ["people:1: shoe_size: unknown column"]
+
+
+def test_unknown_file_is_reported(town, tmp_path):
+    folder = write(tmp_path, persons=PEOPLE_HEADER)
+    assert problems(run_import(folder)) == [
+        "persons:1: -: unknown file or sheet: expected one of the tables"
+    ]
+
+
+def test_every_problem_is_reported_and_nothing_written(town, tmp_path):
+    files = dict(STORY)
+    files["people"] = STORY["people"] + "        079100000009,Bad Date,male,1990-02-30,,no,,,,HS\n"
+    files["targets"] = STORY["targets"] + "        HS,2023-06-01,2024-05-31,1,\n"
+    files["courses"] = STORY["courses"] + "        AW-2024,NOWHERE,Course,2024-03-01,2024-03-05\n"
+    result = run_import(write(tmp_path, **files))
+    assert problems(result) == [
+        "people:5: birth_date: 1990-02-30 is not a date (use YYYY-MM-DD)",
+        "courses:3: organizer_unit_code: unknown unit NOWHERE",
+        "targets:5: period_start: partly overlaps the target 2023-01-01–2023-12-31 of unit HS",
+    ]
+    assert not Person.objects.filter(national_id__startswith="0791").exists()
+
+
+def test_a_bad_row_deep_inside_changes_nothing(town, tmp_path):
+    lines = io.StringIO()
+    lines.write(PEOPLE_HEADER)
+    for n in range(1, 5000):
+        birth = "1990-02-31" if n == 4999 else "1990-01-01"
+        lines.write(f"0790{n:08d},Person {n},female,{birth},HS\n")
+    folder = write(tmp_path, people=lines.getvalue())
+    result = run_import(folder, batch_size=1000)
+    assert problems(result) == [
+        "people:5000: birth_date: 1990-02-31 is not a date (use YYYY-MM-DD)"
+    ]
+    assert not Person.objects.filter(national_id__startswith="0790").exists()
+
+
+def test_historical_facts_are_flagged_not_refused(town, tmp_path):
+    from grassroots.pipeline.models import Admission
+
+    folder = write(
+        tmp_path,
+        people=PEOPLE_HEADER + "079000000001,Young,male,2010-01-01,HS\n",
+        admissions="national_id,unit_code,decision_date,ceremony_date\n"
+        "079000000001,HS,2024-01-10,2023-12-01\n",
+    )
+    imported(folder)
+    admission = Admission.objects.get(person__national_id="079000000001")
+    assert admission.needs_review
+    assert "age 14" in admission.review_note
+    assert "ceremony" in admission.review_note

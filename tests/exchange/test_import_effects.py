@@ -1,0 +1,182 @@
+"""What an import writes: records, memberships, the tree, history; and what it does not."""
+
+import datetime as dt
+
+from grassroots.exchange.importer import run_import
+from grassroots.exchange.models import Import
+from grassroots.history.models import Change
+from grassroots.org.models import Cluster, Unit
+from grassroots.people.models import Membership, Person
+from grassroots.pipeline.models import Admission, Confirmation, Enrollment, Source
+from grassroots.plans.models import Target
+from grassroots.transfers.models import Transfer
+
+from .helpers import STORY, imported, write
+
+
+def test_the_story_is_imported(town, tmp_path):
+    result = imported(write(tmp_path, **STORY))
+    assert result.summary["people"] == {"created": 3, "updated": 0, "unchanged": 0}
+    assert Source.objects.filter(person__national_id="079100000001", unit__code="HS").exists()
+    assert Enrollment.objects.get(person__national_id="079100000003").result == "withdrew"
+    assert Target.objects.filter(unit__code="TOWN").count() == 2
+
+    xuan = Membership.objects.get(person__national_id="079100000001")
+    # Admitted in HS, confirmed from the end of probation, then moved officially to W1C2.
+    assert (xuan.status, xuan.unit.code) == ("official", "W1C2")
+    assert xuan.probation_ends_on == dt.date(2024, 6, 20)
+    assert xuan.official_since == dt.date(2024, 6, 20)
+    bih = Membership.objects.get(person__national_id="079100000002")
+    assert (bih.status, bih.ended_on, bih.probation_ends_on) == (
+        "transferred_out",
+        dt.date(2024, 10, 1),
+        None,
+    )
+    transfer = Transfer.objects.get(person__national_id="079100000002")
+    assert (transfer.from_unit.code, transfer.status) == ("W2C2", "left_scope")
+    minh = Membership.objects.get(person__national_id="079100000003")
+    assert (minh.status, minh.readmission) == ("not_confirmed", True)
+    assert Confirmation.objects.get(admission__person__national_id="079100000003").outcome == (
+        "not_confirmed"
+    )
+    assert Admission.objects.get(person__national_id="079100000001").membership == xuan
+
+
+def test_new_units_get_a_valid_tree_and_inherited_groupings(town, tmp_path):
+    imported(write(tmp_path, **STORY))
+    assert Unit.find_problems() == ([], [], [], [], [])
+    cell = Unit.objects.get(code="W2C2")
+    group = Unit.objects.get(code="W2C2G1")
+    assert cell.get_parent().code == "W2" and group.get_parent() == cell
+    assert cell.effective_cluster.name == "Riverside"
+    assert (group.effective_cluster.name, group.effective_sector.name) == ("Riverside", "Health")
+    assert Unit.objects.get(code="W2").numchild == 2
+    assert Cluster.objects.filter(name="Riverside").exists()
+
+
+def test_many_units_under_one_parent_in_batches(town, tmp_path):
+    lines = ["code,name,kind,parent_code"]
+    lines += [f"B{n:03d},Branch {n},cell,W1" for n in range(60)]
+    lines += [f"B{n:03d}G,Group of {n},group,B{n:03d}" for n in range(0, 60, 7)]
+    imported(write(tmp_path, units="\n".join(lines) + "\n"), batch_size=16)
+    assert Unit.find_problems() == ([], [], [], [], [])
+    assert Unit.objects.get(code="W1").numchild == 62
+    assert Unit.objects.get(code="B007G").get_parent().code == "B007"
+    # A unit added later through the ordinary service still finds its place.
+    w1 = Unit.objects.get(code="W1")
+    Unit.objects.get(code="W1").add_child(code="A0", name="First", kind="cell")
+    assert Unit.find_problems() == ([], [], [], [], [])
+    assert Unit.objects.get(code="W1").numchild == w1.numchild + 1
+
+
+def test_units_are_updated_and_moved(town, tmp_path):
+    folder = write(
+        tmp_path,
+        units="""
+            code,name,kind,parent_code,cluster,sector
+            W1C2,Renamed cell,cell,W2,,Health
+        """,
+    )
+    result = imported(folder)
+    assert result.summary["units"] == {"created": 0, "updated": 1, "unchanged": 0}
+    unit = Unit.objects.get(code="W1C2")
+    assert (unit.name, unit.get_parent().code, unit.effective_sector.name) == (
+        "Renamed cell",
+        "W2",
+        "Health",
+    )
+    assert unit.effective_cluster.name == "Gò Nổi"
+    assert Unit.find_problems() == ([], [], [], [], [])
+
+
+def test_unknown_or_later_parent_is_an_error(town, tmp_path):
+    folder = write(
+        tmp_path,
+        units="code,name,kind,parent_code\nX1,Child,cell,X0\nX0,Parent,committee,TOWN\n"
+        "X2,Under a group,cell,W1C1G1\n",
+    )
+    assert [str(p) for p in run_import(folder).problems] == [
+        "units:2: parent_code: unknown unit X0 (a parent must exist or come earlier in the file)",
+        "units:4: parent_code: a group cannot have units below it",
+    ]
+
+
+def test_second_import_changes_nothing_and_writes_no_history(town, tmp_path):
+    folder = write(tmp_path, **STORY)
+    imported(folder)
+    changes = Change.objects.count()
+    result = imported(folder)
+    assert all(
+        counts == {"created": 0, "updated": 0, "unchanged": counts["unchanged"]}
+        for counts in result.summary.values()
+    )
+    assert result.summary["people"]["unchanged"] == 3
+    assert Change.objects.count() == changes
+
+
+def test_a_changed_row_updates_its_record(town, tmp_path):
+    imported(write(tmp_path / "a", **STORY))
+    people = STORY["people"].replace("Hồ Thị Xuân", "Hồ Thị Xuân Mai")
+    result = imported(write(tmp_path / "b", people=people))
+    assert result.summary["people"] == {"created": 0, "updated": 1, "unchanged": 2}
+    person = Person.objects.get(national_id="079100000001")
+    assert person.full_name == "Hồ Thị Xuân Mai"
+    assert "xuan mai" in person.search_text
+    change = Change.objects.filter(model="people.person", object_id=str(person.pk)).first()
+    assert change.before["full_name"] == "Hồ Thị Xuân"
+    assert change.after["full_name"] == "Hồ Thị Xuân Mai"
+
+
+def test_absent_columns_are_left_alone(town, tmp_path):
+    folder = write(tmp_path, people="national_id,occupation\n001090000001,farmer\n")
+    # Required columns are required even for updates.
+    assert [str(p) for p in run_import(folder).problems][0] == (
+        "people:1: full_name: a required column is missing"
+    )
+    folder = write(
+        tmp_path / "b",
+        people="national_id,full_name,gender,birth_date\n001090000001,Đặng Hữu Tú,male,1975-04-02\n",
+    )
+    result = imported(folder)
+    assert result.summary["people"] == {"created": 0, "updated": 0, "unchanged": 1}
+    assert Person.objects.get(national_id="001090000001").unit.code == "W1"
+
+
+def test_dry_run_writes_nothing(town, tmp_path):
+    before = (Person.objects.count(), Change.objects.count(), Import.objects.count())
+    result = run_import(write(tmp_path, **STORY), dry_run=True)
+    assert result.ok and result.dry_run
+    assert result.summary["people"] == {"created": 3, "updated": 0, "unchanged": 0}
+    assert result.summary["admissions"] == {"created": 3, "updated": 0, "unchanged": 0}
+    after = (Person.objects.count(), Change.objects.count(), Import.objects.count())
+    assert after == before
+    assert not Unit.objects.filter(code="W2C2").exists()
+
+
+def test_history_rows_name_the_import(town, tmp_path, django_user_model):
+    result = imported(write(tmp_path, **STORY))
+    record = Import.objects.get(pk=result.import_id)
+    assert record.summary["people"]["created"] == 3
+    changes = Change.objects.filter(reference=str(record.pk))
+    assert changes.exists()
+    assert set(changes.values_list("cause", flat=True)) == {"import"}
+    assert set(changes.values_list("actor", flat=True)) == {None}
+    models = set(changes.values_list("model", flat=True))
+    assert {
+        "org.unit",
+        "org.cluster",
+        "people.person",
+        "people.membership",
+        "pipeline.source",
+        "pipeline.course",
+        "pipeline.enrollment",
+        "pipeline.admission",
+        "pipeline.confirmation",
+        "transfers.transfer",
+        "plans.target",
+    } <= models
+    person = Person.objects.get(national_id="079100000001")
+    created = changes.get(model="people.person", object_id=str(person.pk))
+    assert created.action == "create"
+    assert created.after["unit"] == "HS"
+    assert created.unit_path == Unit.objects.get(code="HS").path

@@ -1,0 +1,116 @@
+"""The import and export pages: preview, apply, and the user's scope."""
+
+import io
+import zipfile
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from grassroots.exchange.models import Import
+from grassroots.history.models import Access, Change
+from grassroots.people.models import Person
+
+PEOPLE = "national_id,full_name,gender,birth_date,unit_code\n"
+
+
+def _upload(client, text, name="people.csv"):
+    upload = SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/csv")
+    return client.post(reverse("exchange:preview"), {"file": upload})
+
+
+def test_index_shows_both_forms(client_for):
+    response = client_for("secretary").get(reverse("exchange:index"))
+    assert response.status_code == 200
+    assert b'enctype="multipart/form-data"' in response.content
+    assert reverse("exchange:export").encode() in response.content
+
+
+def test_preview_shows_the_summary_then_apply_imports(client_for, town):
+    client = client_for("secretary")
+    response = _upload(client, PEOPLE + "079555000001,Mai Anh,female,2005-05-05,HS\n")
+    assert response.status_code == 200
+    assert b"Import now" in response.content
+    assert not Person.objects.filter(national_id="079555000001").exists()
+
+    response = client.post(reverse("exchange:apply"))
+    assert response.status_code == 302
+    person = Person.objects.get(national_id="079555000001")
+    change = Change.objects.get(model="people.person", object_id=str(person.pk))
+    assert (change.cause, change.actor, change.action) == (
+        "import",
+        town.user("secretary"),
+        "create",
+    )
+    assert change.reference == str(Import.objects.get(actor=town.user("secretary")).pk)
+    # The upload is spent: applying again has nothing to import.
+    response = client.post(reverse("exchange:apply"), follow=True)
+    assert b"Nothing to import" in response.content
+
+
+def test_problems_are_listed_and_nothing_can_be_applied(client_for):
+    client = client_for("secretary")
+    response = _upload(client, PEOPLE + "079555000001,Mai Anh,girl,2005-05-05,HS\n")
+    assert response.status_code == 400
+    assert b"people:2: gender: unknown value girl" in response.content
+    assert b"Import now" not in response.content
+    assert client.post(reverse("exchange:apply")).status_code == 400
+    assert not Person.objects.filter(national_id="079555000001").exists()
+
+
+def test_outsider_cannot_import_into_hs(client_for):
+    client = client_for("outsider")
+    response = _upload(client, PEOPLE + "079555000001,Mai Anh,female,2005-05-05,HS\n")
+    assert response.status_code == 400
+    assert b"people:2: unit_code: unit HS is outside your scope" in response.content
+    assert client.post(reverse("exchange:apply")).status_code == 400
+    assert not Person.objects.filter(national_id="079555000001").exists()
+
+
+def test_secretary_cannot_change_someone_of_another_unit(client_for):
+    response = _upload(
+        client_for("secretary"), PEOPLE + "001090000001,Đặng Hữu Tú,male,1975-04-02,HS\n"
+    )
+    assert b"people:2: national_id: unit W1 is outside your scope" in response.content
+
+
+def test_clerk_may_not_import_targets(client_for):
+    text = "unit_code,period_start,period_end,minimum\nW1,2024-01-01,2024-12-31,3\n"
+    response = _upload(client_for("w1_clerk"), text, name="targets.csv")
+    assert b"targets:2: unit_code: unit W1 is outside your scope" in response.content
+
+
+def test_a_wrong_kind_of_file_is_refused(client_for):
+    response = _upload(client_for("secretary"), "hello", name="notes.txt")
+    assert response.status_code == 400
+    assert b"Upload an .xlsx, .zip or .csv file." in response.content
+
+
+def test_secretary_export_contains_only_hs(client_for, town):
+    response = client_for("secretary").get(reverse("exchange:export"), {"format": "csv"})
+    assert response.status_code == 200
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    units = archive.read("units.csv").decode().splitlines()
+    assert [line.split(",")[0] for line in units[1:]] == ["HS"]
+    people = archive.read("people.csv").decode()
+    assert "001090000002" in people and "001090000001" not in people
+    access = Access.objects.get(kind="export", actor=town.user("secretary"))
+    assert access.unit_path == town.unit("HS").path
+
+
+def test_export_of_a_unit_out_of_scope_is_not_found(client_for):
+    response = client_for("secretary").get(reverse("exchange:export"), {"unit": "W1"})
+    assert response.status_code == 404
+
+
+def test_export_as_workbook(client_for):
+    from openpyxl import load_workbook
+
+    response = client_for("org").get(
+        reverse("exchange:export"), {"unit": "W1", "format": "xlsx", "only": ["units"]}
+    )
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith('grassroots-W1.xlsx"')
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    assert workbook.sheetnames == ["units"]
+    codes = [row[0] for row in workbook["units"].iter_rows(min_row=2, values_only=True)]
+    assert codes == ["W1", "W1C1", "W1C1G1", "W1C2"]

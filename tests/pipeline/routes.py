@@ -1,0 +1,76 @@
+"""Every pipeline URL (tests/urlcheck.py contract). Records live in cell W1C1 or ward W1."""
+
+from grassroots.history.services import Trace
+from grassroots.pipeline import services
+from grassroots.pipeline.models import Course
+from tests.urlcheck import Route
+
+from .walk import NOMINATED, admitted, open_dossier
+
+
+def source_pk(town):
+    source = services.source_nominate(
+        trace=Trace.system("routes"), person=town.people["001090000004"], unit=town.unit("W1C1"),
+        nominated_on=NOMINATED,
+    )
+    return {"pk": source.pk}
+
+
+def w1_course(town):
+    course = Course.objects.filter(code="W1-ROUTES").first() or services.course_create(
+        trace=Trace.system("routes"), code="W1-ROUTES", organizer=town.unit("W1"),
+        title="Ward 1 course", start_date=NOMINATED, end_date=NOMINATED,
+    )
+    return {"code": course.code}
+
+
+def dossier_pk(town):
+    return {"pk": open_dossier(town, user="admin").pk}
+
+
+def step_pk(town):
+    dossier = open_dossier(town, user="admin")
+    step = services.dossier_record_step(
+        trace=Trace.system("routes"), dossier=dossier, step="application",
+        date=NOMINATED.replace(month=10), data={},
+    )
+    return {"pk": step.pk}
+
+
+def admission_pk(town):
+    return {"pk": admitted(town, user="admin").admission.pk}
+
+
+ROUTES = [
+    Route("pipeline:sources"),
+    Route("pipeline:source_new", weak_user="w1_viewer"),
+    Route("pipeline:source_edit", kwargs=source_pk, record_unit="W1C1", weak_user="w1_viewer"),
+    Route("pipeline:courses"),
+    Route("pipeline:course_new", weak_user="w1_clerk"),
+    Route("pipeline:course", kwargs=w1_course, record_unit="W1"),
+    Route("pipeline:registration", kwargs=w1_course, record_unit="W1", weak_user="w1_viewer"),
+    Route("pipeline:course_results", kwargs=w1_course, record_unit="W1", weak_user="w1_clerk"),
+    Route("pipeline:dossiers"),
+    Route("pipeline:dossier_new", weak_user="w1_viewer"),
+    Route("pipeline:dossier", kwargs=dossier_pk, record_unit="W1C1"),
+    Route(
+        "pipeline:dossier_step",
+        kwargs=dossier_pk,
+        method="post",
+        data=lambda town: {"step": "application", "date": "2024-09-16"},
+        record_unit="W1C1",
+        weak_user="w1_viewer",
+    ),
+    Route(
+        "pipeline:dossier_close",
+        kwargs=dossier_pk,
+        method="post",
+        data=lambda town: {"reason": "moved away"},
+        record_unit="W1C1",
+        weak_user="w1_viewer",
+    ),
+    # The scan itself is fetched in tests/pipeline/test_pages.py with a temporary MEDIA_ROOT.
+    Route("pipeline:attachment", kwargs=step_pk, record_unit="W1C1", allowed_user=None),
+    Route("pipeline:members"),
+    Route("pipeline:confirm", kwargs=admission_pk, record_unit="W1C1", weak_user="w1_clerk"),
+]
