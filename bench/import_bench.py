@@ -83,7 +83,7 @@ def generate(folder, rows, seed=7):
 
 
 def measured(command, env, log):
-    """Run `command` as a child; (seconds, peak RSS in MB, exit code)."""
+    """Run `command` as a child; (wall seconds, CPU seconds, peak RSS in MB, exit code)."""
     start = time.perf_counter()
     with open(log, "ab") as out:
         out.write(f"$ {' '.join(map(str, command))}\n".encode())
@@ -91,7 +91,8 @@ def measured(command, env, log):
         process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
         _pid, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
-    return seconds, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+    cpu = usage.ru_utime + usage.ru_stime
+    return seconds, cpu, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
 
 
 # --- the child processes -----------------------------------------------------------------
@@ -214,16 +215,15 @@ def main():
             ("grassroots import (create)", [GRASSROOTS, "import", str(folder)]),
             ("grassroots import (unchanged)", [GRASSROOTS, "import", str(folder)]),
         ]:
-            seconds, peak, code = measured(command, env, log)
-            lines.append((label, seconds, peak, "" if code == 0 else f"exit {code}"))
+            seconds, cpu, peak, code = measured(command, env, log)
+            lines.append((label, seconds, cpu, peak, "" if code == 0 else f"exit {code}"))
         if vendor == "PostgreSQL":
             command = [PYTHON, __file__, "--child", "copy", "--file", str(folder / "people.csv")]
-            seconds, peak, code = measured(command, env, log)
-            lines.append(
-                ("PostgreSQL COPY, bare table", seconds, peak, "" if code == 0 else f"exit {code}")
-            )
+            seconds, cpu, peak, code = measured(command, env, log)
+            note = "" if code == 0 else f"exit {code}"
+            lines.append(("PostgreSQL COPY, bare table", seconds, cpu, peak, note))
         else:
-            lines.append(("PostgreSQL COPY, bare table", None, None, "skipped: SQLite"))
+            lines.append(("PostgreSQL COPY, bare table", None, None, None, "skipped: SQLite"))
         command = [
             PYTHON,
             __file__,
@@ -232,24 +232,23 @@ def main():
             "--file",
             str(folder / "people.csv"),
         ]
-        seconds, peak, code = measured(command, env, log)
+        seconds, cpu, peak, code = measured(command, env, log)
         if code == 3:
-            lines.append(("django-import-export", None, None, "skipped: not installed"))
+            lines.append(("django-import-export", None, None, None, "skipped: not installed"))
         else:
-            lines.append(
-                ("django-import-export", seconds, peak, "" if code == 0 else f"exit {code}")
-            )
+            note = "" if code == 0 else f"exit {code}"
+            lines.append(("django-import-export", seconds, cpu, peak, note))
     finally:
         if not args.keep:
             drop()
     print(f"\n{vendor}, {args.rows:,} people (log: {log})\n")
-    print(f"{'contender':<32} {'seconds':>9} {'rows/s':>10} {'peak MB':>9}  note")
-    for label, seconds, peak, note in lines:
+    print(f"{'contender':<32} {'seconds':>9} {'rows/s':>10} {'CPU s':>8} {'peak MB':>9}  note")
+    for label, seconds, cpu, peak, note in lines:
         if seconds is None:
-            print(f"{label:<32} {'—':>9} {'—':>10} {'—':>9}  {note}")
+            print(f"{label:<32} {'—':>9} {'—':>10} {'—':>8} {'—':>9}  {note}")
         else:
             rate = args.rows / seconds
-            print(f"{label:<32} {seconds:>9.2f} {rate:>10,.0f} {peak:>9.0f}  {note}")
+            print(f"{label:<32} {seconds:>9.2f} {rate:>10,.0f} {cpu:>8.2f} {peak:>9.0f}  {note}")
     if not args.keep:
         shutil.rmtree(folder, ignore_errors=True)
 

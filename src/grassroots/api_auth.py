@@ -8,6 +8,7 @@ work for a logged-in user; a change always needs a token, so no CSRF check is ne
 from django.conf import settings
 from ninja.security import APIKeyCookie, HttpBearer
 
+from grassroots.accounts import tokens
 from grassroots.accounts.models import ApiToken
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -17,8 +18,6 @@ class TokenAuth(HttpBearer):
     """`Authorization: Bearer <token>`: an active token of an active user."""
 
     def authenticate(self, request, token):
-        from grassroots.accounts import tokens
-
         token = (token or "").strip()
         if not token or "\x00" in token:
             return None

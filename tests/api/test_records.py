@@ -261,3 +261,13 @@ def test_target_set_by_the_superior_only(api_for, records):
     assert (
         api_for("w1_clerk").patch(f"/api/targets/{target['id']}", {"minimum": 9}).status_code == 403
     )
+
+
+def test_lists_do_not_query_per_row(api_for, records, django_assert_max_num_queries):
+    from tests.factories import PersonFactory
+
+    PersonFactory.create_batch(20, unit=records.unit("W1C1"))
+    api = api_for("admin")
+    for url in ("/api/people", "/api/units", "/api/sources", "/api/admissions", "/api/targets"):
+        with django_assert_max_num_queries(10):
+            assert api.get(url).status_code == 200

@@ -9,10 +9,12 @@ import io
 import json
 
 import pytest
+from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db import transaction
 
 from grassroots import workdays
+from grassroots.accounts.models import RoleAssignment
 from grassroots.demo import loader, story
 from grassroots.org.models import Unit
 from grassroots.org.paths import under
@@ -142,20 +144,21 @@ def test_pham_phu_thu_cell_one_teacher_five_pupils_in_school_year_2023_24(town):
 
 def test_every_admission_has_a_membership_and_confirmation_makes_it_official(town):
     rows = Admission.objects.filter(under(town.path, "unit__path")).select_related(
-        "membership", "person"
+        "membership", "confirmation"
     )
     for admission in rows:
         membership = admission.membership
         assert membership is not None
         assert membership.admitted_on == admission.decision_date
         assert membership.unit_id == admission.unit_id
-        confirmation = Confirmation.objects.filter(admission=admission).first()
+        confirmation = getattr(admission, "confirmation", None)
         if membership.status == Membership.Status.OFFICIAL:
             assert confirmation and confirmation.outcome == "confirmed"
             assert membership.official_since == membership.probation_ends_on
             assert confirmation.decided_on > membership.probation_ends_on
         elif confirmation is None and membership.status == Membership.Status.PROBATIONARY:
             assert (TODAY - admission.decision_date).days < 500
+    assert Confirmation.objects.filter(under(town.path, "admission__unit__path")).count() > 800
 
 
 def test_admissions_respect_ages_and_ceremony_limits(town):
@@ -248,3 +251,14 @@ def test_demo_command_reports_the_town_is_there(town):
     text = out.getvalue()
     assert "already there" in text
     assert "secretary" in text and story.PPT_CODE in text
+    held = set(
+        RoleAssignment.objects.filter(unit__code__startswith=story.TOWN_CODE).values_list(
+            "user__username", "unit__code", "role"
+        )
+    )
+    assert held == {
+        ("admin", "DB", "administrator"),
+        ("org", "DB", "organisation_committee"),
+        ("secretary", "DB-PPT", "secretary"),
+    }
+    assert authenticate(username="secretary", password=story.DEMO_PASSWORD) is not None

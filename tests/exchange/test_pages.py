@@ -114,3 +114,11 @@ def test_export_as_workbook(client_for):
     assert workbook.sheetnames == ["units"]
     codes = [row[0] for row in workbook["units"].iter_rows(min_row=2, values_only=True)]
     assert codes == ["W1", "W1C1", "W1C1G1", "W1C2"]
+
+
+def test_people_without_a_unit_need_a_top_unit(client_for):
+    text = "national_id,full_name,gender,birth_date\n079555000001,Mai Anh,female,2005-05-05\n"
+    response = _upload(client_for("secretary"), text)
+    assert b"people:2: national_id: only users of a top unit may import" in response.content
+    response = _upload(client_for("org"), text)
+    assert response.status_code == 200

@@ -10,7 +10,9 @@ from .walk import NOMINATED, admitted, open_dossier
 
 def source_pk(town):
     source = services.source_nominate(
-        trace=Trace.system("routes"), person=town.people["001090000004"], unit=town.unit("W1C1"),
+        trace=Trace.system("routes"),
+        person=town.people["001090000004"],
+        unit=town.unit("W1C1"),
         nominated_on=NOMINATED,
     )
     return {"pk": source.pk}
@@ -18,8 +20,12 @@ def source_pk(town):
 
 def w1_course(town):
     course = Course.objects.filter(code="W1-ROUTES").first() or services.course_create(
-        trace=Trace.system("routes"), code="W1-ROUTES", organizer=town.unit("W1"),
-        title="Ward 1 course", start_date=NOMINATED, end_date=NOMINATED,
+        trace=Trace.system("routes"),
+        code="W1-ROUTES",
+        organizer=town.unit("W1"),
+        title="Ward 1 course",
+        start_date=NOMINATED,
+        end_date=NOMINATED,
     )
     return {"code": course.code}
 
@@ -31,8 +37,11 @@ def dossier_pk(town):
 def step_pk(town):
     dossier = open_dossier(town, user="admin")
     step = services.dossier_record_step(
-        trace=Trace.system("routes"), dossier=dossier, step="application",
-        date=NOMINATED.replace(month=10), data={},
+        trace=Trace.system("routes"),
+        dossier=dossier,
+        step="application",
+        date=NOMINATED.replace(month=10),
+        data={},
     )
     return {"pk": step.pk}
 

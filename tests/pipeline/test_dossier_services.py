@@ -40,8 +40,12 @@ def test_full_walk_from_source_to_official_member(town):
     assert dossier.status == "admitted"
 
     services.confirmation_record(
-        trace=trace_for(town, "org"), admission=admission, cell_vote_date=dt.date(2025, 11, 25),
-        decided_on=dt.date(2025, 12, 2), outcome="confirmed", decision_no="40-QĐ/TU",
+        trace=trace_for(town, "org"),
+        admission=admission,
+        cell_vote_date=dt.date(2025, 11, 25),
+        decided_on=dt.date(2025, 12, 2),
+        outcome="confirmed",
+        decision_no="40-QĐ/TU",
     )
     membership.refresh_from_db()
     assert membership.status == Membership.Status.OFFICIAL
@@ -49,7 +53,9 @@ def test_full_walk_from_source_to_official_member(town):
     steps = DossierStep.objects.filter(dossier=dossier)
     assert steps.count() == 9
     assert Change.objects.filter(model="pipeline.dossierstep").count() == 9
-    assert Change.objects.filter(model="people.membership", object_id=str(membership.pk)).count() == 3
+    assert (
+        Change.objects.filter(model="people.membership", object_id=str(membership.pk)).count() == 3
+    )
 
 
 def test_refused_step_changes_nothing(town):
@@ -68,8 +74,13 @@ def test_vote_below_two_thirds_is_refused_even_with_a_reason(town):
     dossier = open_dossier(town)
     walk_until(town, dossier, stop="cell_vote")
     with pytest.raises(ValidationError, match="cell_vote_two_thirds"):
-        record(town, dossier, "cell_vote", data=data("cell_vote", in_favour=5),
-               exception_reason="the higher committee agreed")
+        record(
+            town,
+            dossier,
+            "cell_vote",
+            data=data("cell_vote", in_favour=5),
+            exception_reason="the higher committee agreed",
+        )
 
 
 def late_ceremony(town, dossier, **kwargs):
@@ -123,12 +134,19 @@ def test_late_confirmation_still_dates_from_end_of_probation(town):
     late_vote = add_working_days(PROBATION_ENDS, 40)
     with pytest.raises(ValidationError, match="confirmation_deadline"):
         services.confirmation_record(
-            trace=trace_for(town, "org"), admission=admission, cell_vote_date=late_vote,
-            decided_on=late_vote, outcome="confirmed",
+            trace=trace_for(town, "org"),
+            admission=admission,
+            cell_vote_date=late_vote,
+            decided_on=late_vote,
+            outcome="confirmed",
         )
     confirmation = services.confirmation_record(
-        trace=trace_for(town, "org"), admission=admission, cell_vote_date=late_vote,
-        decided_on=late_vote, outcome="confirmed", exception_reason="cell vote postponed",
+        trace=trace_for(town, "org"),
+        admission=admission,
+        cell_vote_date=late_vote,
+        decided_on=late_vote,
+        outcome="confirmed",
+        exception_reason="cell vote postponed",
     )
     assert confirmation.exception_rule == "confirmation_deadline"
     admission.membership.refresh_from_db()
@@ -138,8 +156,11 @@ def test_late_confirmation_still_dates_from_end_of_probation(town):
 def test_member_found_unfit_is_not_confirmed(town):
     admission = admitted(town).admission
     services.confirmation_record(
-        trace=trace_for(town, "org"), admission=admission, cell_vote_date=dt.date(2025, 11, 25),
-        decided_on=dt.date(2025, 11, 28), outcome="not_confirmed",
+        trace=trace_for(town, "org"),
+        admission=admission,
+        cell_vote_date=dt.date(2025, 11, 25),
+        decided_on=dt.date(2025, 11, 28),
+        outcome="not_confirmed",
     )
     membership = Membership.objects.get(pk=admission.membership_id)
     assert membership.status == Membership.Status.NOT_CONFIRMED
@@ -151,42 +172,66 @@ def test_confirmation_needs_decide(town):
     admission = admitted(town).admission
     with pytest.raises(PermissionDenied):
         services.confirmation_record(
-            trace=trace_for(town, "w1_clerk"), admission=admission,
-            cell_vote_date=dt.date(2025, 11, 25), decided_on=dt.date(2025, 11, 28),
+            trace=trace_for(town, "w1_clerk"),
+            admission=admission,
+            cell_vote_date=dt.date(2025, 11, 25),
+            decided_on=dt.date(2025, 11, 28),
             outcome="confirmed",
         )
 
 
 def test_readmission_only_once_counts_earlier_readmissions(town):
     person = town.people["001090000005"]
-    Membership.objects.create(person=person, unit=town.unit("W2C1"), status="left",
-                              admitted_on=dt.date(2010, 1, 1), ended_on=dt.date(2015, 1, 1),
-                              readmission=True)
-    dossier = services.dossier_open(
-        trace=trace_for(town, "org"), person=person, unit=town.unit("W2C1"),
-        opened_on=dt.date(2024, 1, 2), readmission=True,
+    Membership.objects.create(
+        person=person,
+        unit=town.unit("W2C1"),
+        status="left",
+        admitted_on=dt.date(2010, 1, 1),
+        ended_on=dt.date(2015, 1, 1),
+        readmission=True,
     )
-    step_data = {"left_on": "2015-01-01", "leave_reason": "removed_from_rolls",
-                 "provincial_consent_no": "9-CV/TU"}
+    dossier = services.dossier_open(
+        trace=trace_for(town, "org"),
+        person=person,
+        unit=town.unit("W2C1"),
+        opened_on=dt.date(2024, 1, 2),
+        readmission=True,
+    )
+    step_data = {
+        "left_on": "2015-01-01",
+        "leave_reason": "removed_from_rolls",
+        "provincial_consent_no": "9-CV/TU",
+    }
     with pytest.raises(ValidationError, match="readmission_once"):
         services.dossier_record_step(
-            trace=trace_for(town, "org"), dossier=dossier, step="application",
-            date=dt.date(2024, 1, 2), data=step_data,
+            trace=trace_for(town, "org"),
+            dossier=dossier,
+            step="application",
+            date=dt.date(2024, 1, 2),
+            data=step_data,
         )
 
 
 def test_second_open_dossier_is_refused(town):
     dossier = open_dossier(town)
     with pytest.raises(ValidationError) as refused:
-        services.dossier_open(trace=trace_for(town, "org"), person=dossier.person,
-                              unit=town.unit("W1C1"), opened_on=dt.date(2024, 10, 1))
+        services.dossier_open(
+            trace=trace_for(town, "org"),
+            person=dossier.person,
+            unit=town.unit("W1C1"),
+            opened_on=dt.date(2024, 10, 1),
+        )
     assert "person" in refused.value.message_dict
 
 
 def test_dossier_is_carried_by_a_cell(town):
     with pytest.raises(ValidationError) as refused:
-        services.dossier_open(trace=trace_for(town, "org"), person=town.people["001090000004"],
-                              unit=town.unit("W1"), opened_on=dt.date(2024, 10, 1))
+        services.dossier_open(
+            trace=trace_for(town, "org"),
+            person=town.people["001090000004"],
+            unit=town.unit("W1"),
+            opened_on=dt.date(2024, 10, 1),
+        )
     assert "unit" in refused.value.message_dict
 
 

@@ -9,12 +9,14 @@ from grassroots.pipeline.engine import Facts, StepFact, check_step, due_dates
 from grassroots.pipeline.rules import DEFAULT_RULES
 from grassroots.workdays import add_months, add_working_days
 
-from .helpers import BIRTH, ORDER, START, data, facts_before, next_date
+from .helpers import BIRTH, ORDER, data, facts_before, next_date
+
 
 def codes(facts, step, date=None, step_data=None):
     date = date or next_date(facts)
-    found = check_step(facts, step, date, data(step) if step_data is None else step_data,
-                       overrides={})
+    found = check_step(
+        facts, step, date, data(step) if step_data is None else step_data, overrides={}
+    )
     return {v.code for v in found}
 
 
@@ -57,8 +59,9 @@ def test_unknown_step_is_refused():
 
 
 def test_missing_required_data_names_the_field():
-    found = check_step(facts_before("cell_vote"), "cell_vote", dt.date(2024, 6, 3),
-                       {"in_favour": 6}, overrides={})
+    found = check_step(
+        facts_before("cell_vote"), "cell_vote", dt.date(2024, 6, 3), {"in_favour": 6}, overrides={}
+    )
     assert {v.code for v in found} == {"required_data"}
     assert {v.field for v in found} == {"official_members", "attempt"}
 
@@ -74,14 +77,16 @@ def test_invalid_number_is_refused():
 
 def test_two_introducers_needed():
     step_data = data("introduction", introducer_2="")
-    assert "two_introducers" in codes(facts_before("introduction"), "introduction",
-                                      step_data=step_data)
+    assert "two_introducers" in codes(
+        facts_before("introduction"), "introduction", step_data=step_data
+    )
 
 
 def test_the_same_introducer_twice_is_one_introducer():
     step_data = data("introduction", introducer_2="đặng hữu tú")
-    assert "two_introducers" in codes(facts_before("introduction"), "introduction",
-                                      step_data=step_data)
+    assert "two_introducers" in codes(
+        facts_before("introduction"), "introduction", step_data=step_data
+    )
 
 
 def test_introducer_must_be_official_member():
@@ -100,9 +105,13 @@ def test_introducer_needs_twelve_months_together():
 
 @pytest.mark.parametrize("kind", ["youth_union", "trade_union"])
 def test_union_executive_and_one_member_may_introduce(kind):
-    step_data = {"introduced_by": kind, "introducer_1": "Lê Văn Dũng",
-                 "introducer_1_official": True, "introducer_1_months": 12,
-                 "executive_resolution_no": "3-NQ/ĐTN"}
+    step_data = {
+        "introduced_by": kind,
+        "introducer_1": "Lê Văn Dũng",
+        "introducer_1_official": True,
+        "introducer_1_months": 12,
+        "executive_resolution_no": "3-NQ/ĐTN",
+    }
     assert codes(facts_before("introduction"), "introduction", step_data=step_data) == set()
     del step_data["executive_resolution_no"]
     assert codes(facts_before("introduction"), "introduction", step_data=step_data) == {
@@ -115,18 +124,20 @@ def test_union_executive_and_one_member_may_introduce(kind):
 
 def test_cell_vote_needs_two_thirds_of_official_members():
     facts = facts_before("cell_vote")
-    assert codes(facts, "cell_vote", step_data=data("cell_vote", in_favour=6,
-                                                    official_members=9)) == set()
-    assert codes(facts, "cell_vote", step_data=data("cell_vote", in_favour=5,
-                                                    official_members=9)) == {
-        "cell_vote_two_thirds"
-    }
+    assert (
+        codes(facts, "cell_vote", step_data=data("cell_vote", in_favour=6, official_members=9))
+        == set()
+    )
+    assert codes(
+        facts, "cell_vote", step_data=data("cell_vote", in_favour=5, official_members=9)
+    ) == {"cell_vote_two_thirds"}
 
 
 def test_vote_counts_must_make_sense():
     facts = facts_before("cell_vote")
-    assert codes(facts, "cell_vote", step_data=data("cell_vote", in_favour=10,
-                                                    official_members=9)) == {"vote_counts"}
+    assert codes(
+        facts, "cell_vote", step_data=data("cell_vote", in_favour=10, official_members=9)
+    ) == {"vote_counts"}
 
 
 def test_after_three_failed_votes_the_case_goes_higher():
@@ -148,9 +159,12 @@ def test_age_limit_18_in_months():
 def test_over_60_only_by_exception():
     facts = facts_before("cell_vote")
     limit = add_months(BIRTH, 60 * 12 + 1)
-    old = facts_before("cell_vote", steps=_shift(facts.steps, limit),
-                       certificate_date=limit - dt.timedelta(days=40),
-                       today=limit + dt.timedelta(days=400))
+    old = facts_before(
+        "cell_vote",
+        steps=_shift(facts.steps, limit),
+        certificate_date=limit - dt.timedelta(days=40),
+        today=limit + dt.timedelta(days=400),
+    )
     assert "age_limit" not in codes(old, "cell_vote", limit - dt.timedelta(days=1))
     found = check_step(old, "cell_vote", limit, data("cell_vote"), overrides={})
     assert [(v.code, v.exceptable) for v in found] == [("age_limit", True)]
@@ -166,10 +180,8 @@ def test_education_at_least_lower_secondary():
 
 def test_special_areas_are_exempt_from_the_education_minimum():
     facts = facts_before("cell_vote", education="primary")
-    steps = (StepFact("application", facts.steps[0].date, {"special_area": True}),
-             *facts.steps[1:])
-    assert codes(facts_before("cell_vote", education="primary", steps=steps),
-                 "cell_vote") == set()
+    steps = (StepFact("application", facts.steps[0].date, {"special_area": True}), *facts.steps[1:])
+    assert codes(facts_before("cell_vote", education="primary", steps=steps), "cell_vote") == set()
 
 
 def test_certificate_valid_60_months_at_the_cell_vote():
@@ -234,13 +246,22 @@ def test_ceremony_within_30_working_days_of_the_decision():
 
 
 def readmission(**facts_fields):
-    return Facts(birth_date=BIRTH, education="university", readmission=True,
-                 today=dt.date(2030, 1, 1), **facts_fields)
+    return Facts(
+        birth_date=BIRTH,
+        education="university",
+        readmission=True,
+        today=dt.date(2030, 1, 1),
+        **facts_fields,
+    )
 
 
 def readmission_data(**changes):
-    return {"left_on": "2020-01-15", "leave_reason": "removed_from_rolls",
-            "provincial_consent_no": "5-CV/TU", **changes}
+    return {
+        "left_on": "2020-01-15",
+        "leave_reason": "removed_from_rolls",
+        "provincial_consent_no": "5-CV/TU",
+        **changes,
+    }
 
 
 def test_readmission_after_36_months():
@@ -259,26 +280,33 @@ def test_readmission_60_months_after_a_cleared_record():
 
 
 def test_readmission_only_once():
-    assert codes(readmission(previous_readmissions=1), "application", dt.date(2024, 1, 1),
-                 readmission_data()) == {"readmission_once"}
+    assert codes(
+        readmission(previous_readmissions=1), "application", dt.date(2024, 1, 1), readmission_data()
+    ) == {"readmission_once"}
 
 
 @pytest.mark.parametrize("reason", sorted(DEFAULT_RULES.forbidden_leave_reasons))
 def test_readmission_never_after_forbidden_reasons(reason):
-    assert codes(readmission(), "application", dt.date(2024, 1, 1),
-                 readmission_data(leave_reason=reason)) == {"readmission_reason"}
+    assert codes(
+        readmission(), "application", dt.date(2024, 1, 1), readmission_data(leave_reason=reason)
+    ) == {"readmission_reason"}
 
 
 def test_resigned_for_family_hardship_may_return():
-    assert codes(readmission(), "application", dt.date(2024, 1, 1),
-                 readmission_data(leave_reason="resigned_family_hardship")) == set()
+    assert (
+        codes(
+            readmission(),
+            "application",
+            dt.date(2024, 1, 1),
+            readmission_data(leave_reason="resigned_family_hardship"),
+        )
+        == set()
+    )
 
 
 def test_readmission_needs_provincial_consent():
     step_data = readmission_data(provincial_consent_no="")
-    assert codes(readmission(), "application", dt.date(2024, 1, 1), step_data) == {
-        "required_data"
-    }
+    assert codes(readmission(), "application", dt.date(2024, 1, 1), step_data) == {"required_data"}
 
 
 # Confirmation -------------------------------------------------------------------------
@@ -311,13 +339,18 @@ def test_confirmation_decision_within_30_working_days_extendable():
     assert confirmation_codes(ceremony_date=ceremony, cell_vote_date=vote, decided_on=late) == {
         "confirmation_decision_deadline"
     }
-    assert confirmation_codes(ceremony_date=ceremony, cell_vote_date=vote, decided_on=late,
-                              extended=True) == set()
+    assert (
+        confirmation_codes(
+            ceremony_date=ceremony, cell_vote_date=vote, decided_on=late, extended=True
+        )
+        == set()
+    )
 
 
 def test_confirmation_needs_the_ceremony():
-    assert confirmation_codes(ceremony_date=None, cell_vote_date=None,
-                              decided_on=dt.date(2025, 1, 1)) == {"no_ceremony"}
+    assert confirmation_codes(
+        ceremony_date=None, cell_vote_date=None, decided_on=dt.date(2025, 1, 1)
+    ) == {"no_ceremony"}
 
 
 # Due dates ----------------------------------------------------------------------------
@@ -350,8 +383,13 @@ def test_due_dates_before_the_vote_warn_of_certificate_expiry():
 
 
 def test_messages_name_the_rule():
-    found = check_step(facts_before("cell_vote"), "cell_vote", next_date(facts_before("cell_vote")),
-                       data("cell_vote", in_favour=1), overrides={})
+    found = check_step(
+        facts_before("cell_vote"),
+        "cell_vote",
+        next_date(facts_before("cell_vote")),
+        data("cell_vote", in_favour=1),
+        overrides={},
+    )
     assert "[cell_vote_two_thirds]" in str(found[0])
     assert "1 of 9" in str(found[0])
 

@@ -29,8 +29,17 @@ PROCEDURE = [
     "admission_decision",
     "ceremony",
 ]
-EDUCATION = ["none", "primary", "lower_secondary", "upper_secondary", "vocational", "college",
-             "university", "master", "doctorate"]
+EDUCATION = [
+    "none",
+    "primary",
+    "lower_secondary",
+    "upper_secondary",
+    "vocational",
+    "college",
+    "university",
+    "master",
+    "doctorate",
+]
 VN = holidays.country_holidays("VN", years=range(2015, 2036))
 
 
@@ -83,18 +92,30 @@ def test_cell_vote_eligibility_matches_the_oracle(
 ):
     in_favour = round(members * share)
     steps = tuple(
-        StepFact(code, vote - dt.timedelta(days=10 - i),
-                 {"special_area": special_area} if code == "application" else VALID_DATA[code])
+        StepFact(
+            code,
+            vote - dt.timedelta(days=10 - i),
+            {"special_area": special_area} if code == "application" else VALID_DATA[code],
+        )
         for i, code in enumerate(PROCEDURE[:5])
     )
-    facts = Facts(birth_date=birth, education=education, certificate_date=certificate,
-                  steps=steps, today=dt.date(2035, 1, 1))
-    found = check_step(
-        facts, "cell_vote", vote,
-        {"in_favour": in_favour, "official_members": members, "attempt": 1}, overrides={},
+    facts = Facts(
+        birth_date=birth,
+        education=education,
+        certificate_date=certificate,
+        steps=steps,
+        today=dt.date(2035, 1, 1),
     )
-    expected = oracle_cell_vote(birth, education, special_area, certificate, vote, in_favour,
-                                members)
+    found = check_step(
+        facts,
+        "cell_vote",
+        vote,
+        {"in_favour": in_favour, "official_members": members, "attempt": 1},
+        overrides={},
+    )
+    expected = oracle_cell_vote(
+        birth, education, special_area, certificate, vote, in_favour, members
+    )
     assert {v.code for v in found} == expected
 
 
@@ -105,9 +126,13 @@ def test_steps_are_accepted_only_in_the_order_of_the_procedure(sequence):
     recorded = []
     day = dt.date(2024, 4, 1)
     for code in sequence:
-        facts = Facts(birth_date=dt.date(2000, 1, 1), education="university",
-                      certificate_date=dt.date(2024, 1, 1), steps=tuple(recorded),
-                      today=dt.date(2030, 1, 1))
+        facts = Facts(
+            birth_date=dt.date(2000, 1, 1),
+            education="university",
+            certificate_date=dt.date(2024, 1, 1),
+            steps=tuple(recorded),
+            today=dt.date(2030, 1, 1),
+        )
         accepted = not check_step(facts, code, day, data(code), overrides={})
         allowed = len(recorded) < len(PROCEDURE) and code == PROCEDURE[len(recorded)]
         assert accepted == allowed, (code, [s.step for s in recorded])
@@ -125,22 +150,39 @@ def test_steps_are_accepted_only_in_the_order_of_the_procedure(sequence):
 )
 def test_decision_and_ceremony_deadlines_match_the_oracle(vote, gap, extended, ceremony_gap):
     birth = vote - relativedelta(years=30)
-    steps = [StepFact(code, vote - dt.timedelta(days=10 - i), VALID_DATA[code])
-             for i, code in enumerate(PROCEDURE[:5])]
+    steps = [
+        StepFact(code, vote - dt.timedelta(days=10 - i), VALID_DATA[code])
+        for i, code in enumerate(PROCEDURE[:5])
+    ]
     steps.append(StepFact("cell_vote", vote, VALID_DATA["cell_vote"]))
     steps.append(StepFact("committee_resolution", vote, VALID_DATA["committee_resolution"]))
-    facts = Facts(birth_date=birth, education="university", certificate_date=vote,
-                  steps=tuple(steps), today=dt.date(2035, 1, 1))
+    facts = Facts(
+        birth_date=birth,
+        education="university",
+        certificate_date=vote,
+        steps=tuple(steps),
+        today=dt.date(2035, 1, 1),
+    )
     decision = vote + dt.timedelta(days=gap)
-    found = check_step(facts, "admission_decision", decision,
-                       data("admission_decision", extended=extended), overrides={})
+    found = check_step(
+        facts,
+        "admission_decision",
+        decision,
+        data("admission_decision", extended=extended),
+        overrides={},
+    )
     limit = 90 if extended else 60
     late = oracle_is_late(vote, decision, limit)
     assert {v.code for v in found} == ({"decision_deadline"} if late else set())
 
     steps.append(StepFact("admission_decision", decision, VALID_DATA["admission_decision"]))
-    facts = Facts(birth_date=birth, education="university", certificate_date=vote,
-                  steps=tuple(steps), today=dt.date(2035, 1, 1))
+    facts = Facts(
+        birth_date=birth,
+        education="university",
+        certificate_date=vote,
+        steps=tuple(steps),
+        today=dt.date(2035, 1, 1),
+    )
     ceremony = decision + dt.timedelta(days=ceremony_gap)
     found = check_step(facts, "ceremony", ceremony, {}, overrides={})
     late = oracle_is_late(decision, ceremony, 30)
@@ -150,20 +192,29 @@ def test_decision_and_ceremony_deadlines_match_the_oracle(vote, gap, extended, c
 @settings(max_examples=50, deadline=None)
 @given(
     left_on=st.dates(min_value=dt.date(2005, 1, 1), max_value=dt.date(2025, 1, 1)),
-    cleared=st.one_of(st.none(), st.dates(min_value=dt.date(2005, 1, 1),
-                                          max_value=dt.date(2025, 1, 1))),
+    cleared=st.one_of(
+        st.none(), st.dates(min_value=dt.date(2005, 1, 1), max_value=dt.date(2025, 1, 1))
+    ),
     wait_days=st.integers(min_value=0, max_value=365 * 8),
     reason=st.sampled_from([code for code, _label in DEFAULT_RULES.leave_reasons]),
     previous=st.integers(min_value=0, max_value=2),
 )
 def test_readmission_matches_the_oracle(left_on, cleared, wait_days, reason, previous):
     applied = left_on + dt.timedelta(days=wait_days)
-    step_data = {"left_on": left_on.isoformat(), "leave_reason": reason,
-                 "provincial_consent_no": "1-CV"}
+    step_data = {
+        "left_on": left_on.isoformat(),
+        "leave_reason": reason,
+        "provincial_consent_no": "1-CV",
+    }
     if cleared:
         step_data["record_cleared_on"] = cleared.isoformat()
-    facts = Facts(birth_date=dt.date(1980, 1, 1), education="university", readmission=True,
-                  previous_readmissions=previous, today=dt.date(2040, 1, 1))
+    facts = Facts(
+        birth_date=dt.date(1980, 1, 1),
+        education="university",
+        readmission=True,
+        previous_readmissions=previous,
+        today=dt.date(2040, 1, 1),
+    )
     found = {v.code for v in check_step(facts, "application", applied, step_data, overrides={})}
     expected = set()
     earliest = left_on + relativedelta(months=36)
@@ -173,7 +224,12 @@ def test_readmission_matches_the_oracle(left_on, cleared, wait_days, reason, pre
         expected.add("readmission_wait")
     if previous >= 1:
         expected.add("readmission_once")
-    if reason in {"abandoned_activity", "resigned", "serious_disunity", "corruption_conviction",
-                  "serious_crime_conviction"}:
+    if reason in {
+        "abandoned_activity",
+        "resigned",
+        "serious_disunity",
+        "corruption_conviction",
+        "serious_crime_conviction",
+    }:
         expected.add("readmission_reason")
     assert found == expected

@@ -23,10 +23,16 @@ pytestmark = pytest.mark.django_db
 
 def test_nominate_through_the_page(client_for, town):
     client = client_for("secretary")
-    response = client.post(reverse("pipeline:source_new"), {
-        "person": "001090000002", "unit": "HS", "nominated_on": "2024-09-02",
-        "category": "student", "mentor": "001090000003",
-    })
+    response = client.post(
+        reverse("pipeline:source_new"),
+        {
+            "person": "001090000002",
+            "unit": "HS",
+            "nominated_on": "2024-09-02",
+            "category": "student",
+            "mentor": "001090000003",
+        },
+    )
     assert response.status_code == 302
     source = Source.objects.get(person__national_id="001090000002")
     assert source.mentor.national_id == "001090000003"
@@ -35,40 +41,66 @@ def test_nominate_through_the_page(client_for, town):
 
 
 def test_nominating_someone_out_of_scope_names_the_field(client_for, town):
-    response = client_for("secretary").post(reverse("pipeline:source_new"), {
-        "person": "001090000004", "unit": "HS", "nominated_on": "2024-09-02",
-        "category": "student",
-    })
+    response = client_for("secretary").post(
+        reverse("pipeline:source_new"),
+        {
+            "person": "001090000004",
+            "unit": "HS",
+            "nominated_on": "2024-09-02",
+            "category": "student",
+        },
+    )
     assert response.status_code == 200
     assert "No person with this national ID in your units." in response.content.decode()
 
 
 def test_course_registration_and_results(client_for, town):
     client = client_for("org")
-    response = client.post(reverse("pipeline:course_new"), {
-        "code": "AW-7", "organizer": "TOWN", "title": "Awareness", "start_date": COURSE_START,
-        "end_date": COURSE_END,
-    })
+    response = client.post(
+        reverse("pipeline:course_new"),
+        {
+            "code": "AW-7",
+            "organizer": "TOWN",
+            "title": "Awareness",
+            "start_date": COURSE_START,
+            "end_date": COURSE_END,
+        },
+    )
     assert response.status_code == 302
-    client.post(reverse("pipeline:source_new"), {
-        "person": "001090000002", "unit": "HS", "nominated_on": "2024-09-02",
-        "category": "student",
-    })
+    client.post(
+        reverse("pipeline:source_new"),
+        {
+            "person": "001090000002",
+            "unit": "HS",
+            "nominated_on": "2024-09-02",
+            "category": "student",
+        },
+    )
     source = Source.objects.get(person__national_id="001090000002")
     page = client.get(reverse("pipeline:registration", args=["AW-7"]))
     assert "Nguyễn Thị Lan" in page.content.decode()
     client.post(reverse("pipeline:registration", args=["AW-7"]), {"source": [source.pk]})
     enrollment = Enrollment.objects.get(course__code="AW-7")
-    response = client.post(reverse("pipeline:course_results", args=["AW-7"]), {
-        "enrollment": enrollment.pk, "result": "completed", "certificate_no": "",
-        "certificate_date": "2024-09-13",
-    })
+    response = client.post(
+        reverse("pipeline:course_results", args=["AW-7"]),
+        {
+            "enrollment": enrollment.pk,
+            "result": "completed",
+            "certificate_no": "",
+            "certificate_date": "2024-09-13",
+        },
+    )
     assert response.status_code == 200
     assert "certificate number" in response.content.decode()
-    response = client.post(reverse("pipeline:course_results", args=["AW-7"]), {
-        "enrollment": enrollment.pk, "result": "completed", "certificate_no": "GCN-1",
-        "certificate_date": "2024-09-13",
-    })
+    response = client.post(
+        reverse("pipeline:course_results", args=["AW-7"]),
+        {
+            "enrollment": enrollment.pk,
+            "result": "completed",
+            "certificate_no": "GCN-1",
+            "certificate_date": "2024-09-13",
+        },
+    )
     assert response.status_code == 302
     enrollment.refresh_from_db()
     assert enrollment.certificate_no == "GCN-1"
@@ -79,10 +111,16 @@ def test_refused_step_shows_the_rule_and_changes_nothing(client_for, town):
     dossier = open_dossier(town)
     walk_until(town, dossier, stop="cell_vote")
     client = client_for("org")
-    response = client.post(reverse("pipeline:dossier_step", args=[dossier.pk]), {
-        "step": "cell_vote", "date": STEP_DATES["cell_vote"], "in_favour": 5,
-        "official_members": 9, "attempt": 1,
-    })
+    response = client.post(
+        reverse("pipeline:dossier_step", args=[dossier.pk]),
+        {
+            "step": "cell_vote",
+            "date": STEP_DATES["cell_vote"],
+            "in_favour": 5,
+            "official_members": 9,
+            "attempt": 1,
+        },
+    )
     assert response.status_code == 400
     assert "cell_vote_two_thirds" in response.content.decode()
     assert DossierStep.objects.filter(dossier=dossier, step="cell_vote").count() == 0
@@ -92,10 +130,17 @@ def test_exception_is_visible_on_the_dossier(client_for, town):
     dossier = open_dossier(town)
     walk_until(town, dossier, stop="cell_vote")
     client = client_for("org")
-    response = client.post(reverse("pipeline:dossier_step", args=[dossier.pk]), {
-        "step": "cell_vote", "date": STEP_DATES["cell_vote"], "in_favour": 6,
-        "official_members": 9, "attempt": 4, "exception_reason": "town committee agreed",
-    })
+    response = client.post(
+        reverse("pipeline:dossier_step", args=[dossier.pk]),
+        {
+            "step": "cell_vote",
+            "date": STEP_DATES["cell_vote"],
+            "in_favour": 6,
+            "official_members": 9,
+            "attempt": 4,
+            "exception_reason": "town committee agreed",
+        },
+    )
     assert response.status_code == 302
     page = client.get(reverse("pipeline:dossier", args=[dossier.pk])).content.decode()
     assert "cell_vote_attempts" in page
@@ -119,9 +164,14 @@ def test_scan_is_served_only_in_scope(client_for, town, media):
     dossier = open_dossier(town)
     client = client_for("org")
     scan = SimpleUploadedFile("application.pdf", b"%PDF-1.4 test", content_type="application/pdf")
-    response = client.post(reverse("pipeline:dossier_step", args=[dossier.pk]), {
-        "step": "application", "date": STEP_DATES["application"], "attachment": scan,
-    })
+    response = client.post(
+        reverse("pipeline:dossier_step", args=[dossier.pk]),
+        {
+            "step": "application",
+            "date": STEP_DATES["application"],
+            "attachment": scan,
+        },
+    )
     assert response.status_code == 302
     step = DossierStep.objects.get(dossier=dossier)
     url = reverse("pipeline:attachment", args=[step.pk])
@@ -137,9 +187,14 @@ def test_scan_is_served_only_in_scope(client_for, town, media):
 def test_scan_of_the_wrong_type_is_refused(client_for, town, media):
     dossier = open_dossier(town)
     scan = SimpleUploadedFile("run.exe", b"MZ", content_type="application/octet-stream")
-    response = client_for("org").post(reverse("pipeline:dossier_step", args=[dossier.pk]), {
-        "step": "application", "date": STEP_DATES["application"], "attachment": scan,
-    })
+    response = client_for("org").post(
+        reverse("pipeline:dossier_step", args=[dossier.pk]),
+        {
+            "step": "application",
+            "date": STEP_DATES["application"],
+            "attachment": scan,
+        },
+    )
     assert response.status_code == 400
     assert not DossierStep.objects.filter(dossier=dossier).exists()
 
@@ -147,10 +202,15 @@ def test_scan_of_the_wrong_type_is_refused(client_for, town, media):
 def test_confirmation_page(client_for, town):
     admission = admitted(town).admission
     client = client_for("org")
-    response = client.post(reverse("pipeline:confirm", args=[admission.pk]), {
-        "cell_vote_date": "2025-11-25", "decided_on": "2025-12-01", "outcome": "confirmed",
-        "decision_no": "50-QĐ/TU",
-    })
+    response = client.post(
+        reverse("pipeline:confirm", args=[admission.pk]),
+        {
+            "cell_vote_date": "2025-11-25",
+            "decided_on": "2025-12-01",
+            "outcome": "confirmed",
+            "decision_no": "50-QĐ/TU",
+        },
+    )
     assert response.status_code == 302
     members = client.get(reverse("pipeline:members"), {"status": "official"}).content.decode()
     assert "Trần Thị Bích" in members
@@ -167,8 +227,9 @@ def test_person_page_shows_the_pipeline(client_for, town):
 
 def test_lists_do_not_query_per_row(client_for, town, django_assert_max_num_queries):
     for national_id, unit in [("001090000004", "W1C1"), ("001090000002", "HS")]:
-        dossier = open_dossier(town, national_id=national_id, unit=unit,
-                               course=f"AW-{national_id[-1]}")
+        dossier = open_dossier(
+            town, national_id=national_id, unit=unit, course=f"AW-{national_id[-1]}"
+        )
         walk_until(town, dossier, stop="admission_decision")
     trained_person(town, national_id="001090000006", unit="W2C1", course="AW-X")
     client = client_for("org")
@@ -187,7 +248,12 @@ def test_dossier_list_shows_next_time_limit(client_for, town):
 
 def test_dossier_open_page(client_for, town):
     trained_person(town)
-    response = client_for("w1_clerk").post(reverse("pipeline:dossier_new"), {
-        "person": "001090000004", "unit": "W1C1", "opened_on": dt.date(2024, 9, 16),
-    })
+    response = client_for("w1_clerk").post(
+        reverse("pipeline:dossier_new"),
+        {
+            "person": "001090000004",
+            "unit": "W1C1",
+            "opened_on": dt.date(2024, 9, 16),
+        },
+    )
     assert response.status_code == 302

@@ -33,16 +33,27 @@ def trained_person(town, national_id="001090000004", unit="W1C1", user="org", co
     trace = trace_for(town, user)
     person = town.people[national_id]
     source = services.source_nominate(
-        trace=trace, person=person, unit=town.unit(unit), nominated_on=NOMINATED,
-        category="official", mentor=town.people["001090000001"],
+        trace=trace,
+        person=person,
+        unit=town.unit(unit),
+        nominated_on=NOMINATED,
+        category="official",
+        mentor=town.people["001090000001"],
     )
     course = services.course_create(
-        trace=trace, code=course, organizer=town.unit("TOWN"), title="Awareness course",
-        start_date=COURSE_START, end_date=COURSE_END,
+        trace=trace,
+        code=course,
+        organizer=town.unit("TOWN"),
+        title="Awareness course",
+        start_date=COURSE_START,
+        end_date=COURSE_END,
     )
     enrollment = services.enrollment_add(trace=trace, course=course, person=person)
     services.enrollment_record_result(
-        trace=trace, enrollment=enrollment, result="completed", certificate_no="C-1",
+        trace=trace,
+        enrollment=enrollment,
+        result="completed",
+        certificate_no="C-1",
         certificate_date=COURSE_END,
     )
     return person, source
@@ -51,7 +62,10 @@ def trained_person(town, national_id="001090000004", unit="W1C1", user="org", co
 def open_dossier(town, national_id="001090000004", unit="W1C1", user="org", **kwargs):
     person, source = trained_person(town, national_id, unit, user, **kwargs)
     return services.dossier_open(
-        trace=trace_for(town, user), person=person, unit=town.unit(unit), opened_on=OPENED,
+        trace=trace_for(town, user),
+        person=person,
+        unit=town.unit(unit),
+        opened_on=OPENED,
         source=source,
     )
 

@@ -35,4 +35,10 @@ ROUTES = [
         data=lambda town: {"from": "2024-01-01", "to": "2024-12-31"},
         record_unit="W1",
     ),
+    Route(
+        "reports:dashboard_pdf",
+        kwargs=lambda town: {"code": "W1C2"},
+        data=lambda town: {"from": "2024-01-01", "to": "2024-12-31"},
+        record_unit="W1C2",
+    ),
 ]

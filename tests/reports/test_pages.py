@@ -130,3 +130,14 @@ def test_funnel_page(client_for, town):
     assert (
         client_for("outsider").get(reverse("reports:funnel"), {"course": "F1"}).status_code == 404
     )
+
+
+def test_dashboard_pdf_has_the_numbers_and_findings(client_for, facts):
+    import pypdfium2
+
+    response = client_for("org").get(reverse("reports:dashboard_pdf", args=["W1"]), PERIOD)
+    assert response["Content-Type"] == "application/pdf"
+    pdf = pypdfium2.PdfDocument(response.content)
+    text = "".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+    assert "Ward 1" in text and "No mentor assigned" in text
+    assert Access.objects.filter(kind="export", what__startswith="dashboard W1").exists()

@@ -14,7 +14,7 @@ from grassroots.pipeline.models import Admission, Confirmation, Dossier, Dossier
 from grassroots.transfers.models import Transfer
 from grassroots.workdays import add_months
 
-from . import story
+from . import names, story
 from .structure import HIGH_SCHOOLS
 
 UNIVERSITIES = [
@@ -206,7 +206,7 @@ def decision_no(serial):
     return f"{serial}-QĐ/TU"
 
 
-def write_admissions(b, planned, town):
+def write_admissions(b, planned):
     """Admissions, memberships, confirmations and transfers for the planned rows."""
     planned.sort(key=lambda p: (p.decision_date, p.person.national_id))
     serial_by_year = {}
@@ -369,10 +369,10 @@ def dossier_steps(b, dossier, decision_date, decision_no, readmission=False, upt
         "history_verification": {"verified": "bản thân, cha, mẹ"},
         "introduction": {
             "introduced_by": "members",
-            "introducer_1": "Nguyễn Văn Hùng",
+            "introducer_1": names.full_name(b.rng, b.rng.choice(["female", "male"])),
             "introducer_1_official": True,
             "introducer_1_months": b.rng.randint(12, 60),
-            "introducer_2": "Trần Thị Mai",
+            "introducer_2": names.full_name(b.rng, b.rng.choice(["female", "male"])),
             "introducer_2_official": True,
             "introducer_2_months": b.rng.randint(12, 60),
         },

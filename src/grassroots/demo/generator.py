@@ -169,7 +169,7 @@ def generate(*, units, people, seed, depth=6, append=False, admission_share=0.1,
         log(f"{name}: {result.timings[name]:.1f} s")
 
     with transaction.atomic():
-        leaves, root_path = _write_units(sizes, root_code, rng, result)
+        leaves, root_path = _write_units(sizes, root_code, result)
         lap("units")
         _write_people(leaves, people, seed, rng, admission_share, result)
         lap("people and admissions")
@@ -206,7 +206,7 @@ def _kind(level, depth):
     return "committee"
 
 
-def _write_units(sizes, root_code, rng, result):
+def _write_units(sizes, root_code, result):
     """Stream the tree level by level; returns (ids of cells and groups, root path)."""
     depth = len(sizes)
     sectors = [Sector.objects.get_or_create(name=name)[0].pk for name in SECTOR_NAMES]

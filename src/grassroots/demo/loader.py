@@ -137,7 +137,7 @@ def _build(today, log):
 
     Membership.objects.bulk_create(older, batch_size=1000)
     _summary(trace, Membership, len(older), town.path, "members admitted before 2019")
-    counts = story_admissions.write_admissions(b, planned, town)
+    counts = story_admissions.write_admissions(b, planned)
     _summary(trace, Membership, counts["admissions"], town.path, "memberships from admissions")
     from grassroots.pipeline.models import Admission, Confirmation
 
@@ -174,6 +174,13 @@ def _build(today, log):
     _summary(trace, Transfer, pending + story.COURSE_2023_08_ADMITTED, town.path, "transfers")
     step(f"courses, sources, {dossiers} dossiers, transfers")
 
+    # A few transfers made through the transfer services (received, overdue, temporary,
+    # arriving from outside): see demo/transfers.py.
+    from .transfers import load_transfers
+
+    made = load_transfers(trace, today)
+    step(f"{made} transfers through the services")
+
     targets = _write_targets(units)
     _summary(trace, Target, targets, town.path, "targets")
     findings = _write_findings(units)
@@ -185,7 +192,14 @@ def _build(today, log):
 def _build_units(trace):
     clusters, sectors, units = {}, {}, {}
     existing = {u.code: u for u in Unit.objects.filter(code__startswith=story.TOWN_CODE)}
-    for code, name, kind, parent, cluster, sector in structure.units():
+    # Parents first, siblings in code order: each unit then takes the last place among
+    # its siblings and treebeard never has to shift paths.
+    rows = list(structure.units())
+    level = {}
+    for code, _, _, parent, _, _ in rows:
+        level[code] = level[parent] + 1 if parent else 0
+    rows.sort(key=lambda row: (level[row[0]], row[0]))
+    for code, name, kind, parent, cluster, sector in rows:
         if code in existing:
             units[code] = existing[code]
             continue
@@ -206,7 +220,9 @@ def _build_units(trace):
     # Paths of earlier siblings shift while the tree grows: read them all back at the end.
     return {
         u.code: u
-        for u in Unit.objects.filter(code__in=list(units)).select_related("effective_sector")
+        for u in Unit.objects.filter(code__in=list(units))
+        .select_related("effective_sector")
+        .order_by("path")
     }
 
 

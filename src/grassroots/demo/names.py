@@ -14,6 +14,11 @@ MIDDLE_NAMES = {
     "male": ["Văn", "Văn", "Văn", "Hữu", "Đức", "Minh", "Quốc", "Công", "Thanh", "Ngọc", "Bá"],
     "female": ["Thị", "Thị", "Thị", "Thị", "Ngọc", "Thu", "Thanh", "Kim", "Mỹ", "Hồng", "Bích"],
 }
+# A second middle name ("Nguyễn Thị Thu Hà", "Trần Văn Minh Tuấn").
+SECOND_MIDDLE_NAMES = {
+    "male": ["Minh", "Quốc", "Anh", "Hoàng", "Đức", "Thành"],
+    "female": ["Thu", "Ngọc", "Kim", "Bảo", "Minh", "Thanh"],
+}
 GIVEN_NAMES = {
     "male": [
         "An", "Anh", "Bảo", "Bình", "Cường", "Dũng", "Duy", "Đạt", "Định", "Đông", "Giang",
@@ -38,10 +43,16 @@ PROVINCE_CODE = "049"
 
 def full_name(rng, gender):
     """A three-word name; one in six has a second middle name."""
-    words = [rng.choice(_FAMILY_POOL), rng.choice(MIDDLE_NAMES[gender])]
+    middle = rng.choice(MIDDLE_NAMES[gender])
+    words = [rng.choice(_FAMILY_POOL), middle]
     if rng.random() < 1 / 6:
-        words.append(rng.choice(MIDDLE_NAMES["male" if gender == "female" else "female"][4:]))
-    words.append(rng.choice(GIVEN_NAMES[gender]))
+        second = rng.choice(SECOND_MIDDLE_NAMES[gender])
+        if second != middle:
+            words.append(second)
+    given = rng.choice(GIVEN_NAMES[gender])
+    if given == words[-1]:
+        given = rng.choice(GIVEN_NAMES[gender])
+    words.append(given)
     return " ".join(words)
 
 

@@ -99,6 +99,9 @@ class Applier:
     def assign(self, obj, row, values):
         raise NotImplementedError
 
+    def allow_new(self, row):
+        return True
+
     def allow_existing(self, row, obj):
         return True
 
@@ -164,6 +167,8 @@ class Applier:
         for row in rows:
             obj = existing.get(row.key)
             if obj is None:
+                if not self.allow_new(row):
+                    continue
                 after = {**self.defaults, **row.values}
                 obj = self.model()
                 self.assign(obj, row, after)
@@ -284,6 +289,11 @@ class PeopleApplier(Applier):
             (p.national_id,): p
             for p in Person.objects.filter(national_id__in=ids).select_related("unit")
         }
+
+    def allow_new(self, row):
+        if "unit_code" in self.present:
+            return True  # checked in resolve
+        return self.allowed(row, "national_id", Action.EDIT_PEOPLE, None)
 
     def allow_existing(self, row, obj):
         return self.allowed(row, "national_id", Action.EDIT_PEOPLE, obj.unit)

@@ -203,7 +203,7 @@ def parse_value(column, text):
             raise RowError(column.name, _("%(value)s: use yes or no") % {"value": text})
         return value == "yes"
     if column.kind == INT:
-        if not re.fullmatch(r"\d+", text):
+        if not re.fullmatch(r"\d{1,9}", text):
             raise RowError(column.name, _("%(value)s is not a whole number ≥ 0") % {"value": text})
         return int(text)
     if column.kind == NATIONAL_ID:

@@ -16,7 +16,7 @@ import csv
 import dataclasses
 from pathlib import Path
 
-from django.db import reset_queries, transaction
+from django.db import DatabaseError, reset_queries, transaction
 from django.utils.translation import gettext as _
 
 from grassroots.accounts import scope
@@ -231,7 +231,17 @@ def run_import(
                 trace = Trace(user=actor, cause=Cause.IMPORT, reference=str(record.pk))
                 ctx = Context(trace=trace, scope_user=scope_user, problems=problems)
                 for sheet in sheets:
-                    summary[sheet.name] = dict(_import_sheet(ctx, sheet, batch_size))
+                    try:
+                        with transaction.atomic():
+                            summary[sheet.name] = dict(_import_sheet(ctx, sheet, batch_size))
+                    except DatabaseError as exc:
+                        # A rule the checks above missed: report it, write nothing.
+                        ctx.problem(
+                            sheet.name,
+                            1,
+                            "-",
+                            _("the database refused the data: %(error)s") % {"error": exc},
+                        )
                 if problems or dry_run:
                     transaction.set_rollback(True)
                 else:

@@ -63,12 +63,18 @@ def _ancestor_paths(paths):
 
 def courses_for(user):
     """Courses organised in the user's scope or by a committee above one of their units."""
-    courses = Course.objects.select_related("organizer").annotate(
-        participants=Count("enrollments", distinct=True),
-        completed=Count(
-            "enrollments", filter=Q(enrollments__result=Enrollment.Result.COMPLETED), distinct=True
-        ),
-    ).order_by("-start_date", "code")
+    courses = (
+        Course.objects.select_related("organizer")
+        .annotate(
+            participants=Count("enrollments", distinct=True),
+            completed=Count(
+                "enrollments",
+                filter=Q(enrollments__result=Enrollment.Result.COMPLETED),
+                distinct=True,
+            ),
+        )
+        .order_by("-start_date", "code")
+    )
     if scope.is_everywhere(user):
         return courses
     paths = scope.paths_for(user)

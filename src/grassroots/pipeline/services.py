@@ -400,8 +400,9 @@ def dossier_record_step(
 
 def _step_snapshot(row):
     """The step's fields for history; the scan by its stored name (or None)."""
-    after = snapshot(row, fields=[f.name for f in DossierStep._meta.concrete_fields
-                                  if f.name != "attachment"])
+    after = snapshot(
+        row, fields=[f.name for f in DossierStep._meta.concrete_fields if f.name != "attachment"]
+    )
     after["attachment"] = row.attachment.name or None
     return after
 
@@ -484,7 +485,7 @@ def confirmation_record(
     """
     rules = get_rules()
     admission = (
-        Admission.objects.select_for_update()
+        Admission.objects.select_for_update(of=("self",))
         .select_related("unit", "person", "membership")
         .get(pk=admission.pk)
     )

@@ -17,6 +17,8 @@ from grassroots.history.models import Change
 from grassroots.history.services import Trace
 from grassroots.paging import paginate
 from grassroots.people.models import Membership
+from grassroots.workdays import _overrides as calendar_overrides
+from grassroots.workdays import add_working_days
 
 from . import engine, selectors, services
 from .facts import dossier_facts
@@ -319,8 +321,16 @@ def _dossier(request, pk, action=Action.VIEW):
     )
 
 
+def _shown(field, value):
+    """A stored step value as the page shows it: choices by their label."""
+    if field.kind == "choice":
+        return dict(field.choices).get(value, value)
+    return value
+
+
 def _dossier_page(request, dossier, form=None, status=200):
     rules = get_rules()
+    overrides = calendar_overrides()
     steps = list(dossier.steps.select_related("recorded_by").order_by("date", "id"))
     facts = dossier_facts(dossier, steps=steps)
     code = engine.next_step(facts, rules)
@@ -346,18 +356,21 @@ def _dossier_page(request, dossier, form=None, status=200):
         # only the rules about order, eligibility and time, not the missing fields.
         hints = [
             v
-            for v in engine.check_step(facts, code, timezone.localdate(), {}, rules=rules)
+            for v in engine.check_step(
+                facts, code, timezone.localdate(), {}, rules=rules, overrides=overrides
+            )
             if v.code not in {"required_data", "invalid_data"}
         ]
     for step in steps:
         step.label = rules.step_label(step.step)
         step.form_code = rules.step(step.step).form_code if rules.step(step.step) else ""
         step.fields = [
-            (field.label, step.data.get(field.name))
+            (field.label, _shown(field, step.data.get(field.name)))
             for field in (rules.step(step.step).fields if rules.step(step.step) else ())
             if field.name in step.data
         ]
     admission = Admission.objects.filter(dossier=dossier).select_related("membership").first()
+    confirmation = getattr(admission, "confirmation", None) if admission else None
     context = {
         "dossier": dossier,
         "steps": steps,
@@ -367,9 +380,9 @@ def _dossier_page(request, dossier, form=None, status=200):
         "next_label": rules.step_label(code) if code else "",
         "form": form if may_record else None,
         "hints": hints,
-        "dues": engine.due_dates(facts, rules),
+        "dues": [] if confirmation else engine.due_dates(facts, rules, overrides=overrides),
         "admission": admission,
-        "confirmation": getattr(admission, "confirmation", None) if admission else None,
+        "confirmation": confirmation,
         "may_decide": may_decide,
         "may_close": dossier.status == Dossier.Status.OPEN
         and scope.can(request.user, Action.RECORD_STEP, dossier.unit),
@@ -509,7 +522,7 @@ def confirm(request, pk):
         "confirmation": done,
         "form": form,
         "probation_ends": ends,
-        "vote_due": engine.add_working_days(ends, get_rules().limits.confirmation_vote_working_days)
+        "vote_due": add_working_days(ends, get_rules().limits.confirmation_vote_working_days)
         if ends
         else None,
     }

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 from grassroots.accounts import scope
 from grassroots.accounts.roles import Action
 from grassroots.formerrors import add_service_errors
+from grassroots.history.models import Change
 from grassroots.history.services import Trace
 from grassroots.paging import paginate
 
@@ -86,10 +87,13 @@ def target_edit(request, pk):
             messages.success(request, _("Target saved: %(target)s") % {"target": target})
             return redirect(f"{_targets_url()}?unit={target.unit.code}")
     title = _("Change target of %(unit)s") % {"unit": target.unit}
+    changes = Change.objects.filter(model="plans.target", object_id=str(target.pk)).select_related(
+        "actor"
+    )[:20]
     return render(
         request,
         "plans/form.html",
-        {"form": form, "title": title, "target": target, "can_delete": True},
+        {"form": form, "title": title, "target": target, "can_delete": True, "changes": changes},
     )
 
 

@@ -100,23 +100,43 @@ def to_xlsx(rows, columns, *, title, filters, headers=None):
 LOCAL_FONT_DIRS = ("/usr/share/fonts/", "/usr/local/share/fonts/")
 
 
-def local_only_fetcher(url, timeout=10, ssl_context=None):
-    """WeasyPrint url_fetcher that refuses every URL but data: and local font files."""
-    from weasyprint import default_url_fetcher
-
+def check_local(url):
+    """Raise ValueError unless `url` is data: or a local font file."""
     parsed = urlparse(url)
     if parsed.scheme == "data":
-        return default_url_fetcher(url, timeout=timeout, ssl_context=ssl_context)
+        return
     if parsed.scheme == "file" and any(
         str(Path(parsed.path).resolve()).startswith(d) for d in LOCAL_FONT_DIRS
     ):
-        return default_url_fetcher(url, timeout=timeout, ssl_context=ssl_context)
+        return
     raise ValueError(f"refusing to fetch {url}: reports use local resources only")
 
 
+def local_only_fetcher():
+    """A WeasyPrint URL fetcher that refuses every URL but data: and local font files."""
+    try:
+        from weasyprint.urls import URLFetcher  # WeasyPrint ≥ 68: fetchers are classes
+    except ImportError:
+        from weasyprint import default_url_fetcher
+
+        def fetch(url, timeout=10, ssl_context=None):
+            check_local(url)
+            return default_url_fetcher(url, timeout=timeout, ssl_context=ssl_context)
+
+        return fetch
+
+    class LocalOnlyFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            check_local(url)
+            return super().fetch(url, headers)
+
+    return LocalOnlyFetcher(allowed_protocols=("data", "file"), allow_redirects=False)
+
+
 def html_to_pdf(html):
+    """Render HTML to PDF bytes; any outside resource is refused (and left out)."""
     from weasyprint import HTML
 
     return HTML(
-        string=html, url_fetcher=local_only_fetcher, base_url="file:///nonexistent/"
+        string=html, url_fetcher=local_only_fetcher(), base_url="file:///nonexistent/"
     ).write_pdf()

@@ -23,6 +23,7 @@ from django.db.models import (
 )
 from django.db.models.functions import ExtractYear
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from grassroots.accounts import scope
 from grassroots.accounts.roles import Action
@@ -251,6 +252,10 @@ def age_at_decision():
     )
 
 
+def _age_label(label):
+    return gettext("over 60") if label == "over 60" else label
+
+
 def age_band(age):
     for label, low, high in AGE_BANDS:
         if low <= age <= high:
@@ -346,7 +351,9 @@ def composition(user, *, unit, date_from, date_to):
         "education": education_rows,
         "religions": [(name, n, percent(n, admitted)) for name, n in religions],
         "occupations": [(name or "—", n, percent(n, admitted)) for name, n in occupations],
-        "age_bands": [(label, bands[label], percent(bands[label], admitted)) for label in bands],
+        "age_bands": [
+            (_age_label(label), bands[label], percent(bands[label], admitted)) for label in bands
+        ],
         "under_18": under_18,
         "average_age": average_age,
     }

@@ -11,4 +11,5 @@ urlpatterns = [
     path("composition/", views.composition, name="composition"),
     path("funnel/", views.funnel, name="funnel"),
     path("dashboard/<str:code>/", views.dashboard, name="dashboard"),
+    path("dashboard/<str:code>/pdf/", views.dashboard_pdf, name="dashboard_pdf"),
 ]

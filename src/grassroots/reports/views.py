@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -14,6 +15,7 @@ from grassroots.history.services import record_access
 
 from . import charts, documents, selectors
 from .documents import COLUMN_LABELS
+from .exports import html_to_pdf
 
 
 class BadFilter(Exception):
@@ -223,7 +225,14 @@ def funnel(request):
         course = selectors.course_for_report(request.user, code)
         row = selectors.course_funnel(request.user, course=course, until=until)
         context.update({"course": course, "row": row})
-        stages = [(name.replace("_", " "), row[name], None) for name in selectors.FUNNEL_COLUMNS]
+        labels = {
+            "enrolled": _("enrolled"),
+            "completed": _("completed"),
+            "admitted": _("admitted"),
+            "confirmed": _("confirmed"),
+            "transferred_out": _("transferred out"),
+        }
+        stages = [(labels[name], row[name], None) for name in selectors.FUNNEL_COLUMNS]
         context["chart"] = charts.funnel(stages, title=_("Course funnel"))
     return render(request, "reports/funnel.html", context)
 
@@ -302,17 +311,51 @@ def dashboard_context(request, unit, date_from, date_to):
     }
 
 
+def _dashboard_period(request):
+    today = timezone.localdate()
+    date_from = _date(request, "from", dt.date(today.year, 1, 1))
+    date_to = _date(request, "to", today)
+    if date_to < date_from:
+        raise BadFilter(_("The end of the period lies before its start."))
+    return date_from, date_to
+
+
 @require_GET
 def dashboard(request, code):
     unit = selectors.unit_for_report(request.user, code)
-    today = timezone.localdate()
     try:
-        date_from = _date(request, "from", dt.date(today.year, 1, 1))
-        date_to = _date(request, "to", today)
-        if date_to < date_from:
-            raise BadFilter(_("The end of the period lies before its start."))
+        date_from, date_to = _dashboard_period(request)
     except BadFilter as error:
         return _bad_filter(request, error)
-    return render(
-        request, "reports/dashboard.html", dashboard_context(request, unit, date_from, date_to)
+    context = dashboard_context(request, unit, date_from, date_to)
+    return render(request, "reports/dashboard.html", context)
+
+
+@require_GET
+def dashboard_pdf(request, code):
+    """The dashboard as a PDF in the user's language: numbers, charts and findings."""
+    unit = selectors.unit_for_report(request.user, code)
+    try:
+        date_from, date_to = _dashboard_period(request)
+    except BadFilter as error:
+        return _bad_filter(request, error)
+    context = dashboard_context(request, unit, date_from, date_to)
+    context.update(
+        {
+            "language": translation.get_language() or "en",
+            "issued": timezone.localdate(),
+            "headers": [COLUMN_LABELS[c] for c in selectors.ACHIEVEMENT_COLUMNS],
+            "table": [[row[c] for c in selectors.ACHIEVEMENT_COLUMNS] for row in context["rows"]],
+        }
     )
+    html = render_to_string("reports/pdf/dashboard.html", context, request=request)
+    record_access(
+        request.user,
+        kind=Access.Kind.EXPORT,
+        what=f"dashboard {unit.code} {date_from}–{date_to} (pdf)",
+        unit_path=unit.path,
+    )
+    response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
+    name = f"dashboard-{unit.code}-{date_from.isoformat()}-{date_to.isoformat()}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

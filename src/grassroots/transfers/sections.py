@@ -7,6 +7,7 @@ from grassroots.accounts import scope
 from grassroots.accounts.roles import Action
 
 from . import selectors, services
+from .models import Transfer
 
 
 def person_transfers(user, person):
@@ -25,6 +26,7 @@ def person_transfers(user, person):
             "spells": spells,
             "today": timezone.localdate(),
             "can_issue": membership is not None
+            and not any(t.status == Transfer.Status.ISSUED for t in transfers)
             and scope.can(user, Action.RECORD_STEP, membership.unit),
         },
     }

@@ -67,7 +67,7 @@ def transfer_new(request):
     membership = services.active_membership(person)
     if membership is not None:
         scope.require(request.user, Action.RECORD_STEP, membership.unit)
-    form = TransferIssueForm(request.POST or None)
+    form = TransferIssueForm(request.POST or None, initial={"issued_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -15,6 +15,8 @@ from grassroots.org.models import Unit
 
 
 class Command(BaseCommand):
+    # Imports of a million rows run in scripts: skip the system checks' start-up cost.
+    requires_system_checks = []
     help = gettext_lazy(
         "Export data in the exchange format: a folder of CSV files or one .xlsx workbook."
     )

@@ -8,6 +8,8 @@ from grassroots.exchange.importer import run_import
 
 
 class Command(BaseCommand):
+    # Imports of a million rows run in scripts: skip the system checks' start-up cost.
+    requires_system_checks = []
     help = gettext_lazy(
         "Import a folder of CSV files or an .xlsx workbook in the exchange format. "
         "All or nothing: any problem and nothing is written."
