@@ -42,9 +42,11 @@ def test_placeholders_survive_translation(language):
     po = polib.pofile(str(_catalogue(language)))
     broken = []
     for entry in po.translated_entries():
-        wanted = sorted(pattern.findall(entry.msgid))
-        got = sorted(pattern.findall(entry.msgstr))
-        if wanted != got:
+        # A plural entry keeps its forms in msgstr_plural (msgstr stays empty): every form
+        # must carry the placeholders of msgid_plural.
+        wanted = sorted(pattern.findall(entry.msgid_plural or entry.msgid))
+        forms = entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]
+        if any(sorted(pattern.findall(form)) != wanted for form in forms):
             broken.append(entry.msgid)
     assert not broken, f"placeholders differ in {language}: {broken[:5]}"
 

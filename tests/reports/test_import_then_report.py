@@ -60,7 +60,9 @@ def test_imported_data_reports_by_the_contract(db, tmp_path):
     _write(tmp_path)
     call_command("import", str(tmp_path), stdout=io.StringIO())
     # Whatever path the importer takes, the tallies must equal a fresh count.
-    assert rollups.stored_counts() == rollups.fresh_counts()
+    assert rollups.stored_counts() == rollups.fresh_counts(), (
+        "the importer must keep the tallies: reports.rollups.refresh_for_people(...)"
+    )
 
     text = report("--unit", "P", "--from", "2024-01-01", "--to", "2024-12-31", "--format", "csv")
     assert text.splitlines() == [

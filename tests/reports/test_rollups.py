@@ -38,12 +38,21 @@ def test_tallies_follow_admissions_removals_and_person_changes(town):
 
 
 def test_rebuild_recomputes_from_scratch(town):
+    import io
+
+    import pytest
+    from django.core.management import CommandError
+
     admit(town.unit("W2C1"), "2023-05-05", gender="female")
     admit(town.unit("W2C1"), "2023-05-06")
     AdmissionTally.objects.all().update(admitted=99)
-    assert rollups.stored_counts() != rollups.fresh_counts()
-    call_command("rebuild_rollups", stdout=open("/dev/null", "w"))
+    with pytest.raises(CommandError, match="1 tally rows differ"):
+        call_command("rebuild_rollups", "--check", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("rebuild_rollups", stdout=out)
+    assert out.getvalue() == "rebuilt 1 tally rows\n"
     assert_tallies_match()
+    call_command("rebuild_rollups", "--check", stdout=out)
 
 
 @settings(

@@ -112,8 +112,9 @@ def _next_id(model):
 class _Writer:
     """Rows into one table in batches: COPY on PostgreSQL, executemany elsewhere."""
 
-    def __init__(self, model, columns):
+    def __init__(self, model, columns, *, auto_flush=True):
         self.model = model
+        self.auto_flush = auto_flush
         self.columns = columns
         defaults = {}
         for field in model._meta.concrete_fields:
@@ -126,7 +127,7 @@ class _Writer:
 
     def add(self, row):
         self.rows.append(tuple(row) + self.tail)
-        if len(self.rows) >= BATCH:
+        if self.auto_flush and len(self.rows) >= BATCH:
             self.flush()
 
     def flush(self):
@@ -169,10 +170,16 @@ def generate(*, units, people, seed, depth=6, append=False, admission_share=0.1,
         log(f"{name}: {result.timings[name]:.1f} s")
 
     with transaction.atomic():
-        leaves, root_path = _write_units(sizes, root_code, result)
-        lap("units")
-        _write_people(leaves, people, seed, rng, admission_share, result)
-        lap("people and admissions")
+        # On PostgreSQL, check foreign keys row by row rather than queueing millions of
+        # checks for the commit; the writers send parents before children.
+        _constraints("IMMEDIATE")
+        try:
+            leaves, root_path = _write_units(sizes, root_code, result)
+            lap("units")
+            _write_people(leaves, people, seed, rng, admission_share, result)
+            lap("people and admissions")
+        finally:
+            _constraints("DEFERRED")
         result.tallies = _write_tallies(root_path)
         lap("tallies")
         Change.objects.create(
@@ -196,6 +203,13 @@ def generate(*, units, people, seed, depth=6, append=False, admission_share=0.1,
     _analyze()
     lap("analyze")
     return result
+
+
+def _constraints(mode):
+    """SET CONSTRAINTS on PostgreSQL (Django's foreign keys are deferrable); else nothing."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET CONSTRAINTS ALL {mode}")
 
 
 def _kind(level, depth):
@@ -266,16 +280,19 @@ def _write_people(leaves, total, seed, rng, share, result):
         Person,
         ["id", "national_id", "full_name", "gender", "birth_date", "education", "occupation",
          "unit_id", "search_text", "sort_key", "ethnic_minority", "religion"],
+        auto_flush=False,
     )  # fmt: skip
     membership_writer = _Writer(
         Membership,
         ["id", "person_id", "unit_id", "status", "admitted_on", "ceremony_date",
          "probation_ends_on", "official_since", "readmission"],
+        auto_flush=False,
     )  # fmt: skip
     admission_writer = _Writer(
         Admission,
         ["id", "person_id", "unit_id", "decision_date", "decision_no", "ceremony_date",
          "readmission", "membership_id", "needs_review"],
+        auto_flush=False,
     )  # fmt: skip
     person_id = _next_id(Person)
     membership_id = _next_id(Membership)
@@ -332,13 +349,17 @@ def _write_people(leaves, total, seed, rng, share, result):
             membership_id += 1
             admission_id += 1
         person_id += 1
-    # Django's foreign keys are deferred to the commit on both databases, so the batches
-    # of the three tables may reach the database in any order.
-    person_writer.flush()
-    membership_writer.flush()
-    admission_writer.flush()
+        if len(person_writer.rows) >= BATCH:
+            _flush(person_writer, membership_writer, admission_writer)
+    _flush(person_writer, membership_writer, admission_writer)
     result.people = person_writer.count
     result.admissions = admission_writer.count
+
+
+def _flush(*writers):
+    """People, then memberships, then admissions: parents reach the database first."""
+    for writer in writers:
+        writer.flush()
 
 
 def _write_tallies(root_path):

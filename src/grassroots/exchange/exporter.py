@@ -20,8 +20,8 @@ from grassroots.pipeline.models import Admission, Confirmation, Course, Enrollme
 from grassroots.plans.models import Target
 from grassroots.transfers.models import Transfer
 
-from .appliers import APPLIERS
 from .format import COLUMNS, FILES, export_text
+from .tables import APPLIERS
 
 CHUNK = 2000
 FORMATS = ("csv", "xlsx")

@@ -171,7 +171,7 @@ def _header(file, cells, ctx):
 
 
 def _import_sheet(ctx, sheet, batch_size):
-    from .appliers import APPLIERS
+    from .tables import APPLIERS
 
     rows = sheet.open_rows()
     number = 1

@@ -291,8 +291,10 @@ def due_items(user, today, *, horizon_days=30):
     horizon = today + dt.timedelta(days=horizon_days)
     items = []
     open_dossiers = annotate_progress(
+        # Open dossiers, and admitted ones still waiting for their ceremony.
         dossiers_for(user, status="").filter(
-            status__in=[Dossier.Status.OPEN, Dossier.Status.ADMITTED]
+            Q(status=Dossier.Status.OPEN)
+            | Q(status=Dossier.Status.ADMITTED, admission__ceremony_date__isnull=True)
         ),
         today=today,
         rules=rules,

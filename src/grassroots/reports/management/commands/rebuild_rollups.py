@@ -1,6 +1,6 @@
 """`grassroots rebuild_rollups`: recompute the report tallies from the admissions."""
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from grassroots.reports import rollups
 
@@ -20,8 +20,10 @@ class Command(BaseCommand):
                 key for key in stored.keys() | fresh.keys() if stored.get(key) != fresh.get(key)
             }
             if differing:
-                self.stdout.write(f"{len(differing)} tally rows differ from a fresh count")
-                raise SystemExit(1)
+                raise CommandError(
+                    f"{len(differing)} tally rows differ from a fresh count: "
+                    "run grassroots rebuild_rollups"
+                )
             self.stdout.write(f"tallies match a fresh count ({len(fresh)} rows)")
             return
         count = rollups.rebuild()

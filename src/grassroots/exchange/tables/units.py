@@ -18,8 +18,8 @@ from grassroots.org import services as org_services
 from grassroots.org.models import Cluster, Sector, Unit
 from grassroots.org.paths import under
 
-from .appliers import WRITE_BATCH, Applier
-from .importer import UnitRef
+from ..importer import UnitRef
+from .base import WRITE_BATCH, Applier
 
 
 class UnitApplier(Applier):

@@ -1,0 +1,248 @@
+"""The engine every table shares: parse a batch, look up, compare, write, record.
+
+Each table compares rows in the file's own terms (`as_row`: foreign keys as codes), so the
+same function serves the importer (what changed?) and the exporter (what to write). History
+snapshots use the model's field names with foreign keys as codes.
+"""
+
+import dataclasses
+import datetime as dt
+
+from django.utils.translation import gettext as _
+
+from grassroots.history.models import Change
+from grassroots.people.models import Person
+
+from ..format import COLUMNS, KEYS, parse_row, parse_value
+
+WRITE_BATCH = 1000
+
+
+@dataclasses.dataclass
+class Row:
+    number: int
+    values: dict
+    key: tuple = ()
+    refs: dict = dataclasses.field(default_factory=dict)
+
+
+def add_months(day, months):
+    """The same day `months` later (the last day of the month when it does not exist)."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, candidate)
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def age_on(birth, day):
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def people_by_national_id(national_ids):
+    """Persons (a few fields) for these national IDs, in one query."""
+    ids = list({n for n in national_ids if n})
+    found = {}
+    for start in range(0, len(ids), 2000):
+        for person in Person.objects.filter(national_id__in=ids[start : start + 2000]).only(
+            "id", "national_id", "full_name", "birth_date", "unit_id"
+        ):
+            found[person.national_id] = person
+    return found
+
+
+class Applier:
+    """Check and write the rows of one file, a batch at a time."""
+
+    file = ""
+    model = None
+    # column → the model field name used in history snapshots
+    names = {}
+
+    def __init__(self, ctx, present):
+        self.ctx = ctx
+        self.present = present
+        self.counts = {"created": 0, "updated": 0, "unchanged": 0}
+        self.seen = set()
+        self.defaults = {c.name: parse_value(c, "") for c in COLUMNS[self.file] if not c.required}
+
+    # --- hooks -------------------------------------------------------------------
+    def check(self, row):
+        """Checks of one row on its own (no database). Report problems, return ok."""
+        return True
+
+    def resolve(self, rows):
+        """Look up references for a batch; report problems; return the rows kept."""
+        return rows
+
+    def load(self, rows):
+        """Existing records of the batch by key."""
+        raise NotImplementedError
+
+    def as_row(self, obj):
+        raise NotImplementedError
+
+    def assign(self, obj, row, values):
+        raise NotImplementedError
+
+    def allow_new(self, row):
+        return True
+
+    def allow_existing(self, row, obj):
+        return True
+
+    def unit_path(self, row, obj):
+        return ""
+
+    def describe(self, row, obj):
+        return " ".join(str(v) for v in row.key)
+
+    def after_write(self, created, updated):
+        """Side effects on other records (memberships), with their own history."""
+
+    def finish(self):
+        """Work left for the end of the file."""
+
+    # --- the engine ---------------------------------------------------------------
+    def error(self, row, column, message):
+        self.ctx.problem(self.file, row.number, column, message)
+
+    def allowed(self, row, column, action, unit):
+        if self.ctx.allowed(action, unit):
+            return True
+        code = getattr(unit, "code", None)
+        if code:
+            self.error(row, column, _("unit %(code)s is outside your scope") % {"code": code})
+        else:
+            self.error(row, column, _("only users of a top unit may import records without a unit"))
+        return False
+
+    def snapshot(self, values):
+        return {self.names.get(k, k): _plain(v) for k, v in values.items()}
+
+    def apply(self, batch):
+        rows = []
+        key_columns = KEYS[self.file]
+        for number, cells in batch:
+            values, errors = parse_row(self.file, self.present, cells)
+            row = Row(number, values)
+            for column, message in errors:
+                self.error(row, column, message)
+            if errors or not self.check(row):
+                continue
+            row.key = tuple(values[k] for k in key_columns)
+            if row.key in self.seen:
+                self.error(
+                    row,
+                    key_columns[-1],
+                    _("the key %(key)s appears more than once in the file")
+                    % {"key": " + ".join(_plain_text(v) for v in row.key)},
+                )
+                continue
+            self.seen.add(row.key)
+            rows.append(row)
+        if not rows:
+            return
+        rows = self.resolve(rows)
+        created, updated = self.apply_rows(rows, self.load(rows))
+        self.write(created, updated)
+
+    def apply_rows(self, rows, existing):
+        """Split the batch into new and changed records, counting the unchanged ones."""
+        created, updated = [], []
+        for row in rows:
+            obj = existing.get(row.key)
+            if obj is None:
+                if not self.allow_new(row):
+                    continue
+                after = {**self.defaults, **row.values}
+                obj = self.model()
+                self.assign(obj, row, after)
+                created.append((row, obj, None, after))
+                continue
+            if not self.allow_existing(row, obj):
+                continue
+            before = self.as_row(obj)
+            after = {**before, **row.values}
+            if after == before:
+                self.counts["unchanged"] += 1
+                continue
+            self.assign(obj, row, after)
+            updated.append((row, obj, before, after))
+        return created, updated
+
+    def update_fields(self):
+        return [
+            f.name
+            for f in self.model._meta.concrete_fields
+            if not f.primary_key and f.name not in self.fixed_fields
+        ]
+
+    fixed_fields = ()
+
+    def write(self, created, updated):
+        manager = self.model.objects
+        manager.bulk_create([obj for _, obj, _, _ in created], batch_size=WRITE_BATCH)
+        if updated:
+            manager.bulk_update(
+                [obj for _, obj, _, _ in updated], self.update_fields(), batch_size=WRITE_BATCH
+            )
+        changes = []
+        for row, obj, before, after in created + updated:
+            changes.append(
+                self.ctx.change(
+                    obj.pk,
+                    self.model,
+                    action=Change.Action.CREATE if before is None else Change.Action.UPDATE,
+                    before=None if before is None else self.snapshot(before),
+                    after=self.snapshot(after),
+                    unit_path=self.unit_path(row, obj),
+                    repr_=self.describe(row, obj),
+                )
+            )
+        Change.objects.bulk_create(changes, batch_size=WRITE_BATCH)
+        self.counts["created"] += len(created)
+        self.counts["updated"] += len(updated)
+        self.after_write(created, updated)
+
+    # --- shared lookups ---------------------------------------------------------------
+    def resolve_unit(self, row, column, refs, action=None):
+        """The unit named in `column` (None when empty); reports unknown and out of scope."""
+        code = row.values.get(column)
+        if not code:
+            if action is not None and not self.allowed(row, column, action, None):
+                return False
+            row.refs[column] = None
+            return True
+        ref = refs.get(code)
+        if ref is None:
+            self.error(row, column, _("unknown unit %(code)s") % {"code": code})
+            return False
+        if action is not None and not self.allowed(row, column, action, ref):
+            return False
+        row.refs[column] = ref
+        return True
+
+    def resolve_person(self, row, people, column="national_id"):
+        person = people.get(row.values[column])
+        if person is None:
+            self.error(
+                row,
+                column,
+                _("unknown person %(id)s (not in the register nor in people)")
+                % {"id": row.values[column]},
+            )
+            return False
+        row.refs["person"] = person
+        return True
+
+
+def _plain_text(value):
+    return value.isoformat() if isinstance(value, dt.date) else str(value)

@@ -1,0 +1,405 @@
+"""Admissions, confirmations and transfers, and the memberships they open, confirm and move.
+
+These are historical facts: checked for format, vocabularies and references, never refused
+for the admission procedure's rules (an admission may be flagged for review instead).
+"""
+
+from django.utils.translation import gettext as _
+
+from grassroots.accounts.roles import Action
+from grassroots.history.models import Change
+from grassroots.people.models import Membership
+from grassroots.pipeline.models import Admission, Confirmation
+from grassroots.transfers.models import Transfer
+
+from .base import WRITE_BATCH, Applier, _plain, add_months, age_on, people_by_national_id
+
+# Outside these ages an imported admission is flagged for review (never refused).
+ADULT_AGE, OLDEST_AGE = 18, 60
+
+
+def membership_state(membership):
+    """A membership as a history snapshot (its unit by code)."""
+    code = getattr(membership, "_unit_code", None) or membership.unit.code
+    return {
+        "unit": code,
+        "status": membership.status,
+        "admitted_on": _plain(membership.admitted_on),
+        "ceremony_date": _plain(membership.ceremony_date),
+        "probation_ends_on": _plain(membership.probation_ends_on),
+        "official_since": _plain(membership.official_since),
+        "ended_on": _plain(membership.ended_on),
+        "readmission": membership.readmission,
+    }
+
+
+def move_membership(membership, unit_ref):
+    membership.unit_id = unit_ref.id
+    membership._unit_code = unit_ref.code
+    membership._unit_path = unit_ref.path
+
+
+def membership_path(membership):
+    return getattr(membership, "_unit_path", None) or membership.unit.path
+
+
+MEMBERSHIP_FIELDS = [
+    "unit",
+    "status",
+    "admitted_on",
+    "ceremony_date",
+    "probation_ends_on",
+    "official_since",
+    "ended_on",
+    "readmission",
+]
+
+
+def save_memberships(ctx, items, *, create=False):
+    """Write memberships [(membership, state before or None, person's name)] with history."""
+    objs = [m for m, _, _ in items]
+    if create:
+        Membership.objects.bulk_create(objs, batch_size=WRITE_BATCH)
+    else:
+        Membership.objects.bulk_update(objs, MEMBERSHIP_FIELDS, batch_size=WRITE_BATCH)
+    action = Change.Action.CREATE if create else Change.Action.UPDATE
+    changes = []
+    for membership, before, name in items:
+        after = membership_state(membership)
+        if before != after:
+            changes.append(
+                ctx.change(
+                    membership.pk,
+                    Membership,
+                    action=action,
+                    before=before,
+                    after=after,
+                    unit_path=membership_path(membership),
+                    repr_=name,
+                )
+            )
+    Change.objects.bulk_create(changes, batch_size=WRITE_BATCH)
+
+
+class AdmissionApplier(Applier):
+    """Admissions are facts: never refused for the procedure's rules, only flagged."""
+
+    file = "admissions"
+    model = Admission
+    names = {"national_id": "person", "unit_code": "unit"}
+    fixed_fields = ("person", "dossier", "membership")
+
+    def resolve(self, rows):
+        refs = self.ctx.units.get_many([r.values["unit_code"] for r in rows])
+        people = people_by_national_id(r.values["national_id"] for r in rows)
+        return [
+            r
+            for r in rows
+            if self.resolve_person(r, people)
+            and self.resolve_unit(r, "unit_code", refs, Action.DECIDE)
+        ]
+
+    def load(self, rows):
+        found = Admission.objects.filter(
+            person_id__in={r.refs["person"].id for r in rows},
+            decision_date__in={r.values["decision_date"] for r in rows},
+        ).select_related("person", "unit", "membership__unit")
+        return {(a.person.national_id, a.decision_date): a for a in found}
+
+    def allow_existing(self, row, obj):
+        return self.allowed(row, "unit_code", Action.DECIDE, obj.unit)
+
+    def as_row(self, a):
+        return {
+            "national_id": a.person.national_id,
+            "unit_code": a.unit.code,
+            "decision_date": a.decision_date,
+            "decision_no": a.decision_no,
+            "ceremony_date": a.ceremony_date,
+            "readmission": a.readmission,
+        }
+
+    def assign(self, a, row, values):
+        a.person_id = row.refs["person"].id
+        a.unit_id = row.refs["unit_code"].id
+        a.decision_date = values["decision_date"]
+        a.decision_no = values["decision_no"]
+        a.ceremony_date = values["ceremony_date"]
+        a.readmission = values["readmission"]
+        notes = self.review_notes(row.refs["person"], values)
+        if notes:
+            a.needs_review = True
+            a.review_note = "\n".join(notes)
+
+    def review_notes(self, person, values):
+        """What a reviewer should look at; the import accepts the row regardless."""
+        notes = []
+        decided = values["decision_date"]
+        age = age_on(person.birth_date, decided)
+        if age < ADULT_AGE or age > OLDEST_AGE:
+            notes.append(
+                _("Imported: age %(age)d at the decision lies outside %(low)d–%(high)d.")
+                % {"age": age, "low": ADULT_AGE, "high": OLDEST_AGE}
+            )
+        ceremony = values["ceremony_date"]
+        if ceremony and ceremony < decided:
+            notes.append(_("Imported: the ceremony date lies before the decision date."))
+        return notes
+
+    def unit_path(self, row, obj):
+        return row.refs["unit_code"].path
+
+    def describe(self, row, obj):
+        return f"{row.refs['person'].full_name} · {row.values['decision_date']}"
+
+    def write(self, created, updated):
+        # A new admission opens a spell of membership: probationary, 12 months' probation.
+        new_memberships = []
+        for row, admission, _before, values in created:
+            membership = Membership(
+                person_id=admission.person_id, status=Membership.Status.PROBATIONARY
+            )
+            move_membership(membership, row.refs["unit_code"])
+            self._fill(membership, values)
+            admission._new_membership = membership
+            new_memberships.append((membership, None, row.refs["person"].full_name))
+        save_memberships(self.ctx, new_memberships, create=True)
+        for _row, admission, _before, _values in created:
+            admission.membership_id = admission._new_membership.pk
+        changed = []
+        for row, admission, before, values in updated:
+            membership = admission.membership
+            if membership is None:
+                continue
+            state = membership_state(membership)
+            # The admitting unit was corrected: a member not yet moved moves with it.
+            if (
+                membership.status == Membership.Status.PROBATIONARY
+                and membership.unit.code == before["unit_code"]
+            ):
+                move_membership(membership, row.refs["unit_code"])
+            self._fill(membership, values)
+            changed.append((membership, state, row.refs["person"].full_name))
+        if changed:
+            save_memberships(self.ctx, changed)
+        super().write(created, updated)
+
+    @staticmethod
+    def _fill(membership, values):
+        membership.admitted_on = values["decision_date"]
+        membership.ceremony_date = values["ceremony_date"]
+        membership.readmission = values["readmission"]
+        if values["ceremony_date"]:
+            membership.probation_ends_on = add_months(values["ceremony_date"], 12)
+        else:
+            membership.probation_ends_on = None
+
+
+class ConfirmationApplier(Applier):
+    """Confirms (or not) the person's latest admission, and sets the membership status."""
+
+    file = "confirmations"
+    model = Confirmation
+    names = {"national_id": "admission"}
+    fixed_fields = ("admission", "cell_vote_date", "decision_no", "exception_reason")
+
+    def resolve(self, rows):
+        people = people_by_national_id(r.values["national_id"] for r in rows)
+        latest = {}
+        admissions = (
+            Admission.objects.filter(person_id__in={p.id for p in people.values()})
+            .select_related("unit", "membership__unit")
+            .order_by("person_id", "-decision_date", "-id")
+        )
+        for admission in admissions:
+            latest.setdefault(admission.person_id, admission)
+        kept = []
+        for r in rows:
+            if not self.resolve_person(r, people):
+                continue
+            admission = latest.get(r.refs["person"].id)
+            if admission is None:
+                self.error(
+                    r,
+                    "national_id",
+                    _("%(id)s has no admission to confirm") % {"id": r.values["national_id"]},
+                )
+                continue
+            if not self.allowed(r, "national_id", Action.DECIDE, admission.unit):
+                continue
+            r.refs["admission"] = admission
+            kept.append(r)
+        return kept
+
+    def load(self, rows):
+        found = Confirmation.objects.filter(
+            admission_id__in={r.refs["admission"].id for r in rows}
+        ).select_related("admission__person")
+        return {(c.admission.person.national_id,): c for c in found}
+
+    def as_row(self, c):
+        return {
+            "national_id": c.admission.person.national_id,
+            "decided_on": c.decided_on,
+            "outcome": c.outcome,
+        }
+
+    def assign(self, c, row, values):
+        c.admission_id = row.refs["admission"].id
+        c.decided_on = values["decided_on"]
+        c.outcome = values["outcome"]
+
+    def unit_path(self, row, obj):
+        return row.refs["admission"].unit.path
+
+    def describe(self, row, obj):
+        return f"{row.refs['person'].full_name} · {row.values['outcome']}"
+
+    def after_write(self, created, updated):
+        active = {
+            Membership.Status.PROBATIONARY,
+            Membership.Status.OFFICIAL,
+            Membership.Status.NOT_CONFIRMED,
+        }
+        changed = []
+        for row, _confirmation, _before, values in created + updated:
+            membership = row.refs["admission"].membership
+            if membership is None or membership.status not in active:
+                continue
+            state = membership_state(membership)
+            if values["outcome"] == Confirmation.Outcome.CONFIRMED:
+                membership.status = Membership.Status.OFFICIAL
+                # A late recognition still dates from the end of probation.
+                membership.official_since = membership.probation_ends_on or values["decided_on"]
+                membership.ended_on = None
+            else:
+                membership.status = Membership.Status.NOT_CONFIRMED
+                membership.official_since = None
+                membership.ended_on = values["decided_on"]
+            changed.append((membership, state, row.refs["person"].full_name))
+        if changed:
+            save_memberships(self.ctx, changed)
+
+
+class TransferApplier(Applier):
+    """Transfers of a member's latest membership: to a unit, or out of the system."""
+
+    file = "transfers"
+    model = Transfer
+    names = {"national_id": "person", "to_unit_code": "to_unit"}
+    fixed_fields = (
+        "person",
+        "membership",
+        "from_unit",
+        "origin",
+        "report_by",
+        "arrived_on",
+        "letter_no",
+        "dues_paid_until",
+        "note",
+    )
+
+    def check(self, row):
+        has_unit = bool(row.values.get("to_unit_code"))
+        has_destination = bool(row.values.get("destination"))
+        if has_unit == has_destination:
+            self.error(
+                row,
+                "to_unit_code" if has_unit else "destination",
+                _("give exactly one of to_unit_code and destination"),
+            )
+            return False
+        return True
+
+    def resolve(self, rows):
+        refs = self.ctx.units.get_many([r.values.get("to_unit_code") for r in rows])
+        people = people_by_national_id(r.values["national_id"] for r in rows)
+        memberships = {}
+        for membership in (
+            Membership.objects.filter(person_id__in={p.id for p in people.values()})
+            .select_related("unit")
+            .order_by("person_id", "-admitted_on", "-id")
+        ):
+            memberships.setdefault(membership.person_id, membership)
+        kept = []
+        for r in rows:
+            if not self.resolve_person(r, people) or not self.resolve_unit(r, "to_unit_code", refs):
+                continue
+            membership = memberships.get(r.refs["person"].id)
+            if membership is None:
+                self.error(
+                    r,
+                    "national_id",
+                    _("%(id)s has no membership to transfer") % {"id": r.values["national_id"]},
+                )
+                continue
+            if not self.allowed(r, "national_id", Action.RECORD_STEP, membership.unit):
+                continue
+            r.refs["membership"] = membership
+            kept.append(r)
+        return kept
+
+    def load(self, rows):
+        found = Transfer.objects.filter(
+            person_id__in={r.refs["person"].id for r in rows},
+            issued_on__in={r.values["issued_on"] for r in rows},
+        ).select_related("person", "to_unit", "from_unit")
+        return {(t.person.national_id, t.issued_on): t for t in found}
+
+    def allow_existing(self, row, obj):
+        return self.allowed(row, "national_id", Action.RECORD_STEP, obj.unit)
+
+    def as_row(self, t):
+        return {
+            "national_id": t.person.national_id,
+            "kind": t.kind,
+            "issued_on": t.issued_on,
+            "to_unit_code": t.to_unit.code if t.to_unit_id else None,
+            "destination": t.destination,
+            "destination_type": t.destination_type,
+        }
+
+    def assign(self, t, row, values):
+        membership = row.refs["membership"]
+        if t.pk is None:
+            t.person_id = row.refs["person"].id
+            t.membership_id = membership.pk
+            t.from_unit_id = membership.unit_id
+            t._from_path = membership_path(membership)
+        else:
+            t._from_path = (t.from_unit or t.to_unit).path
+        to_unit = row.refs.get("to_unit_code")
+        t.kind = values["kind"]
+        t.issued_on = values["issued_on"]
+        t.to_unit_id = to_unit.id if to_unit else None
+        t.destination = values["destination"]
+        t.destination_type = values["destination_type"]
+        t.status = Transfer.Status.RECEIVED if to_unit else Transfer.Status.LEFT_SCOPE
+        # An official transfer moves the member; later transfers in the batch start there.
+        if values["kind"] == Transfer.Kind.OFFICIAL and to_unit:
+            if membership.pk not in self.moved:
+                self.moved[membership.pk] = membership_state(membership)
+            move_membership(membership, to_unit)
+
+    def unit_path(self, row, obj):
+        return obj._from_path
+
+    def describe(self, row, obj):
+        target = row.values.get("to_unit_code") or row.values.get("destination")
+        return f"{row.refs['person'].full_name} → {target} ({row.values['issued_on']})"
+
+    def apply(self, batch):
+        self.moved = {}  # membership id → its state before this batch
+        super().apply(batch)
+
+    def after_write(self, created, updated):
+        changed = {}
+        for row, _transfer, _before, values in created + updated:
+            membership = row.refs["membership"]
+            before = self.moved.get(membership.pk) or membership_state(membership)
+            changed.setdefault(membership.pk, (membership, before, row.refs["person"].full_name))
+            if values["kind"] == Transfer.Kind.OFFICIAL and not values.get("to_unit_code"):
+                membership.status = Membership.Status.TRANSFERRED_OUT
+                membership.ended_on = values["issued_on"]
+        if changed:
+            save_memberships(self.ctx, list(changed.values()))

@@ -1,0 +1,245 @@
+"""The register: people, sources, courses and enrolments."""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from grassroots.accounts.roles import Action
+from grassroots.people.models import Person
+from grassroots.people.services import OLDEST_PLAUSIBLE_AGE, YOUNGEST_PLAUSIBLE_AGE
+from grassroots.pipeline.models import Course, Enrollment, Source
+
+from .base import Applier, people_by_national_id
+
+
+class PeopleApplier(Applier):
+    file = "people"
+    model = Person
+    names = {"unit_code": "unit"}
+    fixed_fields = ("national_id", "phone", "email", "address")
+
+    def check(self, row):
+        birth = row.values.get("birth_date")
+        if birth is None:
+            return True
+        today = timezone.localdate()
+        message = None
+        if birth > today:
+            message = _("the birth date lies in the future")
+        elif birth.year < today.year - OLDEST_PLAUSIBLE_AGE:
+            message = _("the birth date is more than 120 years ago")
+        elif birth.year > today.year - YOUNGEST_PLAUSIBLE_AGE:
+            message = _("the person would be younger than six")
+        if message:
+            self.error(row, "birth_date", message)
+        return message is None
+
+    def resolve(self, rows):
+        refs = self.ctx.units.get_many([r.values.get("unit_code") for r in rows])
+        if "unit_code" not in self.present:
+            return rows
+        return [r for r in rows if self.resolve_unit(r, "unit_code", refs, Action.EDIT_PEOPLE)]
+
+    def load(self, rows):
+        ids = [r.key[0] for r in rows]
+        return {
+            (p.national_id,): p
+            for p in Person.objects.filter(national_id__in=ids).select_related("unit")
+        }
+
+    def allow_new(self, row):
+        if "unit_code" in self.present:
+            return True  # checked in resolve
+        return self.allowed(row, "national_id", Action.EDIT_PEOPLE, None)
+
+    def allow_existing(self, row, obj):
+        return self.allowed(row, "national_id", Action.EDIT_PEOPLE, obj.unit)
+
+    def as_row(self, p):
+        return {
+            "national_id": p.national_id,
+            "full_name": p.full_name,
+            "gender": p.gender,
+            "birth_date": p.birth_date,
+            "ethnicity": p.ethnicity,
+            "ethnic_minority": p.ethnic_minority,
+            "religion": p.religion,
+            "education": p.education,
+            "occupation": p.occupation,
+            "unit_code": p.unit.code if p.unit_id else None,
+        }
+
+    def assign(self, p, row, values):
+        for column, value in values.items():
+            if column == "unit_code":
+                if column in self.present:
+                    ref = row.refs.get("unit_code")
+                    p.unit_id = ref.id if ref else None
+            else:
+                setattr(p, column, value)
+        p.refresh_derived_fields()
+
+    def unit_path(self, row, obj):
+        ref = row.refs.get("unit_code")
+        if ref:
+            return ref.path
+        return obj.unit.path if obj.unit_id and "unit" in obj._state.fields_cache else ""
+
+    def describe(self, row, obj):
+        return obj.full_name
+
+
+class SourceApplier(Applier):
+    file = "sources"
+    model = Source
+    names = {"unit_code": "unit", "national_id": "person"}
+    fixed_fields = ("person", "unit", "category", "mentor", "status")
+
+    def resolve(self, rows):
+        refs = self.ctx.units.get_many([r.values["unit_code"] for r in rows])
+        people = people_by_national_id(r.values["national_id"] for r in rows)
+        return [
+            r
+            for r in rows
+            if self.resolve_person(r, people)
+            and self.resolve_unit(r, "unit_code", refs, Action.EDIT_PEOPLE)
+        ]
+
+    def load(self, rows):
+        found = Source.objects.filter(
+            person_id__in={r.refs["person"].id for r in rows},
+            unit_id__in={r.refs["unit_code"].id for r in rows},
+        ).select_related("person", "unit")
+        return {(s.person.national_id, s.unit.code): s for s in found}
+
+    def as_row(self, s):
+        return {
+            "national_id": s.person.national_id,
+            "unit_code": s.unit.code,
+            "nominated_on": s.nominated_on,
+            "nominated_by": s.nominated_by,
+            "note": s.note,
+        }
+
+    def assign(self, s, row, values):
+        s.person_id = row.refs["person"].id
+        s.unit_id = row.refs["unit_code"].id
+        s.nominated_on = values["nominated_on"]
+        s.nominated_by = values["nominated_by"]
+        s.note = values["note"]
+
+    def unit_path(self, row, obj):
+        return row.refs["unit_code"].path
+
+    def describe(self, row, obj):
+        return f"{row.refs['person'].full_name} · {row.values['unit_code']}"
+
+
+class CourseApplier(Applier):
+    file = "courses"
+    model = Course
+    names = {"organizer_unit_code": "organizer"}
+    fixed_fields = ("code", "place")
+
+    def check(self, row):
+        start, end = row.values.get("start_date"), row.values.get("end_date")
+        if start and end and end < start:
+            self.error(row, "end_date", _("the course ends before it starts"))
+            return False
+        return True
+
+    def resolve(self, rows):
+        refs = self.ctx.units.get_many([r.values["organizer_unit_code"] for r in rows])
+        return [
+            r for r in rows if self.resolve_unit(r, "organizer_unit_code", refs, Action.EDIT_UNITS)
+        ]
+
+    def load(self, rows):
+        found = Course.objects.filter(code__in=[r.key[0] for r in rows]).select_related("organizer")
+        return {(c.code,): c for c in found}
+
+    def allow_existing(self, row, obj):
+        return self.allowed(row, "code", Action.EDIT_UNITS, obj.organizer)
+
+    def as_row(self, c):
+        return {
+            "code": c.code,
+            "organizer_unit_code": c.organizer.code,
+            "title": c.title,
+            "start_date": c.start_date,
+            "end_date": c.end_date,
+        }
+
+    def assign(self, c, row, values):
+        c.code = values["code"]
+        c.organizer_id = row.refs["organizer_unit_code"].id
+        c.title = values["title"]
+        c.start_date = values["start_date"]
+        c.end_date = values["end_date"]
+
+    def unit_path(self, row, obj):
+        return row.refs["organizer_unit_code"].path
+
+    def describe(self, row, obj):
+        return f"{obj.title} ({obj.code})"
+
+
+class EnrollmentApplier(Applier):
+    file = "enrollments"
+    model = Enrollment
+    names = {"course_code": "course", "national_id": "person"}
+    fixed_fields = ("course", "person")
+
+    def resolve(self, rows):
+        courses = {
+            c.code: c
+            for c in Course.objects.filter(
+                code__in={r.values["course_code"] for r in rows}
+            ).select_related("organizer")
+        }
+        people = people_by_national_id(r.values["national_id"] for r in rows)
+        kept = []
+        for r in rows:
+            course = courses.get(r.values["course_code"])
+            if course is None:
+                self.error(
+                    r,
+                    "course_code",
+                    _("unknown course %(code)s") % {"code": r.values["course_code"]},
+                )
+                continue
+            if not self.resolve_person(r, people):
+                continue
+            if not self.allowed(r, "course_code", Action.EDIT_PEOPLE, course.organizer):
+                continue
+            r.refs["course"] = course
+            kept.append(r)
+        return kept
+
+    def load(self, rows):
+        found = Enrollment.objects.filter(
+            course_id__in={r.refs["course"].id for r in rows},
+            person_id__in={r.refs["person"].id for r in rows},
+        ).select_related("course", "person")
+        return {(e.course.code, e.person.national_id): e for e in found}
+
+    def as_row(self, e):
+        return {
+            "course_code": e.course.code,
+            "national_id": e.person.national_id,
+            "result": e.result,
+            "certificate_no": e.certificate_no,
+            "certificate_date": e.certificate_date,
+        }
+
+    def assign(self, e, row, values):
+        e.course_id = row.refs["course"].id
+        e.person_id = row.refs["person"].id
+        e.result = values["result"]
+        e.certificate_no = values["certificate_no"]
+        e.certificate_date = values["certificate_date"]
+
+    def unit_path(self, row, obj):
+        return row.refs["course"].organizer.path
+
+    def describe(self, row, obj):
+        return f"{row.refs['person'].full_name} · {row.values['course_code']}"
