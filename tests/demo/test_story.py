@@ -12,6 +12,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import F
 
 from grassroots import workdays
 from grassroots.accounts.models import RoleAssignment
@@ -202,6 +203,36 @@ def test_work_in_progress_in_every_state(town):
     assert Transfer.objects.filter(status="issued", arrived_on__isnull=True).count() >= 3
 
 
+def test_every_dossier_step_passes_the_rule_engine(town):
+    """Replaying each demo dossier through pipeline.engine breaks no rule: ages, order,
+    certificates, majorities, introducers and time limits are all plausible."""
+    from grassroots.pipeline.engine import check_step
+    from grassroots.pipeline.facts import dossier_facts, latest_certificate_date
+
+    dossiers = Dossier.objects.filter(under(town.path, "unit__path")).select_related("person")
+    broken = []
+    for dossier in dossiers.prefetch_related("steps"):
+        steps = list(dossier.steps.all())
+        certificate = latest_certificate_date(dossier.person)
+        for index, step in enumerate(steps):
+            facts = dossier_facts(
+                dossier, steps=steps[:index], today=TODAY, certificate_date=certificate
+            )
+            for violation in check_step(facts, step.step, step.date, step.data):
+                broken.append((dossier.person.national_id, step.step, str(violation)))
+    assert dossiers.count() > 400
+    assert broken == []
+
+
+def test_admitted_people_hold_a_course_certificate(town):
+    rows = Admission.objects.filter(under(town.path, "unit__path"))
+    without = rows.exclude(
+        person__enrollments__result="completed",
+        person__enrollments__certificate_date__lt=F("decision_date"),
+    )
+    assert without.count() == 0
+
+
 def test_people_have_vietnamese_names_and_derived_fields(town):
     people = Person.objects.filter(under(town.path, "unit__path"))
     assert people.count() == story.PEOPLE
@@ -236,6 +267,13 @@ def test_report_command_prints_428_and_124_1(town):
     )  # fmt: skip
     first = json.loads(out.getvalue())[0]
     assert (first["unit_code"], first["admitted"], first["achievement_pct"]) == ("DB", 428, 124.1)
+    out = io.StringIO()
+    call_command(
+        "report", "achievement", "--unit", "DB", "--from", "2021-01-01", "--to", "2023-12-31",
+        stdout=out,
+    )  # fmt: skip
+    town_line = next(line for line in out.getvalue().splitlines() if line.startswith("DB "))
+    assert " 428 " in town_line and " 124.1 " in town_line
 
 
 def test_loading_again_adds_nothing(town):

@@ -241,3 +241,19 @@ def test_historical_facts_are_flagged_not_refused(town, tmp_path):
     assert admission.needs_review
     assert "age 14" in admission.review_note
     assert "ceremony" in admission.review_note
+
+
+def test_a_row_with_bad_cells_still_has_its_references_checked(town, tmp_path):
+    folder = write(
+        tmp_path,
+        people=PEOPLE_HEADER + "079000000001,An,woman,1990-01-01,NOWHERE\n",
+        admissions="national_id,unit_code,decision_date,readmission\n"
+        "079999999999,NOWHERE,2024-01-01,perhaps\n",
+    )
+    assert problems(run_import(folder)) == [
+        "people:2: gender: unknown value woman (use female, male)",
+        "people:2: unit_code: unknown unit NOWHERE",
+        "admissions:2: readmission: perhaps: use yes or no",
+        "admissions:2: national_id: unknown person 079999999999 (not in the register nor in people)",
+        "admissions:2: unit_code: unknown unit NOWHERE",
+    ]

@@ -180,3 +180,20 @@ def test_history_rows_name_the_import(town, tmp_path, django_user_model):
     assert created.action == "create"
     assert created.after["unit"] == "HS"
     assert created.unit_path == Unit.objects.get(code="HS").path
+
+
+def test_queries_do_not_grow_with_the_rows(town, tmp_path, django_assert_max_num_queries):
+    def roster(n):
+        lines = ["national_id,full_name,gender,birth_date,unit_code"]
+        lines += [f"0796{i:08d},Person {i},male,1990-01-01,HS" for i in range(n)]
+        lines += [f"0797{i:08d},Person {i},female,1991-01-01,W1C1" for i in range(n)]
+        return "\n".join(lines) + "\n"
+
+    # SQLite inserts at most ~60 rows a statement, so allow for the inserts themselves.
+    with django_assert_max_num_queries(40):
+        imported(write(tmp_path / "small", people=roster(10)))
+    with django_assert_max_num_queries(60):
+        imported(write(tmp_path / "big", people=roster(400)))
+    with django_assert_max_num_queries(20):
+        result = imported(write(tmp_path / "again", people=roster(400)))
+    assert result.summary["people"]["unchanged"] == 800

@@ -156,6 +156,13 @@ def test_age_limit_18_in_months():
     assert "age_limit" not in codes(young, "cell_vote", eighteen)
 
 
+def test_age_in_months_when_the_birthday_month_is_shorter():
+    assert engine.age_in_months(dt.date(2004, 2, 29), dt.date(2022, 2, 28)) == 216
+    assert engine.age_in_months(dt.date(2004, 2, 29), dt.date(2022, 2, 27)) == 215
+    assert engine.age_in_months(dt.date(1978, 4, 29), dt.date(1982, 2, 28)) == 46
+    assert engine.age_in_months(dt.date(1978, 4, 30), dt.date(1978, 5, 29)) == 0
+
+
 def test_over_60_only_by_exception():
     facts = facts_before("cell_vote")
     limit = add_months(BIRTH, 60 * 12 + 1)

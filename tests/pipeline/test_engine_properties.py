@@ -41,18 +41,26 @@ EDUCATION = [
     "doctorate",
 ]
 VN = holidays.country_holidays("VN", years=range(2015, 2036))
+# Saturdays and Sundays the government made working days to bridge a holiday.
+VN_WEEKEND_WORKDAYS = frozenset(getattr(VN, "weekend_workdays", ()))
+
+
+def oracle_working_day(day):
+    if day.weekday() >= 5:
+        return day in VN_WEEKEND_WORKDAYS
+    return day not in VN
 
 
 def oracle_is_late(start, day, limit):
     """Late when the limit's last working day already lay before `day`.
 
-    Counts the working days (weekdays that are not Vietnamese holidays) after `start` and
-    before `day`: if `limit` of them passed, the time ran out before `day`, even when
-    `day` itself is a weekend or holiday.
+    Counts the working days (weekdays that are not Vietnamese holidays, and weekend days
+    made working days) after `start` and before `day`: if `limit` of them passed, the time
+    ran out before `day`, even when `day` itself is a weekend or holiday.
     """
     count, current = 0, start + dt.timedelta(days=1)
     while current < day:
-        if current.weekday() < 5 and current not in VN:
+        if oracle_working_day(current):
             count += 1
         current += dt.timedelta(days=1)
     return count >= limit
@@ -77,13 +85,25 @@ def oracle_cell_vote(birth, education, special_area, certificate, vote, in_favou
 dates = st.dates(min_value=dt.date(2016, 1, 1), max_value=dt.date(2034, 12, 31))
 
 
+def month_ends(first_year, last_year):
+    """Last days of months (28 February, 30 April, ...): where month counting goes wrong."""
+    return st.builds(
+        lambda year, month: dt.date(year, month, 1) + relativedelta(months=1, days=-1),
+        st.integers(first_year, last_year),
+        st.integers(1, 12),
+    )
+
+
 @settings(max_examples=50, deadline=None)
 @given(
-    birth=st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2015, 12, 31)),
+    birth=st.one_of(
+        st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2015, 12, 31)),
+        month_ends(1950, 2015),
+    ),
     education=st.sampled_from(EDUCATION),
     special_area=st.booleans(),
-    certificate=st.one_of(st.none(), dates),
-    vote=dates,
+    certificate=st.one_of(st.none(), dates, month_ends(2016, 2034)),
+    vote=st.one_of(dates, month_ends(2016, 2034)),
     members=st.integers(min_value=1, max_value=40),
     share=st.floats(min_value=0, max_value=1),
 )

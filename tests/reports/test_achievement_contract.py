@@ -241,3 +241,18 @@ def test_composition_counts_ages_at_the_decision_date(town):
     assert data["average_age"] == Decimal("34.2")  # (30 + 30 + 31 + 64 + 16) / 5
     assert data["women"] == 1 and data["women_pct"] == Decimal("20.0")
     assert data["religions"] == [("Catholic", 1, Decimal("20.0"))]
+
+
+def test_composition_compares_with_a_year_earlier(town):
+    from grassroots.reports.selectors import composition
+
+    w1 = town.unit("W1")
+    for day in ("2023-02-28", "2023-03-01", "2023-12-31", "2024-01-01"):
+        admit(town.unit("W1C1"), day, gender="female")
+    admit(town.unit("W1C2"), "2024-02-29")
+    data = composition(SYSTEM, unit=w1, date_from=D("2024-01-01"), date_to=D("2024-02-29"))
+    assert (data["earlier_from"], data["earlier_to"]) == (D("2023-01-01"), D("2023-02-28"))
+    rows = {key: (now, then, change) for key, now, then, change in data["comparison"]}
+    assert rows["admitted"] == (2, 1, Decimal("100.0"))
+    assert rows["women"] == (1, 1, Decimal("0.0"))
+    assert rows["readmitted"] == (0, 0, None)

@@ -127,9 +127,11 @@ def _course_pupils_admitted(b):
     planned = []
     for index, code in enumerate(schools):
         unit = b.units[code]
-        birth = b.day_between(dt.date(2005, 8, 1), dt.date(2006, 4, 30))
+        birth = b.day_between(dt.date(2005, 8, 1), dt.date(2006, 2, 28))
         eighteen = add_months(birth, 18 * 12)
-        earliest = max(dt.date(2024, 1, 8), eighteen + dt.timedelta(days=30))
+        # The cell votes at most 65 days before the decision (see dossier_steps), and
+        # only on an applicant of 18.
+        earliest = max(dt.date(2024, 1, 8), eighteen + dt.timedelta(days=70))
         decision = b.working_day_between(earliest, story.COURSE_2023_08_ADMITTED_BY)
         person = b.person(
             unit=unit,

@@ -91,6 +91,8 @@ class Builder:
             phone=f"09{self.rng.randint(10_000_000, 99_999_999)}",
             **extra,
         )
+        if "ethnicity" not in extra:
+            person.ethnicity = "Kinh"
         if "religion" not in extra and self.rng.random() < 0.06:
             person.religion = self.rng.choice(RELIGIONS)
         person.refresh_derived_fields()

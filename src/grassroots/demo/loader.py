@@ -1,8 +1,9 @@
 """Loading the demo town of Điện Bàn (see story.py for the figures it reproduces).
 
 `load_demo` is one transaction: either the whole town is written or nothing. It is
-idempotent: units are looked up by code and people by national ID, and when the town
-and its story are already there it only makes sure the demo accounts exist.
+idempotent: when the town and its story are there it only makes sure the demo accounts
+exist; units are looked up by code, and the people's national IDs are checked before
+anything is written (the loader refuses rather than duplicates a person).
 
 History: units go through `org.services.unit_create` (one history row each); the bulk
 steps (people, memberships, admissions, courses, ...) are written like an import, with
@@ -21,13 +22,16 @@ from grassroots.history.models import Change
 from grassroots.history.services import Trace
 from grassroots.org import services as org_services
 from grassroots.org.models import Unit
+from grassroots.org.paths import under
 from grassroots.people.models import Membership, Person
-from grassroots.pipeline.models import Course
+from grassroots.pipeline.models import Admission, Confirmation, Course, Dossier, Source
 from grassroots.plans.models import Finding, Target
+from grassroots.transfers.models import Transfer
 
 from . import admissions as story_admissions
 from . import pipelines, story, structure
 from .builder import Builder
+from .transfers import load_transfers
 
 ACCOUNTS = [
     ("admin", story.TOWN_CODE, Role.ADMINISTRATOR),
@@ -101,6 +105,7 @@ def _build(today, log):
     planned = story_admissions.plan_admissions(b)
     planned += pipelines.plan_recent_admissions(b)
     courses = pipelines.plan_courses(b)
+    courses += pipelines.plan_history_courses(b, planned)
     nominated = pipelines.plan_nominated(b)
     older = pipelines.plan_older_members(b, OLDER_MEMBERS)
     readmitted = next(p for p in planned if p.readmission)
@@ -119,7 +124,13 @@ def _build(today, log):
     cells = b.cells()
     while len(b.people) < story.PEOPLE:
         unit = b.rng.choice(cells)
-        b.person(unit=unit, birth_date=b.birth_date_for_age(today, 16, 80))
+        minority = b.rng.random() < 0.015
+        b.person(
+            unit=unit,
+            birth_date=b.birth_date_for_age(today, 16, 80),
+            ethnicity=b.rng.choice(["Cơ Tu", "Hoa", "Tày"]) if minority else "Kinh",
+            ethnic_minority=minority,
+        )
 
     known = set(
         Person.objects.filter(national_id__in=[p.national_id for p in b.people]).values_list(
@@ -139,8 +150,6 @@ def _build(today, log):
     _summary(trace, Membership, len(older), town.path, "members admitted before 2019")
     counts = story_admissions.write_admissions(b, planned)
     _summary(trace, Membership, counts["admissions"], town.path, "memberships from admissions")
-    from grassroots.pipeline.models import Admission, Confirmation
-
     _summary(trace, Admission, counts["admissions"], town.path, "admissions 2019–today")
     _summary(trace, Confirmation, counts["confirmations"], town.path, "confirmations")
     step(f"{counts['admissions']} admissions, {counts['confirmations']} confirmations")
@@ -159,13 +168,10 @@ def _build(today, log):
         b, nominated, courses[1][1], courses[2][1], mentors_by_unit
     )
     dossiers += pipelines.write_open_dossiers(b, trained)
-    from grassroots.pipeline.models import Dossier, Source
-    from grassroots.transfers.models import Transfer
-
     _summary(
         trace,
         Source,
-        Source.objects.filter(unit__path__startswith=town.path).count(),
+        Source.objects.filter(under(town.path, "unit__path")).count(),
         town.path,
         "sources",
     )
@@ -176,8 +182,6 @@ def _build(today, log):
 
     # A few transfers made through the transfer services (received, overdue, temporary,
     # arriving from outside): see demo/transfers.py.
-    from .transfers import load_transfers
-
     made = load_transfers(trace, today)
     step(f"{made} transfers through the services")
 

@@ -151,8 +151,47 @@ def plan_courses(b):
     return courses
 
 
+HISTORY_COURSE_MONTHS = (2, 5, 10)  # never 3 or 8: DB-2023-08 and DB-2025-03 are the story's
+
+
+def plan_history_courses(b, planned):
+    """A town course three times a year since 2018, each admitted person enrolled in the
+    last one that ended at least 90 days before their admission decision (so the
+    certificate is there, and valid, when the cell votes)."""
+    first = min(p.decision_date for p in planned).year - 1
+    last_day = max(p.decision_date for p in planned)
+    courses = []
+    for year in range(first, last_day.year + 1):
+        for month in HISTORY_COURSE_MONTHS:
+            start = dt.date(year, month, 8)
+            while start.weekday() != 0:
+                start += dt.timedelta(days=1)
+            if start + dt.timedelta(days=90) > last_day:
+                continue
+            course = Course(
+                code=f"{story.TOWN_CODE}-{start:%Y-%m}",
+                organizer=b.units[story.TOWN_CODE],
+                title="Lớp bồi dưỡng nhận thức về Đảng",
+                start_date=start,
+                end_date=start + dt.timedelta(days=4),
+                place="Trung tâm Chính trị thị xã Điện Bàn",
+            )
+            courses.append((course, []))
+    for p in planned:
+        if p.transfer:  # the pupils of August 2023 have that course
+            continue
+        eligible = [
+            (course, people)
+            for course, people in courses
+            if course.end_date + dt.timedelta(days=90) <= p.decision_date
+        ]
+        eligible[-1][1].append(p.person)
+    return [(course, people) for course, people in courses if people]
+
+
 def write_courses(b, courses, admitted_pupils):
-    """Courses and enrolments; returns the 2024/25 trainees (sources for open dossiers)."""
+    """Courses and their enrolments (completed with a certificate once the course is over);
+    returns the number of enrolments."""
     Course.objects.bulk_create([course for course, _ in courses])
     enrollments = []
     for course, people in courses:

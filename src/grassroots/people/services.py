@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from grassroots.history.models import Change
 from grassroots.history.services import record_change, snapshot
+from grassroots.reports import rollups
 
 from .models import Education, Gender, Person
 
@@ -97,5 +98,8 @@ def person_update(*, trace, person, **fields):
         setattr(person, key, value)
     validate_person(person)
     person.save()
+    # Gender, education and the like are counted in the report roll-ups of the person's
+    # admissions: keep them equal to a fresh count in this same transaction.
+    rollups.person_changed(person, before=before)
     record_change(trace, person, action=Change.Action.UPDATE, before=before)
     return person

@@ -149,7 +149,15 @@ def next_step(facts, rules=None):
 
 
 def age_in_months(birth_date, on):
-    return months_between(birth_date, on)
+    """Whole months completed: the largest n with add_months(birth_date, n) <= on.
+
+    A month that has no such day ends on its last day (born 29 February 2004, 216 months
+    old on 28 February 2022), as the civil code counts periods of months.
+    """
+    months = months_between(birth_date, on)
+    if add_months(birth_date, months + 1) <= on:
+        months += 1
+    return months
 
 
 def is_majority(in_favour, members, rules):

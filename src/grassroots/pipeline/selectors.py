@@ -214,7 +214,13 @@ def person_timeline(user, person):
                 "url": "",
             }
         )
-    for enrollment in person.enrollments.select_related("course"):
+    enrollments = list(person.enrollments.select_related("course__organizer"))
+    visible_courses = set(
+        courses_for(user)
+        .filter(pk__in=[e.course_id for e in enrollments])
+        .values_list("pk", flat=True)
+    )
+    for enrollment in enrollments:
         events.append(
             {
                 "date": enrollment.course.start_date,
@@ -222,7 +228,9 @@ def person_timeline(user, person):
                 "unit": enrollment.course.organizer,
                 "detail": enrollment.get_result_display()
                 + (f" · {enrollment.certificate_no}" if enrollment.certificate_no else ""),
-                "url": reverse("pipeline:course", args=[enrollment.course.code]),
+                "url": reverse("pipeline:course", args=[enrollment.course.code])
+                if enrollment.course_id in visible_courses
+                else "",
             }
         )
     dossiers = scope.scoped(

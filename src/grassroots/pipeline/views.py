@@ -315,7 +315,7 @@ def dossier_new(request):
 def _dossier(request, pk, action=Action.VIEW):
     return scope.get_scoped(
         request.user,
-        Dossier.objects.select_related("person", "unit", "source"),
+        Dossier.objects.select_related("person", "unit", "source__mentor"),
         action=action,
         pk=pk,
     )

@@ -172,12 +172,19 @@ def refresh(keys):
     return written
 
 
+# Above this many people a bulk writer's changes are cheaper to count from scratch.
+REBUILD_ABOVE = 20_000
+
+
 def refresh_for_people(person_ids, extra_keys=()):
-    """Recount the tally rows touched by these people's admissions (and `extra_keys`)."""
+    """Recount the tally rows touched by these people's admissions (and `extra_keys`);
+    for very many people, rebuild the whole tally instead."""
     from grassroots.pipeline.models import Admission
 
     keys = set(extra_keys)
-    person_ids = list(person_ids)
+    person_ids = list(set(person_ids))
+    if len(person_ids) > REBUILD_ABOVE:
+        return rebuild()
     for start in range(0, len(person_ids), CHUNK):
         keys.update(
             Admission.objects.filter(person_id__in=person_ids[start : start + CHUNK]).values_list(

@@ -29,7 +29,7 @@ from grassroots.accounts import scope
 from grassroots.accounts.roles import Action
 from grassroots.org.models import Cluster, Sector, Unit
 from grassroots.org.paths import under
-from grassroots.people.models import UNIVERSITY_OR_ABOVE, Education, Gender
+from grassroots.people.models import Education
 from grassroots.plans.models import Finding, Target
 from grassroots.vietnamese import sort_key
 
@@ -278,21 +278,49 @@ def admissions_in(user, *, unit, date_from, date_to):
     )
 
 
-def composition(user, *, unit, date_from, date_to):
-    """Who was admitted: women, education, ethnic minority, religion, occupation, ages.
+def year_earlier(day):
+    """The same day a year before (28 February for 29 February)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
 
-    Counted at the admission decision date (ages) from the admissions themselves, in two
-    grouped queries and one pass over (birth date, decision date) pairs.
+
+def change_percent(now, before):
+    """100 × (now − before) ÷ before, one decimal rounded half up; None when before is 0."""
+    if not before:
+        return None
+    return (Decimal(100 * (now - before)) / Decimal(before)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def _main_counts(unit, date_from, date_to):
+    counts = count_admissions(unit.path, date_from, date_to).get(None) or dict.fromkeys(COUNTS, 0)
+    return {
+        "admitted": counts["admitted"],
+        "women": counts["female"],
+        "university": counts["university"],
+        "ethnic_minority": counts["ethnic_minority"],
+        "religious": counts["religious"],
+        "readmitted": counts["readmitted"],
+    }
+
+
+def composition(user, *, unit, date_from, date_to):
+    """Who was admitted: women, education, ethnic minority, religion, occupation, ages,
+    and the main counts beside the same period a year earlier with the change in per cent.
+
+    The main counts come from the roll-ups; the breakdowns by education, religion,
+    occupation and age are grouped queries over the period's admissions (ages computed by
+    the database at the decision date).
     """
     admissions = admissions_in(user, unit=unit, date_from=date_from, date_to=date_to)
-    totals = admissions.aggregate(
-        admitted=Count("id"),
-        women=Count("id", filter=Q(person__gender=Gender.FEMALE)),
-        university=Count("id", filter=Q(person__education__in=list(UNIVERSITY_OR_ABOVE))),
-        ethnic_minority=Count("id", filter=Q(person__ethnic_minority=True)),
-        religious=Count("id", filter=~Q(person__religion="")),
-        readmitted=Count("id", filter=Q(readmission=True)),
-    )
+    totals = _main_counts(unit, date_from, date_to)
+    earlier_from, earlier_to = year_earlier(date_from), year_earlier(date_to)
+    earlier = _main_counts(unit, earlier_from, earlier_to)
+    comparison = [
+        (key, totals[key], earlier[key], change_percent(totals[key], earlier[key]))
+        for key in ("admitted", "women", "university", "ethnic_minority", "religious", "readmitted")
+    ]
     admitted = totals["admitted"]
     education = dict(admissions.values_list("person__education").annotate(n=Count("id")).order_by())
     education_rows = [
@@ -346,6 +374,9 @@ def composition(user, *, unit, date_from, date_to):
         "ethnic_minority_pct": percent(totals["ethnic_minority"], admitted),
         "religious": totals["religious"],
         "religious_pct": percent(totals["religious"], admitted),
+        "earlier_from": earlier_from,
+        "earlier_to": earlier_to,
+        "comparison": comparison,
         "readmitted": totals["readmitted"],
         "readmitted_pct": percent(totals["readmitted"], admitted),
         "education": education_rows,

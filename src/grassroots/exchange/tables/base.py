@@ -24,6 +24,7 @@ class Row:
     values: dict
     key: tuple = ()
     refs: dict = dataclasses.field(default_factory=dict)
+    broken: bool = False  # has bad cells: checked, never written
 
 
 def add_months(day, months):
@@ -65,6 +66,8 @@ class Applier:
     model = None
     # column → the model field name used in history snapshots
     names = {}
+    # columns `resolve` needs: a row with other bad cells still has its references checked
+    reference_columns = ()
 
     def __init__(self, ctx, present):
         self.ctx = ctx
@@ -128,14 +131,20 @@ class Applier:
         return {self.names.get(k, k): _plain(v) for k, v in values.items()}
 
     def apply(self, batch):
-        rows = []
+        rows, broken = [], []
         key_columns = KEYS[self.file]
         for number, cells in batch:
             values, errors = parse_row(self.file, self.present, cells)
             row = Row(number, values)
             for column, message in errors:
                 self.error(row, column, message)
-            if errors or not self.check(row):
+            if errors:
+                # Its references are still checked, so that every problem is reported.
+                if all(c in values for c in self.reference_columns):
+                    row.broken = True
+                    broken.append(row)
+                continue
+            if not self.check(row):
                 continue
             row.key = tuple(values[k] for k in key_columns)
             if row.key in self.seen:
@@ -148,6 +157,8 @@ class Applier:
                 continue
             self.seen.add(row.key)
             rows.append(row)
+        if broken:
+            self.resolve(broken)
         if not rows:
             return
         rows = self.resolve(rows)

@@ -85,6 +85,7 @@ class AdmissionApplier(Applier):
     """Admissions are facts: never refused for the procedure's rules, only flagged."""
 
     file = "admissions"
+    reference_columns = ("national_id", "unit_code")
     model = Admission
     names = {"national_id": "person", "unit_code": "unit"}
     fixed_fields = ("person", "dossier", "membership")
@@ -95,8 +96,9 @@ class AdmissionApplier(Applier):
         return [
             r
             for r in rows
-            if self.resolve_person(r, people)
-            and self.resolve_unit(r, "unit_code", refs, Action.DECIDE)
+            # Both checked (not `and`), so that both problems are reported.
+            if all([self.resolve_person(r, people), self.resolve_unit(r, "unit_code", refs)])
+            and self.allowed(r, "unit_code", Action.DECIDE, r.refs["unit_code"])
         ]
 
     def load(self, rows):
@@ -199,6 +201,7 @@ class ConfirmationApplier(Applier):
     """Confirms (or not) the person's latest admission, and sets the membership status."""
 
     file = "confirmations"
+    reference_columns = ("national_id",)
     model = Confirmation
     names = {"national_id": "admission"}
     fixed_fields = ("admission", "cell_vote_date", "decision_no", "exception_reason")
@@ -285,6 +288,7 @@ class TransferApplier(Applier):
     """Transfers of a member's latest membership: to a unit, or out of the system."""
 
     file = "transfers"
+    reference_columns = ("national_id",)
     model = Transfer
     names = {"national_id": "person", "to_unit_code": "to_unit"}
     fixed_fields = (
@@ -323,7 +327,9 @@ class TransferApplier(Applier):
             memberships.setdefault(membership.person_id, membership)
         kept = []
         for r in rows:
-            if not self.resolve_person(r, people) or not self.resolve_unit(r, "to_unit_code", refs):
+            if not all(
+                [self.resolve_person(r, people), self.resolve_unit(r, "to_unit_code", refs)]
+            ):
                 continue
             membership = memberships.get(r.refs["person"].id)
             if membership is None:

@@ -13,6 +13,7 @@ from .base import Applier, people_by_national_id
 
 class PeopleApplier(Applier):
     file = "people"
+    reference_columns = ("unit_code",)
     model = Person
     names = {"unit_code": "unit"}
     fixed_fields = ("national_id", "phone", "email", "address")
@@ -90,6 +91,7 @@ class PeopleApplier(Applier):
 
 class SourceApplier(Applier):
     file = "sources"
+    reference_columns = ("national_id", "unit_code")
     model = Source
     names = {"unit_code": "unit", "national_id": "person"}
     fixed_fields = ("person", "unit", "category", "mentor", "status")
@@ -100,8 +102,8 @@ class SourceApplier(Applier):
         return [
             r
             for r in rows
-            if self.resolve_person(r, people)
-            and self.resolve_unit(r, "unit_code", refs, Action.EDIT_PEOPLE)
+            if all([self.resolve_person(r, people), self.resolve_unit(r, "unit_code", refs)])
+            and self.allowed(r, "unit_code", Action.EDIT_PEOPLE, r.refs["unit_code"])
         ]
 
     def load(self, rows):
@@ -136,6 +138,7 @@ class SourceApplier(Applier):
 
 class CourseApplier(Applier):
     file = "courses"
+    reference_columns = ("organizer_unit_code",)
     model = Course
     names = {"organizer_unit_code": "organizer"}
     fixed_fields = ("code", "place")
@@ -185,6 +188,7 @@ class CourseApplier(Applier):
 
 class EnrollmentApplier(Applier):
     file = "enrollments"
+    reference_columns = ("course_code", "national_id")
     model = Enrollment
     names = {"course_code": "course", "national_id": "person"}
     fixed_fields = ("course", "person")
@@ -206,8 +210,7 @@ class EnrollmentApplier(Applier):
                     "course_code",
                     _("unknown course %(code)s") % {"code": r.values["course_code"]},
                 )
-                continue
-            if not self.resolve_person(r, people):
+            if not self.resolve_person(r, people) or course is None:
                 continue
             if not self.allowed(r, "course_code", Action.EDIT_PEOPLE, course.organizer):
                 continue

@@ -12,6 +12,7 @@ class TargetApplier(Applier):
     """Targets of one unit may nest but never partly overlap (also against the database)."""
 
     file = "targets"
+    reference_columns = ("unit_code", "period_start", "period_end")
     model = Target
     names = {"unit_code": "unit"}
     fixed_fields = (
