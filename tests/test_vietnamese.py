@@ -19,14 +19,29 @@ def test_letters_decide_before_tones():
 def test_vietnamese_letter_order():
     words = ["đa", "da", "ăn", "an", "ân", "ơi", "ôi", "oi", "ưa", "ua", "e", "ê"]
     assert sorted(words, key=sort_key) == [
-        "an", "ăn", "ân", "da", "đa", "e", "ê", "oi", "ôi", "ơi", "ua", "ưa",
+        "an",
+        "ăn",
+        "ân",
+        "da",
+        "đa",
+        "e",
+        "ê",
+        "oi",
+        "ôi",
+        "ơi",
+        "ua",
+        "ưa",
     ]
 
 
 def test_roster_order_is_by_given_name_first():
     names = ["Nguyễn Văn Bình", "Trần Thị An", "Lê Văn Bình", "Đặng Hữu Tú", "Phạm Thị Ánh"]
     assert sorted(names, key=name_sort_key) == [
-        "Trần Thị An", "Phạm Thị Ánh", "Lê Văn Bình", "Nguyễn Văn Bình", "Đặng Hữu Tú",
+        "Trần Thị An",
+        "Phạm Thị Ánh",
+        "Lê Văn Bình",
+        "Nguyễn Văn Bình",
+        "Đặng Hữu Tú",
     ]
 
 
@@ -38,8 +53,10 @@ def test_key_is_digits_only_so_every_collation_agrees(text):
 
 
 @settings(max_examples=50)
-@given(st.text(alphabet="aăâbdđeêoôơuư", min_size=1, max_size=6),
-       st.text(alphabet="aăâbdđeêoôơuư", min_size=1, max_size=6))
+@given(
+    st.text(alphabet="aăâbdđeêoôơuư", min_size=1, max_size=6),
+    st.text(alphabet="aăâbdđeêoôơuư", min_size=1, max_size=6),
+)
 def test_order_without_tones_matches_letter_order(a, b):
     order = "aăâbdđeêoôơuư"
 

@@ -99,6 +99,7 @@ def test_pipeline_walk(page, login, screenshot):
             fill_step(page, date, {**fields, "in_favour": "5"})
             expect(page.locator("#step-form .errors")).to_contain_text("cell_vote_two_thirds")
             expect(page.locator("#steps tr[data-step=cell_vote]")).to_have_count(0)
+            screenshot("dossier_refused_vote")
             assert not DossierStep.objects.filter(step="cell_vote").exists()
         fill_step(page, date, fields)
         expect(page.locator(f"#steps tr[data-step={step}]")).to_have_count(1)

@@ -60,11 +60,26 @@ def test_no_marked_string_is_missing_from_the_catalogues(tmp_path):
     copy = tmp_path / "grassroots"
     shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("static", "__pycache__"))
     subprocess.run(
-        [sys.executable, "-m", "django", "makemessages", "-l", "vi", "--no-obsolete",
-         "--add-location", "file", "--settings", "grassroots.settings"],
-        cwd=copy, check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "django",
+            "makemessages",
+            "-l",
+            "vi",
+            "--no-obsolete",
+            "--add-location",
+            "file",
+            "--settings",
+            "grassroots.settings",
+        ],
+        cwd=copy,
+        check=True,
+        capture_output=True,
     )
     fresh = polib.pofile(str(copy / "locale" / "vi" / "LC_MESSAGES" / "django.po"))
     shipped = {(e.msgctxt, e.msgid) for e in polib.pofile(str(_catalogue("vi")))}
     new = [e.msgid for e in fresh if (e.msgctxt, e.msgid) not in shipped]
-    assert not new, f"strings marked but missing from the catalogue (run `make messages`): {new[:10]}"
+    assert not new, (
+        f"strings marked but missing from the catalogue (run `make messages`): {new[:10]}"
+    )

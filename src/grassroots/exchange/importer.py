@@ -14,6 +14,7 @@ admission procedure's rules (admissions may be flagged for review instead).
 
 import csv
 import dataclasses
+import datetime as dt
 from pathlib import Path
 
 from django.db import DatabaseError, reset_queries, transaction
@@ -207,6 +208,44 @@ def _import_sheet(ctx, sheet, batch_size):
     return applier.counts if applier else {"created": 0, "updated": 0, "unchanged": 0}
 
 
+def _refresh_report_tallies(record):
+    """Keep the report roll-ups equal to a fresh count, inside the import's transaction.
+
+    What changed is read back from this import's own history rows: the people and
+    admissions written, and for changed admissions their old unit and date.
+    """
+    from grassroots.org.models import Unit
+    from grassroots.pipeline.models import Admission
+    from grassroots.reports import rollups
+
+    changes = Change.objects.filter(
+        cause=Cause.IMPORT,
+        reference=str(record.pk),
+        model__in=["people.person", "pipeline.admission"],
+    )
+    if changes.count() > rollups.REBUILD_ABOVE:
+        rollups.rebuild()
+        return
+    person_ids, admission_ids, old = set(), set(), set()
+    for model, object_id, before in changes.values_list("model", "object_id", "before"):
+        if model == "people.person":
+            person_ids.add(int(object_id))
+            continue
+        admission_ids.add(int(object_id))
+        if before and before.get("unit") and before.get("decision_date"):
+            old.add((before["unit"], before["decision_date"]))
+    if not person_ids and not admission_ids:
+        return
+    person_ids.update(
+        Admission.objects.filter(pk__in=admission_ids).values_list("person_id", flat=True)
+    )
+    unit_ids = dict(Unit.objects.filter(code__in={c for c, _ in old}).values_list("code", "id"))
+    old_keys = {
+        (unit_ids[code], dt.date.fromisoformat(day)) for code, day in old if code in unit_ids
+    }
+    rollups.refresh_for_people(person_ids, extra_keys=old_keys)
+
+
 def run_import(
     path, *, user=None, dry_run=False, scope_user=None, source_name=None, batch_size=BATCH_SIZE
 ):
@@ -245,6 +284,7 @@ def run_import(
                 if problems or dry_run:
                     transaction.set_rollback(True)
                 else:
+                    _refresh_report_tallies(record)
                     record.summary = summary
                     record.save(update_fields=["summary"])
                     import_id = record.pk
