@@ -368,6 +368,8 @@ def _dossier_page(request, dossier, form=None, status=200):
             (field.label, _shown(field, step.data.get(field.name)))
             for field in (rules.step(step.step).fields if rules.step(step.step) else ())
             if field.name in step.data
+            # An optional box left unticked says nothing worth a line.
+            and not (field.kind == "bool" and not field.required and not step.data[field.name])
         ]
     admission = Admission.objects.filter(dossier=dossier).select_related("membership").first()
     confirmation = getattr(admission, "confirmation", None) if admission else None
