@@ -91,8 +91,13 @@ def add_months(day, months):
 
 
 def months_between(earlier, later):
-    """Whole months from `earlier` to `later` (age in months, certificate validity)."""
+    """Whole months from `earlier` to `later`: the largest n with add_months(earlier, n) <= later.
+
+    Consistent with `add_months`, so ages and validity periods agree with due dates.
+    """
     months = (later.year - earlier.year) * 12 + later.month - earlier.month
-    if later.day < earlier.day:
+    if months > 0 and add_months(earlier, months) > later:
         months -= 1
+    elif months < 0 and add_months(earlier, months) < later:
+        months += 1
     return months

@@ -10,6 +10,7 @@ from grassroots.history.models import Change
 from grassroots.people.models import Membership
 from grassroots.pipeline import services
 from grassroots.pipeline.models import Admission, Confirmation, DossierStep, Source
+from grassroots.reports import rollups
 from grassroots.workdays import add_working_days
 
 from .helpers import data
@@ -38,6 +39,9 @@ def test_full_walk_from_source_to_official_member(town):
     assert membership.status == Membership.Status.PROBATIONARY
     assert membership.probation_ends_on == PROBATION_ENDS
     assert dossier.status == "admitted"
+    # The admission is counted in the report roll-ups in the same transaction.
+    assert rollups.stored_counts() == rollups.fresh_counts()
+    assert rollups.stored_counts()
 
     services.confirmation_record(
         trace=trace_for(town, "org"),

@@ -45,7 +45,9 @@ def _plain(value):
         return str(value)
     if isinstance(value, models.Model):
         return getattr(value, "code", None) or getattr(value, "national_id", None) or str(value)
-    if hasattr(value, "name") and hasattr(value, "url"):  # a file
+    from django.db.models.fields.files import FieldFile
+
+    if isinstance(value, FieldFile):
         return value.name or None
     return value
 

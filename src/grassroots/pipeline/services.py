@@ -20,6 +20,7 @@ from grassroots.history.models import Cause, Change
 from grassroots.history.services import record_change, snapshot
 from grassroots.org.models import Unit
 from grassroots.people.models import Membership
+from grassroots.reports import rollups
 
 from . import engine
 from .facts import dossier_facts
@@ -429,6 +430,8 @@ def _admit(trace, dossier, row):
         dossier=dossier,
         membership=membership,
     )
+    # Reports count admissions from the roll-ups: count this one in the same transaction.
+    rollups.admission_added(admission)
     record_change(trace, admission, action=Change.Action.CREATE)
     _advance_sources(
         trace,
