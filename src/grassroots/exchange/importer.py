@@ -171,6 +171,19 @@ def _header(file, cells, ctx):
     return names, ok
 
 
+def _numbered_rows(ctx, file, names, rows):
+    """(row number, {column: text}) for each non-empty row after the header (row 1)."""
+    number = 1
+    for cells in rows:
+        number += 1
+        if not any(cells):
+            continue
+        if len(cells) > len(names) and any(cells[len(names) :]):
+            ctx.problem(file, number, "-", _("more cells than columns in the header"))
+            continue
+        yield number, {n: v for n, v in zip(names, cells, strict=False) if n}
+
+
 def _import_sheet(ctx, sheet, batch_size):
     from .tables import APPLIERS
 
@@ -186,14 +199,9 @@ def _import_sheet(ctx, sheet, batch_size):
         if not ok:
             return applier.counts
         batch = []
-        for cells in rows:
-            number += 1
-            if not any(cells):
-                continue
-            if len(cells) > len(names) and any(cells[len(names) :]):
-                ctx.problem(sheet.name, number, "-", _("more cells than columns in the header"))
-                continue
-            batch.append((number, {n: v for n, v in zip(names, cells, strict=False) if n}))
+        for numbered in applier.order(_numbered_rows(ctx, sheet.name, names, rows)):
+            number = numbered[0]
+            batch.append(numbered)
             if len(batch) >= batch_size:
                 applier.apply(batch)
                 batch = []

@@ -20,6 +20,7 @@ def change_list(request):
         "causes": Cause.choices,
         "model": model,
         "cause": cause,
+        "may_read_access_log": selectors.may_read_access_log(request.user),
         **paginate(request, changes),
     }
     context["changes"] = context["page_obj"]

@@ -46,6 +46,9 @@ def unit_detail(request, code):
         "member_total": members.count(),
         "changes": selectors.unit_history(unit)[:20],
         "can_edit": scope.can(request.user, Action.EDIT_UNITS, unit),
+        # unit_move: a top unit moves only for those who hold everything.
+        "can_move": scope.can(request.user, Action.EDIT_UNITS, unit)
+        and (parent is not None or scope.is_everywhere(request.user)),
         **people,
     }
     return render(request, "org/unit.html", context)

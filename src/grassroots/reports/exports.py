@@ -30,8 +30,11 @@ def to_csv(rows, columns):
 
 
 def _json_value(value):
+    """Numbers as numbers, an empty cell (None or '', e.g. a cluster row's unit_code) as null."""
     if isinstance(value, Decimal):
         return float(value)
+    if value == "":
+        return None
     return value
 
 

@@ -31,7 +31,7 @@ from grassroots.org.models import Cluster, Sector, Unit
 from grassroots.org.paths import under
 from grassroots.people.models import Education
 from grassroots.plans.models import Finding, Target
-from grassroots.vietnamese import sort_key
+from grassroots.vietnamese import fold, sort_key
 
 from .counting import count_admissions
 from .rollups import COUNTS
@@ -73,10 +73,15 @@ def unit_for_report(user, code):
 
 
 def language_sort_key(language):
-    """How the chosen language orders names alphabetically."""
+    """How the chosen language orders names alphabetically.
+
+    Vietnamese has its own alphabet (a < ă < â, d < đ); other languages (English, German)
+    sort letters with diacritics as their base letter, so "Ấp Bắc" sits among the A's,
+    not after Z as code points would put it. Ties fall back to the accented text.
+    """
     if (language or "").lower().startswith("vi"):
         return sort_key
-    return str.casefold
+    return lambda name: (fold(name), name.casefold())
 
 
 def choose_target(targets, date_from, date_to):

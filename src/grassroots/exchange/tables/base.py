@@ -77,6 +77,10 @@ class Applier:
         self.defaults = {c.name: parse_value(c, "") for c in COLUMNS[self.file] if not c.required}
 
     # --- hooks -------------------------------------------------------------------
+    def order(self, numbered_rows):
+        """The rows in the order they are applied (default: as read, streaming)."""
+        return numbered_rows
+
     def check(self, row):
         """Checks of one row on its own (no database). Report problems, return ok."""
         return True

@@ -208,24 +208,34 @@ class ConfirmationApplier(Applier):
 
     def resolve(self, rows):
         people = people_by_national_id(r.values["national_id"] for r in rows)
-        latest = {}
+        by_person = {}
         admissions = (
             Admission.objects.filter(person_id__in={p.id for p in people.values()})
             .select_related("unit", "membership__unit")
             .order_by("person_id", "-decision_date", "-id")
         )
         for admission in admissions:
-            latest.setdefault(admission.person_id, admission)
+            by_person.setdefault(admission.person_id, []).append(admission)
         kept = []
         for r in rows:
             if not self.resolve_person(r, people):
                 continue
-            admission = latest.get(r.refs["person"].id)
+            # The admission confirmed is the latest one decided on or before the
+            # confirmation: a readmitted member's old confirmation stays with the old one.
+            admission = next(
+                (
+                    a
+                    for a in by_person.get(r.refs["person"].id, [])
+                    if a.decision_date <= r.values["decided_on"]
+                ),
+                None,
+            )
             if admission is None:
                 self.error(
                     r,
-                    "national_id",
-                    _("%(id)s has no admission to confirm") % {"id": r.values["national_id"]},
+                    "decided_on" if r.refs["person"].id in by_person else "national_id",
+                    _("%(id)s has no admission decided on or before %(date)s to confirm")
+                    % {"id": r.values["national_id"], "date": r.values["decided_on"]},
                 )
                 continue
             if not self.allowed(r, "national_id", Action.DECIDE, admission.unit):
@@ -324,14 +334,20 @@ class TransferApplier(Applier):
             .select_related("unit")
             .order_by("person_id", "-admitted_on", "-id")
         ):
-            memberships.setdefault(membership.person_id, membership)
+            memberships.setdefault(membership.person_id, []).append(membership)
         kept = []
         for r in rows:
             if not all(
                 [self.resolve_person(r, people), self.resolve_unit(r, "to_unit_code", refs)]
             ):
                 continue
-            membership = memberships.get(r.refs["person"].id)
+            mine = memberships.get(r.refs["person"].id, [])
+            # The membership current when the letter was issued (a readmitted member's
+            # old transfer stays with the old one); else the latest.
+            membership = next(
+                (m for m in mine if m.admitted_on and m.admitted_on <= r.values["issued_on"]),
+                mine[0] if mine else None,
+            )
             if membership is None:
                 self.error(
                     r,

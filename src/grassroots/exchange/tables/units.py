@@ -61,6 +61,33 @@ class UnitApplier(Applier):
             "sector": u.sector.name if u.sector_id else "",
         }
 
+    def order(self, numbered_rows):
+        """Parents before their children, whatever the order of the file's rows.
+
+        The units file is read whole (a tree has thousands of units, not millions); rows
+        keep their numbers for the problem report. A cycle is left in file order, so its
+        rows report their unknown parents.
+        """
+        rows = list(numbered_rows)
+        by_code = {}
+        for index, (_number, cells) in enumerate(rows):
+            by_code.setdefault((cells.get("code") or "").strip(), index)
+        placed, ordered = set(), []
+
+        def place(index, visiting):
+            if index in placed or index in visiting:
+                return
+            visiting.add(index)
+            parent = by_code.get((rows[index][1].get("parent_code") or "").strip())
+            if parent is not None:
+                place(parent, visiting)
+            placed.add(index)
+            ordered.append(rows[index])
+
+        for index in range(len(rows)):
+            place(index, set())
+        return ordered
+
     def _grouping(self, model, name):
         if not name:
             return None
