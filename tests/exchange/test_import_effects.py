@@ -89,14 +89,15 @@ def test_units_are_updated_and_moved(town, tmp_path):
     assert Unit.find_problems() == ([], [], [], [], [])
 
 
-def test_unknown_or_later_parent_is_an_error(town, tmp_path):
+def test_unknown_parent_or_parent_group_is_an_error(town, tmp_path):
+    # A parent later in the file is fine (tests/contract/test_import_rules.py).
     folder = write(
         tmp_path,
-        units="code,name,kind,parent_code\nX1,Child,cell,X0\nX0,Parent,committee,TOWN\n"
+        units="code,name,kind,parent_code\nX1,Child,cell,X9\nX0,Parent,committee,TOWN\n"
         "X2,Under a group,cell,W1C1G1\n",
     )
     assert [str(p) for p in run_import(folder).problems] == [
-        "units:2: parent_code: unknown unit X0 (a parent must exist or come earlier in the file)",
+        "units:2: parent_code: unknown unit X9 (a parent must exist or be in the file)",
         "units:4: parent_code: a group cannot have units below it",
     ]
 

@@ -159,11 +159,11 @@ def test_cluster_rows_count_below_the_unit_in_alphabetical_order(town):
     admit(town.unit("HS"), "2024-03-01")
     rows = report(town, by="cluster", language="en")
     assert rows[0]["unit_code"] == "TOWN" and rows[0]["admitted"] == 4
-    # English: casefolded code points put "Ấp" (U+1EA4) after plain Latin letters.
+    # English: letters with diacritics sort as their base letter, so "Ấp" among the A's.
     assert [(r["unit_code"], r["unit_name"], r["admitted"]) for r in rows[1:]] == [
+        ("", "Ấp Zen", 1),
         ("", "Bắc", 1),
         ("", "Gò Nổi", 2),
-        ("", "Ấp Zen", 1),
     ]
     assert rows[1]["target_minimum"] is None
     # Vietnamese: a < ă < â < b < … < g, so Ấp comes first.

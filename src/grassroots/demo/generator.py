@@ -393,7 +393,12 @@ def _write_tallies(root_path):
     """
     with connection.cursor() as cursor:
         cursor.execute(sql, [root_path, root_path + "~"])
-        return cursor.rowcount
+        written = cursor.rowcount
+    # And the tallies of each unit's subtree (the new tree has none yet).
+    from grassroots.reports import rollups
+
+    rollups.write_subtree_tallies(root_path)
+    return written
 
 
 def _reset_sequences():

@@ -154,7 +154,11 @@ def unit_move(*, trace, unit, new_parent):
     before = _unit_snapshot(unit)
     if before["parent"] == new_parent.code:
         return unit
-    Unit.objects.move(unit, new_parent, pos="sorted-child")
+    from grassroots.reports import rollups
+
+    # The report roll-ups count admissions per unit above them: move them in this transaction.
+    with rollups.unit_moving(unit):
+        Unit.objects.move(unit, new_parent, pos="sorted-child")
     unit = Unit.objects.get(pk=unit.pk)
     _refresh_effective_groupings(unit)
     unit.refresh_from_db()

@@ -263,6 +263,28 @@ def person_timeline(user, person):
     )
     for admission in admissions:
         membership = admission.membership
+        if admission.dossier_id is None:
+            # Admitted without a dossier here (imported, or from before the system): the
+            # decision and the ceremony are not among any dossier's steps above.
+            events.append(
+                {
+                    "date": admission.decision_date,
+                    "what": rules.step_label("admission_decision"),
+                    "unit": admission.unit,
+                    "detail": admission.decision_no,
+                    "url": "",
+                }
+            )
+            if admission.ceremony_date:
+                events.append(
+                    {
+                        "date": admission.ceremony_date,
+                        "what": rules.step_label("ceremony"),
+                        "unit": admission.unit,
+                        "detail": "",
+                        "url": "",
+                    }
+                )
         if membership and membership.probation_ends_on:
             events.append(
                 {

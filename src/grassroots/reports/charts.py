@@ -29,7 +29,12 @@ def _number(value):
 
 def bar_chart(items, *, title, width=420, bar_height=18, suffix=""):
     """Horizontal bars: items are (label, value[, highlight]) with value ≥ 0."""
-    label_width = 150
+    # Room for the longest label (about 7 px a character at 12 px), up to 34 characters;
+    # the chart grows by what the labels need beyond the usual 150 px.
+    longest = max([len(str(item[0])) for item in items] + [1])
+    label_chars = min(longest, 34)
+    label_width = max(150, label_chars * 7 + 12)
+    width += label_width - 150
     top = 8
     height = top + len(items) * (bar_height + 6) + 8
     largest = max([float(item[1] or 0) for item in items] + [1])
@@ -41,9 +46,12 @@ def bar_chart(items, *, title, width=420, bar_height=18, suffix=""):
         y = top + index * (bar_height + 6)
         length = room * float(value or 0) / largest
         colour = WARN if highlight else ACCENT
+        text = str(label)
+        if len(text) > label_chars:
+            text = text[: label_chars - 1] + "…"
         parts.append(
             f'<text x="{label_width - 6}" y="{y + bar_height * 0.72:.1f}" text-anchor="end" '
-            f'font-size="12" {FONT}>{escape(str(label))[:28]}</text>'
+            f'font-size="12" {FONT}>{escape(text)}</text>'
             f'<rect x="{label_width}" y="{y}" width="{length:.1f}" height="{bar_height}" '
             f'fill="{colour}"/>'
             f'<text x="{label_width + length + 4:.1f}" y="{y + bar_height * 0.72:.1f}" '
@@ -121,7 +129,8 @@ def funnel(stages, *, title, width=620):
     row = 34
     height = len(stages) * row + 8
     largest = max([s[1] for s in stages] + [1])
-    centre = width / 2 - 60
+    # The bars are centred in the room left of the labels (at width - 190), never under them.
+    centre = (width - 190) / 2
     parts = []
     for index, (label, count, rate) in enumerate(stages):
         w = max((width - 200) * count / largest, 2)

@@ -34,3 +34,39 @@ class AdmissionTally(models.Model):
 
     def __str__(self):
         return f"{self.unit_id} {self.month:%Y-%m}: {self.admitted}"
+
+
+class SubtreeTally(models.Model):
+    """Admissions decided at the units strictly below `unit` in one calendar month, by
+    dimension and value, so that a report at any unit reads a handful of rows however large
+    its subtree (its own admissions come from `AdmissionTally` and the admissions table).
+
+    Dimensions: "count" (value: one of the `AdmissionTally` counts, e.g. "female"),
+    "education" (the person's education code), "religion" (non-empty only), "occupation"
+    and "age" (whole years at the decision date). Rows with n = 0 are deleted. Kept by
+    `rollups` in the admission's, the person's and the unit move's own transaction.
+    """
+
+    unit = models.ForeignKey(
+        "org.Unit",
+        verbose_name=_("unit"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # the unique constraint below starts with the unit
+    )
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    dimension = models.CharField(_("dimension"), max_length=12)
+    value = models.CharField(_("value"), max_length=120, blank=True)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("subtree tally")
+        verbose_name_plural = _("subtree tallies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "month", "dimension", "value"], name="one_subtree_tally_per_key"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.unit_id} {self.month:%Y-%m} {self.dimension}={self.value}: {self.n}"

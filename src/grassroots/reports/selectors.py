@@ -33,7 +33,7 @@ from grassroots.people.models import Education
 from grassroots.plans.models import Finding, Target
 from grassroots.vietnamese import fold, sort_key
 
-from .counting import count_admissions
+from .counting import breakdown, count_admissions
 from .rollups import COUNTS
 
 ACHIEVEMENT_COLUMNS = (
@@ -171,7 +171,7 @@ def achievement(user, *, unit, date_from, date_to, by="children", language=None,
 
     if by == "children":
         children = sorted(unit.get_children(), key=lambda u: u.code)
-        groups = count_admissions(unit.path, date_from, date_to, "children", use_rollups)
+        groups = count_admissions(unit.path, date_from, date_to, "children", use_rollups, unit)
         targets = _targets_by_unit([unit.pk, *(c.pk for c in children)], date_from, date_to)
         rows = [
             _row(
@@ -192,7 +192,7 @@ def achievement(user, *, unit, date_from, date_to, by="children", language=None,
             )
         return rows
 
-    total = count_admissions(unit.path, date_from, date_to, None, use_rollups).get(None)
+    total = count_admissions(unit.path, date_from, date_to, None, use_rollups, unit).get(None)
     targets = _targets_by_unit([unit.pk], date_from, date_to)
     rows = [
         _row(
@@ -215,6 +215,16 @@ def achievement(user, *, unit, date_from, date_to, by="children", language=None,
     for grouping in groupings:
         rows.append(_row("", grouping.name, (None, None), groups.get(grouping.pk)))
     return rows
+
+
+def unit_total(user, *, unit, date_from, date_to):
+    """The first row of `achievement` (the unit itself) without the rows below it."""
+    scope.require(user, Action.VIEW, unit)
+    total = count_admissions(unit.path, date_from, date_to, unit=unit).get(None)
+    targets = _targets_by_unit([unit.pk], date_from, date_to)
+    return _row(
+        unit.code, unit.name, choose_target(targets.get(unit.pk, []), date_from, date_to), total
+    )
 
 
 def behind_plan(row, date_from, date_to, today=None):
@@ -299,7 +309,9 @@ def change_percent(now, before):
 
 
 def _main_counts(unit, date_from, date_to):
-    counts = count_admissions(unit.path, date_from, date_to).get(None) or dict.fromkeys(COUNTS, 0)
+    counts = count_admissions(unit.path, date_from, date_to, unit=unit).get(None) or dict.fromkeys(
+        COUNTS, 0
+    )
     return {
         "admitted": counts["admitted"],
         "women": counts["female"],
@@ -314,11 +326,10 @@ def composition(user, *, unit, date_from, date_to):
     """Who was admitted: women, education, ethnic minority, religion, occupation, ages,
     and the main counts beside the same period a year earlier with the change in per cent.
 
-    The main counts come from the roll-ups; the breakdowns by education, religion,
-    occupation and age are grouped queries over the period's admissions (ages computed by
-    the database at the decision date).
+    Everything comes from the roll-ups (`counting.breakdown`: ages in whole years at the
+    decision date), plus the admissions of the partial months at the period's ends.
     """
-    admissions = admissions_in(user, unit=unit, date_from=date_from, date_to=date_to)
+    scope.require(user, Action.VIEW, unit)
     totals = _main_counts(unit, date_from, date_to)
     earlier_from, earlier_to = year_earlier(date_from), year_earlier(date_to)
     earlier = _main_counts(unit, earlier_from, earlier_to)
@@ -327,34 +338,20 @@ def composition(user, *, unit, date_from, date_to):
         for key in ("admitted", "women", "university", "ethnic_minority", "religious", "readmitted")
     ]
     admitted = totals["admitted"]
-    education = dict(admissions.values_list("person__education").annotate(n=Count("id")).order_by())
+    found = breakdown(unit, date_from, date_to)
+    education = found["education"]
     education_rows = [
         (label, education.get(value, 0), percent(education.get(value, 0), admitted))
         for value, label in Education.choices
     ]
     if education.get(""):
         education_rows.append(("—", education[""], percent(education[""], admitted)))
-    religions = sorted(
-        admissions.exclude(person__religion="")
-        .values_list("person__religion")
-        .annotate(n=Count("id"))
-        .order_by(),
-        key=lambda pair: (-pair[1], pair[0]),
-    )
-    occupations = sorted(
-        admissions.values_list("person__occupation").annotate(n=Count("id")).order_by(),
-        key=lambda pair: (-pair[1], pair[0]),
-    )
+    religions = sorted(found["religion"].items(), key=lambda pair: (-pair[1], pair[0]))
+    occupations = sorted(found["occupation"].items(), key=lambda pair: (-pair[1], pair[0]))
     bands = {label: 0 for label, _low, _high in AGE_BANDS}
     under_18 = 0
     age_total = 0
-    # Ages are computed by the database (one row per age), not row by row in Python.
-    for age, n in (
-        admissions.annotate(age=age_at_decision())
-        .values_list("age")
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
+    for age, n in found["age"].items():
         age_total += age * n
         band = age_band(age)
         if band == "under 18":
@@ -458,7 +455,7 @@ def admissions_per_month(user, *, unit, date_from, date_to):
     from .rollups import month_of
 
     scope.require(user, Action.VIEW, unit)
-    counts = count_admissions(unit.path, date_from, date_to, "month")
+    counts = count_admissions(unit.path, date_from, date_to, "month", unit=unit)
     result = []
     month = month_of(date_from)
     while month <= date_to:

@@ -244,18 +244,20 @@ def dashboard_context(request, unit, date_from, date_to):
         user, unit=unit, date_from=date_from, date_to=date_to, language=language
     )
     year_start = dt.date(date_to.year, 1, 1)
-    year_row = selectors.achievement(
-        user, unit=unit, date_from=year_start, date_to=date_to, language=language
-    )[0]
+
+    def total_from(start):
+        if start == date_from:
+            return rows[0]
+        return selectors.unit_total(user, unit=unit, date_from=start, date_to=date_to)
+
+    year_row = total_from(year_start)
     year_target = selectors.choose_target(
         list(unit.targets.all()), year_start, dt.date(date_to.year, 12, 31)
     )
     term = selectors.term_target(unit, date_to)
     term_row = None
     if term is not None:
-        term_row = selectors.achievement(
-            user, unit=unit, date_from=term.period_start, date_to=date_to, language=language
-        )[0]
+        term_row = total_from(term.period_start)
     months = selectors.admissions_per_month(user, unit=unit, date_from=date_from, date_to=date_to)
     pace = None
     if year_target[0]:

@@ -135,20 +135,19 @@ class Applier:
         return {self.names.get(k, k): _plain(v) for k, v in values.items()}
 
     def apply(self, batch):
-        rows, broken = [], []
+        rows, broken, checked = [], [], []  # checked: both, in the batch's order
         key_columns = KEYS[self.file]
         for number, cells in batch:
             values, errors = parse_row(self.file, self.present, cells)
             row = Row(number, values)
             for column, message in errors:
                 self.error(row, column, message)
-            if errors:
+            if errors or not self.check(row):
                 # Its references are still checked, so that every problem is reported.
                 if all(c in values for c in self.reference_columns):
                     row.broken = True
                     broken.append(row)
-                continue
-            if not self.check(row):
+                    checked.append(row)
                 continue
             row.key = tuple(values[k] for k in key_columns)
             if row.key in self.seen:
@@ -161,11 +160,15 @@ class Applier:
                 continue
             self.seen.add(row.key)
             rows.append(row)
+            checked.append(row)
         if broken:
-            self.resolve(broken)
+            # Together, in the batch's order: a broken row's references and period are
+            # checked against the other rows too; it is never written.
+            rows = [r for r in self.resolve(checked) if not r.broken]
+        elif rows:
+            rows = self.resolve(rows)
         if not rows:
             return
-        rows = self.resolve(rows)
         created, updated = self.apply_rows(rows, self.load(rows))
         self.write(created, updated)
 

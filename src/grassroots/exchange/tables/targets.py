@@ -48,6 +48,8 @@ class TargetApplier(Applier):
         kept = []
         for r in rows:
             mine = (r.values["period_start"], r.values["period_end"])
+            if mine[1] < mine[0]:
+                continue  # already reported as a reversed period
             unit_periods = periods.setdefault(r.refs["unit_code"].id, set())
             clash = next((p for p in sorted(unit_periods) if _partly_overlap(mine, p)), None)
             if clash:

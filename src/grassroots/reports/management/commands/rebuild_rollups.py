@@ -24,6 +24,12 @@ class Command(BaseCommand):
                     f"{len(differing)} tally rows differ from a fresh count: "
                     "run grassroots rebuild_rollups"
                 )
+            subtree = rollups.check_subtree()
+            if subtree:
+                raise CommandError(
+                    f"{subtree} subtree tally rows differ from a fresh count: "
+                    "run grassroots rebuild_rollups"
+                )
             self.stdout.write(f"tallies match a fresh count ({len(fresh)} rows)")
             return
         count = rollups.rebuild()
