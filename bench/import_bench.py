@@ -189,6 +189,9 @@ def scratch_database(url, workdir):
     return env, lambda: admin(f'DROP DATABASE IF EXISTS "{name}"'), "PostgreSQL"
 
 
+IMPORT_EXPORT_MAX_ROWS = 10_000
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000, help="people in the roster")
@@ -232,8 +235,14 @@ def main():
             "--file",
             str(folder / "people.csv"),
         ]
-        seconds, cpu, peak, code = measured(command, env, log)
-        if code == 3:
+        if args.rows > IMPORT_EXPORT_MAX_ROWS:
+            # At about 100-200 rows/s it would take hours; the issue compares 10,000 rows.
+            seconds, cpu, peak, code = None, None, None, 4
+        else:
+            seconds, cpu, peak, code = measured(command, env, log)
+        if code == 4:
+            lines.append(("django-import-export", None, None, None, "skipped above 10,000 rows"))
+        elif code == 3:
             lines.append(("django-import-export", None, None, None, "skipped: not installed"))
         else:
             note = "" if code == 0 else f"exit {code}"

@@ -92,6 +92,11 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--rebuild", action="store_true", help="rebuild the roll-ups first")
+    parser.add_argument(
+        "--partial",
+        action="store_true",
+        help="also time the dashboard over 10 January – 15 December (partial months)",
+    )
     args = parser.parse_args(argv)
 
     import django
@@ -107,18 +112,22 @@ def main(argv=None):
     from grassroots.people.models import Person
     from grassroots.pipeline.models import Admission
     from grassroots.reports import rollups, selectors
-    from grassroots.reports.models import AdmissionTally
+    from grassroots.reports.models import AdmissionTally, SubtreeTally
 
     setup_test_environment()
     admissions = Admission.objects.count()
     if args.rebuild or (admissions and not AdmissionTally.objects.exists()):
         print(f"rebuilding roll-ups: {timed(rollups.rebuild):.1f} s")
+    elif admissions and not SubtreeTally.objects.exists():
+        seconds = timed(lambda: rollups.write_subtree_tallies(replace=True))
+        print(f"writing the subtree roll-ups: {seconds:.1f} s")
     latest = Admission.objects.aggregate(day=Max("decision_date"))["day"] or dt.date.today()
     year = latest.year - 1 if latest.month < 12 else latest.year
     date_from, date_to = dt.date(year, 1, 1), dt.date(year, 12, 31)
     print(
         f"database: {Unit.objects.count():,} units, {Person.objects.count():,} people, "
-        f"{admissions:,} admissions, {AdmissionTally.objects.count():,} tally rows; "
+        f"{admissions:,} admissions, {AdmissionTally.objects.count():,} tally rows, "
+        f"{SubtreeTally.objects.count():,} subtree tally rows; "
         f"period {date_from} – {date_to}"
     )
 
@@ -135,10 +144,10 @@ def main(argv=None):
         def report(unit=unit):
             selectors.achievement(selectors.SYSTEM, unit=unit, date_from=date_from, date_to=date_to)
 
-        def page(unit=unit):
+        def page(unit=unit, start=date_from, end=date_to):
             response = client.get(
                 reverse("reports:dashboard", args=[unit.code]),
-                {"from": date_from.isoformat(), "to": date_to.isoformat()},
+                {"from": start.isoformat(), "to": end.isoformat()},
             )
             assert response.status_code == 200, response.status_code
 
@@ -146,6 +155,14 @@ def main(argv=None):
         for what, function in (("achievement", report), ("dashboard", page)):
             cold, warm = measure(function, args.repeat)
             results.append((label, unit.code, unit.depth, what, cold, warm, *baseline))
+        if args.partial:
+            # Partial months at both ends are counted from the admissions themselves.
+            start, end = date_from.replace(day=10), date_to.replace(day=15)
+            partial = measure(baseline_sql(unit, start, end), args.repeat)
+            cold, warm = measure(
+                lambda unit=unit, start=start, end=end: page(unit, start, end), args.repeat
+            )
+            results.append((label, unit.code, unit.depth, "dash 10/1–15/12", cold, warm, *partial))
 
     header = (
         "unit",

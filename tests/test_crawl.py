@@ -6,10 +6,13 @@ share their usernames with the shared test town's; their test-town roles are rem
 that transaction, so each user sees exactly what the demo gives them.
 
 For each of admin, org and secretary the crawl goes breadth-first from "/" over every
-same-site `<a href>`, every htmx `hx-get` and every GET form (submitted with its default values), and checks:
+same-site `<a href>`, every htmx `hx-get` and every GET form (submitted with its default
+values), and checks:
 
-- no response is a server error and no page renders an undefined template variable
-  (the templates run with `string_if_invalid` set to a marker while the module runs);
+- no link or form leads to an error: no server error, and no 403 or 404 either (a page
+  offers only what the user may open);
+- no page renders an undefined template variable (the templates run with
+  `string_if_invalid` set to a marker while the module runs);
 - a sample of the pages renders in each of the three languages;
 - for the secretary of the Phạm Phú Thứ cell, no page names a demo unit outside that cell's
   subtree.
@@ -38,9 +41,11 @@ from pathlib import Path
 from urllib.parse import urlencode, urljoin, urlsplit
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.test import Client
 from django.urls import Resolver404, resolve
+from django.utils import translation
 
 from grassroots.accounts.models import RoleAssignment
 from grassroots.demo import loader, story
@@ -73,7 +78,7 @@ SKIP_PATH = re.compile(
 
 
 class Links(HTMLParser):
-    """The hrefs of a page and its GET forms, each as (action, [(name, value), ...])."""
+    """A page's hrefs (and hx-gets) and its GET forms as {"action", "fields": [(name, value)]}."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -250,15 +255,15 @@ def invalid_marker(settings):
 
 @pytest.fixture
 def client_as(demo, db, invalid_marker):
-    from django.contrib.auth import get_user_model
-
     def login(username, language="en"):
         client = Client(HTTP_ACCEPT_LANGUAGE=language)
         client.cookies["django_language"] = language
         client.force_login(get_user_model().objects.get(username=username))
         return client
 
-    return login
+    yield login
+    # LocaleMiddleware leaves the last request's language active in this thread.
+    translation.deactivate()
 
 
 def outside_codes(html, pattern, allowed):

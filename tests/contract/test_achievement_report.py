@@ -152,3 +152,19 @@ def test_output_file_holds_what_stdout_would_show(imported, tmp_path):
     key = ("R", "2024-01-01", "2024-12-31", "children")
     assert achievement(*key, "csv", "--output", str(target)) == ""
     assert target.read_text(encoding="utf-8") == dataset.expected_csv(key)
+
+
+def test_reimport_with_changed_people_and_admissions_updates_the_counts(imported, tmp_path):
+    # P02 is corrected to female; P06's admission was by AC2 (under A), not BC1G1 (under B).
+    files = {
+        "people": dataset.PEOPLE.replace("P02,Y Bih Niê,male", "P02,Y Bih Niê,female"),
+        "admissions": dataset.ADMISSIONS.replace("P06,BC1G1,", "P06,AC2,"),
+    }
+    result = run_import(dataset.write_folder(tmp_path / "fix", files))
+    assert result.ok and result.summary["admissions"]["updated"] == 1
+    key = ("R", "2024-01-01", "2024-12-31", "children")
+    assert achievement(*key).splitlines()[1:] == [
+        "R,Root Town,8,10,9,112.5,6,66.7,5,55.6,2,3,2",
+        "A,Ward Alpha,0,2,6,,3,50.0,4,66.7,1,2,2",
+        "B,Ward Beta,5,7,2,40.0,2,100.0,0,0.0,1,0,0",
+    ]

@@ -5,6 +5,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
+from grassroots.exchange.importer import run_import
 from grassroots.history.models import Cause, Change
 from grassroots.org.models import Cluster, Unit
 from grassroots.people.models import Person
@@ -225,3 +226,61 @@ def test_a_cycle_of_parents_is_reported_with_file_rows(town, tmp_path):
     code, _out, err = run(write(tmp_path / "set", units=units))
     assert code != 0
     assert [line.split(": ")[0] for line in err.splitlines()[:2]] == ["units:2", "units:3"]
+
+
+def test_every_imported_change_has_the_import_as_its_cause(town, tmp_path):
+    last = Change.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    result = run_import(dataset.write_folder(tmp_path / "set"))
+    new = Change.objects.filter(pk__gt=last)
+    assert new.filter(model="org.cluster", object_repr__contains="Ayun Pa").exists()
+    assert new.count() >= 8 + 12 + 2 + 1 + 7 + 13 + 5 + 5 + 8
+    assert set(new.values_list("cause", "reference").distinct()) == {
+        (Cause.IMPORT, str(result.import_id))
+    }
+
+
+def test_workbook_cells_typed_by_a_spreadsheet_are_read_as_text(town, tmp_path):
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    units = book.active
+    units.title = "Units"
+    units.append(["Code", "Name", "Kind", "Parent_code"])
+    units.append(["Q1", "Hill ward", "committee", None])
+    people = book.create_sheet("people")
+    people.append(["national_id", "full_name", "gender", "birth_date", "ethnic_minority"])
+    people.append([79100000001, "Ka Một", "female", dt.datetime(1990, 1, 2), True])
+    targets = book.create_sheet("targets")
+    targets.append(["unit_code", "period_start", "period_end", "minimum", "stretch"])
+    targets.append(["Q1", dt.date(2024, 1, 1), dt.date(2024, 12, 31), 5, 6.0])
+    book.save(tmp_path / "typed.xlsx")
+    code, _out, err = run(tmp_path / "typed.xlsx")
+    assert code == 0, err
+    person = Person.objects.get(national_id="79100000001")
+    assert (person.birth_date.isoformat(), person.ethnic_minority) == ("1990-01-02", True)
+    assert Target.objects.filter(unit__code="Q1", minimum=5, stretch=6).exists()
+
+
+def test_csv_written_by_excel_on_windows(town, tmp_path):
+    folder = tmp_path / "set"
+    folder.mkdir()
+    (folder / "Units.CSV").write_bytes(
+        '\ufeffcode,name,kind,parent_code\r\nQ1,"Hill ward, north",committee,\r\n\r\n'.encode()
+    )
+    code, _out, err = run(folder)
+    assert code == 0, err
+    assert Unit.objects.get(code="Q1").name == "Hill ward, north"
+
+
+def test_a_file_that_is_not_utf8_is_a_problem(town, tmp_path):
+    folder = tmp_path / "set"
+    folder.mkdir()
+    (folder / "units.csv").write_bytes(
+        "code,name,kind\nQ1,Café du Parc,committee\n".encode("latin-1")
+    )
+    code, _out, err = run(folder)
+    assert code != 0
+    assert err.splitlines()[0].endswith(": -: the file is not UTF-8 text")
+    assert not Unit.objects.filter(code="Q1").exists()

@@ -140,7 +140,7 @@ def test_pipeline_items_are_merged_when_the_pipeline_provides_them(town, monkeyp
     hs = town.unit("HS")
     lan = town.people[LAN]
     fake = types.ModuleType("grassroots.pipeline.selectors")
-    fake.due_items = lambda user, today: [
+    fake.due_items = lambda user, today, **kwargs: [
         {
             "kind": "ceremony",
             "person": lan,

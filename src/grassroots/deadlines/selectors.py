@@ -16,6 +16,7 @@ import datetime as dt
 
 from django.db.models import Exists, OuterRef, Q
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -154,14 +155,14 @@ def _person_url(person):
         return ""
 
 
-def _pipeline_items(user, today, unit):
+def _pipeline_items(user, today, unit, limit=None):
     """The pipeline's deadlines, if that app provides them (tolerated while it does not)."""
     try:
         from grassroots.pipeline.selectors import due_items
     except ImportError:
         return
     horizon = today + dt.timedelta(days=HORIZON_DAYS)
-    for item in due_items(user, today) or ():
+    for item in due_items(user, today, horizon_days=HORIZON_DAYS, unit=unit, limit=limit) or ():
         due_on = item.get("due_on")
         if due_on is None or due_on > horizon:
             continue
@@ -184,16 +185,85 @@ def _sort_key(item):
     return (item["due_on"], getattr(person, "sort_key", ""), item["kind"])
 
 
-def work_list(user, today, unit=None):
+def work_list(user, today, unit=None, limit=None):
     """What is overdue, due today or due within 30 days in the user's scope (and under
-    `unit` when given), most overdue first."""
+    `unit` when given), most overdue first.
+
+    With `limit`, only the first `limit` items: the confirmation votes, which run to the
+    hundred thousands nationally, are then read up to `limit` from the database.
+    """
     items = [
         *_transfer_items(user, today, unit),
         *_certificate_items(user, today, unit),
-        *_pipeline_items(user, today, unit),
+        *_pipeline_items(user, today, unit, limit),
     ]
     items.sort(key=_sort_key)
-    return items
+    return items if limit is None else items[:limit]
+
+
+class WorkList:
+    """The work list as a sequence for the paginator, without building all of it.
+
+    Transfers, certificates and dossier deadlines (bounded by what is open and by the
+    30-day certificate window) are built once; the confirmation votes, which run to the
+    hundred thousands nationally, are counted in the database and read only up to the end
+    of the page shown.
+    """
+
+    def __init__(self, user, today, unit=None):
+        self.user, self.today, self.unit = user, today, unit
+        try:
+            from grassroots.pipeline.selectors import confirmation_counts, confirmations_due
+        except ImportError:
+            confirmation_counts = confirmations_due = None
+        self._confirmation_counts = confirmation_counts
+        self._confirmations_due = confirmations_due
+
+    @cached_property
+    def _others(self):
+        limit = 0 if self._confirmations_due else None
+        return [
+            *_transfer_items(self.user, self.today, self.unit),
+            *_certificate_items(self.user, self.today, self.unit),
+            *_pipeline_items(self.user, self.today, self.unit, limit),
+        ]
+
+    @cached_property
+    def counts(self):
+        """{OVERDUE, DUE_TODAY, UPCOMING: n} over the whole list."""
+        counts = count_by_urgency(self._others)
+        if self._confirmation_counts:
+            found = self._confirmation_counts(
+                self.user, self.today, horizon_days=HORIZON_DAYS, unit=self.unit
+            )
+            for level, n in found.items():
+                counts[level] += n
+        return counts
+
+    def count(self):
+        return sum(self.counts.values())
+
+    def __len__(self):
+        return self.count()
+
+    def _first(self, limit):
+        items = list(self._others)
+        if self._confirmations_due:
+            found = self._confirmations_due(
+                self.user, self.today, horizon_days=HORIZON_DAYS, unit=self.unit, limit=limit
+            )
+            horizon = self.today + dt.timedelta(days=HORIZON_DAYS)
+            items += [
+                _item(**item, today=self.today) for item in found if item["due_on"] <= horizon
+            ]
+        items.sort(key=_sort_key)
+        return items[:limit]
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            stop = index.stop if index.stop is not None else self.count()
+            return self._first(stop)[index]
+        return self._first(index + 1)[index]
 
 
 def count_by_urgency(items):

@@ -28,15 +28,15 @@ def worklist(request):
     unit = None
     if code:
         unit = scope.get_scoped(request.user, Unit.objects.all(), unit_field="", code=code)
-    items = selectors.work_list(request.user, today, unit=unit)
+    items = selectors.WorkList(request.user, today, unit=unit)
     return render(
         request,
         "deadlines/worklist.html",
         {
-            **paginate(request, items),
+            **paginate(request, items, count=items.count()),
             "unit": unit,
             "my_units": selectors.units_of_user(request.user),
-            "counts": selectors.count_by_urgency(items),
+            "counts": items.counts,
             "today": today,
             "horizon": selectors.HORIZON_DAYS,
         },

@@ -171,11 +171,14 @@ def _header(file, cells, ctx):
     return names, ok
 
 
-def _numbered_rows(ctx, file, names, rows):
-    """(row number, {column: text}) for each non-empty row after the header (row 1)."""
-    number = 1
+def _numbered_rows(ctx, file, names, rows, position):
+    """(row number, {column: text}) for each non-empty row after the header (row 1).
+
+    `position[0]` is the number of the last row read, for errors raised while reading.
+    """
     for cells in rows:
-        number += 1
+        position[0] += 1
+        number = position[0]
         if not any(cells):
             continue
         if len(cells) > len(names) and any(cells[len(names) :]):
@@ -188,7 +191,7 @@ def _import_sheet(ctx, sheet, batch_size):
     from .tables import APPLIERS
 
     rows = sheet.open_rows()
-    number = 1
+    position = [1]  # the header is row 1
     applier = None
     try:
         header = next(rows, None)
@@ -199,8 +202,7 @@ def _import_sheet(ctx, sheet, batch_size):
         if not ok:
             return applier.counts
         batch = []
-        for numbered in applier.order(_numbered_rows(ctx, sheet.name, names, rows)):
-            number = numbered[0]
+        for numbered in applier.order(_numbered_rows(ctx, sheet.name, names, rows, position)):
             batch.append(numbered)
             if len(batch) >= batch_size:
                 applier.apply(batch)
@@ -210,9 +212,11 @@ def _import_sheet(ctx, sheet, batch_size):
             applier.apply(batch)
         applier.finish()
     except UnicodeDecodeError:
-        ctx.problem(sheet.name, number + 1, "-", _("the file is not UTF-8 text"))
+        ctx.problem(sheet.name, position[0] + 1, "-", _("the file is not UTF-8 text"))
     except csv.Error as exc:
-        ctx.problem(sheet.name, number + 1, "-", _("unreadable CSV: %(error)s") % {"error": exc})
+        ctx.problem(
+            sheet.name, position[0] + 1, "-", _("unreadable CSV: %(error)s") % {"error": exc}
+        )
     return applier.counts if applier else {"created": 0, "updated": 0, "unchanged": 0}
 
 

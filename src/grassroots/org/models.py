@@ -72,6 +72,8 @@ class Unit(MP_Node):
     class Meta:
         verbose_name = _("unit")
         verbose_name_plural = _("units")
+        # The roots (depth 1) and the first levels of the tree without reading every unit.
+        indexes = [models.Index(fields=["depth", "path"], name="org_unit_depth_path_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(valid_to__isnull=True)
@@ -85,3 +87,36 @@ class Unit(MP_Node):
 
     def is_valid_on(self, day):
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+class UnitTally(models.Model):
+    """How many people and active members a unit has: directly, and in its whole subtree.
+
+    Kept by database triggers on people_person, people_membership and org_unit (migration
+    org/0003, SQL in `grassroots.org.tally`), so every writer (services, the importer, the
+    generator's COPY, raw SQL) keeps it right in its own transaction; a unit without a
+    row has nobody. `grassroots rebuild_unit_counts` recomputes every row from scratch.
+    """
+
+    unit = models.OneToOneField(
+        Unit,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="tally",
+        # No database constraint: rows are written by triggers, and a unit removed by
+        # raw SQL must not be held back by its counter.
+        db_constraint=False,
+    )
+    direct_people = models.IntegerField(default=0)
+    direct_members = models.IntegerField(default=0)
+    people = models.IntegerField(default=0, help_text="People in the unit and below it.")
+    active_members = models.IntegerField(
+        default=0, help_text="Probationary and official members in the unit and below it."
+    )
+
+    class Meta:
+        verbose_name = _("unit tally")
+        verbose_name_plural = _("unit tallies")
+
+    def __str__(self):
+        return f"{self.unit_id}: {self.people} / {self.active_members}"

@@ -1,14 +1,10 @@
 """Reading the unit tree. Every function takes the acting user and goes through the scope."""
 
-from collections import Counter
-
-from django.db.models import Count
-
 from grassroots.accounts import scope
 from grassroots.history.models import Change
 from grassroots.people.models import Membership, Person
 
-from .models import Unit
+from .models import Unit, UnitTally
 from .paths import under, under_any
 
 # How many levels the tree page renders at once; deeper levels load on demand (htmx).
@@ -27,42 +23,34 @@ def unit_for(user, code, action=scope.Action.VIEW):
     )
 
 
-def _counts_by_path(model, prefixes, extra=None):
-    """{unit path: rows of `model` registered directly on that unit}, one grouped query."""
-    rows = model.objects.filter(under_any(prefixes, "unit__path"))
-    if extra:
-        rows = rows.filter(**extra)
-    return {
-        row["unit__path"]: row["n"]
-        for row in rows.values("unit__path").annotate(n=Count("id")).order_by()
-    }
+def subtree_counts(units):
+    """({path: people}, {path: active members}) for `units`, each over its whole subtree.
 
-
-def _roll_up(direct, steplen=Unit.steplen):
-    """Sum per-unit counts into every ancestor by path prefix."""
-    totals = Counter()
-    for path, n in direct.items():
-        for end in range(steplen, len(path) + 1, steplen):
-            totals[path[:end]] += n
-    return totals
-
-
-def subtree_counts(prefixes):
-    """(people, active members) per unit path, summed over each unit's subtree.
-
-    Two aggregate queries whatever the size of the tree: group by unit, then add each
-    unit's figures to all its ancestors in Python.
+    One primary-key lookup per unit in org.UnitTally, which database triggers keep
+    (grassroots.org.tally): no page counts people or memberships.
     """
-    people = _roll_up(_counts_by_path(Person, prefixes))
-    members = _roll_up(_counts_by_path(Membership, prefixes, {"status__in": ACTIVE_STATUSES}))
+    ids = {unit.pk: unit.path for unit in units}
+    people, members = {}, {}
+    for unit_id, n_people, n_members in UnitTally.objects.filter(unit_id__in=ids).values_list(
+        "unit_id", "people", "active_members"
+    ):
+        people[ids[unit_id]] = n_people
+        members[ids[unit_id]] = n_members
     return people, members
 
 
-def _attach(units, people, members):
+def _attach(units):
+    people, members = subtree_counts(units)
     for unit in units:
         unit.people_count = people.get(unit.path, 0)
         unit.member_count = members.get(unit.path, 0)
     return units
+
+
+def unit_totals(unit):
+    """(people, active members) in `unit` and below."""
+    people, members = subtree_counts([unit])
+    return people.get(unit.path, 0), members.get(unit.path, 0)
 
 
 def tree_for(user, levels=TREE_LEVELS):
@@ -82,8 +70,7 @@ def tree_for(user, levels=TREE_LEVELS):
         top = next(t for t in tops if unit.path.startswith(t.path))
         if unit.depth <= depth_limits[top.path]:
             units.append(unit)
-    people, members = subtree_counts([t.path for t in tops])
-    _attach(units, people, members)
+    _attach(units)
     return _nest(units, depth_limits)
 
 
@@ -95,8 +82,7 @@ def children_of(user, unit, levels=1):
             "path"
         )
     )
-    people, members = subtree_counts([unit.path])
-    _attach(units, people, members)
+    _attach(units)
     return _nest(units, {unit.path: limit})
 
 

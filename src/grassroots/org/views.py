@@ -33,7 +33,10 @@ def children(request, code):
 @require_GET
 def unit_detail(request, code):
     unit = selectors.unit_for(request.user, code)
-    people = paginate(request, selectors.unit_people(request.user, unit))
+    # The unit is in the user's scope, so everything below it is: the counters give the
+    # totals without counting.
+    people_total, member_total = selectors.unit_totals(unit)
+    people = paginate(request, selectors.unit_people(request.user, unit), count=people_total)
     members = selectors.unit_members(request.user, unit)
     subunits = selectors.children_of(request.user, unit)
     parent = unit.get_parent()
@@ -43,7 +46,7 @@ def unit_detail(request, code):
         "parent_visible": parent is not None and scope.can_see(request.user, parent),
         "subunits": subunits,
         "members": members[:50],
-        "member_total": members.count(),
+        "member_total": member_total,
         "changes": selectors.unit_history(unit)[:20],
         "can_edit": scope.can(request.user, Action.EDIT_UNITS, unit),
         # unit_move: a top unit moves only for those who hold everything.

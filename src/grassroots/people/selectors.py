@@ -1,22 +1,40 @@
 """Reading the person register, always through the acting user's scope."""
 
+from django.db import connection
 from django.db.models import Q
 
 from grassroots.accounts import scope
 from grassroots.history.models import Change
 from grassroots.org.models import Unit
 from grassroots.org.paths import under
+from grassroots.org.selectors import subtree_counts, unit_totals
 from grassroots.vietnamese import fold
 
 from .models import Person
+
+
+def looks_like_national_id(text):
+    """One word with a digit in it: a (start of a) national ID rather than a name."""
+    text = text.strip()
+    return bool(text) and " " not in text and any(c.isdigit() for c in text)
 
 
 def search_q(text):
     """Q matching people whose name or national ID contains every word of `text`.
 
     Both sides are folded (no diacritics, lower case), so "dang huu tu", "DANG" and
-    "Đặng Hữu Tú" all find Đặng Hữu Tú on SQLite and PostgreSQL alike.
+    "Đặng Hữu Tú" all find Đặng Hữu Tú on SQLite and PostgreSQL alike. On PostgreSQL the
+    trigram index on `search_text` serves words of three characters or more.
+
+    A national-ID-looking query (one word with digits) matches IDs that START with it, on
+    the national ID's own index (PostgreSQL's `varchar_pattern_ops` index serves LIKE
+    'X%'; on SQLite it is a range), instead of searching inside every name.
     """
+    if looks_like_national_id(text):
+        start = text.strip().upper()
+        if connection.vendor == "postgresql":
+            return Q(national_id__startswith=start)
+        return Q(national_id__gte=start, national_id__lt=start + "\uffff")
     query = Q()
     for word in fold(text).split():
         query &= Q(search_text__contains=word)
@@ -32,6 +50,24 @@ def people_for(user, *, q="", unit=None):
     if unit is not None:
         people = people.filter(under(unit.path, "unit__path"))
     return scope.scoped(user, people).order_by("sort_key", "national_id")
+
+
+def people_count(user, *, q="", unit=None):
+    """How many people `people_for` lists, from the unit counters when there is no search
+    (no counting of millions); None when only counting would tell."""
+    if q:
+        return None
+    if unit is not None:
+        # unit_filter_for only returns units in scope, and a scope covers whole subtrees.
+        return unit_totals(unit)[0]
+    if scope.is_everywhere(user):
+        tops = list(Unit.get_root_nodes())
+    else:
+        tops = scope.top_units(user)
+    total = sum(subtree_counts(tops)[0].values()) if tops else 0
+    if scope.holds_root(user):
+        total += Person.objects.filter(unit__isnull=True).count()
+    return total
 
 
 def person_for(user, national_id, action=scope.Action.VIEW):

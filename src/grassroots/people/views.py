@@ -32,13 +32,14 @@ def _filtered(request):
 @require_GET
 def person_list(request):
     form, q, unit, people = _filtered(request)
+    count = selectors.people_count(request.user, q=q, unit=unit)
     context = {
         "form": form,
         "q": q,
         "unit": unit,
         "can_create": scope.is_everywhere(request.user)
         or bool(scope.paths_for(request.user, Action.EDIT_PEOPLE)),
-        **paginate(request, people),
+        **paginate(request, people, count=count),
     }
     return render(request, "people/list.html", context)
 

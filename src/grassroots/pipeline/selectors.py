@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -14,7 +14,7 @@ from grassroots.workdays import add_months, add_working_days
 
 from . import engine
 from .facts import dossier_facts
-from .models import Admission, Course, Dossier, DossierStep, Enrollment, Source
+from .models import Admission, Confirmation, Course, Dossier, DossierStep, Enrollment, Source
 from .rules import get_rules
 
 STEPLEN = 4  # treebeard's path step
@@ -310,25 +310,26 @@ def person_timeline(user, person):
     return sorted(events, key=lambda event: event["date"])
 
 
-def due_items(user, today, *, horizon_days=30):
+def due_items(user, today, *, horizon_days=30, unit=None, limit=None):
     """What needs doing in the user's scope: dicts {kind, person, unit, due_on, url, label}.
 
     Open dossiers whose next time limit falls within `horizon_days` (or has passed), dossiers
     stalled for longer than the rule set allows, ceremonies not yet held and confirmations
     due after probation. The deadlines work list imports this function.
+
+    `unit` narrows to that unit and below (in SQL). `limit` bounds the confirmations, the
+    one kind that runs to the hundred thousands nationally, to the first `limit` by due
+    date (then name): the caller pages through them; `confirmation_counts` counts them all.
     """
     rules = get_rules()
     horizon = today + dt.timedelta(days=horizon_days)
     items = []
-    open_dossiers = annotate_progress(
+    dossiers = dossiers_for(user, status="", unit=unit).filter(
         # Open dossiers, and admitted ones still waiting for their ceremony.
-        dossiers_for(user, status="").filter(
-            Q(status=Dossier.Status.OPEN)
-            | Q(status=Dossier.Status.ADMITTED, admission__ceremony_date__isnull=True)
-        ),
-        today=today,
-        rules=rules,
+        Q(status=Dossier.Status.OPEN)
+        | Q(status=Dossier.Status.ADMITTED, admission__ceremony_date__isnull=True)
     )
+    open_dossiers = annotate_progress(dossiers, today=today, rules=rules)
     for dossier in open_dossiers:
         url = reverse("pipeline:dossier", args=[dossier.pk])
         due = dossier.next_due
@@ -356,31 +357,137 @@ def due_items(user, today, *, horizon_days=30):
                     "label": _("no step since %(date)s") % {"date": dossier.last_date},
                 }
             )
+    items.extend(_confirmations_due(user, horizon, rules, unit=unit, limit=limit))
+    return sorted(items, key=lambda item: item["due_on"])
+
+
+def _pending_confirmations(user, unit=None):
+    """Admissions in scope whose member is on probation after the ceremony, unconfirmed."""
     pending = scope.scoped(
         user,
-        Admission.objects.select_related("person", "unit", "membership").filter(
-            confirmation__isnull=True,
+        # NOT EXISTS rather than a LEFT JOIN: PostgreSQL estimates the anti-join well and
+        # starts from the (status, probation_ends_on) index on memberships.
+        Admission.objects.filter(
+            ~Exists(Confirmation.objects.filter(admission=OuterRef("pk"))),
             ceremony_date__isnull=False,
             membership__status=Membership.Status.PROBATIONARY,
         ),
         unit_field="unit",
     )
-    overrides = calendar_overrides()
-    for admission in pending:
-        ends = engine.probation_end(admission.ceremony_date, rules)
-        due = add_working_days(ends, rules.limits.confirmation_vote_working_days, overrides)
-        if ends <= horizon:
-            items.append(
-                {
-                    "kind": "confirmation",
-                    "person": admission.person,
-                    "unit": admission.unit,
-                    "due_on": due,
-                    "url": reverse("pipeline:confirm", args=[admission.pk]),
-                    "label": _("confirmation vote (probation ends %(date)s)") % {"date": ends},
-                }
+    if unit is not None:
+        pending = pending.filter(scope.under(unit.path, "unit__path"))
+    return pending
+
+
+class _ConfirmationDue:
+    """Probation end → confirmation due date (monotonic), with the bounds the counts use."""
+
+    def __init__(self, rules):
+        self.rules = rules
+        self.overrides = calendar_overrides()
+        self.days = rules.limits.confirmation_vote_working_days
+
+    def ends(self, admission):
+        membership = admission.membership
+        if membership.probation_ends_on:
+            return membership.probation_ends_on
+        return engine.probation_end(admission.ceremony_date, self.rules)
+
+    def due(self, ends):
+        return add_working_days(ends, self.days, self.overrides)
+
+    def last_end(self, accept, start):
+        """The latest probation end on or before `start` whose due date `accept`s."""
+        day = start
+        while not accept(self.due(day)):
+            day -= dt.timedelta(days=1)
+        return day
+
+
+def _confirmations_due(user, horizon, rules, *, unit=None, limit=None):
+    """Confirmation votes for probations ending by `horizon`, earliest due first.
+
+    Probation ends are read from the membership (indexed with its status); those without
+    one are derived from the ceremony date. With `limit`, only the first `limit` items by
+    (due date, name) are built.
+    """
+    if limit == 0:
+        return []
+    calc = _ConfirmationDue(rules)
+    pending = _pending_confirmations(user, unit).select_related("person", "unit", "membership")
+    dated = pending.filter(membership__probation_ends_on__lte=horizon).order_by(
+        "membership__probation_ends_on", "person__sort_key", "pk"
+    )
+    undated = list(pending.filter(membership__probation_ends_on__isnull=True))
+    undated = [a for a in undated if calc.ends(a) <= horizon]
+    if limit is None:
+        admissions = [*dated, *undated]
+    else:
+        admissions = list(dated[:limit])
+        if len(admissions) == limit:
+            # Later probation ends that still fall due on the last item's day may sort
+            # before it by name: fetch them too (a few days' worth at most).
+            last = admissions[-1]
+            last_due = calc.due(calc.ends(last))
+            bound = calc.last_end(lambda due: due <= last_due, last_due)
+            admissions += list(
+                dated.filter(
+                    membership__probation_ends_on__gt=last.membership.probation_ends_on,
+                    membership__probation_ends_on__lte=bound,
+                )
             )
-    return sorted(items, key=lambda item: item["due_on"])
+        admissions += undated
+    items = []
+    for admission in admissions:
+        ends = calc.ends(admission)
+        items.append(
+            {
+                "kind": "confirmation",
+                "person": admission.person,
+                "unit": admission.unit,
+                "due_on": calc.due(ends),
+                "url": reverse("pipeline:confirm", args=[admission.pk]),
+                "label": _("confirmation vote (probation ends %(date)s)") % {"date": ends},
+            }
+        )
+    items.sort(key=lambda item: (item["due_on"], item["person"].sort_key))
+    return items if limit is None else items[:limit]
+
+
+def confirmations_due(user, today, *, horizon_days=30, unit=None, limit=None):
+    """The confirmation votes of `due_items` alone (the first `limit` of them)."""
+    horizon = today + dt.timedelta(days=horizon_days)
+    return _confirmations_due(user, horizon, get_rules(), unit=unit, limit=limit)
+
+
+def confirmation_counts(user, today, *, horizon_days=30, unit=None):
+    """{"overdue", "due_today", "upcoming": n} of the confirmation votes due by the horizon,
+    counted in the database (no rows loaded), as the work list shows them."""
+    rules = get_rules()
+    calc = _ConfirmationDue(rules)
+    horizon = today + dt.timedelta(days=horizon_days)
+    last_overdue = calc.last_end(lambda due: due < today, today)
+    last_today = calc.last_end(lambda due: due <= today, today)
+    last_listed = calc.last_end(lambda due: due <= horizon, horizon)
+    pending = _pending_confirmations(user, unit)
+    ends = "membership__probation_ends_on"
+    counts = pending.filter(**{f"{ends}__lte": last_listed}).aggregate(
+        overdue=Count("pk", filter=Q(**{f"{ends}__lte": last_overdue})),
+        due_today=Count(
+            "pk", filter=Q(**{f"{ends}__gt": last_overdue, f"{ends}__lte": last_today})
+        ),
+        upcoming=Count("pk", filter=Q(**{f"{ends}__gt": last_today})),
+    )
+    undated = pending.filter(**{f"{ends}__isnull": True}).select_related("membership")
+    for admission in undated:
+        due = calc.due(calc.ends(admission))
+        if due < today:
+            counts["overdue"] += 1
+        elif due == today:
+            counts["due_today"] += 1
+        elif due <= horizon:
+            counts["upcoming"] += 1
+    return counts
 
 
 def admissions_for(user):
@@ -393,6 +500,8 @@ __all__ = [
     "Action",
     "admissions_for",
     "annotate_progress",
+    "confirmation_counts",
+    "confirmations_due",
     "course_for",
     "courses_for",
     "dossiers_for",

@@ -83,13 +83,15 @@ def _add(into, key, row):
         counts[name] += row[name] or 0
 
 
-def count_admissions(unit_path, date_from, date_to, group=None, use_rollups=True, unit=None):
+def count_admissions(
+    unit_path, date_from, date_to, group=None, use_rollups=True, unit=None, children=None
+):
     """{group key: {count: n}} for admissions decided in [date_from, date_to] below the unit.
 
     `group`: None (one total under key None), "children" (key: the child's path, or the
     unit's own path for admissions of the unit itself), "cluster" or "sector" (key: id),
-    "month" (key: the first day of the month). `unit`: the Unit at `unit_path`, when the
-    caller has it (saves a query).
+    "month" (key: the first day of the month). `unit`: the Unit at `unit_path`, and `children`:
+    its children, when the caller has them (saves queries).
     """
     from grassroots.pipeline.models import Admission
 
@@ -102,7 +104,7 @@ def count_admissions(unit_path, date_from, date_to, group=None, use_rollups=True
     else:
         months, days = split_range(date_from, date_to)
     if months and group in (None, "children", "month"):
-        _collect_subtree(unit_path, months, group, result, unit)
+        _collect_subtree(unit_path, months, group, result, unit, children)
     elif months:
         tallies = AdmissionTally.objects.filter(
             under(unit_path, "unit__path"), month__gte=months[0], month__lte=months[1]
@@ -121,17 +123,21 @@ def count_admissions(unit_path, date_from, date_to, group=None, use_rollups=True
     return result
 
 
-def _collect_subtree(unit_path, months, group, into, unit=None):
+def _collect_subtree(unit_path, months, group, into, unit=None, children=None):
     """Whole months from the subtree tallies and the units' own tallies."""
     from grassroots.org.models import Unit
 
     if unit is None or unit.path != unit_path:
         unit = Unit.objects.get(path=unit_path)
-    unit = {"pk": unit.pk, "depth": unit.depth}
-    keys = {unit["pk"]: unit_path}  # for "children": unit id → result key
+    keys = {unit.pk: unit_path}  # for "children": unit id → result key
     if group == "children":
-        children = Unit.objects.filter(under(unit_path), depth=unit["depth"] + 1)
-        keys.update(children.values_list("pk", "path"))
+        if children is None:
+            from .selectors import children_of
+
+            children = children_of(unit)
+        keys.update((child.pk, child.path) for child in children)
+    leaf = not unit.numchild  # nothing below it: no subtree rows to read
+    unit = {"pk": unit.pk}
     ids = list(keys)
     in_months = {"month__gte": months[0], "month__lte": months[1]}
     by = ["unit_id", "month"] if group == "month" else ["unit_id"]
@@ -151,6 +157,8 @@ def _collect_subtree(unit_path, months, group, into, unit=None):
     )
     for row in own:
         _add(into, key(row), row)
+    if leaf:
+        return
     below = (
         SubtreeTally.objects.filter(unit_id__in=ids, dimension="count", **in_months)
         .values(*by, "value")
@@ -189,7 +197,7 @@ def breakdown(unit, date_from, date_to):
 
     months, days = split_range(date_from, date_to)
     ranges = list(days)
-    if months:
+    if months and unit.numchild:
         below = (
             SubtreeTally.objects.filter(
                 unit=unit,

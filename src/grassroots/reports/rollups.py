@@ -26,7 +26,7 @@ ancestors and adds them to the new ones. Bulk writers use `write_subtree_tallies
 import datetime as dt
 from contextlib import contextmanager
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import Count, F, Max, Q
 from django.db.models.functions import TruncMonth
 
@@ -405,6 +405,20 @@ def _fill(target, own_where, unit_where="1 = 1", ancestors=None):
         cursor.execute(f"DROP TABLE {OWN}")
 
 
+def _empty(table):
+    """Delete every row: TRUNCATE on PostgreSQL (millions of rows) unless this transaction
+    has pending deferred foreign-key checks on the table, which forbid it."""
+    if connection.vendor == "postgresql":
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(f"TRUNCATE {table}")
+            return
+        except OperationalError:
+            pass
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table}")
+
+
 def _path_range(root_path, column):
     # Treebeard paths are 0-9A-Z; '~' sorts after them. Code-made paths only.
     if not root_path.isalnum():
@@ -421,11 +435,7 @@ def write_subtree_tallies(root_path=None, replace=False):
 
     table = SubtreeTally._meta.db_table
     if replace:
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute(f"TRUNCATE {table}")
-            else:
-                cursor.execute(f"DELETE FROM {table}")
+        _empty(table)
     own_where = unit_where = "1 = 1"
     if root_path is not None:
         unit_where = _path_range(root_path, "u.path")

@@ -123,8 +123,7 @@ class UnitApplier(Applier):
             self.error(
                 row,
                 "parent_code",
-                _("unknown unit %(code)s (a parent must exist or be in the file)")
-                % {"code": code},
+                _("unknown unit %(code)s (a parent must exist or be in the file)") % {"code": code},
             )
             return None, False
         if ref.kind == Unit.Kind.GROUP:
