@@ -51,6 +51,7 @@ def pages():
         ("people root", "/people/"),
         ("search name", "/people/?q=nguyen+van+an"),
         ("search id", "/people/?q=0000123"),
+        ("search id 2", "/people/?q=G00100589"),
         ("people leaf", f"/people/?unit={leaf.code}"),
         ("worklist", "/deadlines/"),
         ("history", "/history/"),

@@ -19,11 +19,11 @@ class CappedPaginator(Paginator):
     pages past it are not offered.
     """
 
-    def __init__(self, object_list, per_page, *, count=None, cap=None, **kwargs):
+    def __init__(self, object_list, per_page, *, count=None, cap=None, capped=False, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self._known_count = count
         self.cap = COUNT_CAP if cap is None else cap
-        self.capped = False
+        self.capped = capped
 
     @cached_property
     def count(self):
@@ -41,12 +41,13 @@ class CappedPaginator(Paginator):
         return total
 
 
-def paginate(request, queryset, per_page=PER_PAGE, param="page", count=None):
+def paginate(request, queryset, per_page=PER_PAGE, param="page", count=None, capped=False):
     """Context for `partials/pagination.html`: page_obj and the query string without the page.
 
-    `count`, when known, saves the count query.
+    `count`, when known, saves the count query (`capped`: it is a lower bound).
     """
-    page_obj = CappedPaginator(queryset, per_page, count=count).get_page(request.GET.get(param))
+    paginator = CappedPaginator(queryset, per_page, count=count, capped=capped)
+    page_obj = paginator.get_page(request.GET.get(param))
     params = request.GET.copy()
     params.pop(param, None)
     encoded = params.urlencode()

@@ -75,3 +75,16 @@ def test_the_page_shows_counts_from_the_database(client_for, town, probations):
     assert response.context["counts"] == count_by_urgency(full)
     assert response.context["page_obj"].paginator.count == len(full)
     assert response.context["page_obj"].object_list == full[:50]
+
+
+def test_confirmation_counts_stop_at_the_cap(client_for, town, probations, monkeypatch):
+    from grassroots import paging
+
+    monkeypatch.setattr(paging, "COUNT_CAP", 2)
+    response = client_for("admin").get(reverse("deadlines:worklist"))
+    full = work_list(town.user("admin"), response.context["today"])
+    assert count_by_urgency(full)["overdue"] > 2
+    assert response.context["counts_capped"]["overdue"]
+    assert response.context["counts"]["overdue"] == 2
+    assert response.context["page_obj"].paginator.capped
+    assert "more than 2 overdue" in response.content.decode()

@@ -20,6 +20,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from grassroots import paging
 from grassroots.accounts import scope
 from grassroots.org.paths import under
 from grassroots.workdays import add_months
@@ -229,16 +230,33 @@ class WorkList:
         ]
 
     @cached_property
-    def counts(self):
-        """{OVERDUE, DUE_TODAY, UPCOMING: n} over the whole list."""
+    def _counted(self):
         counts = count_by_urgency(self._others)
+        capped = dict.fromkeys(counts, False)
         if self._confirmation_counts:
             found = self._confirmation_counts(
-                self.user, self.today, horizon_days=HORIZON_DAYS, unit=self.unit
+                self.user, self.today, horizon_days=HORIZON_DAYS, unit=self.unit, cap=self.cap
             )
             for level, n in found.items():
+                if n > self.cap:
+                    n, capped[level] = self.cap, True
                 counts[level] += n
-        return counts
+        return counts, capped
+
+    @property
+    def cap(self):
+        return paging.COUNT_CAP
+
+    @property
+    def counts(self):
+        """{OVERDUE, DUE_TODAY, UPCOMING: n} over the whole list; see `capped`."""
+        return self._counted[0]
+
+    @property
+    def capped(self):
+        """{OVERDUE, DUE_TODAY, UPCOMING: bool}: True where there are more than counted
+        (confirmation votes are counted up to the paging cap only)."""
+        return self._counted[1]
 
     def count(self):
         return sum(self.counts.values())

@@ -33,10 +33,11 @@ def worklist(request):
         request,
         "deadlines/worklist.html",
         {
-            **paginate(request, items, count=items.count()),
+            **paginate(request, items, count=items.count(), capped=any(items.capped.values())),
             "unit": unit,
             "my_units": selectors.units_of_user(request.user),
             "counts": items.counts,
+            "counts_capped": items.capped,
             "today": today,
             "horizon": selectors.HORIZON_DAYS,
         },

@@ -70,6 +70,35 @@ def people_count(user, *, q="", unit=None):
     return total
 
 
+class Roster:
+    """A list of people for the paginator, read in two steps.
+
+    First the national IDs of the page, in roster order: on PostgreSQL an index-only scan
+    of the covering index (sort_key, national_id INCLUDE search_text, unit_id) that
+    filters names without reading the table; then those rows with their units.
+    """
+
+    def __init__(self, queryset):
+        self.queryset = queryset
+
+    def order_by(self, *fields):
+        """The queryset reordered (the paginator counts with `order_by()`)."""
+        return self.queryset.order_by(*fields)
+
+    def count(self):
+        return self.queryset.count()
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        keys = list(self.queryset.values_list("national_id", flat=True)[index])
+        rows = Person.objects.select_related("unit").in_bulk(keys, field_name="national_id")
+        return [rows[key] for key in keys]
+
+
 def person_for(user, national_id, action=scope.Action.VIEW):
     """The person with this national ID in the user's scope (404), or 403 if `action` is denied."""
     return scope.get_scoped(

@@ -39,7 +39,7 @@ def person_list(request):
         "unit": unit,
         "can_create": scope.is_everywhere(request.user)
         or bool(scope.paths_for(request.user, Action.EDIT_PEOPLE)),
-        **paginate(request, people, count=count),
+        **paginate(request, selectors.Roster(people), count=count),
     }
     return render(request, "people/list.html", context)
 

@@ -460,9 +460,14 @@ def confirmations_due(user, today, *, horizon_days=30, unit=None, limit=None):
     return _confirmations_due(user, horizon, get_rules(), unit=unit, limit=limit)
 
 
-def confirmation_counts(user, today, *, horizon_days=30, unit=None):
+def confirmation_counts(user, today, *, horizon_days=30, unit=None, cap=None):
     """{"overdue", "due_today", "upcoming": n} of the confirmation votes due by the horizon,
-    counted in the database (no rows loaded), as the work list shows them."""
+    counted in the database (no rows loaded), as the work list shows them.
+
+    With `cap`, each figure stops at `cap` + 1 (more than `cap`): nationally there are
+    tens of thousands, and a bounded count reads the (status, probation_ends_on) index
+    only that far.
+    """
     rules = get_rules()
     calc = _ConfirmationDue(rules)
     horizon = today + dt.timedelta(days=horizon_days)
@@ -471,13 +476,24 @@ def confirmation_counts(user, today, *, horizon_days=30, unit=None):
     last_listed = calc.last_end(lambda due: due <= horizon, horizon)
     pending = _pending_confirmations(user, unit)
     ends = "membership__probation_ends_on"
-    counts = pending.filter(**{f"{ends}__lte": last_listed}).aggregate(
-        overdue=Count("pk", filter=Q(**{f"{ends}__lte": last_overdue})),
-        due_today=Count(
-            "pk", filter=Q(**{f"{ends}__gt": last_overdue, f"{ends}__lte": last_today})
-        ),
-        upcoming=Count("pk", filter=Q(**{f"{ends}__gt": last_today})),
-    )
+    buckets = {
+        "overdue": Q(**{f"{ends}__lte": last_overdue}),
+        "due_today": Q(**{f"{ends}__gt": last_overdue, f"{ends}__lte": last_today}),
+        "upcoming": Q(**{f"{ends}__gt": last_today, f"{ends}__lte": last_listed}),
+    }
+    listed = pending.filter(**{f"{ends}__lte": last_listed}).order_by()
+    found = None if cap is None else listed[: cap + 1].count()
+    if found is not None and found > cap:
+        counts = {
+            level: pending.filter(query).order_by()[: cap + 1].count()
+            for level, query in buckets.items()
+        }
+    elif found == 0:
+        counts = dict.fromkeys(buckets, 0)
+    else:
+        counts = listed.aggregate(
+            **{level: Count("pk", filter=query) for level, query in buckets.items()}
+        )
     undated = pending.filter(**{f"{ends}__isnull": True}).select_related("membership")
     for admission in undated:
         due = calc.due(calc.ends(admission))

@@ -136,7 +136,6 @@ def _collect_subtree(unit_path, months, group, into, unit=None, children=None):
 
             children = children_of(unit)
         keys.update((child.pk, child.path) for child in children)
-    leaf = not unit.numchild  # nothing below it: no subtree rows to read
     unit = {"pk": unit.pk}
     ids = list(keys)
     in_months = {"month__gte": months[0], "month__lte": months[1]}
@@ -157,8 +156,6 @@ def _collect_subtree(unit_path, months, group, into, unit=None, children=None):
     )
     for row in own:
         _add(into, key(row), row)
-    if leaf:
-        return
     below = (
         SubtreeTally.objects.filter(unit_id__in=ids, dimension="count", **in_months)
         .values(*by, "value")
@@ -197,7 +194,7 @@ def breakdown(unit, date_from, date_to):
 
     months, days = split_range(date_from, date_to)
     ranges = list(days)
-    if months and unit.numchild:
+    if months:
         below = (
             SubtreeTally.objects.filter(
                 unit=unit,

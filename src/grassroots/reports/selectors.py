@@ -157,14 +157,21 @@ def children_of(unit):
     Treebeard numbers children 1, 2, 3 … below their parent's path and keeps `numchild`,
     so the children are usually exactly the first `numchild` paths: one index probe each,
     where `get_children` (depth plus a path range) reads every unit of the subtree on
-    PostgreSQL. When gaps left by moves mean fewer are found, it asks treebeard.
+    PostgreSQL. The same query rereads the unit's own `numchild` (the instance may be
+    stale); when gaps left by moves mean fewer are found, it asks treebeard.
     """
-    if not unit.numchild:
-        return []
-    paths = [
-        Unit._get_path(unit.path, unit.depth + 1, step) for step in range(1, unit.numchild + 1)
-    ]
-    children = list(Unit.objects.filter(path__in=paths, depth=unit.depth + 1))
+    for _attempt in range(2):
+        paths = [
+            Unit._get_path(unit.path, unit.depth + 1, step) for step in range(1, unit.numchild + 1)
+        ]
+        found = list(Unit.objects.filter(Q(path__in=paths, depth=unit.depth + 1) | Q(pk=unit.pk)))
+        fresh = next((u for u in found if u.pk == unit.pk), None)
+        if fresh is None:
+            return []
+        children = [u for u in found if u.pk != unit.pk]
+        if fresh.numchild == unit.numchild and fresh.path == unit.path:
+            break
+        unit = fresh
     if len(children) != unit.numchild:
         children = list(unit.get_children())
     return sorted(children, key=lambda u: u.code)
