@@ -1,8 +1,8 @@
 """Settings, read from the environment with defaults that make the embedded mode work.
 
 Nothing here needs configuring for `make demo`: SQLite in WAL mode under `data/`,
-English by default, DEBUG on. Production sets DATABASE_URL, SECRET_KEY, ALLOWED_HOSTS
-and DEBUG=0 (see the README).
+English by default, DEBUG off (users never see a stack trace; developers set DEBUG=1).
+Production sets DATABASE_URL, SECRET_KEY, ALLOWED_HOSTS and SECURE_COOKIES=1 (see the README).
 """
 
 import os
@@ -35,7 +35,7 @@ def envlist(name, default):
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-DEBUG = envbool("DEBUG", True)
+DEBUG = envbool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY") or "insecure-development-key-change-me-in-production"
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
@@ -143,9 +143,11 @@ STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
+        # Compressed, cache-busted files once `collectstatic` has run (production);
+        # straight from the package folders before that (the embedded demo, tests).
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if not DEBUG
+            if (STATIC_ROOT / "staticfiles.json").exists()
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
@@ -166,12 +168,16 @@ HOLIDAY_COUNTRY = os.environ.get("HOLIDAY_COUNTRY", "VN")
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-if not DEBUG:
-    SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", True)
-    CSRF_COOKIE_SECURE = envbool("SECURE_COOKIES", True)
-    SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0)
+# Behind a TLS proxy in production: SECURE_COOKIES=1. Off by default so that the embedded
+# demo on http://127.0.0.1 can log in.
+SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = envbool("SECURE_COOKIES", False)
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
+FORMAT_MODULE_PATH = ["grassroots.formats"]
 
 LOGGING = {
     "version": 1,
