@@ -66,3 +66,21 @@ def test_list_page_does_not_query_per_row(client_for, town, django_assert_max_nu
     with django_assert_max_num_queries(10):
         response = client.get(reverse("people:list"))
     assert response.context["page_obj"].paginator.count == Person.objects.count()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", ["admin", "org", "secretary", "w1_clerk", "outsider"])
+def test_the_list_total_from_the_counters_equals_a_count(client_for, town, username):
+    PersonFactory(unit=None)
+    PersonFactory.create_batch(3, unit=town.unit("W1C1G1"))
+    response = client_for(username).get(reverse("people:list"))
+    expected = selectors.people_for(town.user(username)).count()
+    assert response.context["page_obj"].paginator.count == expected
+
+
+@pytest.mark.django_db
+def test_an_id_prefix_finds_the_ids_that_start_with_it(town):
+    PersonFactory(national_id="079555000001", unit=town.unit("W1C2"))
+    PersonFactory(national_id="001079555000", unit=town.unit("W1C2"))
+    assert _ids(selectors.people_for(town.user("org"), q="0795550")) == ["079555000001"]
+    assert _ids(selectors.people_for(town.user("org"), q="001090000001")) == [TU]
