@@ -42,6 +42,16 @@ class Pagination(LimitOffsetPagination):
     def __init__(self, **kwargs):
         super().__init__(max_limit=MAX_PAGE_SIZE, **kwargs)
 
+    def _items_count(self, queryset):
+        """Exact up to COUNT_CAP; beyond it, COUNT_CAP + 1 ("more than"), so that a list
+        of a national register never counts millions of rows per request."""
+        from grassroots.paging import COUNT_CAP
+
+        try:
+            return queryset.order_by()[: COUNT_CAP + 1].count()
+        except AttributeError:
+            return min(len(queryset), COUNT_CAP + 1)
+
 
 class Input(Schema):
     """Base of every request body and filter: text with NUL characters is refused (with

@@ -121,3 +121,11 @@ def test_registering_without_unit_needs_a_root_role(api_for):
     body = {"national_id": "X2", "full_name": "A B", "gender": "male", "birth_date": "2000-01-01"}
     assert api_for("secretary").post("/api/people", body).status_code == 404
     assert api_for("org").post("/api/people", body).status_code == 201
+
+
+def test_list_count_stops_at_the_cap(api_for, monkeypatch):
+    """A national register is never counted in full per request: beyond the cap, cap + 1."""
+    monkeypatch.setattr("grassroots.paging.COUNT_CAP", 2)
+    body = api_for("admin").get("/api/people", {"limit": 1}).json()
+    assert body["count"] == 3
+    assert len(body["items"]) == 1
