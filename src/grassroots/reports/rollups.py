@@ -292,11 +292,13 @@ def _bump(unit_ids, rows, sign):
         f"ON CONFLICT (unit_id, month, dimension, value) DO UPDATE SET n = {table}.n + excluded.n"
     )
     adapt = connection.ops.adapt_datefield_value
-    params = [
+    # In key order, so that concurrent admissions lock their common ancestors' rows (the
+    # root's above all) in the same order and wait for each other instead of deadlocking.
+    params = sorted(
         (unit_id, adapt(_as_date(month)), dimension, value, sign * n)
         for unit_id in unit_ids
         for month, dimension, value, n in rows
-    ]
+    )
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
     if sign < 0:

@@ -306,21 +306,6 @@ def age_band(age):
     return "under 18"
 
 
-def admissions_in(user, *, unit, date_from, date_to):
-    """Admissions decided in [date_from, date_to] at or below `unit`, in the user's scope."""
-    from grassroots.pipeline.models import Admission
-
-    scope.require(user, Action.VIEW, unit)
-    return scope.scoped(
-        user,
-        Admission.objects.filter(
-            under(unit.path, "unit__path"),
-            decision_date__gte=date_from,
-            decision_date__lte=date_to,
-        ),
-    )
-
-
 def year_earlier(day):
     """The same day a year before (28 February for 29 February)."""
     try:
