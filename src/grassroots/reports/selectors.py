@@ -33,7 +33,7 @@ from grassroots.people.models import Education
 from grassroots.plans.models import Finding, Target
 from grassroots.vietnamese import fold, sort_key
 
-from .counting import breakdown, count_admissions
+from .counting import breakdown, count_admissions, shared_edges
 from .rollups import COUNTS
 
 ACHIEVEMENT_COLUMNS = (
@@ -343,15 +343,16 @@ def composition(user, *, unit, date_from, date_to):
     decision date), plus the admissions of the partial months at the period's ends.
     """
     scope.require(user, Action.VIEW, unit)
-    totals = _main_counts(unit, date_from, date_to)
-    earlier_from, earlier_to = year_earlier(date_from), year_earlier(date_to)
-    earlier = _main_counts(unit, earlier_from, earlier_to)
+    with shared_edges():  # the totals and the breakdown read the same partial months
+        totals = _main_counts(unit, date_from, date_to)
+        earlier_from, earlier_to = year_earlier(date_from), year_earlier(date_to)
+        earlier = _main_counts(unit, earlier_from, earlier_to)
+        found = breakdown(unit, date_from, date_to)
     comparison = [
         (key, totals[key], earlier[key], change_percent(totals[key], earlier[key]))
         for key in ("admitted", "women", "university", "ethnic_minority", "religious", "readmitted")
     ]
     admitted = totals["admitted"]
-    found = breakdown(unit, date_from, date_to)
     education = found["education"]
     education_rows = [
         (label, education.get(value, 0), percent(education.get(value, 0), admitted))

@@ -13,7 +13,7 @@ from grassroots.accounts import scope
 from grassroots.history.models import Access
 from grassroots.history.services import record_access
 
-from . import charts, documents, selectors
+from . import charts, counting, documents, selectors
 from .documents import COLUMN_LABELS
 from .exports import html_to_pdf
 
@@ -238,79 +238,86 @@ def funnel(request):
 
 
 def dashboard_context(request, unit, date_from, date_to):
-    user = request.user
-    language = translation.get_language()
-    rows = selectors.achievement(
-        user, unit=unit, date_from=date_from, date_to=date_to, language=language
-    )
-    year_start = dt.date(date_to.year, 1, 1)
-
-    def total_from(start):
-        if start == date_from:
-            return rows[0]
-        return selectors.unit_total(user, unit=unit, date_from=start, date_to=date_to)
-
-    year_row = total_from(year_start)
-    year_target = selectors.choose_target(
-        list(unit.targets.all()), year_start, dt.date(date_to.year, 12, 31)
-    )
-    term = selectors.term_target(unit, date_to)
-    term_row = None
-    if term is not None:
-        term_row = total_from(term.period_start)
-    months = selectors.admissions_per_month(user, unit=unit, date_from=date_from, date_to=date_to)
-    pace = None
-    if year_target[0]:
-        pace = year_target[0] / 12
-    stages = selectors.pipeline_funnel(user, unit=unit, date_from=date_from, date_to=date_to)
-    stage_labels = {
-        "sources": _("sources"),
-        "course": _("course"),
-        "dossier": _("dossier"),
-        "admitted": _("admitted"),
-        "confirmed": _("confirmed"),
-    }
-    stages = [(stage_labels[name], n, rate) for name, n, rate in stages]
-    composition = selectors.composition(user, unit=unit, date_from=date_from, date_to=date_to)
-    ranking = _ranking(rows[1:])
-    return {
-        "unit": unit,
-        "date_from": date_from,
-        "date_to": date_to,
-        "rows": rows,
-        "year_row": year_row,
-        "year_target": year_target,
-        "term": term,
-        "term_row": term_row,
-        "year_chart": charts.progress_bar(
-            year_row["admitted"], year_target[0], title=_("This year against plan")
-        ),
-        "term_chart": charts.progress_bar(
-            term_row["admitted"], term.minimum, title=_("This term against plan")
+    # The page counts the same partial months several times: read each range once.
+    with counting.shared_edges():
+        user = request.user
+        language = translation.get_language()
+        rows = selectors.achievement(
+            user, unit=unit, date_from=date_from, date_to=date_to, language=language
         )
-        if term
-        else None,
-        "months_chart": charts.months_vs_pace(
-            [(m.strftime("%m/%y"), n) for m, n in months],
-            pace=pace,
-            title=_("Admissions per month against the pace needed"),
-        ),
-        "pace": pace,
-        "stages": stages,
-        "funnel_chart": charts.funnel(stages, title=_("From sources to confirmed members")),
-        "composition": composition,
-        "composition_charts": _composition_charts(composition),
-        "ranking": ranking,
-        "ranking_chart": charts.bar_chart(
-            [(r["unit_name"], r["achievement_pct"], r["achievement_pct"] < 100) for r in ranking],
-            title=_("Ranking of units below by achievement"),
-            suffix=" %",
+        year_start = dt.date(date_to.year, 1, 1)
+
+        def total_from(start):
+            if start == date_from:
+                return rows[0]
+            return selectors.unit_total(user, unit=unit, date_from=start, date_to=date_to)
+
+        year_row = total_from(year_start)
+        year_target = selectors.choose_target(
+            list(unit.targets.all()), year_start, dt.date(date_to.year, 12, 31)
         )
-        if ranking
-        else None,
-        "findings": selectors.findings_for(user, unit=unit, limit=10),
-        "export_query": _export_query(unit, date_from, date_to, "children"),
-    }
+        term = selectors.term_target(unit, date_to)
+        term_row = None
+        if term is not None:
+            term_row = total_from(term.period_start)
+        months = selectors.admissions_per_month(
+            user, unit=unit, date_from=date_from, date_to=date_to
+        )
+        pace = None
+        if year_target[0]:
+            pace = year_target[0] / 12
+        stages = selectors.pipeline_funnel(user, unit=unit, date_from=date_from, date_to=date_to)
+        stage_labels = {
+            "sources": _("sources"),
+            "course": _("course"),
+            "dossier": _("dossier"),
+            "admitted": _("admitted"),
+            "confirmed": _("confirmed"),
+        }
+        stages = [(stage_labels[name], n, rate) for name, n, rate in stages]
+        composition = selectors.composition(user, unit=unit, date_from=date_from, date_to=date_to)
+        ranking = _ranking(rows[1:])
+        return {
+            "unit": unit,
+            "date_from": date_from,
+            "date_to": date_to,
+            "rows": rows,
+            "year_row": year_row,
+            "year_target": year_target,
+            "term": term,
+            "term_row": term_row,
+            "year_chart": charts.progress_bar(
+                year_row["admitted"], year_target[0], title=_("This year against plan")
+            ),
+            "term_chart": charts.progress_bar(
+                term_row["admitted"], term.minimum, title=_("This term against plan")
+            )
+            if term
+            else None,
+            "months_chart": charts.months_vs_pace(
+                [(m.strftime("%m/%y"), n) for m, n in months],
+                pace=pace,
+                title=_("Admissions per month against the pace needed"),
+            ),
+            "pace": pace,
+            "stages": stages,
+            "funnel_chart": charts.funnel(stages, title=_("From sources to confirmed members")),
+            "composition": composition,
+            "composition_charts": _composition_charts(composition),
+            "ranking": ranking,
+            "ranking_chart": charts.bar_chart(
+                [
+                    (r["unit_name"], r["achievement_pct"], r["achievement_pct"] < 100)
+                    for r in ranking
+                ],
+                title=_("Ranking of units below by achievement"),
+                suffix=" %",
+            )
+            if ranking
+            else None,
+            "findings": selectors.findings_for(user, unit=unit, limit=10),
+            "export_query": _export_query(unit, date_from, date_to, "children"),
+        }
 
 
 def _dashboard_period(request):
