@@ -1,14 +1,19 @@
 """grassroots rebuild_unit_counts: recompute the per-unit counters (org.UnitTally)."""
 
 from django.core.management.base import BaseCommand
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from grassroots.org import tally
 
 
 class Command(BaseCommand):
-    help = "Recompute the people and active-member counters of every unit from the registers."
+    help = gettext_lazy(
+        "Recompute the people and active-member counters of every unit from the registers."
+    )
 
     def handle(self, *args, **options):
         rows = tally.rebuild()
-        self.stdout.write(_("%(n)d unit counters rebuilt.") % {"n": rows})
+        self.stdout.write(
+            ngettext("%(n)d unit counter rebuilt.", "%(n)d unit counters rebuilt.", rows)
+            % {"n": rows}
+        )

@@ -1,12 +1,15 @@
 """`grassroots rebuild_rollups`: recompute the report tallies from the admissions."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext_lazy
 
 from grassroots.reports import rollups
 
 
 class Command(BaseCommand):
-    help = "Recompute the admission tallies the reports read from the admissions themselves."
+    help = gettext_lazy(
+        "Recompute the admission tallies the reports read from the admissions themselves."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(

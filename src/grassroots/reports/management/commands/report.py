@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 from django.utils import translation
+from django.utils.translation import gettext_lazy
 
 from grassroots.history.models import Access
 from grassroots.history.services import record_access
@@ -23,7 +24,9 @@ def iso_date(text):
 
 
 class Command(BaseCommand):
-    help = "Print a report: achievement against plan for a unit, or the funnel of a course."
+    help = gettext_lazy(
+        "Print a report: achievement against plan for a unit, or the funnel of a course."
+    )
 
     def add_arguments(self, parser):
         kinds = parser.add_subparsers(dest="kind", required=True, metavar="{achievement,funnel}")
