@@ -2,9 +2,10 @@
 
 from django.db import connection
 from django.db.models import Q
+from django.utils import timezone
 
 from grassroots.accounts import scope
-from grassroots.history.models import Change
+from grassroots.history.models import Access, Change
 from grassroots.org.models import Unit
 from grassroots.org.paths import under
 from grassroots.org.selectors import subtree_counts, unit_totals
@@ -123,3 +124,151 @@ def person_history(person):
 def unit_filter_for(user, code):
     """The unit named in a `?unit=` filter, in the user's scope (404 otherwise)."""
     return scope.get_scoped(user, Unit.objects.all(), unit_field="", code=code)
+
+
+# Everything held on one person (subject export) -----------------------------------------
+
+# Record types whose history rows count as "about the person", by Change.model.
+SUBJECT_MODELS = {
+    "memberships": "people.membership",
+    "sources": "pipeline.source",
+    "enrolments": "pipeline.enrollment",
+    "dossiers": "pipeline.dossier",
+    "dossier_steps": "pipeline.dossierstep",
+    "admissions": "pipeline.admission",
+    "confirmations": "pipeline.confirmation",
+    "transfers": "transfers.transfer",
+}
+
+
+def _row(obj, **extra):
+    from grassroots.history.services import snapshot
+
+    return {"id": obj.pk, **snapshot(obj), **extra}
+
+
+def _subject_records(person):
+    """Every record about `person`, each as (key, queryset, unit field)."""
+    from grassroots.pipeline.models import Admission, Confirmation, DossierStep
+    from grassroots.transfers.models import Transfer
+
+    return [
+        ("memberships", person.memberships.select_related("unit"), "unit"),
+        ("sources", person.sources.select_related("unit", "mentor", "person"), "unit"),
+        ("enrolments", person.enrollments.select_related("course__organizer"), "course__organizer"),
+        ("dossiers", person.dossiers.select_related("unit", "person", "source"), "unit"),
+        (
+            "dossier_steps",
+            DossierStep.objects.filter(dossier__person=person).select_related(
+                "dossier__unit", "dossier__person", "recorded_by"
+            ),
+            "dossier__unit",
+        ),
+        (
+            "admissions",
+            Admission.objects.filter(person=person).select_related("unit", "person"),
+            "unit",
+        ),
+        (
+            "confirmations",
+            Confirmation.objects.filter(admission__person=person).select_related(
+                "admission__unit", "admission__person"
+            ),
+            "admission__unit",
+        ),
+        (
+            "transfers",
+            Transfer.objects.filter(person=person).select_related("from_unit", "to_unit", "person"),
+            None,
+        ),
+    ]
+
+
+def _transfers_in_scope(user, transfers):
+    """A transfer is seen by the sending and by the receiving unit."""
+    from grassroots.accounts.roles import Action
+
+    if scope.is_everywhere(user):
+        return transfers
+    query = scope.unit_q(user, Action.VIEW, "from_unit__path") | scope.unit_q(
+        user, Action.VIEW, "to_unit__path"
+    )
+    return transfers.filter(query)
+
+
+def everything_about(user, person):
+    """Everything the register holds on `person`, as JSON-friendly data (subject export).
+
+    The caller has checked that the user may export this person. Each record type is read
+    through the user's scope: records in units the user cannot see are left out and only
+    counted under "outside_your_scope", so a ward administrator never receives another
+    ward's files but knows to ask an officer of a higher unit for a complete answer.
+    Dossier steps carry the name of their scan, never its bytes. History rows are those
+    on the person and on each record listed here; access rows are those whose description
+    names the person's national ID. Reads only: the caller logs the export.
+    """
+    data = {
+        "person": _row(person),
+        "generated_at": timezone.now().isoformat(),
+        "generated_by": user.get_username(),
+    }
+    ids = {}
+    withheld = {}
+    for key, records, unit_field in _subject_records(person):
+        if unit_field is None:
+            visible = _transfers_in_scope(user, records)
+        else:
+            visible = scope.scoped(user, records, unit_field=unit_field)
+        rows = list(visible)
+        if key == "dossier_steps":
+            data[key] = [
+                _row(
+                    step,
+                    dossier=step.dossier_id,
+                    attachment=step.attachment.name or None,
+                    attachment_name=step.attachment.name.rsplit("/", 1)[-1] or None,
+                    recorded_at=step.recorded_at.isoformat(),
+                )
+                for step in rows
+            ]
+        elif key == "confirmations":
+            data[key] = [_row(c, admission=c.admission_id) for c in rows]
+        else:
+            data[key] = [_row(obj) for obj in rows]
+        ids[key] = [str(obj.pk) for obj in rows]
+        missing = records.count() - len(rows)
+        if missing:
+            withheld[key] = missing
+    about = Q(model="people.person", object_id=str(person.pk))
+    for key, model in SUBJECT_MODELS.items():
+        if ids[key]:
+            about |= Q(model=model, object_id__in=ids[key])
+    data["history"] = [
+        {
+            "at": change.at.isoformat(),
+            "actor": change.actor.get_username() if change.actor else None,
+            "cause": change.cause,
+            "reference": change.reference,
+            "action": change.action,
+            "model": change.model,
+            "object_id": change.object_id,
+            "record": change.object_repr,
+            "before": change.before,
+            "after": change.after,
+            "reason": change.reason,
+        }
+        for change in Change.objects.filter(about).select_related("actor").order_by("at", "id")
+    ]
+    data["accesses"] = [
+        {
+            "at": access.at.isoformat(),
+            "actor": access.actor.get_username() if access.actor else None,
+            "kind": access.kind,
+            "what": access.what,
+        }
+        for access in Access.objects.filter(what__contains=person.national_id)
+        .select_related("actor")
+        .order_by("at", "id")
+    ]
+    data["outside_your_scope"] = withheld
+    return data

@@ -10,4 +10,5 @@ urlpatterns = [
     path("<str:national_id>/", views.person_detail, name="detail"),
     path("<str:national_id>/edit/", views.person_edit, name="edit"),
     path("<str:national_id>/history/", views.person_history, name="history"),
+    path("<str:national_id>/export/", views.subject_export, name="subject_export"),
 ]

@@ -1,6 +1,7 @@
 """The person register: list and search, one person's page, create and change."""
 
 import csv
+import json
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +20,7 @@ from grassroots.paging import paginate
 from . import sections, selectors, services
 from .forms import PersonForm, SearchForm
 from .services import PERSON_FIELDS
+from .subject_export import as_xlsx
 
 
 def _filtered(request):
@@ -85,8 +87,40 @@ def person_detail(request, national_id):
         "changes": selectors.person_history(person)[:20],
         "person_sections": sections.for_person(request.user, person),
         "can_edit": scope.can(request.user, Action.EDIT_PEOPLE, person.unit),
+        "can_export_subject": scope.can(request.user, SUBJECT_EXPORT_ACTION, person.unit),
     }
     return render(request, "people/detail.html", context)
+
+
+# Who may export everything held on one person: the administrators of the person's unit,
+# the same officers who read the access log (history:accesses).
+SUBJECT_EXPORT_ACTION = Action.MANAGE_ACCOUNTS
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@require_GET
+def subject_export(request, national_id):
+    """Everything held on one person as JSON (or .xlsx with ?format=xlsx); logged."""
+    person = selectors.person_for(request.user, national_id, action=SUBJECT_EXPORT_ACTION)
+    data = selectors.everything_about(request.user, person)
+    record_access(
+        request.user,
+        kind=Access.Kind.EXPORT,
+        what=_("%(id)s %(name)s: everything held on this person")
+        % {"id": person.national_id, "name": person.full_name},
+        unit_path=person.unit.path if person.unit else "",
+    )
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(as_xlsx(data), content_type=XLSX)
+        extension = "xlsx"
+    else:
+        body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+        extension = "json"
+    filename = f"person-{person.national_id}.{extension}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_GET

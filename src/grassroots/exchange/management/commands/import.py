@@ -27,8 +27,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, path, dry_run, **options):
         result = run_import(path, dry_run=dry_run)
-        for line in result.summary_lines():
-            self.stdout.write(line)
+        # With problems nothing was written: a "created" count would only mislead.
+        if not result.problems:
+            for line in result.summary_lines():
+                self.stdout.write(line)
         for problem in result.problems:
             self.stderr.write(str(problem))
         if result.problems:
