@@ -16,7 +16,5 @@ ROUTES = [
     Route("people:edit", kwargs=person(W1_PERSON), record_unit="W1", weak_user="w1_viewer"),
     Route("people:history", kwargs=person(HS_PERSON), record_unit="HS"),
     # Administrators only: the organisation committee sees the person but may not export.
-    Route(
-        "people:subject_export", kwargs=person(HS_PERSON), record_unit="HS", weak_user="org"
-    ),
+    Route("people:subject_export", kwargs=person(HS_PERSON), record_unit="HS", weak_user="org"),
 ]

@@ -11,6 +11,7 @@ from grassroots.accounts.roles import Action
 from grassroots.formerrors import add_service_errors
 from grassroots.history.services import Trace
 from grassroots.paging import paginate
+from grassroots.people.access import log_list_view
 
 from . import selectors, services
 from .forms import UnitCreateForm, UnitForm, UnitMoveForm
@@ -37,6 +38,8 @@ def unit_detail(request, code):
     # totals without counting.
     people_total, member_total = selectors.unit_totals(unit)
     people = paginate(request, selectors.unit_people(request.user, unit), count=people_total)
+    # The people section shows national IDs: one Access row per page view.
+    log_list_view(request, name=_("Unit page, people"), filters=[(_("unit"), unit.code)], unit=unit)
     members = selectors.unit_members(request.user, unit)
     subunits = selectors.children_of(request.user, unit)
     parent = unit.get_parent()

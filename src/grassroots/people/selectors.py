@@ -155,7 +155,8 @@ def _subject_records(person):
     return [
         ("memberships", person.memberships.select_related("unit"), "unit"),
         ("sources", person.sources.select_related("unit", "mentor", "person"), "unit"),
-        ("enrolments", person.enrollments.select_related("course__organizer"), "course__organizer"),
+        # Enrolments are seen by whoever sees the person (pipeline.selectors.enrollments_for).
+        ("enrolments", person.enrollments.select_related("course", "person__unit"), "person__unit"),
         ("dossiers", person.dossiers.select_related("unit", "person", "source"), "unit"),
         (
             "dossier_steps",

@@ -18,6 +18,7 @@ from grassroots.history.services import Trace, record_access
 from grassroots.paging import paginate
 
 from . import sections, selectors, services
+from .access import log_list_view
 from .forms import PersonForm, SearchForm
 from .services import PERSON_FIELDS
 from .subject_export import as_xlsx
@@ -35,6 +36,12 @@ def _filtered(request):
 def person_list(request):
     form, q, unit, people = _filtered(request)
     count = selectors.people_count(request.user, q=q, unit=unit)
+    log_list_view(
+        request,
+        name=_("People list"),
+        filters=[(_("search"), q), (_("unit"), unit.code if unit else "")],
+        unit=unit,
+    )
     context = {
         "form": form,
         "q": q,

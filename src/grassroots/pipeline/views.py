@@ -16,6 +16,7 @@ from grassroots.formerrors import add_service_errors
 from grassroots.history.models import Change
 from grassroots.history.services import Trace
 from grassroots.paging import paginate
+from grassroots.people.access import log_list_view
 from grassroots.people.models import Membership
 from grassroots.workdays import _overrides as calendar_overrides
 from grassroots.workdays import add_working_days
@@ -487,7 +488,16 @@ def member_list(request):
     status = request.GET.get("status", "")
     if status not in Membership.Status.values:
         status = ""
-    members = selectors.members_for(request.user, status=status, q=request.GET.get("q", ""))
+    q = request.GET.get("q", "").strip()
+    members = selectors.members_for(request.user, status=status, q=q)
+    log_list_view(
+        request,
+        name=_("Member register"),
+        filters=[
+            (_("search"), q),
+            (_("status"), Membership.Status(status).label if status else ""),
+        ],
+    )
     context = {
         "status": status,
         "statuses": Membership.Status.choices,
