@@ -188,3 +188,8 @@ LOGGING = {
 
 if not DATABASE_URL:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
+# WhiteNoise warns at every start when STATIC_ROOT is missing (before `collectstatic`).
+try:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+except OSError:
+    pass
