@@ -300,3 +300,40 @@ def test_demo_command_reports_the_town_is_there(town):
         ("secretary", "DB-PPT", "secretary"),
     }
     assert authenticate(username="secretary", password=story.DEMO_PASSWORD) is not None
+
+
+def test_every_article_figure_through_the_report_functions(town):
+    """The seed's figures as the product's own reports give them (not ORM counts)."""
+    from grassroots.reports import selectors
+
+    def achieved(code, start, end):
+        return selectors.achievement(selectors.SYSTEM, unit=code, date_from=start, date_to=end)[0]
+
+    ward = story.DIEN_PHUONG_CODE
+    assert achieved(ward, dt.date(2021, 1, 1), dt.date(2021, 12, 31))["admitted"] == 5
+    year_2024 = achieved(ward, dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+    assert (year_2024["admitted"], year_2024["target_minimum"], year_2024["target_stretch"]) == (
+        14,
+        5,
+        6,
+    )
+    term = achieved(ward, *story.DIEN_PHUONG_TERM)
+    assert (term["admitted"], term["target_minimum"], term["target_stretch"]) == (37, 25, 30)
+
+    course = story.COURSE_2023_08
+    by_may = selectors.course_funnel(selectors.SYSTEM, course=course, until=dt.date(2024, 5, 30))
+    assert (by_may["enrolled"], by_may["completed"], by_may["admitted"]) == (87, 87, 35)
+    by_november = selectors.course_funnel(
+        selectors.SYSTEM, course=course, until=dt.date(2024, 11, 15)
+    )
+    assert (by_november["university"], by_november["college"]) == (34, 1)
+
+    school_year = selectors.composition(
+        selectors.SYSTEM,
+        unit=Unit.objects.get(code=story.PPT_CODE),
+        date_from=story.SCHOOL_YEAR_2023_24[0],
+        date_to=story.SCHOOL_YEAR_2023_24[1],
+    )
+    occupations = {name: n for name, n, _pct in school_year["occupations"]}
+    assert school_year["admitted"] == 6
+    assert (occupations.get("Giáo viên"), occupations.get("Học sinh")) == (1, 5)
