@@ -129,7 +129,7 @@ def main():
     from django.db import connection
 
     from grassroots.org.models import Unit
-    from grassroots.org.paths import under
+    from grassroots.paths import under
     from grassroots.people.models import Person
 
     root = Unit.objects.get(code=f"G{options.seed}")

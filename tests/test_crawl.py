@@ -50,7 +50,7 @@ from django.utils import translation
 from grassroots.accounts.models import RoleAssignment
 from grassroots.demo import loader, story
 from grassroots.org.models import Unit
-from grassroots.org.paths import under
+from grassroots.paths import under
 
 TODAY = dt.date(2026, 11, 29)
 USERS = ("admin", "org", "secretary")

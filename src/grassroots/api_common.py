@@ -23,7 +23,7 @@ from grassroots.accounts import scope
 from grassroots.history.models import Cause
 from grassroots.history.services import Trace
 from grassroots.org.models import Unit
-from grassroots.org.paths import under
+from grassroots.paths import under
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500

@@ -16,6 +16,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("units/", include("grassroots.org.urls")),
+    path("restructuring/", include("grassroots.org.event_urls")),
     path("people/", include("grassroots.people.urls")),
     path("accounts/", include("grassroots.accounts.urls")),
     path("history/", include("grassroots.history.urls")),

@@ -9,7 +9,7 @@ from grassroots.demo.generator import GenerateError, encode, generate, level_siz
 from grassroots.history.models import Change
 from grassroots.org import services as org_services
 from grassroots.org.models import Unit
-from grassroots.org.paths import under
+from grassroots.paths import under
 from grassroots.people.models import Membership, Person
 from grassroots.pipeline.models import Admission
 from grassroots.reports import rollups

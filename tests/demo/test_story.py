@@ -18,7 +18,7 @@ from grassroots import workdays
 from grassroots.accounts.models import RoleAssignment
 from grassroots.demo import loader, story
 from grassroots.org.models import Unit
-from grassroots.org.paths import under
+from grassroots.paths import under
 from grassroots.people.models import UNIVERSITY_OR_ABOVE, Membership, Person
 from grassroots.pipeline.models import (
     Admission,

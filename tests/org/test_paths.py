@@ -1,5 +1,5 @@
 from grassroots.org.models import Unit
-from grassroots.org.paths import under
+from grassroots.paths import under
 
 
 def test_subtree_is_one_prefix_query(town):

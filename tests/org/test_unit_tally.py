@@ -10,7 +10,7 @@ from django.db.models import Count
 from grassroots.demo.generator import generate
 from grassroots.org import services as org_services
 from grassroots.org.models import Unit, UnitTally
-from grassroots.org.paths import under
+from grassroots.paths import under
 from grassroots.people import services as people_services
 from grassroots.people.models import Membership, Person
 from grassroots.transfers import services as transfer_services

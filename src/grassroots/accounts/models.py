@@ -27,16 +27,37 @@ class RoleAssignment(models.Model):
     )
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
     granted_on = models.DateTimeField(_("granted on"), auto_now_add=True)
+    # An assignment is never deleted: revoking it, or the end of its unit in a
+    # restructuring, ends it (the last day it held), so that who held what stays known.
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    ended_by_event = models.ForeignKey(
+        "org.UnitEvent",
+        verbose_name=_("ended by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ended_assignments",
+    )
+    # Set when an administrator has dealt with an assignment that a restructuring ended
+    # (reassigned its holder, or decided not to): it leaves their work list then.
+    followed_up_on = models.DateField(_("followed up on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("role assignment")
         verbose_name_plural = _("role assignments")
         constraints = [
-            models.UniqueConstraint(fields=["user", "unit", "role"], name="one_role_per_unit")
+            models.UniqueConstraint(
+                fields=["user", "unit", "role"],
+                condition=models.Q(ended_on__isnull=True),
+                name="one_role_per_unit",
+            )
         ]
 
     def __str__(self):
         return f"{self.user} · {self.get_role_display()} · {self.unit.code}"
+
+    def is_active_on(self, day):
+        return self.ended_on is None or day <= self.ended_on
 
 
 class ApiToken(models.Model):

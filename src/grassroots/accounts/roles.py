@@ -12,6 +12,7 @@ class Action:
     EDIT_UNITS = "edit_units"  # create, edit and move units; courses
     DECIDE = "decide"  # committee decisions, exceptions to rules, targets, findings
     MANAGE_ACCOUNTS = "manage_accounts"
+    RESTRUCTURE = "restructure"  # dated unit events: move, rename, merge, split, close
 
     LABELS = {
         VIEW: _("view"),
@@ -20,6 +21,7 @@ class Action:
         EDIT_UNITS: _("change units"),
         DECIDE: _("take decisions"),
         MANAGE_ACCOUNTS: _("manage accounts"),
+        RESTRUCTURE: _("restructure units"),
     }
 
 
@@ -41,6 +43,7 @@ PERMISSIONS = {
         Action.EDIT_UNITS,
         Action.DECIDE,
         Action.MANAGE_ACCOUNTS,
+        Action.RESTRUCTURE,
     },
 }
 

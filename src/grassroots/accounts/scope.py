@@ -8,16 +8,35 @@ view, export, report and API route reads records through `scoped` or `get_scoped
 - a record in scope that the user's role may not change gives 403.
 
 Superusers see everything. People registered without a unit are visible only to users
-who hold a role on a root unit.
+who hold a role on a root unit. Only assignments in force count: one that was revoked, or
+that ended with its unit in a restructuring, gives nothing (fail closed).
+
+Scope is read off the structure as it stands (the units' materialized paths), so a unit
+that moves takes its records with it at once, and history and access records, scoped when
+read, follow.
 """
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 
-from grassroots.org.paths import under, under_any
+from grassroots.paths import under, under_any
 
+from .models import RoleAssignment
 from .roles import Action, role_allows
+
+
+def _unit_model():
+    """org.Unit, through the role assignment's relation: accounts sits below org in the
+    layers and does not import it."""
+    return RoleAssignment._meta.get_field("unit").related_model
+
+
+def in_force(today=None):
+    """Q for the role assignments that hold today."""
+    today = today or timezone.localdate()
+    return Q(ended_on__isnull=True) | Q(ended_on__gte=today)
 
 
 def _assignments(user):
@@ -25,10 +44,8 @@ def _assignments(user):
         return []
     cached = getattr(user, "_grassroots_assignments", None)
     if cached is None:
-        from .models import RoleAssignment
-
         cached = list(
-            RoleAssignment.objects.filter(user=user)
+            RoleAssignment.objects.filter(in_force(), user=user)
             .select_related("unit")
             .values_list("role", "unit__path")
         )
@@ -53,6 +70,17 @@ def paths_for(user, action=Action.VIEW):
 
 def holds_root(user, action=Action.VIEW):
     return is_everywhere(user) or any(len(p) == 4 for p in paths_for(user, action))
+
+
+def holds_every_root(user, action=Action.VIEW):
+    """Does the user's scope cover the whole tree (a role on every root unit)?"""
+    if is_everywhere(user):
+        return True
+    held = {path for path in paths_for(user, action) if len(path) == 4}
+    if not held:
+        return False
+    roots = _unit_model().objects.filter(depth=1).values_list("path", flat=True)
+    return held.issuperset(roots)
 
 
 def unit_q(user, action=Action.VIEW, field="path"):
@@ -117,15 +145,12 @@ def require(user, action, unit):
 
 
 def units_visible_to(user, action=Action.VIEW):
-    from grassroots.org.models import Unit
-
-    return scoped(user, Unit.objects.all(), unit_field="", action=action)
+    return scoped(user, _unit_model().objects.all(), unit_field="", action=action)
 
 
 def top_units(user):
     """The outermost units the user holds a role on (where their tree starts)."""
-    from grassroots.org.models import Unit
-
+    Unit = _unit_model()
     if is_everywhere(user):
         return list(Unit.get_root_nodes())
     kept = []

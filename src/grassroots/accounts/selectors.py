@@ -1,10 +1,10 @@
 """Reading accounts: an administrator sees the accounts of their subtree only."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404
 
-from grassroots.history.models import Change
+from grassroots.history.selectors import changes_about
 
 from . import scope
 from .models import ApiToken, RoleAssignment
@@ -13,24 +13,20 @@ from .roles import Action
 User = get_user_model()
 
 
-def _home_q(admin):
-    """Accounts created in, or whose roles changed in, the admin's subtree (history rows)."""
-    rows = Change.objects.filter(
-        scope.unit_q(admin, Action.MANAGE_ACCOUNTS, "unit_path"), model="auth.user"
-    ).values("object_id")
-    return Q(pk__in=[int(pk) for pk in rows.values_list("object_id", flat=True)])
-
-
 def users_for(admin):
-    """Accounts an administrator manages: those holding a role in the admin's subtree, plus
-    those created or stripped of a role there (so an account without roles is not lost)."""
+    """Accounts an administrator manages: those holding, or having held, a role in the
+    admin's subtree (ended assignments are kept, so an account without roles is not lost)."""
     users = User.objects.all()
     if not scope.is_everywhere(admin):
         in_subtree = RoleAssignment.objects.filter(
             scope.unit_q(admin, Action.MANAGE_ACCOUNTS, "unit__path")
         ).values("user_id")
-        users = users.filter(Q(pk__in=in_subtree) | _home_q(admin))
-    assignments = RoleAssignment.objects.select_related("unit").order_by("unit__path", "role")
+        users = users.filter(pk__in=in_subtree)
+    assignments = (
+        RoleAssignment.objects.filter(scope.in_force())
+        .select_related("unit")
+        .order_by("unit__path", "role")
+    )
     return users.prefetch_related(Prefetch("role_assignments", queryset=assignments)).order_by(
         "username"
     )
@@ -48,7 +44,7 @@ def may_manage_accounts(user):
 
 
 def account_history(user):
-    return Change.objects.filter(model="auth.user", object_id=str(user.pk)).select_related("actor")
+    return changes_about("auth.user", user.pk)
 
 
 def tokens_of(user):

@@ -1,19 +1,24 @@
 """Accounts and roles. Each function is one transaction and writes history.
 
-Role grants and revocations are recorded as changes of the user account with the unit's
-path, so an account stays visible to the administrators of every unit where it was created
-or held a role, even after its last role is revoked (see selectors.users_for).
+Role grants and revocations are recorded as changes of the user account. A revoked role,
+or one whose unit ended in a restructuring, is not deleted but ended (`ended_on`), so an
+account stays visible to the administrators of every unit where it held a role, even after
+its last role ended (see selectors.users_for), and who held what stays known.
 """
+
+import datetime as dt
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grassroots.history.models import Change
 from grassroots.history.services import record_change
 
+from . import scope
 from .models import Role, RoleAssignment
 
 User = get_user_model()
@@ -22,8 +27,18 @@ User = get_user_model()
 def _roles_of(user):
     return sorted(
         f"{a.role}@{a.unit.code}"
-        for a in RoleAssignment.objects.filter(user=user).select_related("unit")
+        for a in RoleAssignment.objects.filter(scope.in_force(), user=user).select_related("unit")
     )
+
+
+def _require_open(unit):
+    if unit.valid_to is not None and unit.valid_to < timezone.localdate():
+        raise ValidationError(
+            {
+                "unit": _("%(unit)s ended on %(day)s: give the role on a unit that exists.")
+                % {"unit": unit, "day": unit.valid_to.isoformat()}
+            }
+        )
 
 
 @transaction.atomic
@@ -44,6 +59,7 @@ def user_create(*, trace, username, password, unit, role, first_name="", last_na
         errors["password"] = exc.messages
     if errors:
         raise ValidationError(errors)
+    _require_open(unit)
     user.set_password(password)
     user.save()
     RoleAssignment.objects.create(user=user, unit=unit, role=role)
@@ -58,7 +74,6 @@ def user_create(*, trace, username, password, unit, role, first_name="", last_na
             "email": email,
             "roles": _roles_of(user),
         },
-        unit_path=unit.path,
     )
     return user
 
@@ -68,38 +83,90 @@ def role_grant(*, trace, user, unit, role):
     """Give `user` the role on `unit` (no-op if held already)."""
     if role not in Role.values:
         raise ValidationError({"role": _("Unknown role %(role)s.") % {"role": role}})
+    _require_open(unit)
     before = _roles_of(user)
-    assignment, created = RoleAssignment.objects.get_or_create(user=user, unit=unit, role=role)
+    assignment, created = RoleAssignment.objects.get_or_create(
+        user=user, unit=unit, role=role, ended_on__isnull=True
+    )
     if created:
+        scope.forget(user)
         record_change(
             trace,
             user,
             action=Change.Action.UPDATE,
             before={"roles": before},
             after={"roles": _roles_of(user)},
-            unit_path=unit.path,
         )
     return assignment
 
 
 @transaction.atomic
 def role_revoke(*, trace, assignment):
-    """Take a role away; the change is recorded on the user with the unit's path."""
-    user, unit = assignment.user, assignment.unit
+    """Take a role away: the assignment ends today (it is kept, as who held what)."""
+    assignment = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
+    if assignment.ended_on is not None:
+        return assignment
+    user = assignment.user
     before = _roles_of(user)
-    assignment.delete()
+    assignment.ended_on = timezone.localdate() - dt.timedelta(days=1)
+    assignment.save(update_fields=["ended_on"])
+    scope.forget(user)
     record_change(
         trace,
         user,
         action=Change.Action.UPDATE,
         before={"roles": before},
         after={"roles": _roles_of(user)},
-        unit_path=unit.path,
     )
+    return assignment
+
+
+def end_assignments_of_units(*, trace, units, last_day, event):
+    """End every role assignment in force on these units (their units end on `last_day`
+    in a restructuring). Returns the assignments ended, for the event's page. The history
+    rows name the event as cause through the trace."""
+    ended = list(
+        RoleAssignment.objects.select_for_update()
+        .filter(scope.in_force(last_day), unit__in=units)
+        .select_related("user", "unit")
+        .order_by("unit__code", "user__username", "role")
+    )
+    before = {a.user_id: _roles_of(a.user) for a in ended}
+    for assignment in ended:
+        assignment.ended_on = last_day
+        assignment.ended_by_event = event
+    RoleAssignment.objects.bulk_update(ended, ["ended_on", "ended_by_event"])
+    for assignment in {a.user_id: a for a in ended}.values():
+        scope.forget(assignment.user)
+        record_change(
+            trace,
+            assignment.user,
+            action=Change.Action.UPDATE,
+            before={"roles": before[assignment.user_id]},
+            after={"roles": _roles_of(assignment.user)},
+        )
+    return ended
 
 
 @transaction.atomic
-def user_deactivate(*, trace, user, unit_path=""):
+def assignment_followed_up(*, trace, assignment):
+    """An administrator has dealt with an assignment a restructuring ended."""
+    assignment = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
+    if assignment.followed_up_on is None:
+        assignment.followed_up_on = timezone.localdate()
+        assignment.save(update_fields=["followed_up_on"])
+        record_change(
+            trace,
+            assignment.user,
+            action=Change.Action.UPDATE,
+            before={"followed_up": f"{assignment.role}@{assignment.unit.code}"},
+            after={"followed_up": assignment.followed_up_on.isoformat()},
+        )
+    return assignment
+
+
+@transaction.atomic
+def user_deactivate(*, trace, user):
     """Switch an account off: it can no longer log in or use its API tokens."""
     user = User.objects.select_for_update().get(pk=user.pk)
     if not user.is_active:
@@ -112,6 +179,5 @@ def user_deactivate(*, trace, user, unit_path=""):
         action=Change.Action.UPDATE,
         before={"is_active": True},
         after={"is_active": False},
-        unit_path=unit_path,
     )
     return user

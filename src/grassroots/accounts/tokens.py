@@ -35,7 +35,6 @@ def token_create(user, name, *, trace=None):
         token,
         action=Change.Action.CREATE,
         after={"name": token.name, "prefix": token.prefix, "user": user.get_username()},
-        unit_path="",
     )
     return token, plaintext
 
@@ -53,7 +52,6 @@ def token_revoke(token, *, trace=None):
             action=Change.Action.UPDATE,
             before={"revoked_at": None},
             after={"revoked_at": token.revoked_at.isoformat()},
-            unit_path="",
         )
     return token
 

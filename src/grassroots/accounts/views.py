@@ -167,8 +167,6 @@ def user_deactivate(request, username):
     held = list(account.role_assignments.all())
     if any(not scope.can(admin, Action.MANAGE_ACCOUNTS, a.unit) for a in held):
         raise PermissionDenied
-    admin_paths = scope.paths_for(admin, Action.MANAGE_ACCOUNTS)
-    home = held[0].unit.path if held else (admin_paths[0] if admin_paths else "")
-    services.user_deactivate(trace=Trace(user=admin), user=account, unit_path=home)
+    services.user_deactivate(trace=Trace(user=admin), user=account)
     messages.success(request, _("Account %(name)s deactivated.") % {"name": account.username})
     return redirect("accounts:user_detail", username=account.username)

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from grassroots import paging
 from grassroots.accounts import scope
-from grassroots.org.paths import under
+from grassroots.paths import under
 from grassroots.workdays import add_months
 
 HORIZON_DAYS = 30

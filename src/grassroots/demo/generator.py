@@ -189,7 +189,6 @@ def generate(*, units, people, seed, depth=6, append=False, admission_share=0.1,
             model="org.unit",
             object_id="*",
             object_repr=f"generated tree {root_code}: {result.units} units, {result.people} people",
-            unit_path=root_path,
             after={
                 "units": result.units,
                 "people": result.people,

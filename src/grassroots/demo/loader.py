@@ -22,7 +22,7 @@ from grassroots.history.models import Change
 from grassroots.history.services import Trace
 from grassroots.org import services as org_services
 from grassroots.org.models import Unit
-from grassroots.org.paths import under
+from grassroots.paths import under
 from grassroots.people.models import Membership, Person
 from grassroots.pipeline.models import Admission, Confirmation, Course, Dossier, Source
 from grassroots.plans.models import Finding, Target
@@ -75,7 +75,7 @@ def ensure_accounts():
         RoleAssignment.objects.get_or_create(user=user, unit=units[code], role=role)
 
 
-def _summary(trace, model, count, unit_path, what):
+def _summary(trace, model, count, _unit_path, what):
     """One history row standing for a bulk step of the demo loader."""
     Change.objects.create(
         cause=trace.cause,
@@ -84,7 +84,6 @@ def _summary(trace, model, count, unit_path, what):
         model=model._meta.label_lower,
         object_id="*",
         object_repr=f"{count} {what}"[:240],
-        unit_path=unit_path,
         after={"count": count, "bulk": True},
         reason="demo town (one summary row per bulk step)",
     )

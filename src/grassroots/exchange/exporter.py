@@ -14,7 +14,7 @@ from pathlib import Path
 from django.db.models import Exists, OuterRef, Q
 
 from grassroots.org.models import Unit
-from grassroots.org.paths import under
+from grassroots.paths import under
 from grassroots.people.models import Membership, Person
 from grassroots.pipeline.models import Admission, Confirmation, Course, Enrollment, Source
 from grassroots.plans.models import Target

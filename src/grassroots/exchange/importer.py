@@ -129,7 +129,7 @@ class Context:
             return True
         return scope.can(self.scope_user, action, unit_ref)
 
-    def change(self, obj_id, model, *, action, before, after, unit_path, repr_):
+    def change(self, obj_id, model, *, action, before, after, repr_):
         return Change(
             actor=self.trace.actor,
             cause=self.trace.cause,
@@ -138,7 +138,6 @@ class Context:
             model=model._meta.label_lower,
             object_id=str(obj_id),
             object_repr=str(repr_)[:240],
-            unit_path=unit_path or "",
             before=before,
             after=after,
         )

@@ -11,10 +11,16 @@ class Cause(models.TextChoices):
     API = "api", _("API")
     COMMAND = "command", _("command")
     SYSTEM = "system", _("system")
+    RESTRUCTURING = "restructuring", _("restructuring")
 
 
 class Change(models.Model):
-    """One change to one record: who, when, why, and what it was before and after."""
+    """One change to one record: who, when, why, and what it was before and after.
+
+    `model` and `object_id` name the record. Who may read the change is decided when it is
+    read, by the record's own scope (`history.subjects`): a person moved to another unit
+    takes their history with them, and a unit moved in the tree takes its records'.
+    """
 
     class Action(models.TextChoices):
         CREATE = "create", _("created")
@@ -36,8 +42,8 @@ class Change(models.Model):
     model = models.CharField(_("record type"), max_length=60)
     object_id = models.CharField(max_length=40)
     object_repr = models.CharField(_("record"), max_length=240)
-    # The unit the record belonged to (path), so that history is scoped like the record.
-    unit_path = models.CharField(max_length=255, blank=True, db_index=True)
+    # No copy of the record's unit here: a change is scoped when read, by the record it is
+    # about and where that record stands now (history.subjects, accounts.scope).
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
     reason = models.TextField(_("reason"), blank=True)

@@ -9,6 +9,7 @@ import datetime as dt
 import decimal
 
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from .models import Access, Cause, Change
 
@@ -45,8 +46,6 @@ def _plain(value):
         return str(value)
     if isinstance(value, models.Model):
         return getattr(value, "code", None) or getattr(value, "national_id", None) or str(value)
-    from django.db.models.fields.files import FieldFile
-
     if isinstance(value, FieldFile):
         return value.name or None
     return value
@@ -68,21 +67,11 @@ def snapshot(obj, fields=None):
     return data
 
 
-def _unit_path_of(obj):
-    path = getattr(obj, "path", None)
-    if isinstance(path, str) and hasattr(obj, "numchild"):
-        return path
-    unit = getattr(obj, "unit", None)
-    return getattr(unit, "path", "") or ""
-
-
-def record_change(trace, obj, *, action, before=None, after=None, unit_path=None, reason=""):
-    """Write one history row for `obj`. Call inside the service's transaction."""
+def change_row(trace, obj, *, action, before=None, after=None, reason=""):
+    """The history row for `obj`, unsaved (bulk writers save many at once)."""
     if after is None and action != Change.Action.DELETE:
         after = snapshot(obj)
-    if action == Change.Action.UPDATE and before == after:
-        return None
-    return Change.objects.create(
+    return Change(
         actor=trace.actor,
         cause=trace.cause,
         reference=trace.reference[:120],
@@ -90,14 +79,49 @@ def record_change(trace, obj, *, action, before=None, after=None, unit_path=None
         model=obj._meta.label_lower,
         object_id=str(obj.pk),
         object_repr=str(obj)[:240],
-        unit_path=_unit_path_of(obj) if unit_path is None else unit_path,
         before=before,
         after=after,
         reason=reason or trace.reason,
     )
 
 
+def record_change(trace, obj, *, action, before=None, after=None, reason=""):
+    """Write one history row for `obj`. Call inside the service's transaction."""
+    row = change_row(trace, obj, action=action, before=before, after=after, reason=reason)
+    if action == Change.Action.UPDATE and row.before == row.after:
+        return None
+    row.save()
+    return row
+
+
+def record_changes(rows):
+    """Save many history rows from `change_row` in one go (unchanged updates left out)."""
+    rows = [
+        row for row in rows if not (row.action == Change.Action.UPDATE and row.before == row.after)
+    ]
+    Change.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
 def record_access(user, *, kind, what, unit_path=""):
     """Log a read or export of personal data."""
     actor = user if getattr(user, "is_authenticated", False) else None
     return Access.objects.create(actor=actor, kind=kind, what=str(what)[:240], unit_path=unit_path)
+
+
+def reassigned_rows(trace, records, *, field, to):
+    """Unsaved history rows for records whose `field` (a foreign key to a unit) is about to
+    point to `to`: before and after name the units by code."""
+    rows = []
+    for record in records:
+        old = getattr(record, field)
+        rows.append(
+            change_row(
+                trace,
+                record,
+                action=Change.Action.UPDATE,
+                before={field: old.code if old is not None else None},
+                after={field: to.code},
+            )
+        )
+    return rows

@@ -24,7 +24,7 @@ from grassroots.api_common import (
     unit_by_code,
     user_of,
 )
-from grassroots.org.paths import under
+from grassroots.paths import under
 
 from . import services
 from .models import Unit

@@ -57,3 +57,102 @@ class UnitMoveForm(forms.Form):
         max_length=40,
         help_text=_("Code of the unit to move this unit (and everything below it) under."),
     )
+
+
+class EventForm(forms.Form):
+    """What every restructuring form asks: the effective date and the resolution."""
+
+    day = forms.DateField(
+        label=_("effective date"),
+        help_text=_("The first day of the new structure (YYYY-MM-DD); today or earlier."),
+    )
+    reference = forms.CharField(
+        label=_("resolution"),
+        max_length=200,
+        required=False,
+        help_text=_("Number and date of the resolution that decided it."),
+    )
+
+
+class MoveEventForm(EventForm):
+    field_order = ["parent", "day", "reference"]
+    parent = forms.CharField(
+        label=_("new parent unit"),
+        max_length=40,
+        help_text=_("Code of the unit to move this unit (and everything below it) under."),
+    )
+
+
+class RenameEventForm(EventForm):
+    field_order = ["name", "day", "reference"]
+    name = forms.CharField(label=_("new name"), max_length=200)
+
+
+class MergeEventForm(EventForm):
+    field_order = ["others", "into", "name", "parent", "day", "reference"]
+    others = forms.CharField(
+        label=_("other units merged"),
+        max_length=2000,
+        required=False,
+        help_text=_("Codes of the units merged with this one, separated by commas."),
+    )
+    into = forms.CharField(
+        label=_("into unit"),
+        max_length=40,
+        help_text=_(
+            "Code of the unit that absorbs them, or a new code for a unit made by the merge."
+        ),
+    )
+    name = forms.CharField(
+        label=_("name of the new unit"),
+        max_length=200,
+        required=False,
+        help_text=_("Only for a new unit."),
+    )
+    parent = forms.CharField(
+        label=_("parent of the new unit"),
+        max_length=40,
+        required=False,
+        help_text=_("Only for a new unit; empty: where this unit stands."),
+    )
+
+    def codes(self):
+        return [c.strip() for c in self.cleaned_data.get("others", "").split(",") if c.strip()]
+
+
+class SplitEventForm(EventForm):
+    field_order = ["units", "assign", "day", "reference"]
+    units = forms.CharField(
+        label=_("new units"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One new unit a line: code, then a comma, then its name. The first one "
+                    "receives whatever is not assigned below."),
+    )
+    assign = forms.CharField(
+        label=_("assignments"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        help_text=_("Optional, CSV with the header key,unit_code: a person's national ID or "
+                    "a subunit's code, and the new unit it goes to."),
+    )
+
+    def clean_units(self):
+        made = []
+        for number, line in enumerate(self.cleaned_data["units"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            code, _sep, name = line.partition(",")
+            if not code.strip() or not name.strip():
+                raise forms.ValidationError(
+                    _("Line %(line)d: write the code, a comma and the name.") % {"line": number}
+                )
+            made.append((code.strip(), name.strip()))
+        return made
+
+
+class CloseEventForm(EventForm):
+    pass
+
+
+class TreeDayForm(forms.Form):
+    on = forms.DateField(label=_("structure on"), required=False)

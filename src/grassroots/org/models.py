@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
@@ -120,3 +121,168 @@ class UnitTally(models.Model):
 
     def __str__(self):
         return f"{self.unit_id}: {self.people} / {self.active_members}"
+
+
+# The last day of an open period in the tables below: a date range query then needs no
+# NULL test, and every row is "valid_from <= day <= valid_to".
+OPEN_END = dt.date(9999, 12, 31)
+
+
+class UnitEvent(models.Model):
+    """A dated change of the structure: a move, rename, merge, split or close.
+
+    An event is recorded once and never edited: it names the effective date E (the first
+    day of the new structure), the resolution it follows, who recorded it and through what,
+    and what passed where (`summary`). Units are never deleted and codes never reused: a
+    unit that ceases to exist ends on E − 1 and stays readable under its code.
+    """
+
+    class Kind(models.TextChoices):
+        MOVE = "move", _("move")
+        RENAME = "rename", _("rename")
+        MERGE = "merge", _("merge")
+        SPLIT = "split", _("split")
+        CLOSE = "close", _("close")
+
+    kind = models.CharField(_("kind of event"), max_length=10, choices=Kind.choices)
+    effective_date = models.DateField(_("effective date"), db_index=True)
+    reference = models.CharField(_("resolution"), max_length=200, blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    channel = models.CharField(_("recorded through"), max_length=20, blank=True)
+    # What passed where, as shown on the event's page: units, people, members, open
+    # dossiers, sources and role assignments, by code and national ID.
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-effective_date", "-id"]
+        verbose_name = _("restructuring event")
+        verbose_name_plural = _("restructuring events")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.effective_date:%Y-%m-%d} (#{self.pk})"
+
+    @property
+    def history_reference(self):
+        """The `reference` of every history row this event caused."""
+        return f"unit-event:{self.pk}"
+
+
+class UnitEventPart(models.Model):
+    """A unit an event touched, and how: the unit moved, renamed or closed (`subject`),
+    a unit that ended in a merge or split (`predecessor`), or the unit that absorbed it or
+    was made from it (`successor`)."""
+
+    class Role(models.TextChoices):
+        SUBJECT = "subject", _("subject")
+        PREDECESSOR = "predecessor", _("predecessor")
+        SUCCESSOR = "successor", _("successor")
+
+    event = models.ForeignKey(UnitEvent, on_delete=models.CASCADE, related_name="parts")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="event_parts")
+    role = models.CharField(max_length=12, choices=Role.choices)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["event", "role", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "unit", "role"], name="one_part_per_role")
+        ]
+
+    def __str__(self):
+        return f"{self.event_id} {self.role} {self.unit_id}"
+
+
+class UnitVersion(models.Model):
+    """Where a unit stood (`parent`) and what it was called over [valid_from, valid_to].
+
+    The versions of a unit cover its validity without gap or overlap; an event that moves
+    or renames a unit ends its version on E − 1 and starts a new one on E. This is the
+    record of the structure over time; `UnitAncestry` is derived from it.
+    """
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="versions")
+    parent = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="child_versions"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    valid_from = models.DateField()
+    valid_to = models.DateField(default=OPEN_END)
+    event = models.ForeignKey(
+        UnitEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="versions"
+    )
+
+    class Meta:
+        ordering = ["unit", "valid_from"]
+        indexes = [
+            models.Index(fields=["unit", "valid_from"], name="org_version_unit_idx"),
+            models.Index(fields=["parent", "valid_from"], name="org_version_parent_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_to__gte=models.F("valid_from")),
+                name="unit_version_period_ordered",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.unit_id} under {self.parent_id} {self.valid_from}..{self.valid_to}"
+
+
+class UnitAncestry(models.Model):
+    """`ancestor` stood `distance` levels above `unit` (0: the unit itself) on every day
+    of [valid_from, valid_to]: the tree over time as one indexed table, so that "the units
+    above X on day D" and "the units below Y on day D" are single queries.
+
+    Derived from `UnitVersion` and kept by the org services in the same transaction as
+    the versions; `grassroots rebuild_ancestry --check` compares it with a fresh
+    derivation.
+    """
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    ancestor = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    distance = models.PositiveSmallIntegerField()
+    valid_from = models.DateField()
+    valid_to = models.DateField(default=OPEN_END)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["ancestor", "valid_from"], name="org_ancestry_below_idx"),
+            models.Index(fields=["unit", "valid_from"], name="org_ancestry_above_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_to__gte=models.F("valid_from")),
+                name="unit_ancestry_period_ordered",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.ancestor_id} above {self.unit_id} ({self.distance})"
+
+
+class SplitShare(models.Model):
+    """Where a person went when their unit was split (named in the split's --assign file).
+
+    People not named went to the split's first new unit. A restated report counts the
+    split unit's admissions for the successor the admitted person went to.
+    """
+
+    event = models.ForeignKey(UnitEvent, on_delete=models.CASCADE, related_name="shares")
+    person_id = models.BigIntegerField(db_index=True)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event", "person_id"], name="one_share_per_person")
+        ]
+
+    def __str__(self):
+        return f"{self.event_id}: {self.person_id} → {self.unit_id}"

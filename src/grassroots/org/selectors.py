@@ -1,15 +1,17 @@
 """Reading the unit tree. Every function takes the acting user and goes through the scope."""
 
-from grassroots.accounts import scope
-from grassroots.history.models import Change
-from grassroots.people.models import Membership, Person
+from django.db.models import Count
+from django.http import Http404
+from django.utils import timezone
 
-from .models import Unit, UnitTally
-from .paths import under, under_any
+from grassroots.accounts import scope
+from grassroots.history.selectors import changes_about
+
+from . import timeline
+from .models import Unit, UnitAncestry, UnitEvent, UnitEventPart, UnitTally, UnitVersion
 
 # How many levels the tree page renders at once; deeper levels load on demand (htmx).
 TREE_LEVELS = 3
-ACTIVE_STATUSES = (Membership.Status.PROBATIONARY, Membership.Status.OFFICIAL)
 
 
 def unit_for(user, code, action=scope.Action.VIEW):
@@ -53,72 +55,132 @@ def unit_totals(unit):
     return people.get(unit.path, 0), members.get(unit.path, 0)
 
 
-def tree_for(user, levels=TREE_LEVELS):
-    """The user's top units, each with `.children` nested `levels` deep and counts attached.
+def tree_for(user, day=None, levels=TREE_LEVELS):
+    """The units the user may see as they stood on `day` (today by default): the outermost
+    of them, each with `.children` nested `levels` deep. Counts of people and members (as
+    they are now) are attached on today's tree only.
 
-    A unit whose children are not loaded has `.children_loaded = False` and `numchild > 0`:
+    A unit whose children are not loaded has `.children_loaded = False` and `.below > 0`:
     the page fetches them with `children_of`.
     """
-    tops = scope.top_units(user)
+    day = day or timezone.localdate()
+    visible = scope.units_visible_to(user).values("pk")
+    tops = list(
+        Unit.objects.filter(
+            pk__in=UnitVersion.objects.filter(timeline.on(day), unit__in=visible)
+            .exclude(parent__in=visible)
+            .values("unit_id")
+        ).order_by("code")
+    )
+    return _levels(tops, day, levels)
+
+
+def children_of(user, unit, day=None, levels=1):
+    """The units below `unit` (already scope-checked) on `day`, `levels` deep."""
+    day = day or timezone.localdate()
+    nodes = _levels([unit], day, levels + 1)
+    return nodes[0].children if nodes else []
+
+
+def _levels(tops, day, levels):
+    """Nest the units standing below `tops` on `day`, `levels` deep (the tops included)."""
     if not tops:
         return []
-    query = under_any([t.path for t in tops])
-    depth_limits = {t.path: t.depth + levels - 1 for t in tops}
-    candidates = Unit.objects.filter(query).filter(depth__lte=max(depth_limits.values()))
-    units = []
-    for unit in candidates.order_by("path"):
-        top = next(t for t in tops if unit.path.startswith(t.path))
-        if unit.depth <= depth_limits[top.path]:
-            units.append(unit)
-    _attach(units)
-    return _nest(units, depth_limits)
-
-
-def children_of(user, unit, levels=1):
-    """The units below `unit` (already scope-checked), `levels` deep, with counts."""
-    limit = unit.depth + levels
-    units = list(
-        Unit.objects.filter(under(unit.path), depth__gt=unit.depth, depth__lte=limit).order_by(
-            "path"
+    rows = (
+        UnitAncestry.objects.filter(
+            timeline.on(day), ancestor__in=tops, distance__gt=0, distance__lt=levels
+        )
+        .values_list("unit_id", flat=True)
+        .distinct()
+    )
+    units = {unit.pk: unit for unit in tops}
+    units.update(Unit.objects.in_bulk(list(rows)))
+    parents = dict(
+        UnitVersion.objects.filter(timeline.on(day), unit_id__in=list(units)).values_list(
+            "unit_id", "parent_id"
         )
     )
-    _attach(units)
-    return _nest(units, {unit.path: limit})
-
-
-def _nest(units, depth_limits):
-    by_path = {}
-    roots = []
-    for unit in units:
-        unit.children = []
-        limit = next(v for k, v in depth_limits.items() if unit.path.startswith(k))
-        unit.children_loaded = unit.depth < limit
-        by_path[unit.path] = unit
-        parent = by_path.get(unit.path[: -Unit.steplen])
-        if parent is not None:
-            parent.children.append(unit)
-        else:
-            roots.append(unit)
-    return roots
-
-
-def unit_people(user, unit):
-    """People registered in `unit` or below, in roster order."""
-    return scope.scoped(
-        user, Person.objects.filter(under(unit.path, "unit__path")).select_related("unit")
-    ).order_by("sort_key", "national_id")
-
-
-def unit_members(user, unit):
-    """Active members (probationary or official) in `unit` or below."""
-    return scope.scoped(
-        user,
-        Membership.objects.filter(under(unit.path, "unit__path"), status__in=ACTIVE_STATUSES)
-        .select_related("person", "unit")
-        .order_by("person__sort_key", "person__national_id"),
+    below = dict(
+        UnitVersion.objects.filter(timeline.on(day), parent_id__in=list(units))
+        .values_list("parent_id")
+        .annotate(n=Count("id"))
+        .order_by()
     )
+    if day == timezone.localdate():
+        _attach(list(units.values()))
+    for unit in units.values():
+        unit.children = []
+        unit.below = below.get(unit.pk, 0)
+        unit.on_day = day
+    for unit in sorted(units.values(), key=lambda u: u.code):
+        parent = units.get(parents.get(unit.pk))
+        if parent is not None and unit not in tops:
+            parent.children.append(unit)
+    for unit in units.values():
+        unit.children_loaded = bool(unit.children) or not unit.below
+    return tops
+
+
+def events_of(unit):
+    """The restructuring events that touched the unit, newest first, with its role."""
+    return list(
+        UnitEventPart.objects.filter(unit=unit)
+        .select_related("event")
+        .order_by("-event__effective_date", "-event_id")
+    )
+
+
+def successors_of(unit):
+    """[(event, [successor units])] for the merges and splits the unit ended in."""
+    found = []
+    for part in UnitEventPart.objects.filter(
+        unit=unit, role=UnitEventPart.Role.PREDECESSOR
+    ).select_related("event"):
+        units = [
+            p.unit
+            for p in part.event.parts.filter(role=UnitEventPart.Role.SUCCESSOR).select_related(
+                "unit"
+            )
+        ]
+        found.append((part.event, units))
+    return found
+
+
+def predecessors_of(unit):
+    """[(event, [predecessor units])] for the merges and splits that made or grew the unit."""
+    found = []
+    for part in UnitEventPart.objects.filter(
+        unit=unit, role=UnitEventPart.Role.SUCCESSOR, event__kind__in=["merge", "split"]
+    ).select_related("event"):
+        units = [
+            p.unit
+            for p in part.event.parts.filter(
+                role=UnitEventPart.Role.PREDECESSOR
+            ).select_related("unit")
+        ]
+        found.append((part.event, units))
+    return found
+
+
+def events_for(user):
+    """Restructuring events that touched a unit the user may see, newest first."""
+    visible = scope.units_visible_to(user).values("pk")
+    return (
+        UnitEvent.objects.filter(parts__unit__in=visible)
+        .distinct()
+        .select_related("recorded_by")
+        .order_by("-effective_date", "-id")
+    )
+
+
+def event_for(user, pk):
+    """One event, if it touched a unit the user may see (404 otherwise)."""
+    event = events_for(user).filter(pk=pk).first()
+    if event is None:
+        raise Http404
+    return event
 
 
 def unit_history(unit):
     """Changes recorded on the unit record itself, newest first."""
-    return Change.objects.filter(model="org.unit", object_id=str(unit.pk)).select_related("actor")
+    return changes_about("org.unit", unit.pk)

@@ -1,11 +1,10 @@
 """Sections other apps add to a person's page (dossiers, transfers, ...).
 
-An app registers a provider, usually in its AppConfig.ready():
+An app registers a provider, usually in its AppConfig.ready(), by dotted path:
 
-    from grassroots.people import sections
+    sections.register("grassroots.pipeline.sections.pipeline_section")
 
-    @sections.register
-    def dossier_section(user, person):
+    def pipeline_section(user, person):
         return {"title": _("Dossiers"), "template": "pipeline/partials/person.html",
                 "context": {"dossiers": ...}}
 
@@ -17,11 +16,15 @@ people/detail.html includes each section's template with its context as `section
 (`{{ section.events }}`); the page's own context (person, user, request) stays available.
 """
 
+from django.utils.module_loading import import_string
+
 _providers = []
 
 
 def register(provider):
-    """Add a provider (usable as a decorator); registering the same function twice is a no-op."""
+    """Add a provider: a function, or its dotted path (imported when first used, so that an
+    app's ready() registers it without importing its models early). Registering the same
+    provider twice is a no-op; usable as a decorator."""
     if provider not in _providers:
         _providers.append(provider)
     return provider
@@ -36,6 +39,8 @@ def for_person(user, person):
     """[{"title", "template", "context"}] from every provider, in registration order."""
     found = []
     for provider in _providers:
+        if isinstance(provider, str):
+            provider = import_string(provider)
         result = provider(user, person)
         if not result:
             continue

@@ -7,11 +7,11 @@ from django.utils import timezone
 from grassroots.accounts import scope
 from grassroots.history.models import Access, Change
 from grassroots.org.models import Unit
-from grassroots.org.paths import under
 from grassroots.org.selectors import subtree_counts, unit_totals
+from grassroots.paths import under
 from grassroots.vietnamese import fold
 
-from .models import Person
+from .models import Membership, Person
 
 
 def looks_like_national_id(text):
@@ -273,3 +273,23 @@ def everything_about(user, person):
     ]
     data["outside_your_scope"] = withheld
     return data
+
+
+ACTIVE_STATUSES = (Membership.Status.PROBATIONARY, Membership.Status.OFFICIAL)
+
+
+def unit_people(user, unit):
+    """People registered in `unit` or below, in roster order."""
+    return scope.scoped(
+        user, Person.objects.filter(under(unit.path, "unit__path")).select_related("unit")
+    ).order_by("sort_key", "national_id")
+
+
+def unit_members(user, unit):
+    """Active members (probationary or official) in `unit` or below."""
+    return scope.scoped(
+        user,
+        Membership.objects.filter(under(unit.path, "unit__path"), status__in=ACTIVE_STATUSES)
+        .select_related("person", "unit")
+        .order_by("person__sort_key", "person__national_id"),
+    )

@@ -1,13 +1,26 @@
 from django.apps import AppConfig
 
+from grassroots.history import subjects
+from grassroots.org import holdings
+from grassroots.people import sections
+
 
 class PipelineConfig(AppConfig):
     name = "grassroots.pipeline"
     label = "pipeline"
 
     def ready(self):
-        from grassroots.people import sections
-
-        from .sections import pipeline_section
-
-        sections.register(pipeline_section)
+        sections.register("grassroots.pipeline.sections.pipeline_section")
+        holdings.register_holding("grassroots.pipeline.restructuring.OpenDossiers")
+        holdings.register_holding("grassroots.pipeline.restructuring.OpenSources")
+        holdings.register_facts("grassroots.pipeline.restructuring.AdmissionFacts")
+        subjects.register("pipeline.source", unit="unit", person="person")
+        subjects.register("pipeline.course", unit="organizer")
+        # Enrolments are seen by whoever sees the person (selectors.enrollments_for).
+        subjects.register("pipeline.enrollment", unit="person__unit", person="person")
+        subjects.register("pipeline.dossier", unit="unit", person="person")
+        subjects.register("pipeline.dossierstep", unit="dossier__unit", person="dossier__person")
+        subjects.register("pipeline.admission", unit="unit", person="person")
+        subjects.register(
+            "pipeline.confirmation", unit="admission__unit", person="admission__person"
+        )

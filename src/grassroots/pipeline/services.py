@@ -193,7 +193,7 @@ def enrollment_add(*, trace, course, person):
             {"person": _("%(person)s is already registered for this course.") % {"person": person}}
         )
     enrollment = Enrollment.objects.create(course=course, person=person)
-    record_change(trace, enrollment, action=Change.Action.CREATE, unit_path=course.organizer.path)
+    record_change(trace, enrollment, action=Change.Action.CREATE)
     _advance_sources(trace, person, Source.Status.REGISTERED, [Source.Status.NOMINATED])
     return enrollment
 
@@ -237,7 +237,6 @@ def enrollment_record_result(
         enrollment,
         action=Change.Action.UPDATE,
         before=before,
-        unit_path=course.organizer.path,
     )
     if result == Enrollment.Result.COMPLETED:
         _advance_sources(

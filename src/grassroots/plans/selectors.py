@@ -5,7 +5,7 @@ from django.db.models import Q
 from grassroots.accounts import scope
 from grassroots.accounts.roles import Action
 from grassroots.org.models import Unit
-from grassroots.org.paths import under, under_any
+from grassroots.paths import under, under_any
 
 from .models import Finding, Target
 

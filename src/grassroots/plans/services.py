@@ -175,7 +175,6 @@ def target_delete(*, trace, target, reason=""):
         target,
         action=Change.Action.DELETE,
         before=before,
-        unit_path=target.unit.path,
         reason=reason,
     )
     target.delete()

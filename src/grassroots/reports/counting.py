@@ -29,7 +29,7 @@ from django.db import connection
 from django.db.models import Count, F, Sum
 from django.db.models.functions import Substr, TruncMonth
 
-from grassroots.org.paths import under
+from grassroots.paths import under
 from grassroots.people.models import UNIVERSITY_OR_ABOVE, Gender
 
 from .models import AdmissionTally, SubtreeTally

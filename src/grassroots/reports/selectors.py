@@ -28,7 +28,7 @@ from django.utils.translation import gettext
 from grassroots.accounts import scope
 from grassroots.accounts.roles import Action
 from grassroots.org.models import Cluster, Sector, Unit
-from grassroots.org.paths import under
+from grassroots.paths import under
 from grassroots.people.models import Education
 from grassroots.plans.models import Finding, Target
 from grassroots.vietnamese import fold, sort_key

@@ -105,9 +105,6 @@ class Applier:
     def allow_existing(self, row, obj):
         return True
 
-    def unit_path(self, row, obj):
-        return ""
-
     def describe(self, row, obj):
         return " ".join(str(v) for v in row.key)
 
@@ -221,7 +218,6 @@ class Applier:
                     action=Change.Action.CREATE if before is None else Change.Action.UPDATE,
                     before=None if before is None else self.snapshot(before),
                     after=self.snapshot(after),
-                    unit_path=self.unit_path(row, obj),
                     repr_=self.describe(row, obj),
                 )
             )

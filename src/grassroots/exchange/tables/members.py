@@ -74,7 +74,6 @@ def save_memberships(ctx, items, *, create=False):
                     action=action,
                     before=before,
                     after=after,
-                    unit_path=membership_path(membership),
                     repr_=name,
                 )
             )
@@ -147,9 +146,6 @@ class AdmissionApplier(Applier):
         if ceremony and ceremony < decided:
             notes.append(_("Imported: the ceremony date lies before the decision date."))
         return notes
-
-    def unit_path(self, row, obj):
-        return row.refs["unit_code"].path
 
     def describe(self, row, obj):
         return f"{row.refs['person'].full_name} · {row.values['decision_date']}"
@@ -261,9 +257,6 @@ class ConfirmationApplier(Applier):
         c.admission_id = row.refs["admission"].id
         c.decided_on = values["decided_on"]
         c.outcome = values["outcome"]
-
-    def unit_path(self, row, obj):
-        return row.refs["admission"].unit.path
 
     def describe(self, row, obj):
         return f"{row.refs['person'].full_name} · {row.values['outcome']}"
@@ -402,9 +395,6 @@ class TransferApplier(Applier):
             if membership.pk not in self.moved:
                 self.moved[membership.pk] = membership_state(membership)
             move_membership(membership, to_unit)
-
-    def unit_path(self, row, obj):
-        return obj._from_path
 
     def describe(self, row, obj):
         target = row.values.get("to_unit_code") or row.values.get("destination")

@@ -79,12 +79,6 @@ class PeopleApplier(Applier):
                 setattr(p, column, value)
         p.refresh_derived_fields()
 
-    def unit_path(self, row, obj):
-        ref = row.refs.get("unit_code")
-        if ref:
-            return ref.path
-        return obj.unit.path if obj.unit_id and "unit" in obj._state.fields_cache else ""
-
     def describe(self, row, obj):
         return obj.full_name
 
@@ -128,9 +122,6 @@ class SourceApplier(Applier):
         s.nominated_on = values["nominated_on"]
         s.nominated_by = values["nominated_by"]
         s.note = values["note"]
-
-    def unit_path(self, row, obj):
-        return row.refs["unit_code"].path
 
     def describe(self, row, obj):
         return f"{row.refs['person'].full_name} · {row.values['unit_code']}"
@@ -178,9 +169,6 @@ class CourseApplier(Applier):
         c.title = values["title"]
         c.start_date = values["start_date"]
         c.end_date = values["end_date"]
-
-    def unit_path(self, row, obj):
-        return row.refs["organizer_unit_code"].path
 
     def describe(self, row, obj):
         return f"{obj.title} ({obj.code})"
@@ -240,9 +228,6 @@ class EnrollmentApplier(Applier):
         e.result = values["result"]
         e.certificate_no = values["certificate_no"]
         e.certificate_date = values["certificate_date"]
-
-    def unit_path(self, row, obj):
-        return row.refs["course"].organizer.path
 
     def describe(self, row, obj):
         return f"{row.refs['person'].full_name} · {row.values['course_code']}"

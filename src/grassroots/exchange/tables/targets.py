@@ -87,9 +87,6 @@ class TargetApplier(Applier):
         t.minimum = values["minimum"]
         t.stretch = values["stretch"]
 
-    def unit_path(self, row, obj):
-        return row.refs["unit_code"].path
-
     def describe(self, row, obj):
         v = row.values
         return f"{v['unit_code']} {v['period_start']}–{v['period_end']}: {v['minimum']}"

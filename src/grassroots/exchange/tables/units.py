@@ -3,8 +3,12 @@
 New units get their treebeard paths here (parent path + next free step, steplen 4,
 alphabet 0-9A-Z) and go in with one `bulk_create` per batch, instead of one insert and a
 sibling renumbering per unit; parents' `numchild` is raised once at the end of the file.
-Moves use `org.services.unit_move` (rare, and treebeard must shift the subtree), and the
-inherited cluster and sector are recomputed for every subtree whose grouping changed.
+Their versions and ancestry (the tree over time) come from `org.services.units_added`.
+A changed parent is a correction, `org.services.unit_correct_parent` (rare, and treebeard
+must shift the subtree), allowed only for units without restructuring events: once a unit
+has events, a row that disagrees with its state today is an error (use `grassroots
+restructure`). The inherited cluster and sector are recomputed for every subtree whose
+grouping changed.
 """
 
 from collections import Counter
@@ -15,8 +19,9 @@ from django.utils.translation import gettext as _
 from grassroots.accounts.roles import Action
 from grassroots.history.models import Change
 from grassroots.org import services as org_services
+from grassroots.org import timeline
 from grassroots.org.models import Cluster, Sector, Unit
-from grassroots.org.paths import under
+from grassroots.paths import under
 
 from ..importer import UnitRef
 from .base import WRITE_BATCH, Applier
@@ -156,7 +161,17 @@ class UnitApplier(Applier):
             if not ok:
                 continue
             if obj is None:
-                if not self.allowed(row, "parent_code", Action.EDIT_UNITS, parent):
+                if not org_services.can_create_unit(self.ctx.scope_user, parent):
+                    if parent is None:
+                        self.error(
+                            row,
+                            "parent_code",
+                            _("empty: only the operator or a superuser creates a top unit"),
+                        )
+                        continue
+                    if not self.allowed(row, "parent_code", Action.EDIT_UNITS, parent):
+                        continue
+                    self.error(row, "parent_code", _("no unit can be created below it"))
                     continue
                 values = {**self.defaults, **row.values}
                 unit = self._new(row, parent, values)
@@ -201,6 +216,19 @@ class UnitApplier(Applier):
         return unit
 
     def _update(self, row, unit, parent, before, after):
+        if timeline.has_events(unit):
+            for column in ("parent_code", "name"):
+                if after[column] != before[column]:
+                    self.error(
+                        row,
+                        column,
+                        _(
+                            "%(code)s has restructuring events: its %(column)s today is "
+                            "%(value)s; change it with grassroots restructure"
+                        )
+                        % {"code": unit.code, "column": column, "value": before[column] or "—"},
+                    )
+                    return False
         if "parent_code" in row.values and after["parent_code"] != before["parent_code"]:
             if parent is None:
                 self.error(
@@ -229,11 +257,13 @@ class UnitApplier(Applier):
         return True
 
     def write(self, created, updated):
-        Unit.objects.bulk_create([u for _, u, _, _ in created], batch_size=WRITE_BATCH)
+        new_units = Unit.objects.bulk_create([u for _, u, _, _ in created], batch_size=WRITE_BATCH)
         if updated:
             Unit.objects.bulk_update(
                 [u for _, u, _, _ in updated], ["name", "kind", "cluster", "sector"], WRITE_BATCH
             )
+            for _row, unit, _before, _after in updated:
+                timeline.set_current_name(unit)
         changes = []
         for _row, unit, before, after in created + updated:
             fields = dict(after)
@@ -249,7 +279,6 @@ class UnitApplier(Applier):
                     action=Change.Action.CREATE if before is None else Change.Action.UPDATE,
                     before=None if before is None else self.snapshot(before),
                     after=self.snapshot(fields),
-                    unit_path=unit.path,
                     repr_=f"{unit.name} ({unit.code})",
                 )
             )
@@ -259,16 +288,21 @@ class UnitApplier(Applier):
         if self.moves:
             # treebeard reads numchild when it places a moved unit.
             self._flush_numchild()
+        self._add_versions(new_units)
         for unit, parent_code in self.moves:
-            org_services.unit_move(
+            org_services.unit_correct_parent(
                 trace=self.ctx.trace, unit=unit, new_parent=Unit.objects.get(code=parent_code)
             )
         for pk in self.regroup:
-            org_services._refresh_effective_groupings(Unit.objects.get(pk=pk))
+            org_services.refresh_effective_groupings(Unit.objects.get(pk=pk))
         if self.moves:
             self.last_step.clear()
         if self.moves or self.regroup:
             self.ctx.units.clear()
+
+    def _add_versions(self, new_units):
+        # bulk_create gives ids on PostgreSQL and SQLite alike (RETURNING).
+        org_services.units_added(new_units)
 
     def _flush_numchild(self):
         by_count = {}

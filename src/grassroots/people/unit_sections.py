@@ -1,0 +1,25 @@
+"""The people app's section on a unit's page: who is registered there, and its members.
+
+Registered with `org.sections` in apps.py (org sits below people and does not read them).
+"""
+
+from django.utils.translation import gettext as _
+
+from grassroots.org.selectors import unit_totals
+from grassroots.paging import paginate
+
+from .access import log_list_view
+from .selectors import unit_members, unit_people
+
+
+def people_and_members(request, unit):
+    """People in the unit and below (national IDs shown: the view is logged), and members."""
+    people_total, member_total = unit_totals(unit)
+    people = paginate(request, unit_people(request.user, unit), count=people_total)
+    log_list_view(request, name=_("Unit page, people"), filters=[(_("unit"), unit.code)], unit=unit)
+    members = unit_members(request.user, unit)
+    return {
+        "title": _("People"),
+        "template": "people/partials/unit_people.html",
+        "context": {**people, "members": members[:50], "member_total": member_total},
+    }
