@@ -26,11 +26,11 @@ ADMISSION_RECORDED = "admission_recorded"
 ADMISSION_WITHDRAWN = "admission_withdrawn"
 # A person's counted attributes changed (`person`, `before`: the old values).
 PERSON_CHANGED = "person_changed"
-# The units above these units changed from `since` on (None: at all times, a correction)
-# (`unit_ids`, `since`).
-STRUCTURE_CHANGED = "structure_changed"
-# The cluster or sector in force at these units changed at all times (`unit_ids`).
-GROUPINGS_CHANGED = "groupings_changed"
+# These units are about to change place or grouping from `since` on (None: at all times, a
+# correction): which units stand above them, or which cluster or sector is in force there
+# (`unit_ids`, `since`). Announced before the change, and UNITS_CHANGED after it.
+UNITS_CHANGING = "units_changing"
+UNITS_CHANGED = "units_changed"
 
 _subscribers = {}
 _resolved = {}

@@ -9,6 +9,7 @@ repeat a path with another method.
 
 import datetime as dt
 
+from grassroots.org import restructure
 from grassroots.pipeline.models import Admission, Course, Source
 from grassroots.plans.models import Target
 from grassroots.transfers.models import Transfer
@@ -103,6 +104,35 @@ ROUTES = [
         weak_user="secretary",
         api=True,
     ),
+    Route("api:unit_event_list", api=True),
+    Route(
+        "api:unit_event",
+        kwargs=lambda town: {"event_id": _event(town)},
+        record_unit="HS",
+        api=True,
+    ),
+    *[
+        Route(
+            f"api:unit_event_{kind}",
+            method="post",
+            data=lambda town, body=body: {"date": "2025-07-01", "dry_run": True, **body},
+            weak_user="org",
+            api=True,
+        )
+        for kind, body in (
+            ("move", {"unit": "W1C2", "to": "W2"}),
+            ("rename", {"unit": "W1C2", "name": "Area two"}),
+            ("merge", {"units": ["W1C2"], "into": "W1C1"}),
+            (
+                "split",
+                {
+                    "unit": "W1C2",
+                    "into": [{"code": "A2", "name": "A"}, {"code": "B2", "name": "B"}],
+                },
+            ),
+            ("close", {"unit": "W1C1G1"}),
+        )
+    ],
     Route("api:person_list", api=True),
     Route("api:person_detail", kwargs=_person, record_unit="HS", api=True),
     Route(
@@ -202,3 +232,10 @@ ROUTES = [
         api=True,
     ),
 ]
+
+
+def _event(town):
+    outcome = restructure.unit_rename(
+        trace=town.trace, unit=town.unit("HS"), name="High school", day=D(2025, 7, 1)
+    )
+    return outcome.event.pk

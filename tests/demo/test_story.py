@@ -249,7 +249,6 @@ def test_achievement_report_gives_the_article_figures(town):
         unit=town,
         date_from=dt.date(2021, 1, 1),
         date_to=dt.date(2023, 12, 31),
-        use_rollups=False,
     )
     assert (rows[0]["admitted"], str(rows[0]["achievement_pct"])) == (428, "124.1")
     rows = selectors.achievement(

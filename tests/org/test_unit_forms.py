@@ -43,30 +43,45 @@ def test_nothing_can_be_created_below_a_group(client_for):
     assert not Unit.objects.filter(code="X").exists()
 
 
+def _move(client, code, parent, confirm=False, day="2025-07-01"):
+    data = {"parent": parent, "day": day, "reference": "NQ 1"}
+    if confirm:
+        data["confirm"] = "1"
+    return client.post(reverse("org:move", args=[code]), data)
+
+
 @pytest.mark.django_db
-def test_move_records_old_and_new_parent(client_for, town):
-    response = client_for("org").post(reverse("org:move", args=["W1C2"]), {"parent": "W2"})
-    assert response.status_code == 302
+def test_move_is_previewed_then_recorded_with_old_and_new_parent(client_for, town):
+    client = client_for("admin")
+    preview = _move(client, "W1C2", "W2")
+    assert preview.status_code == 200 and preview.context["outcome"].dry_run
+    assert Unit.objects.get(code="W1C2").get_parent().code == "W1"  # nothing written yet
+    response = _move(client, "W1C2", "W2", confirm=True)
+    assert response.status_code == 302 and "/restructuring/" in response["Location"]
     unit = Unit.objects.get(code="W1C2")
     assert unit.get_parent().code == "W2"
     last = _changes(unit).last()
     assert (last.before["parent"], last.after["parent"]) == ("W1", "W2")
+    assert last.cause == "restructuring"
 
 
 @pytest.mark.django_db
 def test_move_below_itself_is_refused_on_the_field(client_for):
-    response = client_for("org").post(reverse("org:move", args=["W1"]), {"parent": "W1C1"})
+    response = _move(client_for("admin"), "W1", "W1C1")
     assert response.status_code == 200
     assert response.context["form"].errors["parent"] == ["A unit cannot be moved below itself."]
 
 
 @pytest.mark.django_db
-def test_move_needs_the_right_on_the_new_parent(client_for, town):
+def test_restructuring_is_for_administrators_above_the_unit(client_for, town):
     from grassroots.accounts.models import Role, RoleAssignment
 
+    # The organisation committee changes units but does not restructure them.
+    assert _move(client_for("org"), "W1C2", "W2").status_code == 403
+    # An administrator of W1 may not move W1C2 under W2, which is not theirs.
     user = town.user("w1_viewer")
-    RoleAssignment.objects.create(user=user, unit=town.unit("W1"), role=Role.ORGANISATION_COMMITTEE)
-    response = client_for("w1_viewer").post(reverse("org:move", args=["W1C2"]), {"parent": "W2"})
+    RoleAssignment.objects.create(user=user, unit=town.unit("W1"), role=Role.ADMINISTRATOR)
+    response = _move(client_for("w1_viewer"), "W1C2", "W2", confirm=True)
     assert response.status_code == 200
     assert response.context["form"].errors["parent"]
     assert Unit.objects.get(code="W1C2").get_parent().code == "W1"

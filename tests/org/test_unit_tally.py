@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.db.models import Count
 
 from grassroots.demo.generator import generate
-from grassroots.org import services as org_services
+from grassroots.org import restructure
 from grassroots.org.models import Unit, UnitTally
 from grassroots.paths import under
 from grassroots.people import services as people_services
@@ -106,7 +106,12 @@ def test_a_unit_move_moves_its_figures_to_the_new_ancestors(town):
     make_member(town, "001090000004", "W1C1")
     before = UnitTally.objects.get(unit=town.unit("W1C1")).people
     assert before > 0
-    org_services.unit_move(trace=town.trace, unit=town.unit("W1C1"), new_parent=town.unit("W2"))
+    restructure.unit_move(
+        trace=town.trace,
+        unit=town.unit("W1C1"),
+        new_parent=town.unit("W2"),
+        day=dt.date(2025, 7, 1),
+    )
     assert tallied() == fresh_counts()
     assert UnitTally.objects.get(unit=town.unit("W1C1")).people == before
 

@@ -32,7 +32,7 @@ def test_superior_sets_a_target_with_history(town):
     )
     change = Change.objects.get(model="plans.target", object_id=str(target.pk))
     assert change.action == "create" and change.after["minimum"] == 10
-    assert change.unit_path == town.unit("W1").path
+    assert change.after["unit"] == "W1"
 
 
 def test_nested_targets_are_allowed(town):

@@ -6,9 +6,9 @@ import itertools
 
 from django.db import transaction
 
+from grassroots import announcements
 from grassroots.pipeline.models import Admission
 from grassroots.plans.models import Target
-from grassroots.reports import rollups
 from tests.factories import PersonFactory
 
 _numbers = itertools.count(1)
@@ -23,19 +23,22 @@ def person(**fields):
 
 @transaction.atomic
 def admit(unit, day, *, readmission=False, **person_fields):
-    admission = Admission.objects.create(
-        person=person(**person_fields),
+    who = person(**person_fields)
+    admission = Admission(
+        person=who,
         unit=unit,
         decision_date=day if isinstance(day, dt.date) else dt.date.fromisoformat(day),
         readmission=readmission,
     )
-    rollups.admission_added(admission)
+    admission.keep_person_attributes(who)
+    admission.save()
+    announcements.announce(announcements.ADMISSION_RECORDED, admission=admission)
     return admission
 
 
 @transaction.atomic
 def unadmit(admission):
-    rollups.admission_removed(admission)
+    announcements.announce(announcements.ADMISSION_WITHDRAWN, admission=admission)
     admission.delete()
 
 

@@ -41,7 +41,8 @@ def test_achievement_page_highlights_units_behind_and_ranks(
 ):
     client = client_for("w1_viewer")
     client.get(reverse("reports:index"))  # the session and user queries, once
-    with django_assert_max_num_queries(12):
+    # A fixed number, however many units stand below (the children are counted together).
+    with django_assert_max_num_queries(13):
         response = client.get(reverse("reports:achievement"), {"unit": "W1", **PERIOD})
     assert response.status_code == 200
     html = response.content.decode()

@@ -42,13 +42,13 @@ def calendar_day_set(*, trace, day, is_working_day, note=""):
         calendar_day = CalendarDay.objects.create(
             day=day, is_working_day=bool(is_working_day), note=note
         )
-        record_change(trace, calendar_day, action=Change.Action.CREATE, unit_path="")
+        record_change(trace, calendar_day, action=Change.Action.CREATE)
         return calendar_day
     before = snapshot(existing)
     existing.is_working_day = bool(is_working_day)
     existing.note = note
     existing.save(update_fields=["is_working_day", "note"])
-    record_change(trace, existing, action=Change.Action.UPDATE, before=before, unit_path="")
+    record_change(trace, existing, action=Change.Action.UPDATE, before=before)
     return existing
 
 
@@ -58,5 +58,5 @@ def calendar_day_delete(*, trace, calendar_day):
     _require(trace)
     calendar_day = CalendarDay.objects.select_for_update().get(pk=calendar_day.pk)
     before = snapshot(calendar_day)
-    record_change(trace, calendar_day, action=Change.Action.DELETE, before=before, unit_path="")
+    record_change(trace, calendar_day, action=Change.Action.DELETE, before=before)
     calendar_day.delete()

@@ -233,6 +233,7 @@ def write_admissions(b, planned):
             ceremony_date=ceremony,
             readmission=p.readmission,
         )
+        p.admission.keep_person_attributes(p.person)
         memberships.append(p.membership)
         admissions.append(p.admission)
     Membership.objects.bulk_create(memberships, batch_size=1000)

@@ -23,9 +23,10 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 
 from grassroots.history.models import Cause, Change
-from grassroots.org.models import Cluster, Sector, Unit
+from grassroots.org.models import OPEN_END, Cluster, Sector, Unit, UnitAncestry, UnitVersion
 from grassroots.people.models import Education, Membership, Person
 from grassroots.pipeline.models import Admission
+from grassroots.reports import rollups
 from grassroots.vietnamese import fold, name_sort_key
 
 from . import names
@@ -180,7 +181,7 @@ def generate(*, units, people, seed, depth=6, append=False, admission_share=0.1,
             lap("people and admissions")
         finally:
             _constraints("DEFERRED")
-        result.tallies = _write_tallies(root_path)
+        result.tallies = _write_tallies()
         lap("tallies")
         Change.objects.create(
             cause=Cause.COMMAND,
@@ -235,11 +236,21 @@ def _write_units(sizes, root_code, result):
         "effective_cluster_id", "effective_sector_id", "valid_from", "valid_to",
     ]  # fmt: skip
     writer = _Writer(Unit, columns)
+    # The tree over time (org.timeline): one version per unit, and its ancestry rows; the
+    # bulk variant of org.services.units_added, written as the units stream by.
+    versions = _Writer(
+        UnitVersion, ["id", "unit_id", "parent_id", "name", "valid_from", "valid_to"]
+    )
+    ancestry = _Writer(
+        UnitAncestry, ["id", "unit_id", "ancestor_id", "distance", "valid_from", "valid_to"]
+    )
     next_id = _next_id(Unit)
+    version_id, ancestry_id = _next_id(UnitVersion), _next_id(UnitAncestry)
     valid_from = dt.date(1975, 3, 29)
     serial = 0
-    # The level above: (id, path, effective cluster, effective sector) and child counts.
-    parents, counts = [(None, "", None, None)], [1]
+    # The level above: (id, path, effective cluster, effective sector, ids from the root)
+    # and child counts.
+    parents, counts = [(None, "", None, None, ())], [1]
     leaves = []
     for level, size in enumerate(sizes, start=1):
         below = sizes[level] if level < depth else 0
@@ -247,7 +258,9 @@ def _write_units(sizes, root_code, result):
         kind = _kind(level, depth)
         current = []
         index = 0
-        for (_, parent_path, up_cluster, up_sector), count in zip(parents, counts, strict=True):
+        for (parent_id, parent_path, up_cluster, up_sector, chain), count in zip(
+            parents, counts, strict=True
+        ):
             for number in range(1, count + 1):
                 path = root_path if level == 1 else parent_path + encode(number)
                 code = root_code if level == 1 else f"{root_code}-{serial:07d}"
@@ -262,14 +275,24 @@ def _write_units(sizes, root_code, result):
                         cluster, sector, eff_cluster, eff_sector, valid_from, None,
                     )
                 )  # fmt: skip
+                versions.add(
+                    (version_id, next_id, parent_id, f"{name} {code}", valid_from, OPEN_END)
+                )
+                version_id += 1
+                lineage = (*chain, next_id)
+                for distance, ancestor in enumerate(reversed(lineage)):
+                    ancestry.add((ancestry_id, next_id, ancestor, distance, valid_from, OPEN_END))
+                    ancestry_id += 1
                 if level < depth:
-                    current.append((next_id, path, eff_cluster, eff_sector))
+                    current.append((next_id, path, eff_cluster, eff_sector, lineage))
                 if kind != "committee" or depth == 1:
                     leaves.append(next_id)
                 next_id += 1
                 index += 1
         parents, counts = current, children_of
     writer.flush()
+    versions.flush()
+    ancestry.flush()
     result.units = writer.count
     return leaves, root_path
 
@@ -290,7 +313,7 @@ def _write_people(leaves, total, seed, rng, share, result):
     admission_writer = _Writer(
         Admission,
         ["id", "person_id", "unit_id", "decision_date", "decision_no", "ceremony_date",
-         "readmission", "membership_id", "needs_review"],
+         "readmission", "membership_id", "needs_review", "education", "occupation"],
         auto_flush=False,
     )  # fmt: skip
     person_id = _next_id(Person)
@@ -314,10 +337,11 @@ def _write_people(leaves, total, seed, rng, share, result):
             birth = dt.date(1945, 1, 1) + dt.timedelta(days=rng.randint(0, 63 * 365))
         minority = rng.random() < 0.02
         religion = "Phật giáo" if rng.random() < 0.05 else ""
+        education, occupation = rng.choice(EDUCATION_LEVELS), rng.choice(OCCUPATIONS)
         person_writer.add(
             (
-                person_id, national_id, full_name, gender, birth, rng.choice(EDUCATION_LEVELS),
-                rng.choice(OCCUPATIONS), unit_id, f"{folded} {national_id.lower()}"[:240], key,
+                person_id, national_id, full_name, gender, birth, education,
+                occupation, unit_id, f"{folded} {national_id.lower()}"[:240], key,
                 minority, religion,
             )
         )  # fmt: skip
@@ -343,6 +367,8 @@ def _write_people(leaves, total, seed, rng, share, result):
                     False,
                     membership_id,
                     False,
+                    education,
+                    occupation,
                 )
             )
             membership_id += 1
@@ -361,49 +387,16 @@ def _flush(*writers):
         writer.flush()
 
 
-def _write_tallies(root_path):
-    """The reports' per-unit-and-month tallies for the new admissions, in one INSERT … SELECT."""
-    try:
-        from grassroots.reports.models import AdmissionTally
-    except ImportError:
-        return 0
-    from grassroots.people.models import UNIVERSITY_OR_ABOVE
-
-    if connection.vendor == "postgresql":
-        month = "CAST(date_trunc('month', a.decision_date) AS date)"
-    else:
-        month = "date(a.decision_date, 'start of month')"
-    degrees = ", ".join(f"'{level}'" for level in UNIVERSITY_OR_ABOVE)
-    tally = AdmissionTally._meta.db_table
-    sql = f"""
-        INSERT INTO {tally} (unit_id, month, admitted, female, university, ethnic_minority,
-                             religious, readmitted)
-        SELECT a.unit_id, {month}, COUNT(*),
-               SUM(CASE WHEN p.gender = 'female' THEN 1 ELSE 0 END),
-               SUM(CASE WHEN p.education IN ({degrees}) THEN 1 ELSE 0 END),
-               SUM(CASE WHEN p.ethnic_minority THEN 1 ELSE 0 END),
-               SUM(CASE WHEN p.religion <> '' THEN 1 ELSE 0 END),
-               SUM(CASE WHEN a.readmission THEN 1 ELSE 0 END)
-        FROM {Admission._meta.db_table} a
-        JOIN {Person._meta.db_table} p ON p.id = a.person_id
-        JOIN {Unit._meta.db_table} u ON u.id = a.unit_id
-        WHERE u.path >= %s AND u.path < %s
-        GROUP BY a.unit_id, {month}
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [root_path, root_path + "~"])
-        written = cursor.rowcount
-    # And the tallies of each unit's subtree (the new tree has none yet).
-    from grassroots.reports import rollups
-
-    rollups.write_subtree_tallies(root_path)
-    return written
+def _write_tallies():
+    """The reports' roll-ups, recomputed in SQL (the bulk variant of what the admission
+    service's announcement does for one admission)."""
+    return rollups.rebuild()
 
 
 def _reset_sequences():
     """Ids were allocated here: move PostgreSQL's sequences past them."""
     statements = connection.ops.sequence_reset_sql(
-        no_style(), [Unit, Person, Membership, Admission]
+        no_style(), [Unit, UnitVersion, UnitAncestry, Person, Membership, Admission]
     )
     if statements:
         with connection.cursor() as cursor:

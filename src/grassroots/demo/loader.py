@@ -26,6 +26,7 @@ from grassroots.paths import under
 from grassroots.people.models import Membership, Person
 from grassroots.pipeline.models import Admission, Confirmation, Course, Dossier, Source
 from grassroots.plans.models import Finding, Target
+from grassroots.reports import rollups
 from grassroots.transfers.models import Transfer
 
 from . import admissions as story_admissions
@@ -337,11 +338,7 @@ def _write_findings(units):
 
 
 def _rebuild_rollups():
-    """Bring the reports' precomputed tallies up to date (reports.rollups, if present)."""
-    try:
-        from grassroots.reports import rollups
-    except ImportError:
-        return
+    """Bring the reports' roll-ups up to date (the bulk variant of the announcements)."""
     rollups.rebuild()
 
 

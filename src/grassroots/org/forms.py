@@ -125,15 +125,19 @@ class SplitEventForm(EventForm):
     units = forms.CharField(
         label=_("new units"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("One new unit a line: code, then a comma, then its name. The first one "
-                    "receives whatever is not assigned below."),
+        help_text=_(
+            "One new unit a line: code, then a comma, then its name. The first one "
+            "receives whatever is not assigned below."
+        ),
     )
     assign = forms.CharField(
         label=_("assignments"),
         widget=forms.Textarea(attrs={"rows": 6}),
         required=False,
-        help_text=_("Optional, CSV with the header key,unit_code: a person's national ID or "
-                    "a subunit's code, and the new unit it goes to."),
+        help_text=_(
+            "Optional, CSV with the header key,unit_code: a person's national ID or "
+            "a subunit's code, and the new unit it goes to."
+        ),
     )
 
     def clean_units(self):

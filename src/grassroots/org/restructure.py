@@ -177,13 +177,13 @@ def _record_unit(trace, unit, before):
 def _move_from(event_trace, event, unit, parent, day):
     """`unit` (and its subtree) stands under `parent` from `day`."""
     before = services.snapshot_unit(unit)
+    affected = timeline.affected_by(unit)
+    announcements.announce(announcements.UNITS_CHANGING, unit_ids=affected, since=day)
     timeline.change_from(unit, day, parent=parent, event=event)
     services.move_in_latest_tree(unit, parent)
     unit = Unit.objects.get(pk=unit.pk)
     services.refresh_effective_groupings(unit)
-    announcements.announce(
-        announcements.STRUCTURE_CHANGED, unit_ids=timeline.affected_by(unit), since=day
-    )
+    announcements.announce(announcements.UNITS_CHANGED, unit_ids=affected, since=day)
     unit.refresh_from_db()
     _record_unit(event_trace, unit, before)
     return unit
@@ -280,16 +280,21 @@ def unit_move(*, trace, unit, new_parent, day, reference="", dry_run=False):
     """From `day`, `unit` and everything below it stand under `new_parent`."""
     old_parent = timeline.parent_on(unit, day) if unit.is_valid_on(day) else None
     _require(trace.user, [old_parent, new_parent])
-    errors = _check_day(day, [unit], [new_parent])
-    errors += _check_exists_on(unit, day) + _check_exists_on(new_parent, day)
+    errors = {}
+    day_errors = _check_day(day, [unit], [new_parent]) + _check_exists_on(unit, day)
+    if day_errors:
+        errors["day"] = day_errors
+    parent_errors = _check_exists_on(new_parent, day)
     if new_parent.path.startswith(unit.path):
-        errors.append(_("A unit cannot be moved below itself."))
+        parent_errors.append(_("A unit cannot be moved below itself."))
     if new_parent.kind == Unit.Kind.GROUP:
-        errors.append(_("A group cannot have units below it."))
+        parent_errors.append(_("A group cannot have units below it."))
     if old_parent is not None and old_parent.pk == new_parent.pk:
-        errors.append(
+        parent_errors.append(
             _("%(unit)s already stands under %(parent)s.") % {"unit": unit, "parent": new_parent}
         )
+    if parent_errors:
+        errors["parent"] = parent_errors
     _refuse(errors)
 
     def work(event, event_trace):

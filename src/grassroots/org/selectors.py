@@ -154,9 +154,9 @@ def predecessors_of(unit):
     ).select_related("event"):
         units = [
             p.unit
-            for p in part.event.parts.filter(
-                role=UnitEventPart.Role.PREDECESSOR
-            ).select_related("unit")
+            for p in part.event.parts.filter(role=UnitEventPart.Role.PREDECESSOR).select_related(
+                "unit"
+            )
         ]
         found.append((part.event, units))
     return found

@@ -41,11 +41,10 @@ def is_operator(user):
 
 def can_create_unit(user, parent):
     """A root only by the operator or a superuser; below a parent, by those who may change
-    units there, while the parent exists (not below a group)."""
+    units there. (That a group has no units below it, and an ended unit none after its end,
+    are checked as validations, naming the field.)"""
     if parent is None:
         return is_operator(user)
-    if parent.kind == Unit.Kind.GROUP or getattr(parent, "valid_to", None) is not None:
-        return False
     return is_operator(user) or scope.can(user, Action.EDIT_UNITS, parent)
 
 
@@ -117,6 +116,13 @@ def _validate(unit, parent):
     if parent is not None:
         if parent.kind == Unit.Kind.GROUP:
             errors["parent"] = _("A group cannot have units below it.")
+        elif parent.valid_to is not None and (
+            unit.valid_to is None or unit.valid_to > parent.valid_to
+        ):
+            errors["parent"] = _("%(parent)s ended on %(day)s: nothing can be added below it.") % {
+                "parent": parent,
+                "day": parent.valid_to.isoformat(),
+            }
         elif unit.valid_from and not parent.is_valid_on(unit.valid_from):
             errors["parent"] = _("%(parent)s did not exist on %(day)s.") % {
                 "parent": parent,
@@ -189,6 +195,11 @@ def unit_create(
     }
     if valid_from:
         fields["valid_from"] = valid_from
+    elif parent is not None:
+        # Without a start, a unit exists as long as its parent does.
+        fields["valid_from"] = max(
+            Unit._meta.get_field("valid_from").get_default(), parent.valid_from
+        )
     _validate(Unit(**fields), parent)
     unit = Unit.objects.add_child(parent, fields) if parent else Unit.objects.add_root(fields)
     timeline.start_unit(unit, parent, unit.valid_from)
@@ -225,17 +236,22 @@ def unit_update(*, trace, unit, **changes):
     if errors:
         raise ValidationError(errors)
     _validate(unit, None)
+    regrouped = (unit.cluster_id, unit.sector_id) != (
+        _pk(before["cluster"], Cluster),
+        _pk(before["sector"], Sector),
+    )
+    affected = timeline.affected_by(unit)
+    if validity_changed or regrouped:
+        announcements.announce(announcements.UNITS_CHANGING, unit_ids=affected, since=None)
     unit.save()
     timeline.set_current_name(unit)
     if validity_changed:
         timeline.correct_validity(unit)
-        announcements.announce(
-            announcements.STRUCTURE_CHANGED, unit_ids=timeline.affected_by(unit), since=None
-        )
-    if {"cluster", "sector"} & set(changes):
+    if regrouped:
         refresh_effective_groupings(unit)
         unit.refresh_from_db()
-        announcements.announce(announcements.GROUPINGS_CHANGED, unit_ids=timeline.affected_by(unit))
+    if validity_changed or regrouped:
+        announcements.announce(announcements.UNITS_CHANGED, unit_ids=affected, since=None)
     record_change(
         trace, unit, action=Change.Action.UPDATE, before=before, after=snapshot_unit(unit)
     )
@@ -253,9 +269,7 @@ def units_added(units):
         return
     paths = {unit.path for unit in units}
     parent_paths = {unit.path[: -Unit.steplen] for unit in units if unit.depth > 1}
-    parents = dict(
-        Unit.objects.filter(path__in=parent_paths - paths).values_list("path", "pk")
-    )
+    parents = dict(Unit.objects.filter(path__in=parent_paths - paths).values_list("path", "pk"))
     parents.update({unit.path: unit.pk for unit in units})
     timeline.UnitVersion.objects.bulk_create(
         [
@@ -271,6 +285,13 @@ def units_added(units):
         batch_size=2000,
     )
     timeline.refresh_ancestry({unit.pk for unit in units})
+
+
+def _pk(name, model):
+    """The id of the cluster or sector a snapshot names (snapshots keep names)."""
+    if not name:
+        return None
+    return model.objects.filter(name=name).values_list("pk", flat=True).first()
 
 
 def _iso(day):
@@ -307,13 +328,13 @@ def unit_correct_parent(*, trace, unit, new_parent):
     before = snapshot_unit(unit, old_parent)
     if (old_parent and old_parent.pk) == (new_parent and new_parent.pk):
         return unit
+    affected = timeline.affected_by(unit)
+    announcements.announce(announcements.UNITS_CHANGING, unit_ids=affected, since=None)
     move_in_latest_tree(unit, new_parent)
     unit = Unit.objects.get(pk=unit.pk)
     timeline.correct_parent(unit, new_parent)
     refresh_effective_groupings(unit)
-    announcements.announce(
-        announcements.STRUCTURE_CHANGED, unit_ids=timeline.affected_by(unit), since=None
-    )
+    announcements.announce(announcements.UNITS_CHANGED, unit_ids=affected, since=None)
     unit.refresh_from_db()
     record_change(
         trace, unit, action=Change.Action.UPDATE, before=before, after=snapshot_unit(unit)

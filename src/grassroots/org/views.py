@@ -85,7 +85,9 @@ def unit_detail(request, code):
         "sections": sections.for_unit(request, unit),
         "changes": selectors.unit_history(unit)[:20],
         "can_edit": services.can_edit_unit(request.user, unit),
-        "can_add_below": services.can_create_unit(request.user, unit),
+        "can_add_below": unit.kind != Unit.Kind.GROUP
+        and unit.valid_to is None
+        and services.can_create_unit(request.user, unit),
         "can_restructure": may_restructure,
         "can_merge_into_new": may_restructure,
     }

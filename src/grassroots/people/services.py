@@ -1,5 +1,6 @@
 """Changing the person register. Each function is one transaction and writes history."""
 
+import copy
 import datetime as dt
 
 from django.core.exceptions import ValidationError
@@ -7,9 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from grassroots import announcements
 from grassroots.history.models import Change
 from grassroots.history.services import record_change, snapshot
-from grassroots.reports import rollups
 
 from .models import Education, Gender, Person
 
@@ -94,12 +95,13 @@ def person_update(*, trace, person, **fields):
     """Change a person's fields; writes history only when something changed."""
     person = Person.objects.select_for_update().get(pk=person.pk)
     before = snapshot(person)
+    stored = copy.copy(person)
     for key, value in _normalise(fields).items():
         setattr(person, key, value)
     validate_person(person)
     person.save()
-    # Gender, education and the like are counted in the report roll-ups of the person's
-    # admissions: keep them equal to a fresh count in this same transaction.
-    rollups.person_changed(person, before=before)
+    # Gender and the like are counted in the report roll-ups of the person's admissions:
+    # whoever keeps them follows in this same transaction.
+    announcements.announce(announcements.PERSON_CHANGED, person=person, before=stored)
     record_change(trace, person, action=Change.Action.UPDATE, before=before)
     return person

@@ -239,6 +239,11 @@ class Admission(models.Model):
     )
     needs_review = models.BooleanField(_("flagged for review"), default=False)
     review_note = models.TextField(_("review note"), blank=True)
+    # What the statistics count of the person as they were when admitted (a pupil admitted
+    # in 2024 stays a pupil in the 2024 figures after going to university). Taken from the
+    # person when the admission is recorded (`keep_person_attributes`), never typed.
+    education = models.CharField(_("education when admitted"), max_length=20, blank=True)
+    occupation = models.CharField(_("occupation when admitted"), max_length=120, blank=True)
 
     class Meta:
         ordering = ["-decision_date", "id"]
@@ -253,6 +258,11 @@ class Admission(models.Model):
 
     def __str__(self):
         return f"{self.person} · {self.decision_date}"
+
+    def keep_person_attributes(self, person):
+        """Record the person's education and occupation as they are at admission."""
+        self.education = person.education or ""
+        self.occupation = person.occupation or ""
 
 
 class Confirmation(models.Model):

@@ -14,13 +14,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from grassroots import announcements
 from grassroots.accounts import scope
 from grassroots.accounts.roles import Action
 from grassroots.history.models import Cause, Change
 from grassroots.history.services import record_change, snapshot
 from grassroots.org.models import Unit
 from grassroots.people.models import Membership
-from grassroots.reports import rollups
 
 from . import engine
 from .facts import dossier_facts
@@ -420,7 +420,7 @@ def _admit(trace, dossier, row):
         readmission=dossier.readmission,
     )
     record_change(trace, membership, action=Change.Action.CREATE)
-    admission = Admission.objects.create(
+    admission = Admission(
         person=dossier.person,
         unit=dossier.unit,
         decision_date=row.date,
@@ -429,8 +429,9 @@ def _admit(trace, dossier, row):
         dossier=dossier,
         membership=membership,
     )
-    # Reports count admissions from the roll-ups: count this one in the same transaction.
-    rollups.admission_added(admission)
+    admission.keep_person_attributes(dossier.person)
+    admission.save()
+    announcements.announce(announcements.ADMISSION_RECORDED, admission=admission)
     record_change(trace, admission, action=Change.Action.CREATE)
     _advance_sources(
         trace,

@@ -1,439 +1,519 @@
-"""Counting admissions below a unit over a date range, from the tally where it can.
+"""Counting admissions for reports, as it was or restated on the structure of a day.
 
-A date range is split into whole calendar months, read from `AdmissionTally`, and the
-partial months at its two ends, counted day by day from the admissions themselves. Both
-parts join units by path prefix (`org.paths.under`), so a subtree costs one index range,
-never a scan of the whole register.
+**As it was** (the default): an admission counts for its admitting unit and for every unit
+that stood above that unit on the decision date. Whole months come from the roll-ups
+(`AdmissionTally` for a unit's own admissions, `SubtreeTally` for everything below it as it
+stood); the days of partial months at the period's ends from the admissions themselves,
+joined to `UnitAncestry` on their decision dates. No restructuring changes any figure for a
+period that ends before its date, and a unit's total is unchanged by events below it.
 
-The whole months of a total, a per-month series or a per-child split come from
-`SubtreeTally` (what lies strictly below a unit) plus the unit's own `AdmissionTally`
-rows: a few rows per month whatever the size of the subtree. Clusters and sectors are
-properties of the admitting unit, so those groupings sum `AdmissionTally` over the
-subtree's units.
+**Restated on D**: each admission counts as if its admitting unit had then stood where its
+successor stands on D (`Restatement`): an absorbed unit's admissions count for the unit
+that absorbed it, a split unit's for the successor the admitted person went to, a moved
+unit's under its new parent; a closed unit stays where it last stood. Own-unit roll-ups
+(`AdmissionTally`) give whole months per unit; partial months and split units with people
+going different ways come from the admissions.
 
-The partial months are read by `EdgeCounts`: one query per day range fetches that range's
-admissions below the unit with the person's counted attributes, and every count, grouping
-and breakdown of the range is then summed in Python. Inside `shared_edges()` (the
-dashboard wraps its whole page in it) the fetched ranges are kept, so the totals, the
-per-child split, the month series and the composition of one page read each range once.
-A partial month mostly inside the period is read as the whole month (roll-ups) less the
-few days outside it (`plan_range`). `use_rollups=False` still counts the whole range in
-SQL, the independent check the tests compare against.
+Every function returns counts as dicts keyed by `rollups.COUNTS`.
 """
 
-import contextvars
 import datetime as dt
-from contextlib import contextmanager
+from collections import Counter, defaultdict
 
-from django.db import connection
-from django.db.models import Count, F, Sum
-from django.db.models.functions import Substr, TruncMonth
+from django.db.models import Exists, OuterRef, Q, Sum
 
-from grassroots.paths import under
-from grassroots.people.models import UNIVERSITY_OR_ABOVE, Gender
+from grassroots.org import timeline
+from grassroots.org.models import SplitShare, Unit, UnitAncestry, UnitEvent, UnitEventPart
+from grassroots.pipeline.models import Admission
 
 from .models import AdmissionTally, SubtreeTally
-from .rollups import BREAKDOWNS, COUNTS, count_expressions, month_of
+from .rollups import BREAKDOWNS, COUNTS, Fact, Placement, facts, month_of, next_month
+
+ONE_DAY = dt.timedelta(days=1)
+CHUNK = 900
 
 
-def _next_month(day):
-    return dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+def empty():
+    return dict.fromkeys(COUNTS, 0)
 
 
-def split_range(date_from, date_to):
-    """(first full month, last full month) or None, and the day ranges left at the ends."""
-    first = date_from if date_from.day == 1 else _next_month(date_from)
-    # The last full month is date_to's month when date_to is that month's last day.
-    if _next_month(date_to) - dt.timedelta(days=1) == date_to:
-        last = month_of(date_to)
-    else:
-        last = month_of(month_of(date_to) - dt.timedelta(days=1))
-    if first > last:
-        return None, [(date_from, date_to)]
-    days = []
-    if date_from < first:
-        days.append((date_from, first - dt.timedelta(days=1)))
-    end_of_last = _next_month(last) - dt.timedelta(days=1)
-    if end_of_last < date_to:
-        days.append((end_of_last + dt.timedelta(days=1), date_to))
-    return (first, last), days
-
-
-def plan_range(date_from, date_to):
-    """(whole months or None, day ranges to add, day ranges to take away).
-
-    As `split_range`, except that a partial month at either end whose days outside the
-    period are fewer than those inside is read as the whole month (from the roll-ups)
-    minus those outside days: 10–31 January is January less 1–9 January. Fewer admissions
-    to read from the base tables, the same counts.
-    """
-    months, days = split_range(date_from, date_to)
-    if months is None:
-        return None, days, []
-    first, last = months
-    plus, minus = [], []
-    for start, end in days:
-        if end < first:  # the partial month before the whole ones
-            month = month_of(start)
-            if (start - month).days < (end - start).days + 1:
-                first = month
-                minus.append((month, start - dt.timedelta(days=1)))
-                continue
-        else:  # the partial month after them
-            end_of_month = _next_month(start) - dt.timedelta(days=1)
-            if (end_of_month - end).days < (end - start).days + 1:
-                last = start
-                minus.append((end + dt.timedelta(days=1), end_of_month))
-                continue
-        plus.append((start, end))
-    return (first, last), plus, minus
-
-
-# What an edge row holds, in this order: the admitting unit's id and path, then these.
-EDGE_FIELDS = (
-    "decision_date",
-    "readmission",
-    "person__gender",
-    "person__education",
-    "person__ethnic_minority",
-    "person__religion",
-    "person__occupation",
-    "person__birth_date",
-)
-_UNIVERSITY = frozenset(UNIVERSITY_OR_ABOVE)
-
-
-def age_at(day, birth_date):
-    """Whole years between `birth_date` and `day` (as `selectors.age_at_decision`)."""
-    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
-
-
-class EdgeCounts:
-    """The admissions of day ranges below a unit, fetched once per (unit path, from, to).
-
-    `rows(unit_path, start, end, paths)` is a list of (unit id, unit path or None,
-    *`EDGE_FIELDS`). One query per range: the admissions on the decision date index, the
-    person by primary key, and the unit path (only when asked for, or needed to tell the
-    subtree of a root from other roots) by primary key too, as a correlated subquery, so
-    PostgreSQL probes the unit table instead of hash-joining all of it. Below a root the
-    subtree is kept in Python from those paths (or not filtered at all when the root is
-    the only one); below any other unit the subtree's unit ids restrict the read.
-    Clusters and sectors are read only when a grouping asks for them.
-    """
-
-    def __init__(self):
-        self._ranges = {}
-        self._groupings = {}
-        self._only_root = {}
-
-    def rows(self, unit_path, start, end, paths=False):
-        key = (unit_path, start, end)
-        found = self._ranges.get(key)
-        if found is None or (paths and not found[0]):
-            found = self._ranges[key] = self._fetch(unit_path, start, end, paths)
-        return found[1]
-
-    def _is_only_root(self, unit_path):
-        from grassroots.org.models import Unit
-
-        if unit_path not in self._only_root:
-            others = Unit.objects.filter(depth=1).exclude(path=unit_path)
-            self._only_root[unit_path] = not others.exists()
-        return self._only_root[unit_path]
-
-    def _fetch(self, unit_path, start, end, paths):
-        from django.db.models import OuterRef, Subquery, Value
-
-        from grassroots.org.models import Unit
-        from grassroots.pipeline.models import Admission
-
-        admissions = Admission.objects.filter(decision_date__gte=start, decision_date__lte=end)
-        filter_here = False
-        if len(unit_path) > Unit.steplen:
-            admissions = admissions.filter(
-                unit_id__in=Unit.objects.filter(under(unit_path)).values("pk")
-            )
-        elif paths or not self._is_only_root(unit_path):
-            paths = filter_here = True
-        if paths:
-            path = Subquery(Unit.objects.filter(pk=OuterRef("unit_id")).order_by().values("path"))
-        else:
-            path = Value(None, output_field=Unit._meta.get_field("path"))
-        rows = admissions.annotate(unit_path=path).values_list("unit_id", "unit_path", *EDGE_FIELDS)
-        rows = rows.order_by()
-        if filter_here:
-            return paths, [row for row in rows if row[1].startswith(unit_path)]
-        return paths, list(rows)
-
-    def _grouping(self, rows, field):
-        """{unit id: effective cluster or sector id} for the units of these rows."""
-        from grassroots.org.models import Unit
-
-        known = self._groupings.setdefault(field, {})
-        missing = sorted({row[0] for row in rows} - known.keys())
-        size = 900 if connection.vendor == "sqlite" else 20000
-        for begin in range(0, len(missing), size):
-            chunk = missing[begin : begin + size]
-            known.update(Unit.objects.filter(pk__in=chunk).values_list("pk", field))
-        return known
-
-    def counts(self, unit_path, start, end, group, into, sign=1):
-        """Add (`sign` 1) or take away (-1) the range's `COUNTS` in `into`, keyed as
-        `count_admissions` keys them."""
-        rows = self.rows(unit_path, start, end, paths=group == "children")
-        width = len(unit_path) + 4
-        if group in ("cluster", "sector"):
-            grouping = self._grouping(rows, f"effective_{group}_id")
-        elif group not in (None, "month", "children"):
-            raise ValueError(group)
-        for unit_id, path, day, readmission, gender, education, minority, religion, *_ in rows:
-            if group is None:
-                key = None
-            elif group == "month":
-                key = dt.date(day.year, day.month, 1)
-            elif group == "children":
-                key = path[:width]
-            else:
-                key = grouping[unit_id]
-            counts = into.get(key)
-            if counts is None:
-                counts = into[key] = dict.fromkeys(COUNTS, 0)
-            counts["admitted"] += sign
-            counts["female"] += sign * (gender == Gender.FEMALE)
-            counts["university"] += sign * (education in _UNIVERSITY)
-            counts["ethnic_minority"] += sign * bool(minority)
-            counts["religious"] += sign * (religion != "")
-            counts["readmitted"] += sign * bool(readmission)
-
-    def breakdown(self, unit_path, start, end, add, sign=1):
-        """Call `add(dimension, value, sign × n)` for the range's `BREAKDOWNS`."""
-        found = {}
-        for _unit, _path, day, _re, _g, education, _m, religion, occupation, birth in self.rows(
-            unit_path, start, end
-        ):
-            key = (education, religion, occupation, age_at(day, birth))
-            found[key] = found.get(key, 0) + 1
-        for (education, religion, occupation, age), n in found.items():
-            add("education", education, sign * n)
-            add("religion", religion, sign * n)
-            add("occupation", occupation, sign * n)
-            add("age", age, sign * n)
-
-
-_SHARED = contextvars.ContextVar("reports_shared_edges", default=None)
-
-
-@contextmanager
-def shared_edges():
-    """Keep the day ranges read inside this block for the other counts in it."""
-    if _SHARED.get() is not None:
-        yield _SHARED.get()
-        return
-    edges = EdgeCounts()
-    token = _SHARED.set(edges)
-    try:
-        yield edges
-    finally:
-        _SHARED.reset(token)
-
-
-def _edges():
-    return _SHARED.get() or EdgeCounts()
-
-
-def _group_key(group, unit_path, field, tally):
-    """An expression naming the row each admission or tally row belongs to."""
-    if group == "month":
-        return F("month") if tally else TruncMonth("decision_date")
-    if group == "children":
-        return Substr(f"{field}path", 1, len(unit_path) + 4)
-    if group == "cluster":
-        return F(f"{field}effective_cluster_id")
-    if group == "sector":
-        return F(f"{field}effective_sector_id")
-    raise ValueError(group)
-
-
-def _collect(queryset, group, unit_path, expressions, into, tally=False):
-    if group is None:
-        row = queryset.aggregate(**expressions)
-        _add(into, None, row)
-        return
-    rows = (
-        queryset.annotate(group_key=_group_key(group, unit_path, "unit__", tally))
-        .values("group_key")
-        .annotate(**expressions)
-        .order_by()
-    )
-    for row in rows:
-        key = row["group_key"]
-        if isinstance(key, dt.datetime):
-            key = key.date()
-        _add(into, key, row)
-
-
-def _add(into, key, row):
-    counts = into.setdefault(key, dict.fromkeys(COUNTS, 0))
+def add_counts(into, counts, sign=1):
     for name in COUNTS:
-        counts[name] += row[name] or 0
+        into[name] += sign * (counts.get(name) or 0)
+    return into
 
 
-def count_admissions(
-    unit_path, date_from, date_to, group=None, use_rollups=True, unit=None, children=None
-):
-    """{group key: {count: n}} for admissions decided in [date_from, date_to] below the unit.
+def add_fact(into, fact):
+    for name, n in fact.flags().items():
+        into[name] += n
+    return into
 
-    `group`: None (one total under key None), "children" (key: the child's path, or the
-    unit's own path for admissions of the unit itself), "cluster" or "sector" (key: id),
-    "month" (key: the first day of the month). `unit`: the Unit at `unit_path`, and `children`:
-    its children, when the caller has them (saves queries).
-    """
-    from grassroots.pipeline.models import Admission
 
-    result = {}
-    if date_to < date_from:
-        return result
-    admissions = Admission.objects.filter(under(unit_path, "unit__path"))
-    if not use_rollups:
-        months, days, minus = None, [(date_from, date_to)], []
-    else:
-        months, days, minus = plan_range(date_from, date_to)
-    if months and group in (None, "children", "month"):
-        _collect_subtree(unit_path, months, group, result, unit, children)
-    elif months:
-        tallies = AdmissionTally.objects.filter(
-            under(unit_path, "unit__path"), month__gte=months[0], month__lte=months[1]
+def split_range(start, end):
+    """((first month, last month) or None, [(start, end)] day ranges outside whole months)."""
+    first = month_of(start) if start.day == 1 else next_month(month_of(start))
+    last_month = month_of(end)
+    last = last_month if next_month(last_month) - ONE_DAY == end else month_of(last_month - ONE_DAY)
+    if first > last:
+        return None, [(start, end)]
+    edges = []
+    if start < first:
+        edges.append((start, first - ONE_DAY))
+    if next_month(last) - ONE_DAY < end:
+        edges.append((next_month(last), end))
+    return (first, last), edges
+
+
+# --- as it was --------------------------------------------------------------------------------
+
+
+def _below_then(unit):
+    """Exists(): the admission's unit stood at or below `unit` on the decision date."""
+    return Exists(
+        UnitAncestry.objects.filter(
+            unit_id=OuterRef("unit_id"),
+            ancestor=unit,
+            valid_from__lte=OuterRef("decision_date"),
+            valid_to__gte=OuterRef("decision_date"),
         )
-        _collect(
-            tallies, group, unit_path, {name: Sum(name) for name in COUNTS}, result, tally=True
+    )
+
+
+def edge_facts(unit, start, end):
+    """Facts of the admissions decided in [start, end] at or below `unit` as it was."""
+    return facts(
+        Admission.objects.filter(decision_date__gte=start, decision_date__lte=end).filter(
+            _below_then(unit)
         )
-    if not use_rollups:
-        for start, end in days:
-            _collect(
-                admissions.filter(decision_date__gte=start, decision_date__lte=end),
-                group,
-                unit_path,
-                count_expressions(),
-                result,
+    )
+
+
+def count(unit, start, end, restate_on=None):
+    """Counts for `unit` over [start, end]."""
+    if restate_on is not None:
+        return Restatement(restate_on).count(unit, start, end)
+    total = empty()
+    if end < start:
+        return total
+    months, edges = split_range(start, end)
+    if months:
+        own = AdmissionTally.objects.filter(
+            unit=unit, month__gte=months[0], month__lte=months[1]
+        ).aggregate(**{name: Sum(name) for name in COUNTS})
+        add_counts(total, own)
+        below = (
+            SubtreeTally.objects.filter(
+                unit=unit, dimension="count", month__gte=months[0], month__lte=months[1]
             )
+            .values_list("value")
+            .annotate(n=Sum("n"))
+            .order_by()
+        )
+        for name, n in below:
+            total[name] += n
+    for first, last in edges:
+        for fact in edge_facts(unit, first, last):
+            add_fact(total, fact)
+    return total
+
+
+def by_children(unit, start, end, restate_on=None):
+    """[(child, counts)]: as it was, every unit that stood directly below `unit` on some day
+    of the period, with the admissions made while it stood there; restated, the children
+    valid on the day of the restatement. In code order."""
+    if restate_on is not None:
+        restatement = Restatement(restate_on)
+        return [
+            (child, restatement.count(child, start, end))
+            for child in timeline.children_on(unit, restate_on)
+        ]
+    rows = {}
+    whole = []  # children that stood below the unit over the whole period: counted together
+    for child, first, last in timeline.children_during(unit, start, end):
+        if (first, last) == (start, end):
+            whole.append(child)
+            continue
+        counts = count(child, first, last)
+        if child.pk in rows:
+            add_counts(rows[child.pk][1], counts)
+        else:
+            rows[child.pk] = (child, counts)
+    for child, counts in _count_many(unit, whole, start, end).items():
+        if child.pk in rows:
+            add_counts(rows[child.pk][1], counts)
+        else:
+            rows[child.pk] = (child, counts)
+    return sorted(rows.values(), key=lambda row: row[0].code)
+
+
+def _count_many(parent, children, start, end):
+    """{child: counts} for children that stood below `parent` over all of [start, end], in
+    a fixed number of queries however many they are."""
+    result = {child: empty() for child in children}
+    if not children or end < start:
         return result
-    edges = _edges()
-    for start, end in days:
-        edges.counts(unit_path, start, end, group, result)
-    for start, end in minus:
-        edges.counts(unit_path, start, end, group, result, sign=-1)
-    if minus:  # a group left with nothing was not in the period: as a count would leave it
-        for key in [key for key, counts in result.items() if not any(counts.values())]:
-            del result[key]
+    by_id = {child.pk: child for child in children}
+    ids = sorted(by_id)
+    months, edges = split_range(start, end)
+    if months:
+        in_months = {"month__gte": months[0], "month__lte": months[1]}
+        own = (
+            AdmissionTally.objects.filter(unit_id__in=ids, **in_months)
+            .values("unit_id")
+            .annotate(**{name: Sum(name) for name in COUNTS})
+            .order_by()
+        )
+        for row in own:
+            add_counts(result[by_id[row["unit_id"]]], row)
+        below = (
+            SubtreeTally.objects.filter(unit_id__in=ids, dimension="count", **in_months)
+            .values_list("unit_id", "value")
+            .annotate(n=Sum("n"))
+            .order_by()
+        )
+        for unit_id, name, n in below:
+            result[by_id[unit_id]][name] += n
+    found = []
+    for first, last in edges:
+        found += edge_facts(parent, first, last)
+    placement = Placement(found)
+    for fact in found:
+        for ancestor, _distance in placement.above(fact.unit_id, fact.day):
+            if ancestor in by_id:
+                add_fact(result[by_id[ancestor]], fact)
+                break
     return result
 
 
-def _collect_subtree(unit_path, months, group, into, unit=None, children=None):
-    """Whole months from the subtree tallies and the units' own tallies."""
-    from grassroots.org.models import Unit
-
-    if unit is None or unit.path != unit_path:
-        unit = Unit.objects.get(path=unit_path)
-    keys = {unit.pk: unit_path}  # for "children": unit id → result key
-    if group == "children":
-        if children is None:
-            from .selectors import children_of
-
-            children = children_of(unit)
-        keys.update((child.pk, child.path) for child in children)
-    unit = {"pk": unit.pk}
-    ids = list(keys)
-    in_months = {"month__gte": months[0], "month__lte": months[1]}
-    by = ["unit_id", "month"] if group == "month" else ["unit_id"]
-
-    def key(row):
-        if group == "month":
-            return _as_day(row["month"])
-        if group == "children":
-            return keys[row["unit_id"]]
-        return None
-
-    own = (
-        AdmissionTally.objects.filter(unit_id__in=ids, **in_months)
-        .values(*by)
-        .annotate(**{name: Sum(name) for name in COUNTS})
-        .order_by()
-    )
-    for row in own:
-        _add(into, key(row), row)
-    below = (
-        SubtreeTally.objects.filter(unit_id__in=ids, dimension="count", **in_months)
-        .values(*by, "value")
-        .annotate(total=Sum("n"))
-        .order_by()
-    )
-    for row in below:
-        if row["unit_id"] == unit["pk"] and group == "children":
-            # Below the unit itself: already counted in its children's rows.
-            continue
-        counts = into.setdefault(key(row), dict.fromkeys(COUNTS, 0))
-        counts[row["value"]] += row["total"]
+def by_month(unit, start, end, restate_on=None):
+    """{first day of month: counts} for the months touching [start, end]."""
+    if restate_on is not None:
+        return Restatement(restate_on).by_month(unit, start, end)
+    result = defaultdict(empty)
+    months, edges = split_range(start, end)
+    if months:
+        own = (
+            AdmissionTally.objects.filter(unit=unit, month__gte=months[0], month__lte=months[1])
+            .values("month")
+            .annotate(**{name: Sum(name) for name in COUNTS})
+            .order_by()
+        )
+        for row in own:
+            add_counts(result[_day(row["month"])], row)
+        below = (
+            SubtreeTally.objects.filter(
+                unit=unit, dimension="count", month__gte=months[0], month__lte=months[1]
+            )
+            .values_list("month", "value")
+            .annotate(n=Sum("n"))
+            .order_by()
+        )
+        for month, name, n in below:
+            result[_day(month)][name] += n
+    for first, last in edges:
+        for fact in edge_facts(unit, first, last):
+            add_fact(result[month_of(fact.day)], fact)
+    return dict(result)
 
 
-def _as_day(value):
-    return value.date() if isinstance(value, dt.datetime) else value
-
-
-def breakdown(unit, date_from, date_to):
-    """{dimension: {value: n}} for the admissions decided in [date_from, date_to] at or
-    below `unit`, for the dimensions of `rollups.BREAKDOWNS` (ages as whole years, int)."""
-    from grassroots.pipeline.models import Admission
-
-    from .selectors import age_at_decision
-
-    result = {dimension: {} for dimension in BREAKDOWNS}
-    if date_to < date_from:
-        return result
-
-    def add(dimension, value, n):
-        if dimension == "age":
-            value = int(value)
-        elif dimension == "religion" and not value:
-            return
-        result[dimension][value] = result[dimension].get(value, 0) + n
-
-    months, ranges, minus = plan_range(date_from, date_to)
+def by_grouping(unit, start, end, grouping, restate_on=None):
+    """{cluster or sector id (None: none): counts} of the admissions at or below `unit`,
+    by the cluster or sector in force at the admitting unit on the decision date (as it
+    was) or at its successor on the day of the restatement."""
+    if grouping not in ("cluster", "sector"):
+        raise ValueError(grouping)
+    if restate_on is not None:
+        return Restatement(restate_on).by_grouping(unit, start, end, grouping)
+    result = defaultdict(empty)
+    months, edges = split_range(start, end)
+    index = 0 if grouping == "cluster" else 1
+    found = []
     if months:
         below = (
             SubtreeTally.objects.filter(
                 unit=unit,
-                dimension__in=BREAKDOWNS,
+                dimension__startswith=f"{grouping}.",
                 month__gte=months[0],
                 month__lte=months[1],
             )
             .values_list("dimension", "value")
-            .annotate(total=Sum("n"))
+            .annotate(n=Sum("n"))
             .order_by()
         )
         for dimension, value, n in below:
-            add(dimension, value, n)
+            key = int(value) if value else None
+            result[key][dimension.split(".", 1)[1]] += n
+        found += facts(
+            Admission.objects.filter(
+                unit=unit,
+                decision_date__gte=months[0],
+                decision_date__lt=next_month(months[1]),
+            )
+        )
+    for first, last in edges:
+        found += edge_facts(unit, first, last)
+    placement = Placement(found)
+    for fact in found:
+        key = placement.groupings(fact.unit_id, fact.day)[index]
+        add_fact(result[key], fact)
+    return dict(result)
+
+
+def breakdown(unit, start, end, restate_on=None):
+    """{dimension: {value: n}} for BREAKDOWNS (education, religion, occupation, age in
+    whole years at the decision date) of the admissions at or below `unit`."""
+    result = {dimension: Counter() for dimension in BREAKDOWNS}
+    if restate_on is not None:
+        for fact in Restatement(restate_on).facts(unit, start, end):
+            _add_breakdown(result, fact)
+        return _plain(result)
+    months, edges = split_range(start, end)
+    found = []
     if months:
-        own = Admission.objects.filter(
-            unit=unit,
-            decision_date__gte=months[0],
-            decision_date__lt=_next_month(months[1]),
+        below = (
+            SubtreeTally.objects.filter(
+                unit=unit, dimension__in=BREAKDOWNS, month__gte=months[0], month__lte=months[1]
+            )
+            .values_list("dimension", "value")
+            .annotate(n=Sum("n"))
+            .order_by()
         )
-        fields = ["person__education", "person__religion", "person__occupation"]
-        rows = (
-            own.annotate(age=age_at_decision()).values_list(*fields, "age").annotate(n=Count("id"))
+        for dimension, value, n in below:
+            result[dimension][int(value) if dimension == "age" else value] += n
+        found += facts(
+            Admission.objects.filter(
+                unit=unit, decision_date__gte=months[0], decision_date__lt=next_month(months[1])
+            )
         )
-        for education, religion, occupation, age, n in rows.order_by():
-            add("education", education, n)
-            add("religion", religion, n)
-            add("occupation", occupation, n)
-            add("age", age, n)
-    edges = _edges()
-    for start, end in ranges:
-        edges.breakdown(unit.path, start, end, add)
-    for start, end in minus:
-        edges.breakdown(unit.path, start, end, add, sign=-1)
-    if minus:
-        for values in result.values():
-            for value in [value for value, n in values.items() if not n]:
-                del values[value]
-    return result
+    for first, last in edges:
+        found += edge_facts(unit, first, last)
+    for fact in found:
+        _add_breakdown(result, fact)
+    return _plain(result)
+
+
+def _add_breakdown(result, fact):
+    for dimension, value in fact.breakdown():
+        result[dimension][int(value) if dimension == "age" else value] += 1
+
+
+def _plain(result):
+    return {
+        dimension: {value: n for value, n in values.items() if n}
+        for dimension, values in result.items()
+    }
+
+
+def _day(value):
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+# --- restated ----------------------------------------------------------------------------------
+
+
+class Restatement:
+    """Where each unit's admissions count on the structure of `day`.
+
+    A unit valid on `day` is its own home. A unit that ended by then has the home of its
+    successor (merge), of the successor each admitted person went to (split: the split's
+    assignments, else its first new unit), or of the unit it last stood under (close). A
+    unit that did not exist yet on `day` has no place in that structure: its admissions are
+    left out.
+    """
+
+    def __init__(self, day):
+        self.day = day
+        self._fates = {}
+        parts = (
+            UnitEventPart.objects.filter(event__effective_date__lte=day)
+            .select_related("event")
+            .order_by("event__effective_date", "event_id", "position")
+        )
+        events = defaultdict(lambda: {"kind": None, "from": [], "to": []})
+        for part in parts:
+            entry = events[part.event_id]
+            entry["kind"] = part.event.kind
+            if part.role == UnitEventPart.Role.PREDECESSOR:
+                entry["from"].append(part.unit_id)
+            elif part.role == UnitEventPart.Role.SUCCESSOR:
+                entry["to"].append(part.unit_id)
+        shares = defaultdict(dict)
+        for event_id, person_id, unit_id in SplitShare.objects.filter(
+            event__effective_date__lte=day
+        ).values_list("event_id", "person_id", "unit_id"):
+            shares[event_id][person_id] = unit_id
+        for event_id, entry in events.items():
+            if entry["kind"] == UnitEvent.Kind.MERGE:
+                for unit_id in entry["from"]:
+                    self._fates[unit_id] = ("merge", entry["to"][0], {})
+            elif entry["kind"] == UnitEvent.Kind.SPLIT:
+                for unit_id in entry["from"]:
+                    self._fates[unit_id] = ("split", entry["to"][0], shares.get(event_id, {}))
+        self._ended = dict(Unit.objects.filter(valid_to__lt=day).values_list("pk", "valid_to"))
+        self._not_yet = set(Unit.objects.filter(valid_from__gt=day).values_list("pk", flat=True))
+        self._homes = {}
+
+    def home(self, unit_id):
+        """(default home, {person id: home}) of a unit's admissions on the day."""
+        if unit_id in self._homes:
+            return self._homes[unit_id]
+        self._homes[unit_id] = (None, {})  # guards against a cycle while resolving
+        if unit_id not in self._ended:
+            result = (None if unit_id in self._not_yet else unit_id, {})
+        else:
+            fate = self._fates.get(unit_id)
+            if fate is None:  # closed: where it last stood
+                parent = timeline.parent_on(unit_id, self._ended[unit_id])
+                result = self.home(parent.pk) if parent else (None, {})
+            else:
+                _kind, first, shares = fate
+                default, exceptions = self.home(first)
+                exceptions = dict(exceptions)
+                for person_id, target in shares.items():
+                    target_default, target_exceptions = self.home(target)
+                    exceptions[person_id] = target_exceptions.get(person_id, target_default)
+                result = (default, exceptions)
+        self._homes[unit_id] = result
+        return result
+
+    def members(self, unit):
+        """What counts for `unit` on the day: (Q on an admission's unit for the units whose
+        admissions all count, [(unit id, person ids, include)] for units whose admissions
+        count only for some people (include) or all but some (not include))."""
+        below = timeline.below_on(unit, self.day)
+        ended = sorted(self._ended)
+        homes = {unit_id: self.home(unit_id) for unit_id in ended}
+        candidates = {h for default, exc in homes.values() for h in (default, *exc.values()) if h}
+        inside = (
+            set(
+                UnitAncestry.objects.filter(
+                    timeline.on(self.day), ancestor=unit, unit_id__in=sorted(candidates)
+                ).values_list("unit_id", flat=True)
+            )
+            if candidates
+            else set()
+        )
+        whole, partial = [], []
+        for unit_id, (default, exceptions) in homes.items():
+            default_in = default in inside
+            differing = [p for p, h in exceptions.items() if (h in inside) != default_in]
+            if not differing:
+                if default_in:
+                    whole.append(unit_id)
+            else:
+                partial.append((unit_id, differing, not default_in))
+        return Q(unit_id__in=below) | Q(unit_id__in=whole), partial
+
+    def _partial(self, partial, start, end):
+        """[(fact, home)] of the admissions of units whose people went different ways."""
+        found = []
+        for unit_id, people, include in partial:
+            default, exceptions = self.home(unit_id)
+            admissions = Admission.objects.filter(
+                unit_id=unit_id, decision_date__gte=start, decision_date__lte=end
+            )
+            if include:
+                for person_id in people:
+                    for fact in facts(admissions.filter(person_id=person_id)):
+                        found.append((fact, exceptions[person_id]))
+            else:
+                found += [
+                    (fact, default) for fact in facts(admissions.exclude(person_id__in=people))
+                ]
+        return found
+
+    def _partial_facts(self, partial, start, end):
+        return [fact for fact, _home in self._partial(partial, start, end)]
+
+    def facts(self, unit, start, end):
+        """Every admission fact of [start, end] that counts for `unit` (read from the
+        admissions: for breakdowns)."""
+        units, partial = self.members(unit)
+        found = facts(
+            Admission.objects.filter(units, decision_date__gte=start, decision_date__lte=end)
+        )
+        return found + self._partial_facts(partial, start, end)
+
+    def count(self, unit, start, end):
+        total = empty()
+        if end < start:
+            return total
+        units, partial = self.members(unit)
+        months, edges = split_range(start, end)
+        if months:
+            add_counts(
+                total,
+                AdmissionTally.objects.filter(
+                    units, month__gte=months[0], month__lte=months[1]
+                ).aggregate(**{name: Sum(name) for name in COUNTS}),
+            )
+        for first, last in edges:
+            for fact in facts(
+                Admission.objects.filter(units, decision_date__gte=first, decision_date__lte=last)
+            ):
+                add_fact(total, fact)
+        for fact in self._partial_facts(partial, start, end):
+            add_fact(total, fact)
+        return total
+
+    def by_month(self, unit, start, end):
+        result = defaultdict(empty)
+        units, partial = self.members(unit)
+        months, edges = split_range(start, end)
+        if months:
+            rows = (
+                AdmissionTally.objects.filter(units, month__gte=months[0], month__lte=months[1])
+                .values("month")
+                .annotate(**{name: Sum(name) for name in COUNTS})
+                .order_by()
+            )
+            for row in rows:
+                add_counts(result[_day(row["month"])], row)
+        found = self._partial_facts(partial, start, end)
+        for first, last in edges:
+            found += facts(
+                Admission.objects.filter(units, decision_date__gte=first, decision_date__lte=last)
+            )
+        for fact in found:
+            add_fact(result[month_of(fact.day)], fact)
+        return dict(result)
+
+    def by_grouping(self, unit, start, end, grouping):
+        """By the cluster or sector in force on the day at each admission's home."""
+        index = 0 if grouping == "cluster" else 1
+        result = defaultdict(empty)
+        units, partial = self.members(unit)
+        months, edges = split_range(start, end)
+        per_unit = {}
+        if months:
+            rows = (
+                AdmissionTally.objects.filter(units, month__gte=months[0], month__lte=months[1])
+                .values("unit_id")
+                .annotate(**{name: Sum(name) for name in COUNTS})
+                .order_by()
+            )
+            per_unit = {row["unit_id"]: row for row in rows}
+        found = self._partial(partial, start, end)
+        for first, last in edges:
+            found += [
+                (fact, self.home(fact.unit_id)[0])
+                for fact in facts(
+                    Admission.objects.filter(
+                        units, decision_date__gte=first, decision_date__lte=last
+                    )
+                )
+            ]
+        home_ids = {self.home(unit_id)[0] for unit_id in per_unit} | {home for _f, home in found}
+        home_ids.discard(None)
+        placement = Placement([_probe(h, self.day) for h in home_ids])
+        grouping_of = {h: placement.groupings(h, self.day)[index] for h in home_ids}
+        for unit_id, row in per_unit.items():
+            add_counts(result[grouping_of.get(self.home(unit_id)[0])], row)
+        for fact, home in found:
+            add_fact(result[grouping_of.get(home)], fact)
+        return dict(result)
+
+
+def _probe(unit_id, day):
+    """A stand-in fact placing one unit on one day (for `Placement`)."""
+    return Fact(unit_id, day, False, "", "", "", False, "", day)

@@ -27,14 +27,24 @@ from django.utils.translation import gettext
 
 from grassroots.accounts import scope
 from grassroots.accounts.roles import Action
+from grassroots.org import timeline
 from grassroots.org.models import Cluster, Sector, Unit
 from grassroots.paths import under
 from grassroots.people.models import Education
+from grassroots.pipeline.models import (
+    Admission,
+    Confirmation,
+    Course,
+    Dossier,
+    Enrollment,
+    Source,
+)
 from grassroots.plans.models import Finding, Target
+from grassroots.transfers.models import Transfer
 from grassroots.vietnamese import fold, sort_key
 
-from .counting import breakdown, count_admissions, shared_edges
-from .rollups import COUNTS
+from . import counting
+from .rollups import COUNTS, month_of
 
 ACHIEVEMENT_COLUMNS = (
     "unit_code",
@@ -151,107 +161,101 @@ def _sum(groups):
     return total
 
 
-def children_of(unit):
-    """The unit's children, as treebeard's `get_children` finds them, in code order.
-
-    Treebeard numbers children 1, 2, 3 … below their parent's path and keeps `numchild`,
-    so the children are usually exactly the first `numchild` paths: one index probe each,
-    where `get_children` (depth plus a path range) reads every unit of the subtree on
-    PostgreSQL. The same query rereads the unit's own `numchild` (the instance may be
-    stale); when gaps left by moves mean fewer are found, it asks treebeard.
-    """
-    for _attempt in range(2):
-        paths = [
-            Unit._get_path(unit.path, unit.depth + 1, step) for step in range(1, unit.numchild + 1)
-        ]
-        found = list(Unit.objects.filter(Q(path__in=paths, depth=unit.depth + 1) | Q(pk=unit.pk)))
-        fresh = next((u for u in found if u.pk == unit.pk), None)
-        if fresh is None:
-            return []
-        children = [u for u in found if u.pk != unit.pk]
-        if fresh.numchild == unit.numchild and fresh.path == unit.path:
-            break
-        unit = fresh
-    if len(children) != unit.numchild:
-        children = list(unit.get_children())
-    return sorted(children, key=lambda u: u.code)
-
-
-def achievement(user, *, unit, date_from, date_to, by="children", language=None, use_rollups=True):
+def achievement(user, *, unit, date_from, date_to, by="children", language=None, restate_on=None):
     """The achievement report rows for `unit` (a Unit or a code) over [date_from, date_to].
 
-    First the unit itself, then its direct children in code order (`by="children"`), or
-    one row per cluster or sector found below the unit, in the language's alphabetical
-    order. Raises Http404 when the unit is outside the user's scope, ValueError for a
-    bad grouping or reversed dates.
+    First the unit itself, then (`by="children"`) the units below it: as it was, every unit
+    that stood directly below it on some day of the period, with what was admitted while it
+    stood there; restated on `restate_on`, the children valid that day. Or one row per
+    cluster or sector with at least one admission counted, in the language's alphabetical
+    order. Names are those of the period's last day (or of `restate_on`). Raises Http404
+    when the unit is outside the user's scope, ValueError for a bad grouping or dates.
     """
     if by not in GROUPINGS:
         raise ValueError(f"unknown grouping {by!r}: use children, cluster or sector")
-    if date_to < date_from:
-        raise ValueError("the end of the period lies before its start")
+    check_period(date_from, date_to, restate_on)
     if not isinstance(unit, Unit):
         unit = unit_for_report(user, unit)
     else:
         scope.require(user, Action.VIEW, unit)
     language = language or translation.get_language() or "en"
+    name_day = restate_on or date_to
 
+    total = counting.count(unit, date_from, date_to, restate_on)
     if by == "children":
-        children = children_of(unit)
-        groups = count_admissions(
-            unit.path, date_from, date_to, "children", use_rollups, unit, children
-        )
-        targets = _targets_by_unit([unit.pk, *(c.pk for c in children)], date_from, date_to)
+        children = counting.by_children(unit, date_from, date_to, restate_on)
+        units = [unit] + [child for child, _counts in children]
+        targets = _targets_by_unit([u.pk for u in units], date_from, date_to)
+        names = timeline.names_on([u.pk for u in units], name_day)
         rows = [
             _row(
                 unit.code,
-                unit.name,
-                choose_target(targets.get(unit.pk, []), date_from, date_to),
-                _sum(groups.values()),
+                names.get(unit.pk, unit.name),
+                _target(targets, unit, date_from, date_to),
+                total,
             )
         ]
-        for child in children:
+        for child, counts in children:
             rows.append(
                 _row(
                     child.code,
-                    child.name,
-                    choose_target(targets.get(child.pk, []), date_from, date_to),
-                    groups.get(child.path),
+                    names.get(child.pk, child.name),
+                    _target(targets, child, date_from, date_to),
+                    counts,
                 )
             )
         return rows
 
-    total = count_admissions(unit.path, date_from, date_to, None, use_rollups, unit).get(None)
     targets = _targets_by_unit([unit.pk], date_from, date_to)
     rows = [
         _row(
-            unit.code, unit.name, choose_target(targets.get(unit.pk, []), date_from, date_to), total
+            unit.code,
+            timeline.name_on(unit, name_day),
+            _target(targets, unit, date_from, date_to),
+            total,
         )
     ]
-    model, field = (
-        (Cluster, "effective_cluster") if by == "cluster" else (Sector, "effective_sector")
-    )
-    present = (
-        Unit.objects.filter(under(unit.path), **{f"{field}__isnull": False})
-        .values_list(f"{field}_id", flat=True)
-        .distinct()
-        .order_by()
-    )
+    model = Cluster if by == "cluster" else Sector
+    groups = counting.by_grouping(unit, date_from, date_to, by, restate_on)
+    present = {pk: counts for pk, counts in groups.items() if pk is not None and counts["admitted"]}
     groupings = list(model.objects.filter(pk__in=present))
     key = language_sort_key(language)
     groupings.sort(key=lambda g: (key(g.name), g.name))
-    groups = count_admissions(unit.path, date_from, date_to, by, use_rollups)
     for grouping in groupings:
-        rows.append(_row("", grouping.name, (None, None), groups.get(grouping.pk)))
+        rows.append(_row("", grouping.name, (None, None), present[grouping.pk]))
     return rows
 
 
-def unit_total(user, *, unit, date_from, date_to):
+def _target(targets, unit, date_from, date_to):
+    return choose_target(targets.get(unit.pk, []), date_from, date_to)
+
+
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2200
+
+
+def check_period(date_from, date_to, restate_on=None):
+    """Refuse a reversed period or dates outside the years a report can cover."""
+    if date_to < date_from:
+        raise ValueError(gettext("The end of the period lies before its start."))
+    for day in (date_from, date_to, restate_on):
+        if day is not None and not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+            raise ValueError(
+                gettext("Give dates between the years %(first)d and %(last)d.")
+                % {"first": EARLIEST_YEAR, "last": LATEST_YEAR}
+            )
+
+
+def unit_total(user, *, unit, date_from, date_to, restate_on=None):
     """The first row of `achievement` (the unit itself) without the rows below it."""
     scope.require(user, Action.VIEW, unit)
-    total = count_admissions(unit.path, date_from, date_to, unit=unit).get(None)
+    total = counting.count(unit, date_from, date_to, restate_on)
     targets = _targets_by_unit([unit.pk], date_from, date_to)
     return _row(
-        unit.code, unit.name, choose_target(targets.get(unit.pk, []), date_from, date_to), total
+        unit.code,
+        timeline.name_on(unit, restate_on or date_to),
+        _target(targets, unit, date_from, date_to),
+        total,
     )
 
 
@@ -321,10 +325,8 @@ def change_percent(now, before):
     return (Decimal(100 * (now - before)) / Decimal(before)).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
 
-def _main_counts(unit, date_from, date_to):
-    counts = count_admissions(unit.path, date_from, date_to, unit=unit).get(None) or dict.fromkeys(
-        COUNTS, 0
-    )
+def _main_counts(unit, date_from, date_to, restate_on=None):
+    counts = counting.count(unit, date_from, date_to, restate_on)
     return {
         "admitted": counts["admitted"],
         "women": counts["female"],
@@ -335,7 +337,7 @@ def _main_counts(unit, date_from, date_to):
     }
 
 
-def composition(user, *, unit, date_from, date_to):
+def composition(user, *, unit, date_from, date_to, restate_on=None):
     """Who was admitted: women, education, ethnic minority, religion, occupation, ages,
     and the main counts beside the same period a year earlier with the change in per cent.
 
@@ -343,11 +345,10 @@ def composition(user, *, unit, date_from, date_to):
     decision date), plus the admissions of the partial months at the period's ends.
     """
     scope.require(user, Action.VIEW, unit)
-    with shared_edges():  # the totals and the breakdown read the same partial months
-        totals = _main_counts(unit, date_from, date_to)
-        earlier_from, earlier_to = year_earlier(date_from), year_earlier(date_to)
-        earlier = _main_counts(unit, earlier_from, earlier_to)
-        found = breakdown(unit, date_from, date_to)
+    totals = _main_counts(unit, date_from, date_to, restate_on)
+    earlier_from, earlier_to = year_earlier(date_from), year_earlier(date_to)
+    earlier = _main_counts(unit, earlier_from, earlier_to, restate_on)
+    found = counting.breakdown(unit, date_from, date_to, restate_on)
     comparison = [
         (key, totals[key], earlier[key], change_percent(totals[key], earlier[key]))
         for key in ("admitted", "women", "university", "ethnic_minority", "religious", "readmitted")
@@ -410,8 +411,6 @@ def composition(user, *, unit, date_from, date_to):
 
 
 def course_for_report(user, code):
-    from grassroots.pipeline.models import Course
-
     return scope.get_scoped(
         user, Course.objects.select_related("organizer"), unit_field="organizer", code=code
     )
@@ -422,9 +421,6 @@ def course_funnel(user, *, course, until):
     admitted, confirmed and transferred out on or before `until`, plus one column per
     destination type seen among those transfers (in the order of the vocabulary).
     """
-    from grassroots.pipeline.models import Admission, Confirmation, Enrollment
-    from grassroots.transfers.models import Transfer
-
     if not hasattr(course, "pk"):
         course = course_for_report(user, course)
     else:
@@ -464,12 +460,10 @@ def course_funnel(user, *, course, until):
 # --- dashboard ----------------------------------------------------------------------------
 
 
-def admissions_per_month(user, *, unit, date_from, date_to):
+def admissions_per_month(user, *, unit, date_from, date_to, restate_on=None):
     """[(first day of month, admitted)] for every month touching [date_from, date_to]."""
-    from .rollups import month_of
-
     scope.require(user, Action.VIEW, unit)
-    counts = count_admissions(unit.path, date_from, date_to, "month", unit=unit)
+    counts = counting.by_month(unit, date_from, date_to, restate_on)
     result = []
     month = month_of(date_from)
     while month <= date_to:
@@ -482,8 +476,6 @@ def pipeline_funnel(user, *, unit, date_from, date_to):
     """Sources nominated below the unit in the period, and how far they got since:
     [(stage, count, conversion % from the previous stage)].
     """
-    from grassroots.pipeline.models import Admission, Confirmation, Dossier, Enrollment, Source
-
     scope.require(user, Action.VIEW, unit)
     sources = Source.objects.filter(
         under(unit.path, "unit__path"), nominated_on__gte=date_from, nominated_on__lte=date_to

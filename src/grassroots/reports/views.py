@@ -13,7 +13,7 @@ from grassroots.accounts import scope
 from grassroots.history.models import Access
 from grassroots.history.services import record_access
 
-from . import charts, counting, documents, selectors
+from . import charts, documents, selectors
 from .documents import COLUMN_LABELS
 from .exports import html_to_pdf
 
@@ -32,13 +32,22 @@ def _date(request, name, default):
         raise BadFilter(_("%(value)s is not a date (use YYYY-MM-DD).") % {"value": text}) from exc
 
 
+def _restate_on(request):
+    """The `restate_on` date (count on the structure of that day), or None: as it was."""
+    return _date(request, "restate_on", None)
+
+
 def _filters(request):
-    """(unit, date_from, date_to, by) from the query string; 404 for a unit out of scope."""
+    """(unit, date_from, date_to, by, restate_on) from the query string; 404 for a unit
+    out of scope."""
     today = timezone.localdate()
     date_from = _date(request, "from", dt.date(today.year, 1, 1))
     date_to = _date(request, "to", today)
-    if date_to < date_from:
-        raise BadFilter(_("The end of the period lies before its start."))
+    restate_on = _restate_on(request)
+    try:
+        selectors.check_period(date_from, date_to, restate_on)
+    except ValueError as error:
+        raise BadFilter(str(error)) from error
     by = request.GET.get("by") or "children"
     if by not in selectors.GROUPINGS:
         raise BadFilter(_("Rows by children, cluster or sector."))
@@ -50,7 +59,7 @@ def _filters(request):
         if not tops:
             raise Http404
         unit = tops[0]
-    return unit, date_from, date_to, by
+    return unit, date_from, date_to, by, restate_on
 
 
 def _bad_filter(request, error):
@@ -79,12 +88,18 @@ SORTABLE = {"unit_code", "unit_name", "admitted", "achievement_pct", "female_pct
 @require_GET
 def achievement(request):
     try:
-        unit, date_from, date_to, by = _filters(request)
+        unit, date_from, date_to, by, restate_on = _filters(request)
     except BadFilter as error:
         return _bad_filter(request, error)
     language = translation.get_language()
     rows = selectors.achievement(
-        request.user, unit=unit, date_from=date_from, date_to=date_to, by=by, language=language
+        request.user,
+        unit=unit,
+        date_from=date_from,
+        date_to=date_to,
+        by=by,
+        language=language,
+        restate_on=restate_on,
     )
     for row in rows:
         row["behind"] = selectors.behind_plan(row, date_from, date_to)
@@ -108,13 +123,14 @@ def achievement(request):
         "date_from": date_from,
         "date_to": date_to,
         "by": by,
+        "restate_on": restate_on,
         "groupings": selectors.GROUPINGS,
         "head": head,
         "rows": rest,
         "columns": [(c, COLUMN_LABELS[c], c in SORTABLE) for c in selectors.ACHIEVEMENT_COLUMNS],
         "sort": sort,
         "base_query": query.urlencode(),
-        "export_query": _export_query(unit, date_from, date_to, by),
+        "export_query": _export_query(unit, date_from, date_to, by, restate_on),
         "ranking": ranking,
         "chart": documents.achievement_chart(rows),
     }
@@ -127,18 +143,27 @@ def _ranking(rows):
     return sorted(with_target, key=lambda r: (-r["achievement_pct"], r["unit_code"]))
 
 
-def _export_query(unit, date_from, date_to, by):
-    return f"unit={unit.code}&from={date_from.isoformat()}&to={date_to.isoformat()}&by={by}"
+def _export_query(unit, date_from, date_to, by, restate_on=None):
+    query = f"unit={unit.code}&from={date_from.isoformat()}&to={date_to.isoformat()}&by={by}"
+    if restate_on:
+        query += f"&restate_on={restate_on.isoformat()}"
+    return query
 
 
 def _export(request, kind):
     try:
-        unit, date_from, date_to, by = _filters(request)
+        unit, date_from, date_to, by, restate_on = _filters(request)
     except BadFilter as error:
         return _bad_filter(request, error)
     language = translation.get_language() or "en"
     rows = selectors.achievement(
-        request.user, unit=unit, date_from=date_from, date_to=date_to, by=by, language=language
+        request.user,
+        unit=unit,
+        date_from=date_from,
+        date_to=date_to,
+        by=by,
+        language=language,
+        restate_on=restate_on,
     )
     kwargs = {
         "unit": unit,
@@ -178,14 +203,17 @@ def achievement_pdf(request):
 @require_GET
 def composition(request):
     try:
-        unit, date_from, date_to, _by = _filters(request)
+        unit, date_from, date_to, _by, restate_on = _filters(request)
     except BadFilter as error:
         return _bad_filter(request, error)
-    data = selectors.composition(request.user, unit=unit, date_from=date_from, date_to=date_to)
+    data = selectors.composition(
+        request.user, unit=unit, date_from=date_from, date_to=date_to, restate_on=restate_on
+    )
     context = {
         "unit": unit,
         "date_from": date_from,
         "date_to": date_to,
+        "restate_on": restate_on,
         "data": data,
         "charts": _composition_charts(data),
     }
@@ -237,106 +265,114 @@ def funnel(request):
     return render(request, "reports/funnel.html", context)
 
 
-def dashboard_context(request, unit, date_from, date_to):
-    # The page counts the same partial months several times: read each range once.
-    with counting.shared_edges():
-        user = request.user
-        language = translation.get_language()
-        rows = selectors.achievement(
-            user, unit=unit, date_from=date_from, date_to=date_to, language=language
-        )
-        year_start = dt.date(date_to.year, 1, 1)
+def dashboard_context(request, unit, date_from, date_to, restate_on=None):
+    user = request.user
+    language = translation.get_language()
+    rows = selectors.achievement(
+        user,
+        unit=unit,
+        date_from=date_from,
+        date_to=date_to,
+        language=language,
+        restate_on=restate_on,
+    )
+    year_start = dt.date(date_to.year, 1, 1)
 
-        def total_from(start):
-            if start == date_from:
-                return rows[0]
-            return selectors.unit_total(user, unit=unit, date_from=start, date_to=date_to)
+    def total_from(start):
+        if start == date_from:
+            return rows[0]
+        return selectors.unit_total(
+            user, unit=unit, date_from=start, date_to=date_to, restate_on=restate_on
+        )
 
-        year_row = total_from(year_start)
-        year_target = selectors.choose_target(
-            list(unit.targets.all()), year_start, dt.date(date_to.year, 12, 31)
+    year_row = total_from(year_start)
+    year_target = selectors.choose_target(
+        list(unit.targets.all()), year_start, dt.date(date_to.year, 12, 31)
+    )
+    term = selectors.term_target(unit, date_to)
+    term_row = None
+    if term is not None:
+        term_row = total_from(term.period_start)
+    months = selectors.admissions_per_month(
+        user, unit=unit, date_from=date_from, date_to=date_to, restate_on=restate_on
+    )
+    pace = None
+    if year_target[0]:
+        pace = year_target[0] / 12
+    stages = selectors.pipeline_funnel(user, unit=unit, date_from=date_from, date_to=date_to)
+    stage_labels = {
+        "sources": _("sources"),
+        "course": _("course"),
+        "dossier": _("dossier"),
+        "admitted": _("admitted"),
+        "confirmed": _("confirmed"),
+    }
+    stages = [(stage_labels[name], n, rate) for name, n, rate in stages]
+    composition = selectors.composition(
+        user, unit=unit, date_from=date_from, date_to=date_to, restate_on=restate_on
+    )
+    ranking = _ranking(rows[1:])
+    return {
+        "unit": unit,
+        "date_from": date_from,
+        "date_to": date_to,
+        "rows": rows,
+        "year_row": year_row,
+        "year_target": year_target,
+        "term": term,
+        "term_row": term_row,
+        "year_chart": charts.progress_bar(
+            year_row["admitted"], year_target[0], title=_("This year against plan")
+        ),
+        "term_chart": charts.progress_bar(
+            term_row["admitted"], term.minimum, title=_("This term against plan")
         )
-        term = selectors.term_target(unit, date_to)
-        term_row = None
-        if term is not None:
-            term_row = total_from(term.period_start)
-        months = selectors.admissions_per_month(
-            user, unit=unit, date_from=date_from, date_to=date_to
+        if term
+        else None,
+        "months_chart": charts.months_vs_pace(
+            [(m.strftime("%m/%y"), n) for m, n in months],
+            pace=pace,
+            title=_("Admissions per month against the pace needed"),
+        ),
+        "pace": pace,
+        "stages": stages,
+        "funnel_chart": charts.funnel(stages, title=_("From sources to confirmed members")),
+        "composition": composition,
+        "composition_charts": _composition_charts(composition),
+        "ranking": ranking,
+        "ranking_chart": charts.bar_chart(
+            [(r["unit_name"], r["achievement_pct"], r["achievement_pct"] < 100) for r in ranking],
+            title=_("Ranking of units below by achievement"),
+            suffix=" %",
         )
-        pace = None
-        if year_target[0]:
-            pace = year_target[0] / 12
-        stages = selectors.pipeline_funnel(user, unit=unit, date_from=date_from, date_to=date_to)
-        stage_labels = {
-            "sources": _("sources"),
-            "course": _("course"),
-            "dossier": _("dossier"),
-            "admitted": _("admitted"),
-            "confirmed": _("confirmed"),
-        }
-        stages = [(stage_labels[name], n, rate) for name, n, rate in stages]
-        composition = selectors.composition(user, unit=unit, date_from=date_from, date_to=date_to)
-        ranking = _ranking(rows[1:])
-        return {
-            "unit": unit,
-            "date_from": date_from,
-            "date_to": date_to,
-            "rows": rows,
-            "year_row": year_row,
-            "year_target": year_target,
-            "term": term,
-            "term_row": term_row,
-            "year_chart": charts.progress_bar(
-                year_row["admitted"], year_target[0], title=_("This year against plan")
-            ),
-            "term_chart": charts.progress_bar(
-                term_row["admitted"], term.minimum, title=_("This term against plan")
-            )
-            if term
-            else None,
-            "months_chart": charts.months_vs_pace(
-                [(m.strftime("%m/%y"), n) for m, n in months],
-                pace=pace,
-                title=_("Admissions per month against the pace needed"),
-            ),
-            "pace": pace,
-            "stages": stages,
-            "funnel_chart": charts.funnel(stages, title=_("From sources to confirmed members")),
-            "composition": composition,
-            "composition_charts": _composition_charts(composition),
-            "ranking": ranking,
-            "ranking_chart": charts.bar_chart(
-                [
-                    (r["unit_name"], r["achievement_pct"], r["achievement_pct"] < 100)
-                    for r in ranking
-                ],
-                title=_("Ranking of units below by achievement"),
-                suffix=" %",
-            )
-            if ranking
-            else None,
-            "findings": selectors.findings_for(user, unit=unit, limit=10),
-            "export_query": _export_query(unit, date_from, date_to, "children"),
-        }
+        if ranking
+        else None,
+        "findings": selectors.findings_for(user, unit=unit, limit=10),
+        "export_query": _export_query(unit, date_from, date_to, "children", restate_on),
+        "restate_on": restate_on,
+    }
 
 
 def _dashboard_period(request):
     today = timezone.localdate()
     date_from = _date(request, "from", dt.date(today.year, 1, 1))
     date_to = _date(request, "to", today)
-    if date_to < date_from:
-        raise BadFilter(_("The end of the period lies before its start."))
-    return date_from, date_to
+    restate_on = _restate_on(request)
+    try:
+        selectors.check_period(date_from, date_to, restate_on)
+    except ValueError as error:
+        raise BadFilter(str(error)) from error
+    return date_from, date_to, restate_on
 
 
 @require_GET
 def dashboard(request, code):
     unit = selectors.unit_for_report(request.user, code)
     try:
-        date_from, date_to = _dashboard_period(request)
+        date_from, date_to, restate_on = _dashboard_period(request)
     except BadFilter as error:
         return _bad_filter(request, error)
-    context = dashboard_context(request, unit, date_from, date_to)
+    context = dashboard_context(request, unit, date_from, date_to, restate_on)
     return render(request, "reports/dashboard.html", context)
 
 
@@ -345,10 +381,10 @@ def dashboard_pdf(request, code):
     """The dashboard as a PDF in the user's language: numbers, charts and findings."""
     unit = selectors.unit_for_report(request.user, code)
     try:
-        date_from, date_to = _dashboard_period(request)
+        date_from, date_to, restate_on = _dashboard_period(request)
     except BadFilter as error:
         return _bad_filter(request, error)
-    context = dashboard_context(request, unit, date_from, date_to)
+    context = dashboard_context(request, unit, date_from, date_to, restate_on)
     context.update(
         {
             "language": translation.get_language() or "en",

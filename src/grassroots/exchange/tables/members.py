@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from grassroots.accounts.roles import Action
 from grassroots.history.models import Change
+from grassroots.org.models import Unit
 from grassroots.people.models import Membership
 from grassroots.pipeline.models import Admission, Confirmation
 from grassroots.transfers.models import Transfer
@@ -87,18 +88,51 @@ class AdmissionApplier(Applier):
     reference_columns = ("national_id", "unit_code")
     model = Admission
     names = {"national_id": "person", "unit_code": "unit"}
-    fixed_fields = ("person", "dossier", "membership")
+    fixed_fields = ("person", "dossier", "membership", "education", "occupation")
+
+    def __init__(self, ctx, present):
+        super().__init__(ctx, present)
+        self._validity = {}  # unit id → (valid_from, valid_to)
 
     def resolve(self, rows):
         refs = self.ctx.units.get_many([r.values["unit_code"] for r in rows])
         people = people_by_national_id(r.values["national_id"] for r in rows)
-        return [
+        found = [
             r
             for r in rows
             # Both checked (not `and`), so that both problems are reported.
             if all([self.resolve_person(r, people), self.resolve_unit(r, "unit_code", refs)])
             and self.allowed(r, "unit_code", Action.DECIDE, r.refs["unit_code"])
         ]
+        return [r for r in found if self._unit_valid_then(r)]
+
+    def _unit_valid_then(self, row):
+        """An admission counts where its unit stood on the decision date: the unit must
+        have existed then (restructuring contract)."""
+        ref = row.refs["unit_code"]
+        if ref.id is None:  # created in this import: valid from its default start
+            return True
+        validity = self._validity.get(ref.id)
+        if validity is None:
+            validity = self._validity[ref.id] = Unit.objects.values_list(
+                "valid_from", "valid_to"
+            ).get(pk=ref.id)
+        first, last = validity
+        day = row.values["decision_date"]
+        if day < first or (last is not None and day > last):
+            self.error(
+                row,
+                "unit_code",
+                _("%(code)s did not exist on %(day)s (valid %(first)s to %(last)s)")
+                % {
+                    "code": ref.code,
+                    "day": day.isoformat(),
+                    "first": first.isoformat(),
+                    "last": last.isoformat() if last else "…",
+                },
+            )
+            return False
+        return True
 
     def load(self, rows):
         found = Admission.objects.filter(
@@ -121,6 +155,10 @@ class AdmissionApplier(Applier):
         }
 
     def assign(self, a, row, values):
+        if a.pk is None:
+            # What the statistics count of the person is taken when the admission is
+            # recorded, as by the admission service.
+            a.keep_person_attributes(row.refs["person"])
         a.person_id = row.refs["person"].id
         a.unit_id = row.refs["unit_code"].id
         a.decision_date = values["decision_date"]

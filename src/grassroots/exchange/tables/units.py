@@ -22,6 +22,8 @@ from grassroots.org import services as org_services
 from grassroots.org import timeline
 from grassroots.org.models import Cluster, Sector, Unit
 from grassroots.paths import under
+from grassroots.pipeline.models import Admission
+from grassroots.reports import rollups
 
 from ..importer import UnitRef
 from .base import WRITE_BATCH, Applier
@@ -293,8 +295,19 @@ class UnitApplier(Applier):
             org_services.unit_correct_parent(
                 trace=self.ctx.trace, unit=unit, new_parent=Unit.objects.get(code=parent_code)
             )
+        regrouped = set()
         for pk in self.regroup:
-            org_services.refresh_effective_groupings(Unit.objects.get(pk=pk))
+            unit = Unit.objects.get(pk=pk)
+            org_services.refresh_effective_groupings(unit)
+            regrouped |= timeline.affected_by(unit)
+        if regrouped:
+            # The cluster or sector in force changed at all times (a correction): recount
+            # the roll-up rows of these units' admissions.
+            rollups.refresh(
+                Admission.objects.filter(unit_id__in=sorted(regrouped)).values_list(
+                    "unit_id", "decision_date"
+                )
+            )
         if self.moves:
             self.last_step.clear()
         if self.moves or self.regroup:

@@ -34,7 +34,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        kinds = parser.add_subparsers(dest="kind", required=True, metavar="{move,rename,merge,split,close}")
+        kinds = parser.add_subparsers(
+            dest="kind", required=True, metavar="{move,rename,merge,split,close}"
+        )
         move = kinds.add_parser("move", help="from the date, the unit stands under another")
         move.add_argument("code")
         move.add_argument("--to", required=True, help="code of the new parent")
@@ -149,9 +151,10 @@ def describe(summary):
     for code in summary.get("closed", []):
         lines.append(_("closing: %(code)s") % {"code": code})
     for renamed in summary.get("renamed", []):
-        lines.append(_("name: %(unit)s: %(old)s → %(new)s") % {
-            "unit": renamed["unit"], "old": renamed["from"], "new": renamed["to"]
-        })
+        lines.append(
+            _("name: %(unit)s: %(old)s → %(new)s")
+            % {"unit": renamed["unit"], "old": renamed["from"], "new": renamed["to"]}
+        )
     for moved in summary.get("moved", []):
         lines.append(
             _("unit: %(unit)s: %(old)s → %(new)s")

@@ -6,6 +6,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy
 
@@ -35,6 +36,11 @@ class Command(BaseCommand):
         achievement.add_argument("--from", dest="date_from", required=True, help="YYYY-MM-DD")
         achievement.add_argument("--to", dest="date_to", required=True, help="YYYY-MM-DD")
         achievement.add_argument("--by", choices=selectors.GROUPINGS, default="children")
+        achievement.add_argument(
+            "--restate-on",
+            dest="restate_on",
+            help="YYYY-MM-DD: count the period on the structure of that day (default: as it was)",
+        )
         achievement.add_argument("--format", choices=FORMATS, default="table")
         achievement.add_argument("--output", help="write to this file (needed for xlsx, pdf)")
         _common(achievement)
@@ -76,18 +82,29 @@ class Command(BaseCommand):
 
     def _achievement(self, user, language, fmt, options):
         date_from, date_to = iso_date(options["date_from"]), iso_date(options["date_to"])
-        if date_to < date_from:
-            raise CommandError("--to lies before --from")
+        restate_on = iso_date(options["restate_on"]) if options.get("restate_on") else None
+        try:
+            selectors.check_period(date_from, date_to, restate_on)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
         try:
             unit = selectors.unit_for_report(user, options["unit"])
         except Http404 as exc:
             raise CommandError(f"unknown unit: {options['unit']}") from exc
         by = options["by"]
         rows = selectors.achievement(
-            user, unit=unit, date_from=date_from, date_to=date_to, by=by, language=language
+            user,
+            unit=unit,
+            date_from=date_from,
+            date_to=date_to,
+            by=by,
+            language=language,
+            restate_on=restate_on,
         )
         columns = selectors.ACHIEVEMENT_COLUMNS
         what = f"achievement report {unit.code} {date_from}–{date_to} by {by} ({fmt})"
+        if restate_on:
+            what += f" restated on {restate_on}"
         kwargs = {
             "unit": unit,
             "date_from": date_from,
@@ -120,8 +137,6 @@ class Command(BaseCommand):
             )
             return content, what, path
         if fmt == "pdf":
-            from django.template.loader import render_to_string
-
             html = render_to_string(
                 "reports/pdf/funnel.html",
                 {"course": course, "until": until, "columns": columns, "row": row},
