@@ -6,9 +6,18 @@ from tests.town import build_town, load_town
 
 
 def pytest_configure(config):
+    import tempfile
+
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Background tasks run at once, inside the request that starts them (tests that need
+    # the database queue and its worker switch to it: tests/tasks/helpers.py).
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    from django.test.signals import setting_changed
+
+    setting_changed.send(sender=None, setting="TASKS", value=settings.TASKS, enter=True)
+    settings.TASKS_DIR = tempfile.mkdtemp(prefix="grassroots-test-tasks-")
 
 
 @pytest.fixture(scope="session")

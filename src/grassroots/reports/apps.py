@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class ReportsConfig(AppConfig):
     name = "grassroots.reports"
     label = "reports"
+
+    def ready(self):
+        from . import tasks
+
+        tasks.register()
