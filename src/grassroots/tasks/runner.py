@@ -17,7 +17,7 @@ import os
 import threading
 
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import transaction
 from django.utils import timezone, translation
 
 from . import files, kinds
@@ -140,7 +140,6 @@ def _finish(run, work):
 
 
 def _fail(run_id, exc):
-    close_old_connections()
     now = timezone.now()
     TaskRun.objects.filter(pk=run_id).update(
         status=TaskRun.Status.FAILED,
@@ -151,7 +150,6 @@ def _fail(run_id, exc):
 
 
 def interrupt(run_id):
-    close_old_connections()
     now = timezone.now()
     TaskRun.objects.filter(pk=run_id, status=TaskRun.Status.RUNNING).update(
         status=TaskRun.Status.INTERRUPTED, finished_at=now, expires_at=_expiry(now)
