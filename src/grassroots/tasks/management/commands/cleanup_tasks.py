@@ -1,8 +1,7 @@
 """`grassroots cleanup_tasks`: remove expired task results (also run daily by the worker)."""
 
 from django.core.management.base import BaseCommand
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from grassroots.tasks import services
 
@@ -15,10 +14,22 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         counts = services.runs_cleanup()
-        self.stdout.write(
-            _(
-                "%(removed)d expired task(s) removed, %(interrupted)d marked interrupted, "
-                "%(folders)d stray folder(s) deleted."
-            )
-            % counts
-        )
+        lines = [
+            ngettext(
+                "%(removed)d expired task removed.",
+                "%(removed)d expired tasks removed.",
+                counts["removed"],
+            ),
+            ngettext(
+                "%(interrupted)d task marked interrupted.",
+                "%(interrupted)d tasks marked interrupted.",
+                counts["interrupted"],
+            ),
+            ngettext(
+                "%(folders)d stray folder deleted.",
+                "%(folders)d stray folders deleted.",
+                counts["folders"],
+            ),
+        ]
+        for line in lines:
+            self.stdout.write(line % counts)

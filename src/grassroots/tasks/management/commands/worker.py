@@ -7,7 +7,7 @@ clean-up, any other app's daily job) are queued if they are not already.
 """
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
 
 from grassroots.tasks import schedule, services
@@ -24,7 +24,12 @@ class Command(DatabaseWorkerCommand):
         interrupted = services.runs_mark_interrupted()
         if interrupted:
             self.stdout.write(
-                _("%(count)d interrupted task(s) can be run again.") % {"count": interrupted}
+                ngettext(
+                    "%(count)d interrupted task can be run again.",
+                    "%(count)d interrupted tasks can be run again.",
+                    interrupted,
+                )
+                % {"count": interrupted}
             )
         queued = schedule.ensure()
         if queued and options.get("verbosity", 1) > 0:
