@@ -1,6 +1,9 @@
 """My tasks: a user sees only their own runs; the progress partial polls while a run is
 going and stops when it is finished; results are served to the owner, never cached."""
 
+import io
+import zipfile
+
 from django.urls import reverse
 
 from grassroots.accounts.models import RoleAssignment
@@ -92,9 +95,6 @@ def test_a_failed_task_offers_run_again(client_for, town):
 
 
 def test_a_report_pack_holds_a_pdf_per_unit_below(client_for, town):
-    import io
-    import zipfile
-
     client = client_for("org")
     response = client.post(
         reverse("reports:background"),

@@ -5,6 +5,7 @@ import datetime as dt
 import signal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
@@ -12,8 +13,9 @@ from django_tasks_db.models import DBTaskResult
 
 from grassroots.people.models import Person
 from grassroots.tasks import schedule, services
-from grassroots.tasks.jobs import run_recurring
+from grassroots.tasks.jobs import execute_run
 from grassroots.tasks.models import Recurring, TaskRun
+from tests.tasks.helpers import make_run
 
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
 
@@ -40,8 +42,6 @@ def work_the_queue():
 
 
 def _people_upload():
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     text = "national_id,full_name,gender,birth_date,unit_code\n079555000001,Mai Anh,female,2005-05-05,HS\n"
     return SimpleUploadedFile("people.csv", text.encode(), content_type="text/csv")
 
@@ -73,8 +73,6 @@ def test_a_task_delivered_twice_runs_once(town, database_queue):
     run = services.run_start(
         owner=town.user("org"), kind="export", params={"unit": "W1", "format": "csv"}
     )
-    from grassroots.tasks.jobs import execute_run
-
     execute_run.enqueue(run.pk)  # the queue hands it out a second time
     work_the_queue()
     run.refresh_from_db()
@@ -85,8 +83,6 @@ def test_a_task_delivered_twice_runs_once(town, database_queue):
 def test_the_worker_command_marks_interrupted_runs_and_queues_the_daily_jobs(
     town, database_queue, settings
 ):
-    from tests.tasks.helpers import make_run
-
     stopped = make_run(town.user("org"), status=TaskRun.Status.RUNNING, unit=town.unit("W1"))
     TaskRun.objects.filter(pk=stopped.pk).update(started_at=timezone.now() - dt.timedelta(hours=1))
     handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
@@ -117,13 +113,13 @@ def test_a_daily_job_runs_and_queues_the_next_day(town, settings):
         assert "test.digest" not in schedule.ensure(now=now)
 
         first = row.backend_id
-        result = schedule.run_due("test.digest", due.isoformat(), queue=run_recurring, now=due)
+        result = schedule.run_due("test.digest", due.isoformat(), now=due)
         assert result == "ran" and ran == [1]
         row.refresh_from_db()
         assert timezone.localtime(row.next_run_at).date() == dt.date(2026, 3, 4)
         assert row.backend_id != first
         # The occurrence of the day before, delivered late or twice, does nothing.
-        assert schedule.run_due("test.digest", due.isoformat(), queue=run_recurring) == "stale"
+        assert schedule.run_due("test.digest", due.isoformat()) == "stale"
         assert ran == [1]
         # The worker was off for days: the lost day is run at once when it starts again.
         later = timezone.make_aware(dt.datetime(2026, 3, 9, 12, 0))

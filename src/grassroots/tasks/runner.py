@@ -161,13 +161,13 @@ def execute(run_id):
     run = _claim(run_id)
     if run is None:
         return None
-    kind = kinds.get(run.kind)
     work = Work(run)
     heartbeat = Heartbeat(work)
     heartbeat.beat()
     heartbeat.start()
     language = run.params.get("language") or settings.LANGUAGE_CODE
     try:
+        kind = kinds.get(run.kind)
         with translation.override(language):
             try:
                 if kind.atomic:

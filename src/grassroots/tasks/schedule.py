@@ -8,7 +8,7 @@ Register a plain function in your app's AppConfig.ready():
 
 How it runs: `ensure()` (called when `grassroots worker` starts, and by
 `grassroots schedule_tasks` for backends without our worker) queues the job's next
-occurrence with the tasks framework's `run_after`. When it runs (`jobs.run_recurring`),
+occurrence with the tasks framework's `run_after`. When it runs (`run_recurring` below),
 it first moves the job's `Recurring.next_run_at` to the following day and queues that
 occurrence, then calls the function; so a job that fails today still runs tomorrow. A
 `Recurring` row per job holds the time it is due: an occurrence whose due time is not the
@@ -24,6 +24,7 @@ from collections.abc import Callable
 
 from django.db import transaction
 from django.utils import timezone
+from django_tasks import task
 
 from .models import Recurring
 
@@ -71,14 +72,11 @@ def _queue(row, due, queue):
     row.save(update_fields=["next_run_at", "backend_id"])
 
 
-def ensure(now=None, queue=None):
+def ensure(now=None):
     """Queue each registered job's next occurrence unless one is already waiting.
 
     Returns the names queued now.
     """
-    from .jobs import run_recurring
-
-    queue = queue or run_recurring
     now = now or timezone.now()
     queued = []
     for job in _jobs.values():
@@ -88,12 +86,12 @@ def ensure(now=None, queue=None):
                 continue
             # Never queued: at its next time. Lost or missed: at once.
             due = next_time(job.at, now) if row.next_run_at is None else now
-            _queue(row, due, queue)
+            _queue(row, due, run_recurring)
             queued.append(job.name)
     return queued
 
 
-def run_due(name, due, *, queue, now=None):
+def run_due(name, due, *, now=None):
     """The occurrence of job `name` due at `due` (ISO text): queue the next one, then run it."""
     job = _jobs.get(name)
     if job is None:
@@ -111,6 +109,13 @@ def run_due(name, due, *, queue, now=None):
             return "stale"
         row.last_run_at = now
         row.save(update_fields=["last_run_at"])
-        _queue(row, next_time(job.at, max(now, due)), queue)
+        _queue(row, next_time(job.at, max(now, due)), run_recurring)
     job.run()
     return "ran"
+
+
+# The task the backend stores by its dotted path: keep the name stable.
+@task()
+def run_recurring(name, due):
+    """Run a recurring job once and queue its next occurrence."""
+    return run_due(name, due)
