@@ -21,13 +21,21 @@ $(VENV)/.dev-installed: pyproject.toml $(BIN)/grassroots
 
 install-dev: $(VENV)/.dev-installed
 
+# The web server and the background worker (imports, exports, report packs, daily jobs)
+# side by side; Ctrl-C stops both.
+define SERVE_WITH_WORKER
+	$(BIN)/grassroots worker --no-startup-delay & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/grassroots runserver --insecure 127.0.0.1:$(PORT)
+endef
+
 demo: install
 	$(BIN)/grassroots migrate --no-input
 	$(BIN)/grassroots demo
-	$(BIN)/grassroots runserver --insecure 127.0.0.1:$(PORT)
+	$(SERVE_WITH_WORKER)
 
 serve: install
-	$(BIN)/grassroots runserver --insecure 127.0.0.1:$(PORT)
+	$(SERVE_WITH_WORKER)
 
 lint: install-dev
 	$(BIN)/ruff check .

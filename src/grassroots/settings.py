@@ -50,10 +50,14 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "treebeard",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
+    *envlist("TASKS_APPS", []),
     "grassroots.history",
     "grassroots.org",
     "grassroots.people",
     "grassroots.accounts",
+    "grassroots.tasks",
     "grassroots.pipeline",
     "grassroots.transfers",
     "grassroots.deadlines",
@@ -160,6 +164,26 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "grassroots@localhost")
+
+# Background tasks (imports, exports, PDF packs, big reports): Django's tasks framework.
+# The embedded default keeps the queue in the database (django-tasks-db), worked by
+# `grassroots worker`; TASKS_BACKEND switches to a distributed queue (see the README).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": [],
+    }
+}
+if os.environ.get("RQ_REDIS_URL"):
+    # For TASKS_BACKEND=django_tasks_rq.RQBackend (with TASKS_APPS=django_rq,django_tasks_rq).
+    RQ_QUEUES = {"default": {"URL": os.environ["RQ_REDIS_URL"], "DEFAULT_TIMEOUT": 3600}}
+# Uploads waiting for a task, progress and result files: on storage that the web servers
+# and the workers share.
+TASKS_DIR = Path(os.environ.get("TASKS_DIR", DATA_DIR / "tasks"))
+# How long a finished task's result (file, problems) is kept before `cleanup_tasks` removes it.
+TASK_RESULT_HOURS = envint("TASK_RESULT_HOURS", 7 * 24)
+# A running task whose worker has not reported for this long was interrupted.
+TASK_STALE_SECONDS = envint("TASK_STALE_SECONDS", 60)
 
 # Working days: the country's public holidays (the `holidays` package) plus days
 # an administrator adds in the app.

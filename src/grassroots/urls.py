@@ -26,6 +26,7 @@ urlpatterns = [
     path("plans/", include("grassroots.plans.urls")),
     path("reports/", include("grassroots.reports.urls")),
     path("exchange/", include("grassroots.exchange.urls")),
+    path("tasks/", include("grassroots.tasks.urls")),
     path("api/", api.urls),
 ]
 

@@ -13,5 +13,10 @@ ROUTES = [
     Route("exchange:index"),
     Route("exchange:preview", method="post", data=_upload),
     Route("exchange:apply", method="post"),
-    Route("exchange:export", data=lambda town: {"unit": "HS", "format": "csv"}, record_unit="HS"),
+    Route(
+        "exchange:export",
+        method="post",
+        data=lambda town: {"unit": "HS", "format": "csv"},
+        record_unit="HS",
+    ),
 ]

@@ -1,4 +1,5 @@
-"""The import and export pages: preview, apply, and the user's scope."""
+"""The import and export pages: each starts a background task (run at once in tests) and
+sends the user to its page, which shows the check's summary, every problem, the file."""
 
 import io
 import zipfile
@@ -9,13 +10,19 @@ from django.urls import reverse
 from grassroots.exchange.models import Import
 from grassroots.history.models import Access, Change
 from grassroots.people.models import Person
+from grassroots.tasks.models import TaskRun
 
 PEOPLE = "national_id,full_name,gender,birth_date,unit_code\n"
 
 
 def _upload(client, text, name="people.csv"):
     upload = SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/csv")
-    return client.post(reverse("exchange:preview"), {"file": upload})
+    return client.post(reverse("exchange:preview"), {"file": upload}, follow=True)
+
+
+def _download(client, response):
+    run = response.context["item"]["run"]
+    return client.get(reverse("tasks:download", args=[run.pk]))
 
 
 def test_index_shows_both_forms(client_for):
@@ -29,11 +36,16 @@ def test_preview_shows_the_summary_then_apply_imports(client_for, town):
     client = client_for("secretary")
     response = _upload(client, PEOPLE + "079555000001,Mai Anh,female,2005-05-05,HS\n")
     assert response.status_code == 200
+    check = response.context["item"]["run"]
+    assert (check.kind, check.status) == ("import_check", TaskRun.Status.DONE)
+    assert check.summary["files"]["people"]["created"] == 1
     assert b"Import now" in response.content
     assert not Person.objects.filter(national_id="079555000001").exists()
 
-    response = client.post(reverse("exchange:apply"))
-    assert response.status_code == 302
+    response = client.post(reverse("exchange:apply"), {"run": check.pk})
+    applied = TaskRun.objects.get(kind="import_apply", owner=town.user("secretary"))
+    assert response.url == reverse("tasks:detail", args=[applied.pk])
+    assert applied.status == TaskRun.Status.DONE
     person = Person.objects.get(national_id="079555000001")
     change = Change.objects.get(model="people.person", object_id=str(person.pk))
     assert (change.cause, change.actor, change.action) == (
@@ -41,8 +53,12 @@ def test_preview_shows_the_summary_then_apply_imports(client_for, town):
         town.user("secretary"),
         "create",
     )
-    assert change.reference == str(Import.objects.get(actor=town.user("secretary")).pk)
-    # The upload is spent: applying again has nothing to import.
+    record = Import.objects.get(actor=town.user("secretary"))
+    assert change.reference == str(record.pk)
+    assert applied.summary["import_id"] == record.pk
+    page = client.get(response.url)
+    assert f"(import {record.pk})".encode() in page.content
+    # Without a checked file there is nothing to import.
     response = client.post(reverse("exchange:apply"), follow=True)
     assert b"Nothing to import" in response.content
 
@@ -50,19 +66,35 @@ def test_preview_shows_the_summary_then_apply_imports(client_for, town):
 def test_problems_are_listed_and_nothing_can_be_applied(client_for):
     client = client_for("secretary")
     response = _upload(client, PEOPLE + "079555000001,Mai Anh,girl,2005-05-05,HS\n")
-    assert response.status_code == 400
+    check = response.context["item"]["run"]
+    assert check.status == TaskRun.Status.PROBLEMS
     assert b"people:2: gender: unknown value girl" in response.content
     assert b"Import now" not in response.content
-    assert client.post(reverse("exchange:apply")).status_code == 400
+    # Every problem is in the result file too.
+    problems = b"".join(_download(client, response).streaming_content)
+    assert b"people:2: gender: unknown value girl" in problems
+    response = client.post(reverse("exchange:apply"), {"run": check.pk}, follow=True)
+    assert b"Only a file checked without problems can be imported." in response.content
+    assert not TaskRun.objects.filter(kind="import_apply").exists()
+    assert not Person.objects.filter(national_id="079555000001").exists()
+
+
+def test_nobody_applies_another_users_check(client_for, town):
+    response = _upload(
+        client_for("secretary"), PEOPLE + "079555000001,Mai Anh,female,2005-05-05,HS\n"
+    )
+    check = response.context["item"]["run"]
+    response = client_for("org").post(reverse("exchange:apply"), {"run": check.pk})
+    assert response.status_code == 404
     assert not Person.objects.filter(national_id="079555000001").exists()
 
 
 def test_outsider_cannot_import_into_hs(client_for):
     client = client_for("outsider")
     response = _upload(client, PEOPLE + "079555000001,Mai Anh,female,2005-05-05,HS\n")
-    assert response.status_code == 400
     assert b"people:2: unit_code: unit HS is outside your scope" in response.content
-    assert client.post(reverse("exchange:apply")).status_code == 400
+    check = response.context["item"]["run"]
+    client.post(reverse("exchange:apply"), {"run": check.pk})
     assert not Person.objects.filter(national_id="079555000001").exists()
 
 
@@ -83,12 +115,16 @@ def test_a_wrong_kind_of_file_is_refused(client_for):
     response = _upload(client_for("secretary"), "hello", name="notes.txt")
     assert response.status_code == 400
     assert b"Upload an .xlsx, .zip or .csv file." in response.content
+    assert not TaskRun.objects.exists()
 
 
 def test_secretary_export_contains_only_hs(client_for, town):
-    response = client_for("secretary").get(reverse("exchange:export"), {"format": "csv"})
+    client = client_for("secretary")
+    response = client.post(reverse("exchange:export"), {"format": "csv"}, follow=True)
     assert response.status_code == 200
-    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    download = _download(client, response)
+    assert download["Cache-Control"] == "no-store"
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content)))
     units = archive.read("units.csv").decode().splitlines()
     assert [line.split(",")[0] for line in units[1:]] == ["HS"]
     people = archive.read("people.csv").decode()
@@ -98,19 +134,24 @@ def test_secretary_export_contains_only_hs(client_for, town):
 
 
 def test_export_of_a_unit_out_of_scope_is_not_found(client_for):
-    response = client_for("secretary").get(reverse("exchange:export"), {"unit": "W1"})
+    response = client_for("secretary").post(reverse("exchange:export"), {"unit": "W1"})
     assert response.status_code == 404
+    assert not TaskRun.objects.exists()
 
 
 def test_export_as_workbook(client_for):
     from openpyxl import load_workbook
 
-    response = client_for("org").get(
-        reverse("exchange:export"), {"unit": "W1", "format": "xlsx", "only": ["units"]}
+    client = client_for("org")
+    response = client.post(
+        reverse("exchange:export"),
+        {"unit": "W1", "format": "xlsx", "only": ["units"]},
+        follow=True,
     )
-    assert response.status_code == 200
-    assert response["Content-Disposition"].endswith('grassroots-W1.xlsx"')
-    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    assert response.context["item"]["run"].summary == {"counts": {"units": 4}}
+    download = _download(client, response)
+    assert download["Content-Disposition"].endswith('grassroots-W1.xlsx"')
+    workbook = load_workbook(io.BytesIO(b"".join(download.streaming_content)), read_only=True)
     assert workbook.sheetnames == ["units"]
     codes = [row[0] for row in workbook["units"].iter_rows(min_row=2, values_only=True)]
     assert codes == ["W1", "W1C1", "W1C1G1", "W1C2"]
@@ -121,4 +162,4 @@ def test_people_without_a_unit_need_a_top_unit(client_for):
     response = _upload(client_for("secretary"), text)
     assert b"people:2: national_id: only users of a top unit may import" in response.content
     response = _upload(client_for("org"), text)
-    assert response.status_code == 200
+    assert response.context["item"]["run"].status == TaskRun.Status.DONE

@@ -27,6 +27,12 @@ ROUTES = [
     Route("reports:achievement", data=period("W1"), record_unit="W1"),
     Route("reports:achievement_xlsx", data=period("W1"), record_unit="W1"),
     Route("reports:achievement_pdf", data=period("W1C1"), record_unit="W1C1"),
+    Route(
+        "reports:background",
+        method="post",
+        data=lambda town: {**period("W1")(town), "format": "xlsx"},
+        record_unit="W1",
+    ),
     Route("reports:composition", data=period("HS"), record_unit="HS"),
     Route("reports:funnel", data=_course, record_unit="W1"),
     Route(

@@ -31,8 +31,12 @@ def _within(unit, field):
     return Q() if unit is None else under(unit.path, field)
 
 
+def _units_queryset(unit):
+    return Unit.objects.filter(_within(unit, "path"))
+
+
 def _units(unit):
-    queryset = Unit.objects.filter(_within(unit, "path")).select_related("cluster", "sector")
+    queryset = _units_queryset(unit).select_related("cluster", "sector")
     codes = {}
     if unit is not None and unit.depth > 1:
         parent = unit.get_parent()
@@ -66,7 +70,7 @@ def _people(unit):
                 ).values("person_id")
             )
         )
-    return queryset.order_by("national_id").iterator(chunk_size=CHUNK)
+    return queryset.order_by("national_id")
 
 
 def _confirmations(unit):
@@ -79,7 +83,6 @@ def _confirmations(unit):
         .filter(~Exists(later))
         .select_related("admission__person")
         .order_by("admission__person__national_id")
-        .iterator(chunk_size=CHUNK)
     )
 
 
@@ -89,11 +92,7 @@ def _transfers(unit):
         queryset = queryset.filter(
             _within(unit, "from_unit__path") | _within(unit, "to_unit__path")
         )
-    return (
-        queryset.select_related("person", "to_unit")
-        .order_by("issued_on", "id")
-        .iterator(chunk_size=CHUNK)
-    )
+    return queryset.select_related("person", "to_unit").order_by("issued_on", "id")
 
 
 QUERIES = {
@@ -103,25 +102,21 @@ QUERIES = {
         Source.objects.filter(_within(unit, "unit__path"))
         .select_related("person", "unit")
         .order_by("nominated_on", "id")
-        .iterator(chunk_size=CHUNK)
     ),
     "courses": lambda unit: (
         Course.objects.filter(_within(unit, "organizer__path"))
         .select_related("organizer")
         .order_by("start_date", "code")
-        .iterator(chunk_size=CHUNK)
     ),
     "enrollments": lambda unit: (
         Enrollment.objects.filter(_within(unit, "course__organizer__path"))
         .select_related("course", "person")
         .order_by("course__code", "person__national_id")
-        .iterator(chunk_size=CHUNK)
     ),
     "admissions": lambda unit: (
         Admission.objects.filter(_within(unit, "unit__path"))
         .select_related("person", "unit")
         .order_by("decision_date", "id")
-        .iterator(chunk_size=CHUNK)
     ),
     "confirmations": _confirmations,
     "transfers": _transfers,
@@ -129,9 +124,20 @@ QUERIES = {
         Target.objects.filter(_within(unit, "unit__path"))
         .select_related("unit")
         .order_by("unit__path", "period_start", "-period_end")
-        .iterator(chunk_size=CHUNK)
     ),
 }
+
+
+def _records(name, unit):
+    found = QUERIES[name](unit)
+    return found.iterator(chunk_size=CHUNK) if hasattr(found, "iterator") else found
+
+
+def record_count(name, unit=None):
+    """How many records file `name` will have (one COUNT query; for progress)."""
+    if name == "units":
+        return _units_queryset(unit).count()
+    return QUERIES[name](unit).count()
 
 
 def rows(name, unit=None):
@@ -140,7 +146,7 @@ def rows(name, unit=None):
     yield columns
     applier = APPLIERS[name]
     as_row = applier.as_row
-    for obj in QUERIES[name](unit):
+    for obj in _records(name, unit):
         values = as_row(applier, obj)
         yield [export_text(values[c]) for c in columns]
 
@@ -154,41 +160,72 @@ def _names(only):
     return [name for name in FILES if name in only]
 
 
-def write_csv_folder(folder, *, unit=None, only=None):
-    """One UTF-8 CSV file per table in `folder`; returns {file: number of records}."""
+def _counter(names, unit, progress):
+    """tick() after each row: progress(rows written, rows of all files), every CHUNK rows
+    and at the end of each file (tick(end=True)). Header rows count as rows."""
+    if progress is None:
+        return lambda end=False: None
+    total = sum(record_count(name, unit) + 1 for name in names)
+    done = [0]
+
+    def tick(end=False):
+        if not end:
+            done[0] += 1
+        if end or done[0] % CHUNK == 0:
+            progress(done[0], max(total, done[0]))
+
+    return tick
+
+
+def write_csv_folder(folder, *, unit=None, only=None, progress=None):
+    """One UTF-8 CSV file per table in `folder`; returns {file: number of records}.
+
+    `progress(done, total)`, if given, is called every CHUNK records.
+    """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
+    names = _names(only)
+    tick = _counter(names, unit, progress)
     counts = {}
-    for name in _names(only):
+    for name in names:
         with open(folder / f"{name}.csv", "w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)
             count = -1
             for count, cells in enumerate(rows(name, unit)):  # noqa: B007
                 writer.writerow(cells)
+                tick()
         counts[name] = count
+        tick(end=True)
     return counts
 
 
-def write_xlsx(path, *, unit=None, only=None):
-    """One workbook, a sheet per table, cells as text; returns {sheet: number of records}."""
+def write_xlsx(path, *, unit=None, only=None, progress=None):
+    """One workbook, a sheet per table, cells as text; returns {sheet: number of records}.
+
+    `progress(done, total)`, if given, is called every CHUNK records.
+    """
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
+    names = _names(only)
+    tick = _counter(names, unit, progress)
     counts = {}
-    for name in _names(only):
+    for name in names:
         sheet = workbook.create_sheet(name)
         count = -1
         for count, cells in enumerate(rows(name, unit)):  # noqa: B007
             sheet.append(cells)
+            tick()
         counts[name] = count
+        tick(end=True)
     workbook.save(path)
     return counts
 
 
-def write_csv_zip(path, *, unit=None, only=None):
+def write_csv_zip(path, *, unit=None, only=None, progress=None):
     """The CSV files in one .zip archive (for downloads)."""
     with tempfile.TemporaryDirectory(prefix="grassroots-export-") as folder:
-        counts = write_csv_folder(folder, unit=unit, only=only)
+        counts = write_csv_folder(folder, unit=unit, only=only, progress=progress)
         with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for name in counts:
                 archive.write(Path(folder) / f"{name}.csv", f"{name}.csv")

@@ -186,7 +186,7 @@ def _numbered_rows(ctx, file, names, rows, position):
         yield number, {n: v for n, v in zip(names, cells, strict=False) if n}
 
 
-def _import_sheet(ctx, sheet, batch_size):
+def _import_sheet(ctx, sheet, batch_size, advance=None):
     from .tables import APPLIERS
 
     rows = sheet.open_rows()
@@ -207,9 +207,13 @@ def _import_sheet(ctx, sheet, batch_size):
                 applier.apply(batch)
                 batch = []
                 reset_queries()
+                if advance:
+                    advance(position[0])
         if batch:
             applier.apply(batch)
         applier.finish()
+        if advance:
+            advance(position[0])
     except UnicodeDecodeError:
         ctx.problem(sheet.name, position[0] + 1, "-", _("the file is not UTF-8 text"))
     except csv.Error as exc:
@@ -257,14 +261,42 @@ def _refresh_report_tallies(record):
     rollups.refresh_for_people(person_ids, extra_keys=old_keys)
 
 
+def _progress_counter(progress, sheets):
+    """(advance, next_sheet): advance(rows read of this sheet, header included) calls
+    progress(rows read of all sheets, their estimated total); next_sheet() moves on."""
+    counts = [sheet.count_rows() for sheet in sheets]
+    total = sum(counts) if None not in counts else None
+    finished, current = [0], [0]
+
+    def advance(rows):
+        current[0] = rows
+        done = finished[0] + rows
+        progress(done, max(total, done) if total is not None else None)
+
+    def next_sheet():
+        finished[0] += current[0]
+        current[0] = 0
+
+    return advance, next_sheet
+
+
 def run_import(
-    path, *, user=None, dry_run=False, scope_user=None, source_name=None, batch_size=BATCH_SIZE
+    path,
+    *,
+    user=None,
+    dry_run=False,
+    scope_user=None,
+    source_name=None,
+    batch_size=BATCH_SIZE,
+    progress=None,
 ):
     """Import the data set at `path` (folder, .xlsx, .zip or one CSV).
 
     One transaction: written only if every row of every file is valid and not `dry_run`.
     `scope_user` (web uploads) limits rows to units that user may change; the command
     line passes None. History rows carry cause import and the Import's id as reference.
+    `progress(done, total)`, if given, is called after each batch with the rows read so far
+    and the rows of all files (total None when it cannot be known beforehand).
     """
     problems, summary = [], {}
     label = source_name or Path(path).name
@@ -280,10 +312,17 @@ def run_import(
                 record = Import.objects.create(actor=actor, source_name=label[:255])
                 trace = Trace(user=actor, cause=Cause.IMPORT, reference=str(record.pk))
                 ctx = Context(trace=trace, scope_user=scope_user, problems=problems)
+                advance, next_sheet = (
+                    _progress_counter(progress, sheets) if progress else (None, None)
+                )
                 for sheet in sheets:
                     try:
                         with transaction.atomic():
-                            summary[sheet.name] = dict(_import_sheet(ctx, sheet, batch_size))
+                            summary[sheet.name] = dict(
+                                _import_sheet(ctx, sheet, batch_size, advance)
+                            )
+                        if next_sheet:
+                            next_sheet()
                     except DatabaseError as exc:
                         # A rule the checks above missed: report it, write nothing.
                         ctx.problem(

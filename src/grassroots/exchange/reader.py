@@ -18,6 +18,41 @@ from .format import FILES, cell_text
 class Sheet:
     name: str
     open_rows: Callable[[], Iterator[list]]
+    # A quick estimate of the number of rows (header included) for progress; None: unknown.
+    count_rows: Callable[[], int | None] = lambda: None
+
+
+def _count_lines(path):
+    def count():
+        lines, last = 0, b"\n"
+        with open(path, "rb") as handle:
+            while chunk := handle.read(1 << 20):
+                lines += chunk.count(b"\n")
+                last = chunk[-1:]
+        return lines + (last != b"\n")
+
+    return count
+
+
+def _count_xlsx_rows(path, member):
+    """Count the <row> elements of a worksheet's XML without parsing it (progress only)."""
+
+    def count():
+        if not member:
+            return None
+        rows, tail = 0, b""
+        try:
+            with zipfile.ZipFile(path) as archive, archive.open(member.lstrip("/")) as handle:
+                while chunk := handle.read(1 << 20):
+                    data = tail + chunk
+                    rows += data.count(b"<row ") + data.count(b"<row>")
+                    rows -= tail.count(b"<row ") + tail.count(b"<row>")
+                    tail = data[-5:]
+        except (KeyError, OSError, zipfile.BadZipFile):
+            return None
+        return rows
+
+    return count
 
 
 class DatasetError(Exception):
@@ -54,7 +89,7 @@ def _folder(path):
             continue
         name = child.stem.lower()
         if name in FILES:
-            sheets[name] = Sheet(name, _csv_rows(child))
+            sheets[name] = Sheet(name, _csv_rows(child), _count_lines(child))
         else:
             unknown.append(child.stem)
     return sheets, unknown
@@ -72,7 +107,10 @@ def _workbook(path):
         for worksheet in workbook.worksheets:
             name = worksheet.title.strip().lower()
             if name in FILES:
-                sheets[name] = Sheet(name, _xlsx_rows(path, worksheet.title))
+                member = getattr(worksheet, "_worksheet_path", None)
+                sheets[name] = Sheet(
+                    name, _xlsx_rows(path, worksheet.title), _count_xlsx_rows(path, member)
+                )
             elif any(
                 any(v not in (None, "") for v in row)
                 for row in worksheet.iter_rows(max_row=5, values_only=True)
@@ -116,7 +154,7 @@ def open_dataset(path):
                     _("%(file)s: name a single CSV file after its table (%(names)s).")
                     % {"file": path.name, "names": ", ".join(FILES)}
                 )
-            sheets, unknown = {name: Sheet(name, _csv_rows(path))}, []
+            sheets, unknown = {name: Sheet(name, _csv_rows(path), _count_lines(path))}, []
         else:
             raise DatasetError(
                 _("%(file)s: give a folder of CSV files, a .zip of them or an .xlsx workbook.")

@@ -1,27 +1,21 @@
-"""Import and export pages: upload → dry run shown → confirm applies; scoped export."""
-
-import secrets
-import tempfile
-from pathlib import Path
+"""Import and export pages. The work runs in the background (exchange/tasks.py):
+upload → a check task shows what importing would do → "Import now" starts the import
+task; an export starts an export task. Each redirects to the task's page."""
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from grassroots.accounts import scope
-from grassroots.history.models import Access
-from grassroots.history.services import record_access
 from grassroots.org.models import Unit
+from grassroots.tasks import selectors as task_selectors
+from grassroots.tasks import services as task_services
+from grassroots.tasks.models import TaskRun
 
-from . import exporter
 from .forms import ExportForm, UploadForm
-from .importer import run_import
 from .models import Import
-
-SESSION_KEY = "exchange_upload"
-UPLOAD_DIR = Path(tempfile.gettempdir()) / "grassroots-uploads"
 
 
 def _page(request, *, upload_form=None, export_form=None, status=200):
@@ -39,77 +33,44 @@ def index(request):
     return _page(request)
 
 
-def _upload_path(info):
-    # The token comes from the session only, so nobody can name another user's upload.
-    return UPLOAD_DIR / f"{info['token']}{info['suffix']}"
-
-
-def _forget_upload(request):
-    info = request.session.pop(SESSION_KEY, None)
-    if info:
-        _upload_path(info).unlink(missing_ok=True)
-
-
 @require_POST
 def preview(request):
-    """Store the upload in a temporary file and show what importing it would do."""
+    """Keep the upload with a new check task; its page shows what importing would do."""
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _page(request, upload_form=form, status=400)
-    _forget_upload(request)
     upload = form.cleaned_data["file"]
-    UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
-    info = {
-        "token": secrets.token_hex(16),
-        "suffix": Path(upload.name).suffix.lower(),
-        "name": Path(upload.name).name[:200],
-    }
-    # A single CSV is recognised by its name (people.csv): keep the name in the file.
-    if info["suffix"] == ".csv":
-        info["token"] = f"{info['token']}/{Path(upload.name).stem.lower()}"
-    path = _upload_path(info)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "wb") as handle:
-        for chunk in upload.chunks():
-            handle.write(chunk)
-    request.session[SESSION_KEY] = info
-    result = run_import(
-        path, user=request.user, scope_user=request.user, dry_run=True, source_name=info["name"]
+    run = task_services.run_start(
+        owner=request.user,
+        kind="import_check",
+        params={"name": upload.name.rsplit("/", 1)[-1][:200]},
+        upload=upload,
     )
-    return render(
-        request,
-        "exchange/preview.html",
-        {"result": result, "name": info["name"]},
-        status=200 if result.ok else 400,
-    )
+    return redirect("tasks:detail", pk=run.pk)
 
 
 @require_POST
 def apply(request):
-    """Import the upload previewed in this session, under the user's scope."""
-    info = request.session.get(SESSION_KEY)
-    if not info or not _upload_path(info).exists():
+    """Import the file of one of the user's checks that found no problems."""
+    pk = request.POST.get("run") or ""
+    if not pk.isdigit():
         messages.error(request, _("Nothing to import: upload the file again."))
         return redirect("exchange:index")
-    result = run_import(
-        _upload_path(info),
-        user=request.user,
-        scope_user=request.user,
-        source_name=info["name"],
-    )
-    if not result.ok:
-        return render(
-            request, "exchange/preview.html", {"result": result, "name": info["name"]}, status=400
+    check = task_selectors.run_for(request.user, int(pk))
+    if check.kind != "import_check" or check.status != TaskRun.Status.DONE:
+        messages.error(request, _("Only a file checked without problems can be imported."))
+        return redirect("tasks:detail", pk=check.pk)
+    try:
+        run = task_services.run_start(
+            owner=request.user,
+            kind="import_apply",
+            params={"name": check.params["name"], "check": check.pk},
+            input_from=check,
         )
-    _forget_upload(request)
-    messages.success(
-        request,
-        _("%(name)s was imported (import %(id)s).")
-        % {"name": info["name"], "id": result.import_id},
-    )
-    for line in result.summary_lines():
-        messages.info(request, line)
-    return redirect("exchange:index")
+    except OSError:
+        messages.error(request, _("Nothing to import: upload the file again."))
+        return redirect("exchange:index")
+    return redirect("tasks:detail", pk=run.pk)
 
 
 def _export_root(user, code):
@@ -124,10 +85,10 @@ def _export_root(user, code):
     return tops[0]
 
 
-@require_GET
+@require_POST
 def export(request):
-    """Download the unit's subtree as a workbook or a zip of CSV files; logged as an export."""
-    form = ExportForm(request.GET)
+    """Start an export of the unit's subtree (a workbook or a zip of CSV files)."""
+    form = ExportForm(request.POST)
     if not form.is_valid():
         return _page(request, export_form=form, status=400)
     code = form.cleaned_data["unit"].strip()
@@ -139,24 +100,14 @@ def export(request):
         form.add_error("unit", _("Give the code of the unit to export."))
         return _page(request, export_form=form, status=400)
     root = _export_root(request.user, code)
-    fmt = form.cleaned_data["format"]
-    only = form.cleaned_data["only"] or None
-    handle = tempfile.NamedTemporaryFile(prefix="grassroots-export-", delete=False)
-    handle.close()
-    try:
-        if fmt == "xlsx":
-            exporter.write_xlsx(handle.name, unit=root, only=only)
-        else:
-            exporter.write_csv_zip(handle.name, unit=root, only=only)
-        stream = open(handle.name, "rb")  # noqa: SIM115 - FileResponse closes it
-    finally:
-        Path(handle.name).unlink(missing_ok=True)
-    label = root.code if root else "all"
-    record_access(
-        request.user,
-        kind=Access.Kind.EXPORT,
-        what=_("Data export %(unit)s (%(format)s)") % {"unit": label, "format": fmt},
-        unit_path=root.path if root else "",
+    run = task_services.run_start(
+        owner=request.user,
+        kind="export",
+        params={
+            "unit": root.code if root else "",
+            "format": form.cleaned_data["format"],
+            "only": form.cleaned_data["only"] or [],
+        },
+        unit=root,
     )
-    filename = f"grassroots-{label}.{'xlsx' if fmt == 'xlsx' else 'zip'}"
-    return FileResponse(stream, as_attachment=True, filename=filename)
+    return redirect("tasks:detail", pk=run.pk)

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import import_string
 
 from grassroots import announcements
 
@@ -19,3 +20,5 @@ class ReportsConfig(AppConfig):
             (announcements.UNITS_CHANGED, "on_units_changed"),
         ):
             announcements.subscribe(fact, f"{ROLLUPS}.{handler}")
+        # Big reports and PDF packs as background tasks (reports/tasks.py).
+        import_string("grassroots.reports.tasks.register")()

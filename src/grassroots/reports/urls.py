@@ -8,6 +8,7 @@ urlpatterns = [
     path("achievement/", views.achievement, name="achievement"),
     path("achievement.xlsx", views.achievement_xlsx, name="achievement_xlsx"),
     path("achievement.pdf", views.achievement_pdf, name="achievement_pdf"),
+    path("achievement/background/", views.background, name="background"),
     path("composition/", views.composition, name="composition"),
     path("funnel/", views.funnel, name="funnel"),
     path("dashboard/<str:code>/", views.dashboard, name="dashboard"),

@@ -3,15 +3,16 @@
 import datetime as dt
 
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from grassroots.accounts import scope
 from grassroots.history.models import Access
 from grassroots.history.services import record_access
+from grassroots.tasks import services as task_services
 
 from . import charts, documents, selectors
 from .documents import COLUMN_LABELS
@@ -22,8 +23,8 @@ class BadFilter(Exception):
     pass
 
 
-def _date(request, name, default):
-    text = (request.GET.get(name) or "").strip()
+def _date(request, name, default, data=None):
+    text = ((data if data is not None else request.GET).get(name) or "").strip()
     if not text:
         return default
     try:
@@ -32,26 +33,27 @@ def _date(request, name, default):
         raise BadFilter(_("%(value)s is not a date (use YYYY-MM-DD).") % {"value": text}) from exc
 
 
-def _restate_on(request):
+def _restate_on(request, data=None):
     """The `restate_on` date (count on the structure of that day), or None: as it was."""
-    return _date(request, "restate_on", None)
+    return _date(request, "restate_on", None, data)
 
 
-def _filters(request):
-    """(unit, date_from, date_to, by, restate_on) from the query string; 404 for a unit
-    out of scope."""
+def _filters(request, data=None):
+    """(unit, date_from, date_to, by, restate_on) from the query string (or `data`); 404
+    for a unit out of scope."""
+    data = request.GET if data is None else data
     today = timezone.localdate()
-    date_from = _date(request, "from", dt.date(today.year, 1, 1))
-    date_to = _date(request, "to", today)
-    restate_on = _restate_on(request)
+    date_from = _date(request, "from", dt.date(today.year, 1, 1), data)
+    date_to = _date(request, "to", today, data)
+    restate_on = _restate_on(request, data)
     try:
         selectors.check_period(date_from, date_to, restate_on)
     except ValueError as error:
         raise BadFilter(str(error)) from error
-    by = request.GET.get("by") or "children"
+    by = data.get("by") or "children"
     if by not in selectors.GROUPINGS:
         raise BadFilter(_("Rows by children, cluster or sector."))
-    code = (request.GET.get("unit") or "").strip()
+    code = (data.get("unit") or "").strip()
     if code:
         unit = selectors.unit_for_report(request.user, code)
     else:
@@ -133,8 +135,40 @@ def achievement(request):
         "export_query": _export_query(unit, date_from, date_to, by, restate_on),
         "ranking": ranking,
         "chart": documents.achievement_chart(rows),
+        # A long report is made in the background; a short one may also be downloaded now.
+        "inline_exports": len(rows) <= INLINE_EXPORT_ROWS,
     }
     return render(request, "reports/achievement.html", context)
+
+
+# Reports with more rows than this are offered as background tasks only.
+INLINE_EXPORT_ROWS = 100
+BACKGROUND_FORMATS = {"xlsx": "report_document", "pdf": "report_document", "pack": "report_pack"}
+
+
+@require_POST
+def background(request):
+    """Start the achievement report (Excel, PDF) or a pack of PDFs as a background task."""
+    try:
+        unit, date_from, date_to, by = _filters(request, request.POST)
+    except BadFilter as error:
+        return _bad_filter(request, error)
+    fmt = request.POST.get("format") or ""
+    if fmt not in BACKGROUND_FORMATS:
+        return _bad_filter(request, _("Choose Excel, PDF or a pack of PDFs."))
+    run = task_services.run_start(
+        owner=request.user,
+        kind=BACKGROUND_FORMATS[fmt],
+        params={
+            "unit": unit.code,
+            "from": date_from.isoformat(),
+            "to": date_to.isoformat(),
+            "by": by,
+            "format": fmt,
+        },
+        unit=unit,
+    )
+    return redirect("tasks:detail", pk=run.pk)
 
 
 def _ranking(rows):
