@@ -33,6 +33,7 @@ def _unit(work, code):
 
 
 def _rows(work, unit, date_from, date_to, by):
+    restate_on = work.params.get("restate_on")
     return selectors.achievement(
         work.user,
         unit=unit,
@@ -40,6 +41,7 @@ def _rows(work, unit, date_from, date_to, by):
         date_to=date_to,
         by=by,
         language=work.params["language"],
+        restate_on=dt.date.fromisoformat(restate_on) if restate_on else None,
     )
 
 

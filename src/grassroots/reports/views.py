@@ -150,7 +150,7 @@ BACKGROUND_FORMATS = {"xlsx": "report_document", "pdf": "report_document", "pack
 def background(request):
     """Start the achievement report (Excel, PDF) or a pack of PDFs as a background task."""
     try:
-        unit, date_from, date_to, by = _filters(request, request.POST)
+        unit, date_from, date_to, by, restate_on = _filters(request, request.POST)
     except BadFilter as error:
         return _bad_filter(request, error)
     fmt = request.POST.get("format") or ""
@@ -165,6 +165,7 @@ def background(request):
             "to": date_to.isoformat(),
             "by": by,
             "format": fmt,
+            "restate_on": restate_on.isoformat() if restate_on else None,
         },
         unit=unit,
     )
