@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "treebeard",
     "ninja",
+    "grassroots.workdays",
     "grassroots.history",
     "grassroots.org",
     "grassroots.people",

@@ -24,6 +24,7 @@ from grassroots import paging
 from grassroots.accounts import scope
 from grassroots.org.paths import under
 from grassroots.workdays import add_months
+from grassroots.workdays.models import CalendarDay
 
 HORIZON_DAYS = 30
 CERTIFICATE_VALID_MONTHS = 60
@@ -297,8 +298,6 @@ def units_of_user(user):
 
 
 def calendar_days(year=None):
-    from .models import CalendarDay
-
     days = CalendarDay.objects.all()
     if year:
         days = days.filter(Q(day__year=year))

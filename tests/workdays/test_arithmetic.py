@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grassroots.deadlines.models import CalendarDay
+from grassroots.workdays.models import CalendarDay
 from grassroots.workdays import (
     add_months,
     add_working_days,
