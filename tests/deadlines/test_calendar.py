@@ -3,9 +3,9 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from grassroots.workdays.models import CalendarDay
 from grassroots.history.models import Change
 from grassroots.workdays import is_working_day
+from grassroots.workdays.models import CalendarDay
 
 pytestmark = pytest.mark.django_db
 

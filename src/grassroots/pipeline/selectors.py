@@ -9,8 +9,7 @@ from django.utils.translation import gettext as _
 from grassroots.accounts import scope
 from grassroots.accounts.roles import Action
 from grassroots.people.models import Membership
-from grassroots.workdays import calendar_overrides
-from grassroots.workdays import add_months, add_working_days
+from grassroots.workdays import add_months, add_working_days, calendar_overrides
 
 from . import engine
 from .facts import dossier_facts

@@ -18,8 +18,7 @@ from grassroots.history.services import Trace
 from grassroots.paging import paginate
 from grassroots.people.access import log_list_view
 from grassroots.people.models import Membership
-from grassroots.workdays import calendar_overrides
-from grassroots.workdays import add_working_days
+from grassroots.workdays import add_working_days, calendar_overrides
 
 from . import engine, selectors, services
 from .facts import dossier_facts
