@@ -104,9 +104,10 @@ def source_status(source):
     """The status a source has by the facts: admitted, in admission, dropped (the last
     dossier was closed), trained, registered, or nominated."""
     person = source.person_id
-    if Admission.objects.filter(
-        Q(dossier__source=source) | Q(decision_date__gte=source.nominated_on), person=person
-    ).exists():
+    admitted = Q(decision_date__gte=source.nominated_on)
+    if source.pk is not None:
+        admitted |= Q(dossier__source=source)
+    if Admission.objects.filter(admitted, person=person).exists():
         return Source.Status.ADMITTED
     dossiers = Dossier.objects.filter(person=person, opened_on__gte=source.nominated_on)
     if dossiers.filter(status=Dossier.Status.OPEN).exists():
