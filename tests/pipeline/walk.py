@@ -38,6 +38,7 @@ def seed_cell(town, unit="W1C1", count=CELL_MEMBERS):
         ids.append(national_id)
     return ids
 
+
 NOMINATED = dt.date(2024, 9, 2)
 COURSE_START, COURSE_END = dt.date(2024, 9, 9), dt.date(2024, 9, 13)
 OPENED = dt.date(2024, 9, 16)

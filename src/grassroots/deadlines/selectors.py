@@ -104,6 +104,31 @@ def _transfer_items(user, today, unit):
         )
 
 
+def _temporary_items(user, today, unit):
+    """Temporary transfers that reach their planned end: the member returns or the
+    transfer becomes official (both units see it)."""
+    from grassroots.transfers.models import Transfer
+    from grassroots.transfers.selectors import transfer_list
+
+    transfers = transfer_list(user, kind=Transfer.Kind.TEMPORARY, unit=unit).filter(
+        status__in=[Transfer.Status.ISSUED, Transfer.Status.RECEIVED],
+        ends_on__isnull=False,
+        ends_on__lte=today + dt.timedelta(days=HORIZON_DAYS),
+    )
+    for transfer in transfers:
+        target = transfer.to_unit.code if transfer.to_unit_id else transfer.destination
+        yield _item(
+            kind="temporary_transfer_ends",
+            person=transfer.person,
+            unit=transfer.from_unit or transfer.to_unit,
+            due_on=transfer.ends_on,
+            url=reverse("transfers:detail", kwargs={"pk": transfer.pk}),
+            label=_("Temporary transfer to %(to)s ends: the member returns or it becomes official")
+            % {"to": target},
+            today=today,
+        )
+
+
 def _certificate_items(user, today, unit):
     from grassroots.people.models import Membership
     from grassroots.pipeline.models import Admission, Enrollment
@@ -196,6 +221,7 @@ def work_list(user, today, unit=None, limit=None):
     """
     items = [
         *_transfer_items(user, today, unit),
+        *_temporary_items(user, today, unit),
         *_certificate_items(user, today, unit),
         *_pipeline_items(user, today, unit, limit),
     ]
@@ -226,6 +252,7 @@ class WorkList:
         limit = 0 if self._confirmations_due else None
         return [
             *_transfer_items(self.user, self.today, self.unit),
+            *_temporary_items(self.user, self.today, self.unit),
             *_certificate_items(self.user, self.today, self.unit),
             *_pipeline_items(self.user, self.today, self.unit, limit),
         ]

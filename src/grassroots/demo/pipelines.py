@@ -250,7 +250,19 @@ def save_sources_in_progress(b, nominated, trainees, registered, mentors_by_unit
     return [row for row in rows if row.status == Source.Status.TRAINED]
 
 
-def write_open_dossiers(b, trained_sources):
+def _cell_officials(unit, mentors_by_unit=None):
+    """The official members of a cell (people), from the register written so far."""
+    if mentors_by_unit is not None:
+        return mentors_by_unit.get(unit.pk, ())
+    return [
+        m.person
+        for m in Membership.objects.filter(
+            unit=unit, status=Membership.Status.OFFICIAL, admitted_on__lt=dt.date(2019, 1, 1)
+        ).select_related("person")
+    ]
+
+
+def write_open_dossiers(b, trained_sources, mentors_by_unit=None):
     """Open dossiers for 28 of the trained, stopped at every step of the procedure."""
     from grassroots.pipeline.models import DossierStep
 
@@ -268,7 +280,14 @@ def write_open_dossiers(b, trained_sources):
             opened_on=COURSE_2025_END,
             status=Dossier.Status.OPEN,
         )
-        made = dossier_steps(b, dossier, ahead, "", upto=upto)
+        made = dossier_steps(
+            b,
+            dossier,
+            ahead,
+            "",
+            upto=upto,
+            introducers=_cell_officials(source.unit, mentors_by_unit),
+        )
         for step in made:
             step.date = min(step.date, b.today)
         dossier.opened_on = made[0].date

@@ -177,7 +177,11 @@ class DossierPrint:
             "education": EDUCATION.get(self.person.education, BLANK),
             "birth": vn_date(self.person.birth_date),
             "cell": self.cell.name,
+            "cell_full": _titled(self.cell.name, "Chi bộ", "Chi bộ"),
             "committee": self.committee.name if self.committee else BLANK,
+            "committee_full": _titled(
+                self.committee.name if self.committee else BLANK, "Đảng bộ", "Đảng ủy"
+            ),
             "dates": {code: vn_date(step.date) for code, step in self.steps.items()},
             "data": data,
             "vote": vote,
@@ -206,6 +210,13 @@ class DossierPrint:
             "mentor": self.mentor.full_name if self.mentor else BLANK,
             "blank": BLANK,
         }
+
+
+def _titled(name, kind, body):
+    """ "Chi bộ X" for a cell named "X" or "Chi bộ X"; "Đảng ủy X" for "Đảng bộ X"."""
+    if name.startswith(kind + " "):
+        return body + name[len(kind) :]
+    return f"{body} {name}"
 
 
 def _share(part, whole):
