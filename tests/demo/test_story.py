@@ -216,7 +216,11 @@ def test_every_dossier_step_passes_the_rule_engine(town):
         certificate = latest_certificate_date(dossier.person)
         for index, step in enumerate(steps):
             facts = dossier_facts(
-                dossier, steps=steps[:index], today=TODAY, certificate_date=certificate
+                dossier,
+                steps=steps[:index],
+                today=TODAY,
+                certificate_date=certificate,
+                data=step.data,
             )
             for violation in check_step(facts, step.step, step.date, step.data):
                 broken.append((dossier.person.national_id, step.step, str(violation)))

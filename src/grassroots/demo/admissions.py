@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 
 from grassroots.people.models import Education, Membership
+from grassroots.pipeline.facts import register_for
 from grassroots.pipeline.models import Admission, Confirmation, Dossier, DossierStep, Source
 from grassroots.transfers.models import Transfer
 from grassroots.workdays import add_months
@@ -351,9 +352,34 @@ def write_sources_and_dossiers(b, planned, mentors_by_unit, since):
             )
         p.admission.dossier = dossier
         links.append(p.admission)
+    count_votes(b, steps)
     DossierStep.objects.bulk_create(steps, batch_size=2000)
     Admission.objects.bulk_update(links, ["dossier"], batch_size=1000)
     return len(dossiers)
+
+
+def count_votes(b, steps):
+    """Cell votes counted against the register as written: the cell's official members
+    on the vote day, most of them present, at least two thirds in favour."""
+    registers = {}
+    for step in steps:
+        if step.step != "cell_vote":
+            continue
+        unit = step.dossier.unit
+        if unit.pk not in registers:
+            registers[unit.pk] = register_for(unit)
+        members = registers[unit.pk].official_members(step.date)
+        if members < 1:
+            continue
+        needed = -(-2 * members // 3)
+        present = b.rng.randint(needed, members)
+        in_favour = b.rng.randint(needed, present)
+        step.data.update(
+            official_members=members,
+            present=present,
+            in_favour=in_favour,
+            against=present - in_favour,
+        )
 
 
 def dossier_steps(

@@ -12,7 +12,7 @@ from grassroots.pipeline.models import Course, Dossier, Enrollment, Source
 from grassroots.transfers.models import Transfer
 
 from . import story
-from .admissions import Planned, dossier_steps
+from .admissions import Planned, count_votes, dossier_steps
 
 EARLIEST = dt.date(2025, 7, 1)  # after Điện Phương's term and every period of the article
 CATEGORY_BY_SECTOR = {
@@ -290,6 +290,10 @@ def write_open_dossiers(b, trained_sources, mentors_by_unit=None):
         )
         for step in made:
             step.date = min(step.date, b.today)
+            if step.step == "introduction":
+                for slot in (1, 2):
+                    if f"introducer_{slot}_form_date" in step.data:
+                        step.data[f"introducer_{slot}_form_date"] = step.date.isoformat()
         dossier.opened_on = made[0].date
         dossiers.append((dossier, made))
     Dossier.objects.bulk_create([d for d, _ in dossiers])
@@ -297,6 +301,7 @@ def write_open_dossiers(b, trained_sources, mentors_by_unit=None):
         for step in made:
             step.dossier = dossier
         steps += made
+    count_votes(b, steps)
     DossierStep.objects.bulk_create(steps, batch_size=1000)
     Source.objects.filter(pk__in=[s.pk for s in chosen]).update(status=Source.Status.IN_DOSSIER)
     return len(dossiers)
