@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     *envlist("TASKS_APPS", []),
+    "grassroots.workdays",
     "grassroots.history",
     "grassroots.org",
     "grassroots.people",

@@ -208,6 +208,14 @@ ROUTES = [
         record_unit="HS",
         api=True,
     ),
+    Route(
+        "api:transfer_end",
+        kwargs=_transfer,
+        method="post",
+        data=lambda town: {"ended_on": "2025-02-10", "outcome": "returned"},
+        record_unit="HS",
+        api=True,
+    ),
     Route("api:target_list", api=True),
     Route("api:target_detail", kwargs=_target, record_unit="HS", api=True),
     Route(

@@ -58,6 +58,7 @@ def test_openapi_json_is_public_and_lists_every_route(client):
         ("POST", "/api/transfers"),
         ("GET", "/api/transfers/{transfer_id}"),
         ("POST", "/api/transfers/{transfer_id}/receive"),
+        ("POST", "/api/transfers/{transfer_id}/end"),
         ("GET", "/api/targets"),
         ("POST", "/api/targets"),
         ("GET", "/api/targets/{target_id}"),

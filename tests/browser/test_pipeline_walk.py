@@ -11,6 +11,8 @@ from playwright.sync_api import expect
 
 from grassroots.people.models import Membership
 from grassroots.pipeline.models import DossierStep
+from tests.pipeline.walk import seed_cell
+from tests.town import load_town
 
 LAN = "001090000002"  # Nguyễn Thị Lan, pupil of the high school (HS), born 2006-09-01
 
@@ -23,15 +25,23 @@ STEPS = [
         "2024-10-01",
         {
             "introduced_by": ("select", "youth_union"),
-            "introducer_1": "Lê Văn Dũng",
-            "introducer_1_official": ("check", True),
-            "introducer_1_months": "13",
+            "introducer_1": "079220000000",
+            "introducer_1_form_date": "2024-10-01",
             "executive_resolution_no": "7-NQ/ĐTN",
+            "executive_resolution_date": "2024-09-30",
         },
     ),
     ("comments", "2024-10-08", {"work_comment": "good pupil", "residence_comment": "good"}),
-    ("cell_vote", "2024-10-15", {"in_favour": "6", "official_members": "9", "attempt": "1"}),
-    ("committee_resolution", "2024-10-22", {"in_favour": "4", "committee_members": "5"}),
+    (
+        "cell_vote",
+        "2024-10-15",
+        {"present": "8", "in_favour": "6", "against": "2", "attempt": "1"},
+    ),
+    (
+        "committee_resolution",
+        "2024-10-22",
+        {"committee_members": "5", "present": "5", "in_favour": "4", "against": "1"},
+    ),
     ("admission_decision", "2024-11-05", {"decision_no": "12-QĐ/TU"}),
     ("ceremony", "2024-11-19", {}),
 ]
@@ -52,6 +62,7 @@ def fill_step(page, date, fields):
 
 
 def test_pipeline_walk(page, login, screenshot):
+    seed_cell(load_town(), "HS")  # nine official members: the register the votes count
     login("org")
 
     # 1. Nominate the pupil as a source of the high school.
@@ -97,7 +108,7 @@ def test_pipeline_walk(page, login, screenshot):
     for step, date, fields in STEPS:
         if step == "cell_vote":
             fill_step(page, date, {**fields, "in_favour": "5"})
-            expect(page.locator("#step-form .errors")).to_contain_text("cell_vote_two_thirds")
+            expect(page.locator("#step-form")).to_contain_text("cell_vote_two_thirds")
             expect(page.locator("#steps tr[data-step=cell_vote]")).to_have_count(0)
             screenshot("dossier_refused_vote")
             assert not DossierStep.objects.filter(step="cell_vote").exists()
@@ -109,6 +120,9 @@ def test_pipeline_walk(page, login, screenshot):
     # 5. Confirmation after the twelve months of probation.
     page.click("text=Record the confirmation")
     page.fill("input[name=cell_vote_date]", "2025-11-25")
+    page.fill("input[name=present]", "8")
+    page.fill("input[name=in_favour]", "7")
+    page.fill("input[name=against]", "1")
     page.fill("input[name=decided_on]", "2025-12-02")
     page.select_option("select[name=outcome]", "confirmed")
     page.fill("input[name=decision_no]", "40-QĐ/TU")

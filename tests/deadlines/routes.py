@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from grassroots.deadlines.models import CalendarDay
+from grassroots.workdays.models import CalendarDay
 from tests.urlcheck import Route
 
 

@@ -3,9 +3,9 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from grassroots.deadlines.models import CalendarDay
 from grassroots.history.models import Change
 from grassroots.workdays import is_working_day
+from grassroots.workdays.models import CalendarDay
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ def test_administrator_marks_a_day_off_and_deadlines_move(client_for, town):
     day = CalendarDay.objects.get()
     assert (day.day, day.is_working_day, day.note) == (dt.date(2026, 3, 10), False, "typhoon")
     assert not is_working_day(dt.date(2026, 3, 10))
-    change = Change.objects.get(model="deadlines.calendarday")
+    change = Change.objects.get(model="workdays.calendarday")
     assert change.actor == town.user("admin")
 
 
@@ -35,7 +35,7 @@ def test_marking_a_day_again_changes_the_mark_and_keeps_history(client_for, town
     client.post(reverse("deadlines:calendar"), {"day": "2026-03-10", "is_working_day": "0"})
     client.post(reverse("deadlines:calendar"), {"day": "2026-03-10", "is_working_day": "1"})
     assert CalendarDay.objects.get().is_working_day
-    assert Change.objects.filter(model="deadlines.calendarday").count() == 2
+    assert Change.objects.filter(model="workdays.calendarday").count() == 2
 
 
 def test_clerk_sees_the_calendar_but_cannot_change_it(client_for, town):
@@ -62,4 +62,4 @@ def test_removing_a_mark_restores_the_public_calendar(client_for, town):
     assert response.status_code == 302
     assert not CalendarDay.objects.exists()
     assert is_working_day(dt.date(2026, 3, 10))
-    assert Change.objects.get(model="deadlines.calendarday").action == "delete"
+    assert Change.objects.get(model="workdays.calendarday").action == "delete"

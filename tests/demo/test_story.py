@@ -206,18 +206,35 @@ def test_work_in_progress_in_every_state(town):
 def test_every_dossier_step_passes_the_rule_engine(town):
     """Replaying each demo dossier through pipeline.engine breaks no rule: ages, order,
     certificates, majorities, introducers and time limits are all plausible."""
-    from grassroots.pipeline.engine import check_step
-    from grassroots.pipeline.facts import dossier_facts, latest_certificate_date
+    import dataclasses
 
-    dossiers = Dossier.objects.filter(under(town.path, "unit__path")).select_related("person")
+    from grassroots.pipeline.engine import check_step
+    from grassroots.pipeline.facts import (
+        dossier_facts,
+        latest_certificate_date,
+        named_national_ids,
+        register_for,
+    )
+
+    dossiers = Dossier.objects.filter(under(town.path, "unit__path")).select_related(
+        "person", "unit"
+    )
     broken = []
     for dossier in dossiers.prefetch_related("steps"):
         steps = list(dossier.steps.all())
         certificate = latest_certificate_date(dossier.person)
+        # The register as the services read it: the cell and every member the steps name.
+        named = set().union(*(named_national_ids(step.data) for step in steps))
+        register = register_for(dossier.unit, named)
         for index, step in enumerate(steps):
             facts = dossier_facts(
-                dossier, steps=steps[:index], today=TODAY, certificate_date=certificate
+                dossier,
+                steps=steps[:index],
+                today=TODAY,
+                certificate_date=certificate,
+                after={},
             )
+            facts = dataclasses.replace(facts, register=register)
             for violation in check_step(facts, step.step, step.date, step.data):
                 broken.append((dossier.person.national_id, step.step, str(violation)))
     assert dossiers.count() > 400

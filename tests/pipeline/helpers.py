@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from grassroots.pipeline.engine import Facts, StepFact
+from grassroots.pipeline.engine import Facts, MemberFact, Register, StepFact
 from grassroots.pipeline.rules import DEFAULT_RULES
 
 ORDER = DEFAULT_RULES.step_codes
@@ -10,22 +10,40 @@ BIRTH = dt.date(2000, 5, 10)
 CERTIFICATE = dt.date(2024, 3, 1)
 START = dt.date(2024, 4, 1)  # a Monday
 
+# The cell's register in the engine tests: nine official members since 2015, the first
+# two of them the introducers.
+INTRODUCER_1, INTRODUCER_2 = "001090000001", "001090000003"
+MEMBER_IDS = [INTRODUCER_1, INTRODUCER_2, *(f"0790000000{n:02d}" for n in range(7))]
+REGISTER = Register(
+    cell_roll=tuple(
+        MemberFact(
+            national_id,
+            f"Member {national_id}",
+            dt.date(2014, 1, 2),
+            dt.date(2015, 1, 2),
+            in_cell=True,
+        )
+        for national_id in MEMBER_IDS
+    ),
+)
+REGISTER = Register(
+    cell_roll=REGISTER.cell_roll, members={m.national_id: (m,) for m in REGISTER.cell_roll}
+)
+
 VALID_DATA = {
     "application": {},
     "history_declaration": {},
     "history_verification": {"verified": "applicant, parents"},
     "introduction": {
         "introduced_by": "members",
-        "introducer_1": "Đặng Hữu Tú",
-        "introducer_1_official": True,
-        "introducer_1_months": 14,
-        "introducer_2": "Lê Văn Dũng",
-        "introducer_2_official": True,
-        "introducer_2_months": 12,
+        "introducer_1": INTRODUCER_1,
+        "introducer_1_form_date": START.isoformat(),
+        "introducer_2": INTRODUCER_2,
+        "introducer_2_form_date": START.isoformat(),
     },
     "comments": {"work_comment": "good", "residence_comment": "good"},
-    "cell_vote": {"in_favour": 6, "official_members": 9, "attempt": 1},
-    "committee_resolution": {"in_favour": 4, "committee_members": 5},
+    "cell_vote": {"present": 8, "in_favour": 6, "against": 2, "attempt": 1},
+    "committee_resolution": {"committee_members": 5, "present": 5, "in_favour": 4, "against": 1},
     "admission_decision": {"decision_no": "12-QĐ/TU"},
     "ceremony": {},
 }
@@ -53,6 +71,7 @@ def facts_before(step, **overrides):
         "certificate_date": CERTIFICATE,
         "steps": steps_before(step),
         "today": dt.date(2030, 1, 1),
+        "register": REGISTER,
     }
     fields.update(overrides)
     return Facts(**fields)

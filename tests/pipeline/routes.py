@@ -46,6 +46,14 @@ def step_pk(town):
     return {"pk": step.pk}
 
 
+def admitted_dossier_pk(town):
+    return {"pk": admitted(town, user="admin").pk}
+
+
+def form_kwargs(town):
+    return {"pk": admitted(town, user="admin").pk, "code": "1-KNĐ"}
+
+
 def admission_pk(town):
     return {"pk": admitted(town, user="admin").admission.pk}
 
@@ -80,6 +88,28 @@ ROUTES = [
     ),
     # The scan itself is fetched in tests/pipeline/test_pages.py with a temporary MEDIA_ROOT.
     Route("pipeline:attachment", kwargs=step_pk, record_unit="W1C1", allowed_user=None),
+    Route(
+        "pipeline:step_correct",
+        kwargs=step_pk,
+        record_unit="W1C1",
+        weak_user="w1_viewer",
+    ),
+    Route(
+        "pipeline:step_annul",
+        kwargs=step_pk,
+        record_unit="W1C1",
+        weak_user="w1_viewer",
+    ),
+    Route(
+        "pipeline:member_record",
+        kwargs=admitted_dossier_pk,
+        method="post",
+        data=lambda town: {"completed_on": "2024-11-20"},
+        record_unit="W1C1",
+        weak_user="w1_viewer",
+    ),
+    Route("pipeline:dossier_forms", kwargs=admitted_dossier_pk, record_unit="W1C1"),
+    Route("pipeline:dossier_form", kwargs=form_kwargs, record_unit="W1C1"),
     Route("pipeline:members"),
     Route("pipeline:confirm", kwargs=admission_pk, record_unit="W1C1", weak_user="w1_clerk"),
 ]

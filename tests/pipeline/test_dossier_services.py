@@ -26,6 +26,14 @@ from .walk import (
 
 pytestmark = pytest.mark.django_db
 
+VOTES = {"present": 8, "in_favour": 7, "against": 1}
+APPROVAL = {
+    "exception_level": "superior_committee",
+    "exception_document_no": "3-CV/TU",
+    "exception_document_date": dt.date(2024, 12, 20),
+    "exception_reason": "approved by the town committee",
+}
+
 
 def test_full_walk_from_source_to_official_member(town):
     dossier = admitted(town)
@@ -50,6 +58,7 @@ def test_full_walk_from_source_to_official_member(town):
         decided_on=dt.date(2025, 12, 2),
         outcome="confirmed",
         decision_no="40-QĐ/TU",
+        **VOTES,
     )
     membership.refresh_from_db()
     assert membership.status == Membership.Status.OFFICIAL
@@ -83,7 +92,7 @@ def test_vote_below_two_thirds_is_refused_even_with_a_reason(town):
             dossier,
             "cell_vote",
             data=data("cell_vote", in_favour=5),
-            exception_reason="the higher committee agreed",
+            **APPROVAL,
         )
 
 
@@ -97,11 +106,13 @@ def test_exception_is_recorded_with_its_reason(town):
     walk_until(town, dossier, stop="ceremony")
     with pytest.raises(ValidationError, match="ceremony_deadline"):
         late_ceremony(town, dossier)
-    step = late_ceremony(town, dossier, exception_reason="approved by the town committee, 3-CV")
+    step = late_ceremony(town, dossier, **APPROVAL)
     assert step.exception_rule == "ceremony_deadline"
-    assert step.exception_reason == "approved by the town committee, 3-CV"
+    assert step.exception_level == "superior_committee"
+    assert step.exception_document_no == "3-CV/TU"
+    assert step.exception_reason == "approved by the town committee"
     change = Change.objects.get(model="pipeline.dossierstep", object_id=str(step.pk))
-    assert change.reason == "approved by the town committee, 3-CV"
+    assert change.reason == "approved by the town committee"
     assert change.after["exception_rule"] == "ceremony_deadline"
 
 
@@ -109,7 +120,7 @@ def test_secretary_cannot_set_a_rule_aside(town):
     dossier = open_dossier(town, national_id="001090000002", unit="HS")
     walk_until(town, dossier, stop="ceremony")
     with pytest.raises(ValidationError) as refused:
-        late_ceremony(town, dossier, user="secretary", exception_reason="we were busy")
+        late_ceremony(town, dossier, user="secretary", **APPROVAL)
     assert "exception_reason" in refused.value.message_dict
 
 
@@ -143,6 +154,7 @@ def test_late_confirmation_still_dates_from_end_of_probation(town):
             cell_vote_date=late_vote,
             decided_on=late_vote,
             outcome="confirmed",
+            **VOTES,
         )
     confirmation = services.confirmation_record(
         trace=trace_for(town, "org"),
@@ -150,7 +162,8 @@ def test_late_confirmation_still_dates_from_end_of_probation(town):
         cell_vote_date=late_vote,
         decided_on=late_vote,
         outcome="confirmed",
-        exception_reason="cell vote postponed",
+        **VOTES,
+        **{**APPROVAL, "exception_reason": "cell vote postponed"},
     )
     assert confirmation.exception_rule == "confirmation_deadline"
     admission.membership.refresh_from_db()
@@ -165,6 +178,9 @@ def test_member_found_unfit_is_not_confirmed(town):
         cell_vote_date=dt.date(2025, 11, 25),
         decided_on=dt.date(2025, 11, 28),
         outcome="not_confirmed",
+        present=8,
+        in_favour=2,
+        against=6,
     )
     membership = Membership.objects.get(pk=admission.membership_id)
     assert membership.status == Membership.Status.NOT_CONFIRMED
@@ -181,6 +197,7 @@ def test_confirmation_needs_decide(town):
             cell_vote_date=dt.date(2025, 11, 25),
             decided_on=dt.date(2025, 11, 28),
             outcome="confirmed",
+            **VOTES,
         )
 
 

@@ -1,15 +1,33 @@
 """The rule engine, one rule at a time (pure functions: no database)."""
 
+import dataclasses
 import datetime as dt
 
 import pytest
 
 from grassroots.pipeline import engine
-from grassroots.pipeline.engine import Facts, StepFact, check_step, due_dates
+from grassroots.pipeline.engine import (
+    Facts,
+    MemberFact,
+    Register,
+    StepFact,
+    check_step,
+    due_dates,
+)
 from grassroots.pipeline.rules import DEFAULT_RULES
 from grassroots.workdays import add_months, add_working_days
 
-from .helpers import BIRTH, ORDER, data, facts_before, next_date
+from .helpers import (
+    BIRTH,
+    INTRODUCER_1,
+    INTRODUCER_2,
+    ORDER,
+    REGISTER,
+    data,
+    facts_before,
+    next_date,
+    steps_before,
+)
 
 
 def codes(facts, step, date=None, step_data=None):
@@ -63,7 +81,7 @@ def test_missing_required_data_names_the_field():
         facts_before("cell_vote"), "cell_vote", dt.date(2024, 6, 3), {"in_favour": 6}, overrides={}
     )
     assert {v.code for v in found} == {"required_data"}
-    assert {v.field for v in found} == {"official_members", "attempt"}
+    assert {v.field for v in found} == {"present", "against", "attempt"}
 
 
 def test_invalid_number_is_refused():
@@ -83,34 +101,90 @@ def test_two_introducers_needed():
 
 
 def test_the_same_introducer_twice_is_one_introducer():
-    step_data = data("introduction", introducer_2="đặng hữu tú")
+    step_data = data("introduction", introducer_2=INTRODUCER_1.lower())
     assert "two_introducers" in codes(
         facts_before("introduction"), "introduction", step_data=step_data
     )
 
 
-def test_introducer_must_be_official_member():
-    step_data = data("introduction", introducer_2_official=False)
+def test_introducer_must_be_in_the_register():
+    step_data = data("introduction", introducer_2="079999999999")
     assert codes(facts_before("introduction"), "introduction", step_data=step_data) == {
-        "introducer_official"
+        "introducer_not_in_register"
     }
+
+
+def _register_with(member):
+    roll = tuple(m for m in REGISTER.cell_roll if m.national_id != member.national_id)
+    members = {m.national_id: (m,) for m in (*roll, member)}
+    return Register(cell_roll=(*roll, member), members=members)
+
+
+def test_introducer_must_be_official_member_on_the_form_date():
+    probationary = MemberFact(INTRODUCER_2, "Lê Văn Dũng", dt.date(2023, 10, 1), None, in_cell=True)
+    facts = facts_before("introduction", register=_register_with(probationary))
+    assert codes(facts, "introduction") == {"introducer_official"}
+    confirmed = dataclasses.replace(probationary, official_since=dt.date(2024, 4, 2))
+    facts = facts_before("introduction", register=_register_with(confirmed))
+    # Official only from the day after the form: still refused, from the data.
+    assert codes(facts, "introduction") == {"introducer_official"}
 
 
 def test_introducer_needs_twelve_months_together():
-    step_data = data("introduction", introducer_1_months=11)
-    assert codes(facts_before("introduction"), "introduction", step_data=step_data) == {
-        "introducer_months"
-    }
+    newcomer = MemberFact(
+        INTRODUCER_2,
+        "Lê Văn Dũng",
+        dt.date(2010, 1, 1),
+        dt.date(2011, 1, 1),
+        in_cell=True,
+        unit_since=dt.date(2023, 6, 1),
+    )
+    facts = facts_before("introduction", register=_register_with(newcomer))
+    found = check_step(facts, "introduction", next_date(facts), data("introduction"), overrides={})
+    assert [(v.code, v.exception_by) for v in found] == [
+        ("introducer_months", "superior_committee")
+    ]
+    elsewhere = dataclasses.replace(newcomer, unit_since=None, in_cell=False)
+    facts = facts_before("introduction", register=_register_with(elsewhere))
+    assert codes(facts, "introduction") == {"introducer_months"}
+
+
+def test_the_applicant_cannot_introduce_themselves():
+    facts = facts_before("introduction", national_id=INTRODUCER_2)
+    assert "introducer_is_applicant" in codes(facts, "introduction")
+
+
+def test_introduction_form_cannot_postdate_the_introduction():
+    facts = facts_before("introduction")
+    later = (next_date(facts) + dt.timedelta(days=1)).isoformat()
+    step_data = data("introduction", introducer_2_form_date=later)
+    assert codes(facts, "introduction", step_data=step_data) == {"introduction_form_date"}
+
+
+def test_outside_introducer_is_flagged_and_must_be_verified_by_the_committee():
+    step_data = data(
+        "introduction", introducer_2="", introducer_2_outside="Trần Văn K, Đảng bộ tỉnh khác"
+    )
+    facts = facts_before("introduction")
+    assert codes(facts, "introduction", step_data=step_data) == set()
+    steps = tuple(
+        StepFact(s.step, s.date, step_data if s.step == "introduction" else s.data)
+        for s in steps_before("committee_resolution")
+    )
+    facts = facts_before("committee_resolution", steps=steps)
+    assert codes(facts, "committee_resolution") == {"introducer_unverified"}
+    verified = data("committee_resolution", outside_introducers_verified="15-CV/ĐU")
+    assert codes(facts, "committee_resolution", step_data=verified) == set()
 
 
 @pytest.mark.parametrize("kind", ["youth_union", "trade_union"])
 def test_union_executive_and_one_member_may_introduce(kind):
     step_data = {
         "introduced_by": kind,
-        "introducer_1": "Lê Văn Dũng",
-        "introducer_1_official": True,
-        "introducer_1_months": 12,
+        "introducer_1": INTRODUCER_2,
+        "introducer_1_form_date": "2024-04-01",
         "executive_resolution_no": "3-NQ/ĐTN",
+        "executive_resolution_date": "2024-04-01",
     }
     assert codes(facts_before("introduction"), "introduction", step_data=step_data) == set()
     del step_data["executive_resolution_no"]
@@ -123,21 +197,38 @@ def test_union_executive_and_one_member_may_introduce(kind):
 
 
 def test_cell_vote_needs_two_thirds_of_official_members():
+    # Nine official members in the register: six in favour is two thirds, five is not.
     facts = facts_before("cell_vote")
+    assert codes(facts, "cell_vote", step_data=data("cell_vote", in_favour=6)) == set()
+    assert codes(facts, "cell_vote", step_data=data("cell_vote", in_favour=5)) == {
+        "cell_vote_two_thirds"
+    }
+
+
+def test_official_members_come_from_the_register_on_the_vote_day():
+    facts = facts_before("cell_vote")
+    vote = next_date(facts)
+    assert engine.official_members(facts, vote) == 9
+    assert engine.official_members(facts, dt.date(2014, 12, 31)) == 0
+    left = dataclasses.replace(REGISTER.cell_roll[-1], ended_on=vote)
     assert (
-        codes(facts, "cell_vote", step_data=data("cell_vote", in_favour=6, official_members=9))
-        == set()
+        engine.official_members(facts_before("cell_vote", register=_register_with(left)), vote) == 8
     )
-    assert codes(
-        facts, "cell_vote", step_data=data("cell_vote", in_favour=5, official_members=9)
-    ) == {"cell_vote_two_thirds"}
+
+
+def test_a_cell_without_official_members_cannot_vote():
+    facts = facts_before("cell_vote", register=Register())
+    assert codes(facts, "cell_vote") == {"no_official_members"}
 
 
 def test_vote_counts_must_make_sense():
     facts = facts_before("cell_vote")
-    assert codes(
-        facts, "cell_vote", step_data=data("cell_vote", in_favour=10, official_members=9)
-    ) == {"vote_counts"}
+    assert codes(facts, "cell_vote", step_data=data("cell_vote", present=10, in_favour=10)) == {
+        "vote_counts"
+    }
+    assert codes(facts, "cell_vote", step_data=data("cell_vote", in_favour=7, against=2)) == {
+        "vote_counts"
+    }
 
 
 def test_after_three_failed_votes_the_case_goes_higher():
@@ -152,8 +243,12 @@ def test_age_limit_18_in_months():
     facts = facts_before("cell_vote")
     eighteen = add_months(BIRTH, 18 * 12)
     young = facts_before("cell_vote", steps=_shift(facts.steps, eighteen))
-    assert "age_limit" in codes(young, "cell_vote", eighteen - dt.timedelta(days=1))
-    assert "age_limit" not in codes(young, "cell_vote", eighteen)
+    found = check_step(
+        young, "cell_vote", eighteen - dt.timedelta(days=1), data("cell_vote"), overrides={}
+    )
+    # Under 18 can never be set aside.
+    assert ("age_minimum", False) in [(v.code, v.exceptable) for v in found]
+    assert "age_minimum" not in codes(young, "cell_vote", eighteen)
 
 
 def test_age_in_months_when_the_birthday_month_is_shorter():
@@ -172,9 +267,11 @@ def test_over_60_only_by_exception():
         certificate_date=limit - dt.timedelta(days=40),
         today=limit + dt.timedelta(days=400),
     )
-    assert "age_limit" not in codes(old, "cell_vote", limit - dt.timedelta(days=1))
+    assert "age_maximum" not in codes(old, "cell_vote", limit - dt.timedelta(days=1))
     found = check_step(old, "cell_vote", limit, data("cell_vote"), overrides={})
-    assert [(v.code, v.exceptable) for v in found] == [("age_limit", True)]
+    assert [(v.code, v.exceptable, v.exception_by) for v in found] == [
+        ("age_maximum", True, "provincial_committee")
+    ]
 
 
 def test_education_at_least_lower_secondary():
@@ -185,10 +282,17 @@ def test_education_at_least_lower_secondary():
     assert codes(facts_before("cell_vote", education=""), "cell_vote") == {"education_minimum"}
 
 
-def test_special_areas_are_exempt_from_the_education_minimum():
+def test_education_exception_only_in_units_marked_as_special_areas():
     facts = facts_before("cell_vote", education="primary")
-    steps = (StepFact("application", facts.steps[0].date, {"special_area": True}), *facts.steps[1:])
-    assert codes(facts_before("cell_vote", education="primary", steps=steps), "cell_vote") == set()
+    [plain] = check_step(facts, "cell_vote", next_date(facts), data("cell_vote"), overrides={})
+    assert (plain.code, plain.exceptable) == ("education_minimum", False)
+    marked = facts_before("cell_vote", education="primary", special_area=True)
+    [found] = check_step(marked, "cell_vote", next_date(marked), data("cell_vote"), overrides={})
+    assert (found.code, found.exceptable, found.exception_by) == (
+        "education_minimum",
+        True,
+        "provincial_committee",
+    )
 
 
 def test_certificate_valid_60_months_at_the_cell_vote():

@@ -116,8 +116,9 @@ def test_refused_step_shows_the_rule_and_changes_nothing(client_for, town):
         {
             "step": "cell_vote",
             "date": STEP_DATES["cell_vote"],
+            "present": 9,
             "in_favour": 5,
-            "official_members": 9,
+            "against": 4,
             "attempt": 1,
         },
     )
@@ -135,9 +136,13 @@ def test_exception_is_visible_on_the_dossier(client_for, town):
         {
             "step": "cell_vote",
             "date": STEP_DATES["cell_vote"],
+            "present": 9,
             "in_favour": 6,
-            "official_members": 9,
+            "against": 3,
             "attempt": 4,
+            "exception_level": "superior_committee",
+            "exception_document_no": "21-CV/TU",
+            "exception_document_date": "2024-10-10",
             "exception_reason": "town committee agreed",
         },
     )
@@ -206,6 +211,9 @@ def test_confirmation_page(client_for, town):
         reverse("pipeline:confirm", args=[admission.pk]),
         {
             "cell_vote_date": "2025-11-25",
+            "present": 8,
+            "in_favour": 7,
+            "against": 1,
             "decided_on": "2025-12-01",
             "outcome": "confirmed",
             "decision_no": "50-QĐ/TU",

@@ -3,9 +3,41 @@
 import datetime as dt
 
 from grassroots.history.services import Trace
+from grassroots.people.models import Membership, Person
 from grassroots.pipeline import services
 
 from .helpers import VALID_DATA
+
+CELL_PREFIX = {"W1C1": "07911", "HS": "07922", "W2C1": "07933", "W1C2": "07944"}
+CELL_MEMBERS = 9
+
+
+def seed_cell(town, unit="W1C1", count=CELL_MEMBERS):
+    """`count` official members of the cell since 2015 (the register the votes and the
+    introducers are checked against); returns their national IDs."""
+    ids = []
+    for n in range(count):
+        national_id = f"{CELL_PREFIX[unit]}{n:07d}"
+        person, created = Person.objects.get_or_create(
+            national_id=national_id,
+            defaults={
+                "full_name": f"Đảng viên {unit} {n + 1}",
+                "gender": "male" if n % 2 else "female",
+                "birth_date": dt.date(1970 + n, 3, 1),
+                "unit": town.unit(unit),
+            },
+        )
+        if created:
+            Membership.objects.create(
+                person=person,
+                unit=town.unit(unit),
+                status=Membership.Status.OFFICIAL,
+                admitted_on=dt.date(2014, 1, 2),
+                official_since=dt.date(2015, 1, 2),
+            )
+        ids.append(national_id)
+    return ids
+
 
 NOMINATED = dt.date(2024, 9, 2)
 COURSE_START, COURSE_END = dt.date(2024, 9, 9), dt.date(2024, 9, 13)
@@ -60,6 +92,7 @@ def trained_person(town, national_id="001090000004", unit="W1C1", user="org", co
 
 
 def open_dossier(town, national_id="001090000004", unit="W1C1", user="org", **kwargs):
+    seed_cell(town, unit)
     person, source = trained_person(town, national_id, unit, user, **kwargs)
     return services.dossier_open(
         trace=trace_for(town, user),
@@ -70,9 +103,24 @@ def open_dossier(town, national_id="001090000004", unit="W1C1", user="org", **kw
     )
 
 
+def step_data(town, dossier, step):
+    """Valid data for `step` in this dossier's cell: introducers from its register."""
+    values = dict(VALID_DATA[step])
+    if step == "introduction":
+        first, second = seed_cell(town, dossier.unit.code)[:2]
+        day = STEP_DATES["introduction"].isoformat()
+        values.update(
+            introducer_1=first,
+            introducer_2=second,
+            introducer_1_form_date=day,
+            introducer_2_form_date=day,
+        )
+    return values
+
+
 def record(town, dossier, step, user="org", **kwargs):
     kwargs.setdefault("date", STEP_DATES[step])
-    kwargs.setdefault("data", dict(VALID_DATA[step]))
+    kwargs.setdefault("data", step_data(town, dossier, step))
     return services.dossier_record_step(
         trace=trace_for(town, user), dossier=dossier, step=step, **kwargs
     )

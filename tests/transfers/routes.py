@@ -39,6 +39,14 @@ ROUTES = [
         weak_user="w1_viewer",
     ),
     Route(
+        "transfers:end",
+        kwargs=_transfer,
+        method="post",
+        data=lambda town: {"ended_on": "2026-04-10", "outcome": "returned"},
+        record_unit="W1C1",
+        weak_user="w1_viewer",
+    ),
+    Route(
         "transfers:cancel",
         kwargs=_transfer,
         method="post",

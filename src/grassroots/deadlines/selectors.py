@@ -24,6 +24,7 @@ from grassroots import paging
 from grassroots.accounts import scope
 from grassroots.paths import under
 from grassroots.workdays import add_months
+from grassroots.workdays.models import CalendarDay
 
 HORIZON_DAYS = 30
 CERTIFICATE_VALID_MONTHS = 60
@@ -99,6 +100,31 @@ def _transfer_items(user, today, unit):
             url=reverse("transfers:detail", kwargs={"pk": transfer.pk}),
             label=_("Report to %(to)s (transfer from %(from)s)")
             % {"to": transfer.to_unit.code, "from": transfer.from_unit.code},
+            today=today,
+        )
+
+
+def _temporary_items(user, today, unit):
+    """Temporary transfers that reach their planned end: the member returns or the
+    transfer becomes official (both units see it)."""
+    from grassroots.transfers.models import Transfer
+    from grassroots.transfers.selectors import transfer_list
+
+    transfers = transfer_list(user, kind=Transfer.Kind.TEMPORARY, unit=unit).filter(
+        status__in=[Transfer.Status.ISSUED, Transfer.Status.RECEIVED],
+        ends_on__isnull=False,
+        ends_on__lte=today + dt.timedelta(days=HORIZON_DAYS),
+    )
+    for transfer in transfers:
+        target = transfer.to_unit.code if transfer.to_unit_id else transfer.destination
+        yield _item(
+            kind="temporary_transfer_ends",
+            person=transfer.person,
+            unit=transfer.from_unit or transfer.to_unit,
+            due_on=transfer.ends_on,
+            url=reverse("transfers:detail", kwargs={"pk": transfer.pk}),
+            label=_("Temporary transfer to %(to)s ends: the member returns or it becomes official")
+            % {"to": target},
             today=today,
         )
 
@@ -195,6 +221,7 @@ def work_list(user, today, unit=None, limit=None):
     """
     items = [
         *_transfer_items(user, today, unit),
+        *_temporary_items(user, today, unit),
         *_certificate_items(user, today, unit),
         *_pipeline_items(user, today, unit, limit),
     ]
@@ -225,6 +252,7 @@ class WorkList:
         limit = 0 if self._confirmations_due else None
         return [
             *_transfer_items(self.user, self.today, self.unit),
+            *_temporary_items(self.user, self.today, self.unit),
             *_certificate_items(self.user, self.today, self.unit),
             *_pipeline_items(self.user, self.today, self.unit, limit),
         ]
@@ -297,8 +325,6 @@ def units_of_user(user):
 
 
 def calendar_days(year=None):
-    from .models import CalendarDay
-
     days = CalendarDay.objects.all()
     if year:
         days = days.filter(Q(day__year=year))

@@ -14,8 +14,7 @@ from grassroots.accounts import scope
 from grassroots.accounts.roles import Action
 from grassroots.history.models import Change
 from grassroots.history.services import record_change, snapshot
-
-from .models import CalendarDay
+from grassroots.workdays.models import CalendarDay
 
 
 def can_edit_calendar(user):

@@ -1,7 +1,5 @@
 """The work list and the working-day calendar."""
 
-import holidays
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,10 +13,11 @@ from grassroots.formerrors import add_service_errors
 from grassroots.history.services import Trace
 from grassroots.org.models import Unit
 from grassroots.paging import paginate
+from grassroots.workdays.listing import year_days
+from grassroots.workdays.models import CalendarDay
 
 from . import selectors, services
 from .forms import CalendarDayForm
-from .models import CalendarDay
 
 
 def worklist(request):
@@ -69,7 +68,7 @@ def calendar(request):
             else:
                 messages.success(request, _("The calendar was changed."))
                 return redirect(f"{request.path}?year={day.day.year}")
-    public = sorted(holidays.country_holidays(settings.HOLIDAY_COUNTRY, years=year).items())
+    public = year_days(year)
     return render(
         request,
         "deadlines/calendar.html",

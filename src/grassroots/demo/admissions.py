@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 
 from grassroots.people.models import Education, Membership
+from grassroots.pipeline.facts import register_for
 from grassroots.pipeline.models import Admission, Confirmation, Dossier, DossierStep, Source
 from grassroots.transfers.models import Transfer
 from grassroots.workdays import add_months
@@ -225,6 +226,7 @@ def write_admissions(b, planned):
             probation_ends_on=add_months(ceremony, 12) if ceremony else None,
             readmission=p.readmission,
         )
+        record = b.add_working_days(p.decision_date, b.rng.randint(5, 25))
         p.admission = Admission(
             person=p.person,
             unit=p.unit,
@@ -232,6 +234,8 @@ def write_admissions(b, planned):
             decision_no=decision_no(serial_by_year[p.decision_date.year]),
             ceremony_date=ceremony,
             readmission=p.readmission,
+            # The member's record (1-HSĐV, 2-HSĐV), completed within 30 working days.
+            member_record_on=record if record <= b.today else None,
         )
         p.admission.keep_person_attributes(p.person)
         memberships.append(p.membership)
@@ -271,11 +275,18 @@ def write_admissions(b, planned):
         if decided > b.today:
             continue  # still on probation, or the confirmation is due
         refused = b.rng.random() < 0.004
+        members = b.rng.randint(9, 30)
+        present = members - b.rng.randint(0, 2)
+        in_favour = b.rng.randint(0, members // 3) if refused else present
         confirmations.append(
             Confirmation(
                 admission=p.admission,
                 decided_on=decided,
                 cell_vote_date=vote,
+                present=present,
+                in_favour=in_favour,
+                against=present - in_favour,
+                official_members=members,
                 outcome=Confirmation.Outcome.NOT_CONFIRMED
                 if refused
                 else Confirmation.Outcome.CONFIRMED,
@@ -328,23 +339,60 @@ def write_sources_and_dossiers(b, planned, mentors_by_unit, since):
     Dossier.objects.bulk_create(dossiers, batch_size=1000)
     steps, links = [], []
     for p, dossier in zip(recent, dossiers, strict=True):
-        steps += dossier_steps(b, dossier, p.decision_date, p.admission.decision_no, p.readmission)
+        steps += dossier_steps(
+            b,
+            dossier,
+            p.decision_date,
+            p.admission.decision_no,
+            p.readmission,
+            introducers=mentors_by_unit.get(p.unit.pk, ()),
+        )
         if p.admission.ceremony_date:
             steps.append(
                 DossierStep(dossier=dossier, step="ceremony", date=p.admission.ceremony_date)
             )
         p.admission.dossier = dossier
         links.append(p.admission)
+    count_votes(b, steps)
     DossierStep.objects.bulk_create(steps, batch_size=2000)
     Admission.objects.bulk_update(links, ["dossier"], batch_size=1000)
     return len(dossiers)
 
 
-def dossier_steps(b, dossier, decision_date, decision_no, readmission=False, upto=None):
+def count_votes(b, steps):
+    """Cell votes counted against the register as written: the cell's official members
+    on the vote day, most of them present, at least two thirds in favour."""
+    registers = {}
+    for step in steps:
+        if step.step != "cell_vote":
+            continue
+        unit = step.dossier.unit
+        if unit.pk not in registers:
+            registers[unit.pk] = register_for(unit)
+        members = registers[unit.pk].official_members(step.date)
+        if members < 1:
+            continue
+        needed = -(-2 * members // 3)
+        present = b.rng.randint(needed, members)
+        in_favour = b.rng.randint(needed, present)
+        step.data.update(
+            official_members=members,
+            present=present,
+            in_favour=in_favour,
+            against=present - in_favour,
+        )
+
+
+def dossier_steps(
+    b, dossier, decision_date, decision_no, readmission=False, upto=None, introducers=()
+):
     """The procedure's steps up to the decision, dated backwards from `decision_date`.
 
     With `upto` (a step code) only the steps before and including it are returned: an
-    open dossier somewhere along the way.
+    open dossier somewhere along the way. `introducers` are official members of the cell
+    (people of the register) who introduce the applicant, and whose count gives the
+    cell's official members at the vote; with fewer than two, the second introducer is
+    someone outside the register whom the committee verified.
     """
     days = {}
     # Work backwards in calendar days; every gap stays within the rule set's limits.
@@ -364,30 +412,46 @@ def dossier_steps(b, dossier, decision_date, decision_no, readmission=False, upt
     days["history_declaration"] = day
     day -= dt.timedelta(days=b.rng.randint(2, 10))
     days["application"] = max(day, dossier.opened_on)
-    members = b.rng.randint(7, 25)
+    members = max(len(introducers), 1)
+    present = members - b.rng.randint(0, members // 5)
+    in_favour = min(present, -(-2 * members // 3) + b.rng.randint(0, members // 6))
     committee = b.rng.randint(9, 15)
+    committee_present = committee - b.rng.randint(0, 2)
+    chosen = b.rng.sample(list(introducers), min(2, len(introducers)))
+    form_day = days["introduction"].isoformat()
+    introduction = {"introduced_by": "members"}
+    for slot, person in enumerate(chosen, start=1):
+        introduction[f"introducer_{slot}"] = person.national_id
+        introduction[f"introducer_{slot}_name"] = person.full_name
+        introduction[f"introducer_{slot}_form_date"] = form_day
+    outside = len(chosen) < 2
+    for slot in range(len(chosen) + 1, 3):
+        name = names.full_name(b.rng, b.rng.choice(["female", "male"]))
+        introduction[f"introducer_{slot}_outside"] = f"{name}, Đảng bộ nơi công tác cũ"
+        introduction[f"introducer_{slot}_form_date"] = form_day
     data = {
-        "application": {"special_area": False},
+        "application": {},
         "history_declaration": {},
         "history_verification": {"verified": "bản thân, cha, mẹ"},
-        "introduction": {
-            "introduced_by": "members",
-            "introducer_1": names.full_name(b.rng, b.rng.choice(["female", "male"])),
-            "introducer_1_official": True,
-            "introducer_1_months": b.rng.randint(12, 60),
-            "introducer_2": names.full_name(b.rng, b.rng.choice(["female", "male"])),
-            "introducer_2_official": True,
-            "introducer_2_months": b.rng.randint(12, 60),
-        },
+        "introduction": introduction,
         "comments": {"work_comment": "Đồng ý", "residence_comment": "Đồng ý"},
         "cell_vote": {
-            "in_favour": members - b.rng.randint(0, members // 4),
+            "present": present,
+            "in_favour": in_favour,
+            "against": present - in_favour,
             "official_members": members,
             "attempt": 1,
         },
-        "committee_resolution": {"in_favour": committee, "committee_members": committee},
+        "committee_resolution": {
+            "committee_members": committee,
+            "present": committee_present,
+            "in_favour": committee_present,
+            "against": 0,
+        },
         "admission_decision": {"decision_no": decision_no},
     }
+    if outside:
+        data["committee_resolution"]["outside_introducers_verified"] = "CV-thẩm tra"
     if readmission:
         data["application"].update(
             {

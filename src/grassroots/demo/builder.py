@@ -38,7 +38,7 @@ class Builder:
         self.rng = random.Random(seed)
         self.units = units  # code -> Unit
         self.today = today
-        self.overrides = workdays._overrides()
+        self.overrides = workdays.calendar_overrides()
         self.people = []
         self._serial = 0
 

@@ -12,7 +12,7 @@ from grassroots.pipeline.models import Course, Dossier, Enrollment, Source
 from grassroots.transfers.models import Transfer
 
 from . import story
-from .admissions import Planned, dossier_steps
+from .admissions import Planned, count_votes, dossier_steps
 
 EARLIEST = dt.date(2025, 7, 1)  # after Điện Phương's term and every period of the article
 CATEGORY_BY_SECTOR = {
@@ -250,7 +250,19 @@ def save_sources_in_progress(b, nominated, trainees, registered, mentors_by_unit
     return [row for row in rows if row.status == Source.Status.TRAINED]
 
 
-def write_open_dossiers(b, trained_sources):
+def _cell_officials(unit, mentors_by_unit=None):
+    """The official members of a cell (people), from the register written so far."""
+    if mentors_by_unit is not None:
+        return mentors_by_unit.get(unit.pk, ())
+    return [
+        m.person
+        for m in Membership.objects.filter(
+            unit=unit, status=Membership.Status.OFFICIAL, admitted_on__lt=dt.date(2019, 1, 1)
+        ).select_related("person")
+    ]
+
+
+def write_open_dossiers(b, trained_sources, mentors_by_unit=None):
     """Open dossiers for 28 of the trained, stopped at every step of the procedure."""
     from grassroots.pipeline.models import DossierStep
 
@@ -268,9 +280,20 @@ def write_open_dossiers(b, trained_sources):
             opened_on=COURSE_2025_END,
             status=Dossier.Status.OPEN,
         )
-        made = dossier_steps(b, dossier, ahead, "", upto=upto)
+        made = dossier_steps(
+            b,
+            dossier,
+            ahead,
+            "",
+            upto=upto,
+            introducers=_cell_officials(source.unit, mentors_by_unit),
+        )
         for step in made:
             step.date = min(step.date, b.today)
+            if step.step == "introduction":
+                for slot in (1, 2):
+                    if f"introducer_{slot}_form_date" in step.data:
+                        step.data[f"introducer_{slot}_form_date"] = step.date.isoformat()
         dossier.opened_on = made[0].date
         dossiers.append((dossier, made))
     Dossier.objects.bulk_create([d for d, _ in dossiers])
@@ -278,6 +301,7 @@ def write_open_dossiers(b, trained_sources):
         for step in made:
             step.dossier = dossier
         steps += made
+    count_votes(b, steps)
     DossierStep.objects.bulk_create(steps, batch_size=1000)
     Source.objects.filter(pk__in=[s.pk for s in chosen]).update(status=Source.Status.IN_DOSSIER)
     return len(dossiers)

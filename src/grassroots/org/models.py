@@ -65,6 +65,17 @@ class Unit(MP_Node):
     effective_sector = models.ForeignKey(
         Sector, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
     )
+
+    class SpecialArea(models.TextChoices):
+        MOUNTAIN = "mountain", _("mountain area")
+        BORDER = "border", _("border area")
+        ISLAND = "island", _("island")
+        ETHNIC_MINORITY = "ethnic_minority", _("ethnic-minority area")
+
+    # Where the charter allows exceptions to the education minimum (pipeline rules).
+    special_area = models.CharField(
+        _("special area"), max_length=20, choices=SpecialArea.choices, blank=True
+    )
     valid_from = models.DateField(_("valid from"), default=dt.date(1930, 2, 3))
     valid_to = models.DateField(_("valid until"), null=True, blank=True)
 

@@ -110,6 +110,9 @@ class Membership(models.Model):
     probation_ends_on = models.DateField(_("probation ends on"), null=True, blank=True)
     official_since = models.DateField(_("official member since"), null=True, blank=True)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    # Since when the membership has been in its current unit (an official transfer's
+    # arrival); empty: since the admission. Introducers' months together count from here.
+    unit_since = models.DateField(_("in this unit since"), null=True, blank=True)
     readmission = models.BooleanField(_("readmission"), default=False)
 
     class Meta:

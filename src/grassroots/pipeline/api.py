@@ -9,6 +9,7 @@ course by its code. Admissions are read only: they come from the dossier procedu
 import datetime as dt
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -22,6 +23,7 @@ from grassroots.api_common import (
     clean_text,
     in_date_range,
     in_subtree,
+    invalid,
     only_given,
     person_by_national_id,
     service_errors,
@@ -251,11 +253,18 @@ def source_create(request, payload: SourceIn):
 
 @router.patch("/sources/{source_id}", response={200: SourceOut, **ERRORS}, url_name="source_update")
 def source_update(request, source_id: RecordId, payload: SourcePatch):
-    """Change a source's category, mentor (national ID, or null for none), status, note
-    or nomination date."""
+    """Change a source's category, mentor (national ID, or null for none), note or
+    nomination date. `status` is refused (422): it follows from the facts."""
     user = user_of(request)
     source = _source(user, source_id)
     changes = only_given(payload, ("nominated_on", "category", "status"))
+    if "status" in changes:
+        # Kept in the schema for compatibility; the status follows from the facts.
+        raise invalid(
+            "body",
+            "status",
+            _("The status of a source follows from its course, dossier and admission."),
+        )
     if "mentor" in changes:
         mentor = changes["mentor"]
         changes["mentor"] = person_by_national_id(user, mentor, field="mentor") if mentor else None

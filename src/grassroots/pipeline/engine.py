@@ -22,6 +22,52 @@ class StepFact:
 
 
 @dataclasses.dataclass(frozen=True)
+class MemberFact:
+    """One membership of the register, as the engine needs it.
+
+    `in_cell`: the membership belongs to the dossier's cell (or a group below it);
+    `unit_since`: since when it has been there (None: since the admission).
+    """
+
+    national_id: str
+    name: str
+    admitted_on: dt.date
+    official_since: dt.date | None = None
+    ended_on: dt.date | None = None
+    in_cell: bool = False
+    unit_since: dt.date | None = None
+
+    def official_on(self, day):
+        return (
+            self.official_since is not None
+            and self.official_since <= day
+            and (self.ended_on is None or self.ended_on > day)
+        )
+
+    def months_in_cell(self, day):
+        if not self.in_cell:
+            return 0
+        since = max(self.admitted_on, self.unit_since or self.admitted_on)
+        return max(0, months_between(since, day))
+
+
+@dataclasses.dataclass(frozen=True)
+class Register:
+    """The part of the member register a step is checked against: the memberships of the
+    cell (for the official members at a vote) and those of the people named in the step
+    (the introducers), by national ID."""
+
+    cell_roll: tuple = ()
+    members: dict = dataclasses.field(default_factory=dict)  # national ID -> (MemberFact, ...)
+
+    def official_members(self, day):
+        return sum(1 for member in self.cell_roll if member.official_on(day))
+
+    def memberships(self, national_id):
+        return self.members.get((national_id or "").upper(), ())
+
+
+@dataclasses.dataclass(frozen=True)
 class Facts:
     """What the engine knows about one candidate's dossier."""
 
@@ -33,6 +79,18 @@ class Facts:
     previous_readmissions: int = 0
     closed: bool = False
     today: dt.date | None = None
+    opened_on: dt.date | None = None
+    national_id: str = ""
+    cell: str = ""
+    # The cell lies in a mountain, border, island or ethnic-minority area (org.Unit).
+    special_area: bool = False
+    register: Register | None = None
+    # After the decision: the membership's status, the confirmation's cell vote and
+    # whether the committee decided, the day the member's record was completed.
+    membership_status: str = ""
+    confirmation_vote_on: dt.date | None = None
+    confirmation_decided: bool = False
+    member_record_on: dt.date | None = None
 
     def step(self, code):
         for fact in self.steps:
@@ -47,6 +105,8 @@ class Violation:
     message: str
     exceptable: bool = False
     field: str = ""  # the form field the rule is about ("" for the step as a whole)
+    exception_by: str = ""  # the lowest approving level (rules.APPROVING_LEVELS)
+    exception_reference: str = ""
 
     def __str__(self):
         return f"{self.message} [{self.code}]"
@@ -63,17 +123,29 @@ class Due:
 _DATE_RULES = {
     "date_in_future",
     "step_date_order",
+    "step_date_after_next",
+    "before_dossier_opened",
     "decision_deadline",
     "ceremony_deadline",
     "readmission_wait",
 }
 
 
-def _violation(rules, code, field="", **params):
+def _violation(rules, code, field="", exceptable=None, **params):
+    """The rule's violation; `exceptable=False` withholds an exception the rule allows
+    elsewhere (education outside the special areas)."""
     rule = rules.rule(code)
     if not field and code in _DATE_RULES:
         field = "date"
-    return Violation(code, str(rule.message) % params, rule.exceptable, field)
+    allowed = rule.exceptable if exceptable is None else (exceptable and rule.exceptable)
+    return Violation(
+        code,
+        str(rule.message) % params,
+        allowed,
+        field,
+        rule.exception_by if allowed else "",
+        rule.exception_reference if allowed else "",
+    )
 
 
 def parse_value(field, value):
@@ -94,7 +166,9 @@ def parse_value(field, value):
         if value not in {code for code, _label in field.choices}:
             raise ValueError(value)
         return value
-    return str(value).strip()
+    if field.kind == "member":
+        return str(value).strip().upper() or None
+    return str(value).strip() or None
 
 
 def _kind_label(kind):
@@ -199,6 +273,12 @@ def check_step(facts, step_code, date, data=None, *, rules=None, overrides=None)
                     previous=f"{rules.step_label(previous.step)} {previous.date.isoformat()}",
                 )
             )
+    if facts.opened_on is not None and date < facts.opened_on:
+        violations.append(
+            _violation(
+                rules, "before_dossier_opened", step=step.label, opened=facts.opened_on.isoformat()
+            )
+        )
     values, data_violations = step_values(rules, step, data, readmission=facts.readmission)
     violations += data_violations
     if data_violations:
@@ -207,6 +287,55 @@ def check_step(facts, step_code, date, data=None, *, rules=None, overrides=None)
     if check:
         violations += check(facts, date, values, rules, overrides)
     return violations
+
+
+def check_correction(facts, step_code, date, data=None, *, rules=None, overrides=None):
+    """The rules a corrected step breaks: checked as if recorded after the steps before
+    it, dated no later than the step after it; the later steps' own rules are checked
+    again with the corrected facts (a later step's recorded exceptions still hold)."""
+    rules = rules or get_rules()
+    order = rules.step_codes
+    position = order.index(step_code)
+    before = tuple(f for f in facts.steps if order.index(f.step) < position)
+    after = sorted(
+        (f for f in facts.steps if order.index(f.step) > position),
+        key=lambda f: order.index(f.step),
+    )
+    violations = check_step(
+        dataclasses.replace(facts, steps=before),
+        step_code,
+        date,
+        data,
+        rules=rules,
+        overrides=overrides,
+    )
+    if after and date > after[0].date:
+        violations.append(
+            _violation(
+                rules,
+                "step_date_after_next",
+                step=rules.step_label(step_code),
+                next=f"{rules.step_label(after[0].step)} {after[0].date.isoformat()}",
+            )
+        )
+    corrected = StepFact(step_code, date, dict(data or {}))
+    steps = [*before, corrected]
+    for later in after:
+        found = check_step(
+            dataclasses.replace(facts, steps=tuple(steps), today=None),
+            later.step,
+            later.date,
+            later.data,
+            rules=rules,
+            overrides=overrides,
+        )
+        set_aside = set((later.data or {}).get("_exceptions", ()))
+        violations += [v for v in found if v.code not in set_aside and v.code not in _DATA_RULES]
+        steps.append(later)
+    return violations
+
+
+_DATA_RULES = {"required_data", "invalid_data"}
 
 
 def _check_application(facts, date, values, rules, overrides):
@@ -238,46 +367,138 @@ def readmission_earliest(values, rules):
     return earliest
 
 
+def introducers(values):
+    """[(slot, national ID or None, outside text or None, form date)] named in the step."""
+    found = []
+    for slot in (1, 2):
+        national_id = values.get(f"introducer_{slot}")
+        outside = values.get(f"introducer_{slot}_outside")
+        if national_id or outside:
+            found.append((slot, national_id, outside, values.get(f"introducer_{slot}_form_date")))
+    return found
+
+
+def register_introducer(facts, national_id, day):
+    """The introducer's membership that counts on `day`: official then if any, else the
+    latest; None when the register does not hold them."""
+    memberships = facts.register.memberships(national_id) if facts.register else ()
+    if not memberships:
+        return None
+    official = [m for m in memberships if m.official_on(day)]
+    if official:
+        return max(official, key=lambda m: m.months_in_cell(day))
+    return max(memberships, key=lambda m: m.admitted_on)
+
+
 def _check_introduction(facts, date, values, rules, overrides):
     limits = rules.limits
     kind = values["introduced_by"]
-    names = [values.get("introducer_1"), values.get("introducer_2")]
-    people = [
-        (values.get(f"introducer_{i}_official"), values.get(f"introducer_{i}_months"))
-        for i, name in enumerate(names, start=1)
-        if name
-    ]
+    named = introducers(values)
     violations = []
-    if kind == "members":
-        given = [name.casefold() for name in names if name]
-        if len(given) != 2 or len(set(given)) != 2:
-            violations.append(_violation(rules, "two_introducers", needed=2))
-    else:
-        if not values.get("executive_resolution_no"):
-            violations.append(_violation(rules, "union_executive"))
-        people = people[:1]
-    if any(not official for official, _months in people):
-        violations.append(_violation(rules, "introducer_official"))
-    if any((months or 0) < limits.introducer_min_months for _official, months in people):
-        violations.append(
-            _violation(rules, "introducer_months", months=limits.introducer_min_months)
-        )
+    needed = 2 if kind == "members" else limits.union_members
+    keys = [
+        (national_id or (outside or "").casefold()) for _slot, national_id, outside, _d in named
+    ]
+    if len(named) != needed or len(set(keys)) != len(keys):
+        violations.append(_violation(rules, "two_introducers", needed=needed))
+    if kind != "members" and not (
+        values.get("executive_resolution_no") and values.get("executive_resolution_date")
+    ):
+        violations.append(_violation(rules, "union_executive", field="executive_resolution_no"))
+    application = facts.step("application")
+    for slot, national_id, _outside, form_date in named:
+        field = f"introducer_{slot}"
+        if form_date is None:
+            violations.append(
+                _violation(
+                    rules,
+                    "required_data",
+                    field=f"{field}_form_date",
+                    label=rules.step("introduction").fields[3 if slot == 1 else 6].label,
+                    step=rules.step_label("introduction"),
+                )
+            )
+        elif form_date > date or (application is not None and form_date < application.date):
+            violations.append(
+                _violation(rules, "introduction_form_date", field=f"{field}_form_date")
+            )
+        if not national_id:
+            continue  # outside the register: flagged for the committee
+        if national_id == facts.national_id:
+            violations.append(_violation(rules, "introducer_is_applicant", field=field))
+            continue
+        day = form_date or date
+        member = register_introducer(facts, national_id, day)
+        if member is None:
+            violations.append(
+                _violation(rules, "introducer_not_in_register", field=field, who=national_id)
+            )
+            continue
+        if not member.official_on(day):
+            violations.append(
+                _violation(
+                    rules, "introducer_official", field=field, who=member.name, date=day.isoformat()
+                )
+            )
+        elif member.months_in_cell(day) < limits.introducer_min_months:
+            violations.append(
+                _violation(
+                    rules,
+                    "introducer_months",
+                    field=field,
+                    who=member.name,
+                    had=member.months_in_cell(day),
+                    date=day.isoformat(),
+                    months=limits.introducer_min_months,
+                )
+            )
     return violations
 
 
-def _vote_violations(rules, in_favour, members, majority_code):
-    if members < 1 or in_favour < 0 or in_favour > members:
-        return [_violation(rules, "vote_counts")]
+def outside_introducers(facts):
+    """How many introducers of the recorded introduction are outside the register."""
+    introduction = facts.step("introduction")
+    if introduction is None:
+        return 0
+    return sum(1 for slot in (1, 2) if introduction.data.get(f"introducer_{slot}_outside"))
+
+
+def _vote_violations(rules, values, members, majority_code):
+    present = values["present"]
+    in_favour = values["in_favour"]
+    against = values["against"]
+    params = {"present": present, "members": members, "in_favour": in_favour, "against": against}
+    if min(present, in_favour, against) < 0 or present > members or in_favour + against > present:
+        return [_violation(rules, "vote_counts", field="in_favour", **params)]
     if not is_majority(in_favour, members, rules):
-        return [_violation(rules, majority_code, in_favour=in_favour, members=members)]
+        return [
+            _violation(
+                rules, majority_code, field="in_favour", in_favour=in_favour, members=members
+            )
+        ]
     return []
+
+
+def official_members(facts, day):
+    """The official members of the cell on `day`, counted from the register."""
+    return facts.register.official_members(day) if facts.register else 0
 
 
 def _check_cell_vote(facts, date, values, rules, overrides):
     limits = rules.limits
-    violations = _vote_violations(
-        rules, values["in_favour"], values["official_members"], "cell_vote_two_thirds"
-    )
+    members = official_members(facts, date)
+    if members < 1:
+        violations = [
+            _violation(
+                rules,
+                "no_official_members",
+                field="present",
+                unit=facts.cell,
+                date=date.isoformat(),
+            )
+        ]
+    else:
+        violations = _vote_violations(rules, values, members, "cell_vote_two_thirds")
     attempt = values["attempt"]
     if attempt < 1:
         violations.append(
@@ -285,7 +506,7 @@ def _check_cell_vote(facts, date, values, rules, overrides):
                 rules,
                 "invalid_data",
                 field="attempt",
-                label=rules.step("cell_vote").fields[2].label,
+                label=rules.step("cell_vote").fields[3].label,
                 kind=_kind_label("int"),
             )
         )
@@ -295,19 +516,26 @@ def _check_cell_vote(facts, date, values, rules, overrides):
                 rules, "cell_vote_attempts", max=limits.max_failed_cell_votes, attempt=attempt
             )
         )
+    violations += eligibility(facts, date, rules)
+    return violations
+
+
+def eligibility(facts, date, rules):
+    """Age, education and certificate at the cell vote."""
+    limits = rules.limits
+    violations = []
     months = age_in_months(facts.birth_date, date)
-    if not limits.min_age_months <= months <= limits.max_age_months:
+    if months < limits.min_age_months:
         violations.append(
-            _violation(
-                rules,
-                "age_limit",
-                min=limits.min_age_months,
-                max=limits.max_age_months,
-                months=months,
-            )
+            _violation(rules, "age_minimum", min=limits.min_age_months, months=months)
+        )
+    elif months > limits.max_age_months:
+        violations.append(
+            _violation(rules, "age_maximum", max=limits.max_age_months, months=months)
         )
     if not education_ok(facts, rules):
-        violations.append(_violation(rules, "education_minimum"))
+        # Only a cell marked as a special area may ask for the exception.
+        violations.append(_violation(rules, "education_minimum", exceptable=facts.special_area))
     if not certificate_ok(facts.certificate_date, date, rules):
         violations.append(
             _violation(rules, "certificate_valid", months=limits.certificate_valid_months)
@@ -316,11 +544,6 @@ def _check_cell_vote(facts, date, values, rules, overrides):
 
 
 def education_ok(facts, rules):
-    application = facts.step("application")
-    if application and parse_value(
-        rules.step("application").fields[0], application.data.get("special_area")
-    ):
-        return True
     order = rules.limits.education_order
     if facts.education not in order:
         return False
@@ -334,9 +557,34 @@ def certificate_ok(certificate_date, on, rules):
 
 
 def _check_committee(facts, date, values, rules, overrides):
-    return _vote_violations(
-        rules, values["in_favour"], values["committee_members"], "committee_two_thirds"
+    violations = _vote_violations(
+        rules, values, values["committee_members"], "committee_two_thirds"
     )
+    if outside_introducers(facts) and not values.get("outside_introducers_verified"):
+        violations.append(
+            _violation(rules, "introducer_unverified", field="outside_introducers_verified")
+        )
+    return violations
+
+
+def derived_values(facts, step_code, date, values, rules=None):
+    """What the register says about a step, stored beside its data for the record and the
+    printed forms: the cell's official members at a vote, the introducers' names."""
+    rules = rules or get_rules()
+    extra = {}
+    if step_code == "cell_vote":
+        extra["official_members"] = official_members(facts, date)
+    if step_code == "introduction":
+        for slot, national_id, _outside, form_date in introducers(values):
+            if not national_id:
+                continue
+            member = register_introducer(facts, national_id, form_date or date)
+            if member is not None:
+                extra[f"introducer_{slot}_name"] = member.name
+                extra[f"introducer_{slot}_months"] = member.months_in_cell(form_date or date)
+                if member.official_since:
+                    extra[f"introducer_{slot}_official_since"] = member.official_since
+    return extra
 
 
 def decision_due(origin_date, rules, *, extended=False, overrides=None):
@@ -391,9 +639,24 @@ def probation_end(ceremony_date, rules=None):
 
 
 def check_confirmation(
-    *, ceremony_date, cell_vote_date, decided_on, extended=False, rules=None, overrides=None
+    *,
+    ceremony_date,
+    cell_vote_date,
+    decided_on,
+    extended=False,
+    votes=None,
+    members=None,
+    outcome=None,
+    rules=None,
+    overrides=None,
 ):
-    """Rules a confirmation (recognition as official member) breaks."""
+    """Rules a confirmation (recognition as official member) breaks.
+
+    `votes` ({present, in_favour, against}) and `members` (the cell's official members on
+    the vote day, from the register) check the cell's vote; `decided_on` may be None while
+    the committee has not decided yet. Recognition (`outcome` "confirmed") needs two
+    thirds of the official members in favour.
+    """
     rules = rules or get_rules()
     limits = rules.limits
     if ceremony_date is None:
@@ -414,6 +677,18 @@ def check_confirmation(
                     due=due.isoformat(),
                 )
             )
+    if votes is not None:
+        if not members:
+            violations.append(
+                _violation(rules, "no_official_members", unit="", date=vote.isoformat())
+            )
+        else:
+            found = _vote_violations(rules, votes, members, "confirmation_two_thirds")
+            if outcome != "confirmed":
+                found = [v for v in found if v.code != "confirmation_two_thirds"]
+            violations += found
+    if decided_on is None:
+        return violations
     if decided_on < vote:
         violations.append(
             _violation(
@@ -433,6 +708,36 @@ def check_confirmation(
                 _violation(rules, "confirmation_decision_deadline", days=days, due=due.isoformat())
             )
     return violations
+
+
+def check_exception(violations, exception, rules=None):
+    """Whether a written approval (`exception`: {level, document_no, document_date}) sets
+    every violation aside: [] when it does, else the violations that stand (the rules that
+    allow no exception, and `exception_level` / `exception_document` problems)."""
+    rules = rules or get_rules()
+    standing = [v for v in violations if not v.exceptable]
+    if standing:
+        return standing
+    exception = exception or {}
+    if not (
+        exception.get("level") and exception.get("document_no") and exception.get("document_date")
+    ):
+        return [_violation(rules, "exception_document", field="exception_level")]
+    rank = rules.level_rank(exception["level"])
+    problems = []
+    for violation in violations:
+        if rank < rules.level_rank(violation.exception_by):
+            problems.append(
+                _violation(
+                    rules,
+                    "exception_level",
+                    field="exception_level",
+                    rule=violation.code,
+                    level=rules.level_label(violation.exception_by),
+                    reference=violation.exception_reference,
+                )
+            )
+    return problems
 
 
 def due_dates(facts, rules=None, overrides=None):
@@ -466,9 +771,26 @@ def due_dates(facts, rules=None, overrides=None):
     if decision is not None and ceremony is None:
         due = add_working_days(decision.date, limits.ceremony_working_days, overrides)
         dues.append(Due("ceremony", gettext("admission ceremony"), due))
-    if ceremony is not None:
+    on_probation = facts.membership_status in ("", "probationary")
+    if decision is not None and facts.member_record_on is None and on_probation:
+        due = add_working_days(decision.date, limits.member_record_working_days, overrides)
+        dues.append(Due("member_record", gettext("member's record (1-HSĐV, 2-HSĐV)"), due))
+    if ceremony is not None and on_probation and not facts.confirmation_decided:
         ends = probation_end(ceremony.date, rules)
-        dues.append(Due("probation_ends", gettext("end of probation"), ends))
-        due = add_working_days(ends, limits.confirmation_vote_working_days, overrides)
-        dues.append(Due("confirmation", gettext("confirmation vote"), due))
+        if facts.confirmation_vote_on is None:
+            dues.append(Due("probation_ends", gettext("end of probation"), ends))
+            due = add_working_days(ends, limits.confirmation_vote_working_days, overrides)
+            dues.append(Due("confirmation", gettext("confirmation vote"), due))
+        else:
+            vote = facts.confirmation_vote_on
+            days = limits.confirmation_decision_working_days
+            extra = limits.confirmation_extension_working_days
+            dues.append(
+                Due(
+                    "confirmation_decision",
+                    gettext("confirmation decision"),
+                    add_working_days(vote, days, overrides),
+                    add_working_days(vote, days + extra, overrides),
+                )
+            )
     return sorted(dues, key=lambda due: due.due_on)

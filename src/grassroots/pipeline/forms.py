@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from grassroots.accounts import scope
 from grassroots.accounts.roles import Action
 from grassroots.org.models import Unit
+from grassroots.people.fields import MemberField
 from grassroots.people.models import Education, Person
 
 from .models import Confirmation, Enrollment, Source
@@ -50,7 +51,7 @@ class ScopedForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         for field in self.fields.values():
-            if isinstance(field, PersonByIdField):
+            if isinstance(field, PersonByIdField | MemberField):
                 field.user = user
 
 
@@ -72,8 +73,9 @@ class SourceForm(ScopedForm):
 
 
 class SourceEditForm(ScopedForm):
+    """The status is not here: it follows from the facts (pipeline.status)."""
+
     category = forms.ChoiceField(label=_("category"), choices=Source.Category.choices)
-    status = forms.ChoiceField(label=_("status"), choices=Source.Status.choices)
     mentor = PersonByIdField(label=_("mentor"), required=False)
     note = forms.CharField(
         label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -148,28 +150,56 @@ def _data_field(field):
         return forms.DateField(widget=DATE, **common)
     if field.kind == "choice":
         return forms.ChoiceField(choices=[("", "—"), *field.choices], **common)
+    if field.kind == "member":
+        return MemberField(**common)
     return forms.CharField(max_length=200, **common)
+
+
+def exception_fields():
+    """The written approval that sets a rule aside (rules.RULE_TABLE says which may be)."""
+    levels = [("", "—"), *get_rules().approving_levels]
+    return {
+        "exception_level": forms.ChoiceField(
+            label=_("exception approved by"), choices=levels, required=False
+        ),
+        "exception_document_no": forms.CharField(
+            label=_("approval document number"), required=False, max_length=60
+        ),
+        "exception_document_date": forms.DateField(
+            label=_("approval document date"), required=False, widget=DATE
+        ),
+        "exception_reason": forms.CharField(
+            label=_("reason for setting a rule aside"),
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 2}),
+            help_text=_(
+                "Only for a decision-maker, with the written approval of the level the rule names."
+            ),
+        ),
+    }
+
+
+EXCEPTION_FIELDS = (
+    "exception_level",
+    "exception_document_no",
+    "exception_document_date",
+    "exception_reason",
+)
 
 
 class StepForm(forms.Form):
     """The form for one step; its data fields come from the rule set.
 
     Data fields are not `required` here: the engine decides what a step needs and says so
-    with the rule's name.
+    with the rule's name. Introducers are chosen from the register (`MemberField`).
     """
 
     step = forms.CharField(widget=forms.HiddenInput)
     date = forms.DateField(label=_("date"), widget=DATE)
     document_no = forms.CharField(label=_("document number"), required=False, max_length=60)
     attachment = forms.FileField(label=_("scan (PDF, JPEG, PNG)"), required=False)
-    exception_reason = forms.CharField(
-        label=_("reason for setting a rule aside"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Only for a decision-maker: record the step although a rule refuses it."),
-    )
 
-    def __init__(self, *args, step, readmission=False, may_decide=False, **kwargs):
+    def __init__(self, *args, step, readmission=False, may_decide=False, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         rules = get_rules()
         self.step_def = rules.step(step)
@@ -180,31 +210,77 @@ class StepForm(forms.Form):
                 continue
             self.fields[field.name] = _data_field(field)
             self.data_fields.append(field.name)
+            if isinstance(self.fields[field.name], MemberField):
+                self.fields[field.name].user = user
         if step == "cell_vote":
             self.fields["attempt"].initial = 1
-        if not may_decide:
-            del self.fields["exception_reason"]
-        # Order: step data first, then the document, scan and exception.
+        if may_decide:
+            self.fields.update(exception_fields())
         order = ["step", "date", *self.data_fields, "document_no", "attachment"]
-        self.order_fields([*order, "exception_reason"])
+        self.order_fields([*order, *EXCEPTION_FIELDS])
 
     def step_data(self):
         return {name: self.cleaned_data.get(name) for name in self.data_fields}
 
+    def exception(self):
+        return {
+            name: self.cleaned_data.get(name) for name in EXCEPTION_FIELDS if name in self.fields
+        }
+
+
+class CorrectForm(StepForm):
+    """Correct a recorded step: the same fields, filled with what was recorded, and why."""
+
+    reason = forms.CharField(
+        label=_("reason for the correction"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["attachment"]
+        self.order_fields(["reason"])
+
+
+class AnnulForm(forms.Form):
+    reason = forms.CharField(
+        label=_("reason for annulling"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class MemberRecordForm(forms.Form):
+    completed_on = forms.DateField(label=_("member's record completed on"), widget=DATE)
+
 
 class ConfirmationForm(forms.Form):
+    """The cell's vote on recognition (counted) and, once taken, the committee's decision."""
+
     cell_vote_date = forms.DateField(label=_("cell vote date"), widget=DATE)
-    decided_on = forms.DateField(label=_("decided on"), widget=DATE)
-    outcome = forms.ChoiceField(label=_("outcome"), choices=Confirmation.Outcome.choices)
+    present = forms.IntegerField(label=_("official members present"), min_value=0)
+    in_favour = forms.IntegerField(label=_("votes in favour"), min_value=0)
+    against = forms.IntegerField(label=_("votes against"), min_value=0)
+    decided_on = forms.DateField(
+        label=_("decided on"),
+        widget=DATE,
+        required=False,
+        help_text=_("Leave empty while the committee has not decided."),
+    )
+    outcome = forms.ChoiceField(
+        label=_("outcome"), choices=[("", "—"), *Confirmation.Outcome.choices], required=False
+    )
     decision_no = forms.CharField(label=_("decision number"), required=False, max_length=60)
     extended = forms.BooleanField(
         label=_("decision time limit extended by 30 working days"), required=False
     )
-    exception_reason = forms.CharField(
-        label=_("reason for setting a rule aside"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+
+    def __init__(self, *args, voted=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.update(exception_fields())
+        if voted is not None:
+            # The vote is recorded: only the decision remains.
+            for name in ("cell_vote_date", "present", "in_favour", "against"):
+                del self.fields[name]
+            self.fields["decided_on"].required = True
+            self.fields["outcome"].required = True
 
 
 class CloseForm(forms.Form):

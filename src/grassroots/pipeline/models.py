@@ -194,6 +194,17 @@ class DossierStep(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
     exception_rule = models.CharField(_("rule set aside"), max_length=60, blank=True)
     exception_reason = models.TextField(_("reason for the exception"), blank=True)
+    exception_level = models.CharField(_("exception approved by"), max_length=40, blank=True)
+    exception_document_no = models.CharField(
+        _("approval document number"), max_length=60, blank=True
+    )
+    exception_document_date = models.DateField(_("approval document date"), null=True, blank=True)
+    # An annulled step stays for the record but no longer counts (services.dossier_step_annul).
+    annulled_at = models.DateTimeField(_("annulled at"), null=True, blank=True)
+    annulled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    annul_reason = models.TextField(_("reason for annulling"), blank=True)
 
     class Meta:
         ordering = ["date", "id"]
@@ -237,6 +248,12 @@ class Admission(models.Model):
         on_delete=models.SET_NULL,
         related_name="admission",
     )
+    member_record_on = models.DateField(
+        _("member's record completed on"),
+        null=True,
+        blank=True,
+        help_text=_("The member's CV and record card (1-HSĐV, 2-HSĐV)."),
+    )
     needs_review = models.BooleanField(_("flagged for review"), default=False)
     review_note = models.TextField(_("review note"), blank=True)
     # What the statistics count of the person as they were when admitted (a pupil admitted
@@ -278,12 +295,26 @@ class Confirmation(models.Model):
         on_delete=models.PROTECT,
         related_name="confirmation",
     )
-    decided_on = models.DateField(_("decided on"))
-    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    # Empty while the cell has voted and the committee has not decided yet.
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
     cell_vote_date = models.DateField(_("cell vote date"), null=True, blank=True)
+    # The cell's vote, counted (the official members from the register on the vote day).
+    present = models.PositiveIntegerField(_("official members present"), null=True, blank=True)
+    in_favour = models.PositiveIntegerField(_("votes in favour"), null=True, blank=True)
+    against = models.PositiveIntegerField(_("votes against"), null=True, blank=True)
+    official_members = models.PositiveIntegerField(
+        _("official members of the cell"), null=True, blank=True
+    )
     decision_no = models.CharField(_("decision number"), max_length=60, blank=True)
+    extended = models.BooleanField(_("decision time limit extended"), default=False)
     exception_rule = models.CharField(_("rule set aside"), max_length=60, blank=True)
     exception_reason = models.TextField(_("reason for the exception"), blank=True)
+    exception_level = models.CharField(_("exception approved by"), max_length=40, blank=True)
+    exception_document_no = models.CharField(
+        _("approval document number"), max_length=60, blank=True
+    )
+    exception_document_date = models.DateField(_("approval document date"), null=True, blank=True)
 
     class Meta:
         ordering = ["-decided_on"]
@@ -291,7 +322,7 @@ class Confirmation(models.Model):
         verbose_name_plural = _("confirmations")
 
     def __str__(self):
-        return f"{self.admission.person} · {self.get_outcome_display()}"
+        return f"{self.admission.person} · {self.get_outcome_display() or '…'}"
 
     @property
     def unit(self):

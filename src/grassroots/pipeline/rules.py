@@ -45,8 +45,15 @@ class Step:
 class Rule:
     code: str
     message: str  # a lazy translation with %(name)s placeholders
-    # May an authorised user (Action.DECIDE) record the step anyway, with a reason?
-    exceptable: bool = False
+    # The lowest level (a code of APPROVING_LEVELS) whose written approval lets a user who
+    # takes decisions record the step anyway; "" when the charter allows no exception.
+    exception_by: str = ""
+    # Where the charter allows the exception (shown with the rule, printed on the step).
+    exception_reference: str = ""
+
+    @property
+    def exceptable(self):
+        return bool(self.exception_by)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -70,6 +77,8 @@ class Limits:
     )
     certificate_valid_months: int = 60
     introducer_min_months: int = 12
+    # Introducers of the unions' executives (4-KNĐ): the executive plus this many members.
+    union_members: int = 1
     majority_numerator: int = 2
     majority_denominator: int = 3
     max_failed_cell_votes: int = 3
@@ -99,6 +108,14 @@ class RuleSet:
     leave_reasons: tuple  # (code, label) pairs
     forbidden_leave_reasons: frozenset
     introducer_kinds: tuple
+    approving_levels: tuple = ()  # (code, label) pairs, lowest first
+
+    def level_rank(self, code):
+        codes = [level for level, _label in self.approving_levels]
+        return codes.index(code) if code in codes else -1
+
+    def level_label(self, code):
+        return dict(self.approving_levels).get(code, code)
 
     def step(self, code):
         for step in self.steps:
@@ -130,6 +147,18 @@ LEAVE_REASONS = (
     ("serious_crime_conviction", _("convicted of a serious crime")),
 )
 
+# Who may approve an exception, lowest first. An exception names the level that approved
+# it; that level must be at least the rule's `exception_by`.
+APPROVING_LEVELS = (
+    ("grassroots_committee", _("grassroots committee (đảng ủy cơ sở)")),
+    ("superior_committee", _("directly superior committee (cấp ủy cấp trên trực tiếp)")),
+    (
+        "provincial_committee",
+        _("committee directly under the Central Committee (cấp ủy trực thuộc Trung ương)"),
+    ),
+    ("central_secretariat", _("Central Secretariat (Ban Bí thư)")),
+)
+
 INTRODUCER_KINDS = (
     ("members", _("two official members (3-KNĐ)")),
     ("youth_union", _("Youth Union grassroots executive and one member (4-KNĐ)")),
@@ -142,12 +171,6 @@ STEPS = (
         _("application"),
         "1-KNĐ",
         fields=(
-            Field(
-                "special_area",
-                _("lives or works in a mountain, border, island or ethnic-minority area"),
-                kind="bool",
-                required=False,
-            ),
             Field("left_on", _("left the organisation on"), kind="date", readmission_only=True),
             Field(
                 "leave_reason",
@@ -179,7 +202,6 @@ STEPS = (
             Field(
                 "verified",
                 _("whose history was verified"),
-                required=False,
                 help=_("applicant, parents, spouse, adult children"),
             ),
         ),
@@ -190,25 +212,52 @@ STEPS = (
         "3-KNĐ / 4-KNĐ",
         fields=(
             Field("introduced_by", _("introduced by"), kind="choice", choices=INTRODUCER_KINDS),
-            Field("introducer_1", _("first introducer")),
-            Field("introducer_1_official", _("first introducer is an official member"), "bool"),
-            Field("introducer_1_months", _("months worked with the applicant (first)"), "int"),
-            Field("introducer_2", _("second introducer"), required=False),
             Field(
-                "introducer_2_official",
-                _("second introducer is an official member"),
-                "bool",
+                "introducer_1",
+                _("first introducer (member from the register)"),
+                kind="member",
+                required=False,
+                help=_(
+                    "National ID or name of an official member; leave empty for someone "
+                    "outside the register."
+                ),
+            ),
+            Field(
+                "introducer_1_outside",
+                _("first introducer outside the register (name, organisation)"),
+                required=False,
+                help=_(
+                    "Only for an introducer the register does not hold: the committee "
+                    "must verify them."
+                ),
+            ),
+            Field("introducer_1_form_date", _("date of the first introduction form"), "date"),
+            Field(
+                "introducer_2",
+                _("second introducer (member from the register)"),
+                kind="member",
                 required=False,
             ),
             Field(
-                "introducer_2_months",
-                _("months worked with the applicant (second)"),
-                "int",
+                "introducer_2_outside",
+                _("second introducer outside the register (name, organisation)"),
+                required=False,
+            ),
+            Field(
+                "introducer_2_form_date",
+                _("date of the second introduction form"),
+                "date",
                 required=False,
             ),
             Field(
                 "executive_resolution_no",
                 _("resolution of the union's grassroots executive (number)"),
+                required=False,
+            ),
+            Field(
+                "executive_resolution_date",
+                _("resolution of the union's grassroots executive (date)"),
+                "date",
                 required=False,
             ),
         ),
@@ -218,8 +267,8 @@ STEPS = (
         _("comments of organisations and the residence cell"),
         "5-KNĐ",
         fields=(
-            Field("work_comment", _("comment where the applicant works"), required=False),
-            Field("residence_comment", _("comment of the residence cell"), required=False),
+            Field("work_comment", _("comment where the applicant works")),
+            Field("residence_comment", _("comment of the residence cell")),
         ),
     ),
     Step(
@@ -227,8 +276,9 @@ STEPS = (
         _("cell vote"),
         "6-KNĐ",
         fields=(
+            Field("present", _("official members present"), "int"),
             Field("in_favour", _("votes in favour"), "int"),
-            Field("official_members", _("official members of the cell"), "int"),
+            Field("against", _("votes against"), "int"),
             Field("attempt", _("attempt number"), "int"),
         ),
     ),
@@ -237,9 +287,17 @@ STEPS = (
         _("committee resolution"),
         "8-KNĐ",
         fields=(
-            Field("in_favour", _("votes in favour"), "int"),
             Field("committee_members", _("members of the committee"), "int"),
+            Field("present", _("committee members present"), "int"),
+            Field("in_favour", _("votes in favour"), "int"),
+            Field("against", _("votes against"), "int"),
             Field("partial_appraisal", _("appraisal of the partial committee"), required=False),
+            Field(
+                "outside_introducers_verified",
+                _("verification of introducers outside the register (document number)"),
+                required=False,
+                help=_("Required when an introducer was not chosen from the register."),
+            ),
         ),
         decides=True,
     ),
@@ -258,8 +316,14 @@ STEPS = (
         ),
         decides=True,
     ),
-    Step("ceremony", _("admission ceremony")),
+    Step("ceremony", _("admission ceremony"), "", fields=()),
 )
+
+# References of the charter's texts that allow an exception.
+REG_24 = "Quy định 24-QĐ/TW (2021)"
+GUIDE_01 = "Hướng dẫn 01-HD/TW (2021)"
+GUIDE_12 = "Hướng dẫn 12-HD/BTCTW (2022)"
+SUPERIOR = "superior_committee"
 
 RULE_TABLE = {
     rule.code: rule
@@ -272,24 +336,42 @@ RULE_TABLE = {
             "step_date_order",
             _("%(step)s cannot be dated before the previous step (%(previous)s)."),
         ),
+        Rule(
+            "step_date_after_next",
+            _("%(step)s cannot be dated after the next step (%(next)s)."),
+        ),
+        Rule(
+            "before_dossier_opened",
+            _("%(step)s cannot be dated before the dossier was opened (%(opened)s)."),
+        ),
         Rule("date_in_future", _("The date %(date)s lies in the future.")),
         Rule("required_data", _("%(label)s is required for %(step)s.")),
         Rule("invalid_data", _("%(label)s must be %(kind)s.")),
         Rule(
-            "age_limit",
+            "age_minimum",
             _(
-                "At the cell vote the applicant must be between %(min)s and %(max)s months old "
-                "(18 to 60 years); they are %(months)s months old."
+                "At the cell vote the applicant must be at least %(min)s months old (18 "
+                "years); they are %(months)s months old."
             ),
-            exceptable=True,
+        ),
+        Rule(
+            "age_maximum",
+            _(
+                "At the cell vote the applicant must be at most %(max)s months old (60 "
+                "years); they are %(months)s months old. Older applicants only with the "
+                "approval of a high level."
+            ),
+            exception_by="provincial_committee",
+            exception_reference=f"{REG_24}; {GUIDE_01}",
         ),
         Rule(
             "education_minimum",
             _(
-                "The applicant needs at least lower secondary education, unless they live or "
-                "work in a mountain, border, island or ethnic-minority area."
+                "The applicant needs at least lower secondary education; only a cell in a "
+                "mountain, border, island or ethnic-minority area may ask for an exception."
             ),
-            exceptable=True,
+            exception_by="provincial_committee",
+            exception_reference=f"{REG_24}; {GUIDE_01}",
         ),
         Rule(
             "certificate_valid",
@@ -297,28 +379,59 @@ RULE_TABLE = {
                 "At the cell vote the applicant needs an awareness course certificate issued "
                 "at most %(months)s months earlier."
             ),
-            exceptable=True,
         ),
         Rule(
             "two_introducers",
             _("The applicant needs %(needed)s introducers, each named once."),
         ),
-        Rule("introducer_official", _("Every introducing member must be an official member.")),
+        Rule(
+            "introducer_not_in_register",
+            _("%(who)s is not in the member register: choose a member or name them as outside."),
+        ),
+        Rule("introducer_is_applicant", _("The applicant cannot introduce themselves.")),
+        Rule(
+            "introducer_official",
+            _("%(who)s was not an official member on %(date)s."),
+        ),
         Rule(
             "introducer_months",
             _(
-                "Every introducer must have worked with the applicant for at least %(months)s "
+                "%(who)s had been a member of this cell for %(had)s months on %(date)s; an "
+                "introducer must have worked with the applicant for at least %(months)s "
                 "months in the same unit."
             ),
-            exceptable=True,
+            exception_by=SUPERIOR,
+            exception_reference=GUIDE_01,
+        ),
+        Rule(
+            "introduction_form_date",
+            _(
+                "The introduction form cannot be dated after the introduction or before the application."
+            ),
         ),
         Rule(
             "union_executive",
-            _("An introduction by the union's executive needs the number of its resolution."),
+            _(
+                "An introduction by the union's executive needs the number and date of its resolution."
+            ),
+        ),
+        Rule(
+            "introducer_unverified",
+            _(
+                "An introducer outside the register must be verified by the committee: give "
+                "the number of the verification."
+            ),
         ),
         Rule(
             "vote_counts",
-            _("The votes in favour cannot exceed the members, who must be at least one."),
+            _(
+                "The votes do not add up: %(present)s present of %(members)s members, "
+                "%(in_favour)s in favour and %(against)s against."
+            ),
+        ),
+        Rule(
+            "no_official_members",
+            _("The register lists no official member of %(unit)s on %(date)s."),
         ),
         Rule(
             "cell_vote_two_thirds",
@@ -333,7 +446,8 @@ RULE_TABLE = {
                 "After %(max)s failed cell votes the case goes to the higher committee "
                 "(this is attempt %(attempt)s)."
             ),
-            exceptable=True,
+            exception_by=SUPERIOR,
+            exception_reference=GUIDE_01,
         ),
         Rule(
             "committee_two_thirds",
@@ -348,7 +462,8 @@ RULE_TABLE = {
                 "The admission decision was due within %(days)s working days of the "
                 "%(origin)s, by %(due)s."
             ),
-            exceptable=True,
+            exception_by=SUPERIOR,
+            exception_reference=GUIDE_01,
         ),
         Rule(
             "ceremony_deadline",
@@ -356,7 +471,8 @@ RULE_TABLE = {
                 "The admission ceremony was due within %(days)s working days of the "
                 "decision, by %(due)s (later only with the superior's approval)."
             ),
-            exceptable=True,
+            exception_by=SUPERIOR,
+            exception_reference=REG_24,
         ),
         Rule(
             "readmission_wait",
@@ -377,7 +493,8 @@ RULE_TABLE = {
                 "The cell's confirmation vote was due within %(days)s working days after "
                 "probation ended, by %(due)s."
             ),
-            exceptable=True,
+            exception_by=SUPERIOR,
+            exception_reference=GUIDE_01,
         ),
         Rule(
             "confirmation_decision_deadline",
@@ -385,9 +502,28 @@ RULE_TABLE = {
                 "The confirmation decision was due within %(days)s working days of the cell "
                 "vote, by %(due)s."
             ),
-            exceptable=True,
+            exception_by=SUPERIOR,
+            exception_reference=GUIDE_01,
+        ),
+        Rule(
+            "confirmation_two_thirds",
+            _(
+                "Recognition as an official member needs at least two thirds of the cell's "
+                "official members in favour: %(in_favour)s of %(members)s is not enough."
+            ),
         ),
         Rule("no_ceremony", _("The admission ceremony has not been recorded yet.")),
+        Rule(
+            "exception_level",
+            _(
+                "%(rule)s can be set aside only with the approval of %(level)s or higher "
+                "(%(reference)s)."
+            ),
+        ),
+        Rule(
+            "exception_document",
+            _("An exception needs the approving level, the document's number and its date."),
+        ),
     )
 }
 
@@ -407,6 +543,7 @@ DEFAULT_RULES = RuleSet(
         }
     ),
     introducer_kinds=INTRODUCER_KINDS,
+    approving_levels=APPROVING_LEVELS,
 )
 
 # A module named in settings.GRASSROOTS_RULES must define RULES like this one.

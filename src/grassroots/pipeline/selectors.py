@@ -2,20 +2,20 @@
 
 import datetime as dt
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from grassroots.accounts import scope
 from grassroots.accounts.roles import Action
-from grassroots.people.models import Membership
-from grassroots.workdays import _overrides as calendar_overrides
-from grassroots.workdays import add_months, add_working_days
+from grassroots.people.models import Membership, Person
+from grassroots.workdays import add_months, add_working_days, calendar_overrides
 
 from . import engine
-from .facts import dossier_facts
+from .facts import after_facts, dossier_facts
 from .models import Admission, Confirmation, Course, Dossier, DossierStep, Enrollment, Source
 from .rules import get_rules
+from .status import with_status
 
 STEPLEN = 4  # treebeard's path step
 
@@ -104,7 +104,9 @@ def enrollments_for(user, course):
 def registration_candidates(user, course, *, unit=None, category="", today=None):
     """Sources in scope not yet registered for this course and not yet trained."""
     sources = sources_for(user, unit=unit, category=category, today=today).filter(
-        status__in=[Source.Status.NOMINATED, Source.Status.REGISTERED]
+        status__in=[Source.Status.NOMINATED, Source.Status.REGISTERED],
+        # Nobody nominated after the course began can have been registered for it.
+        nominated_on__lte=course.start_date,
     )
     return sources.exclude(person__enrollments__course=course)
 
@@ -124,8 +126,9 @@ def screening(source, on, rules=None):
     return notes
 
 
-def dossiers_for(user, *, status="", unit=None, q=""):
-    """Dossiers in scope with their steps prefetched (no query per row)."""
+def dossiers_for(user, *, status="", unit=None, q="", person_status=""):
+    """Dossiers in scope with their steps prefetched (no query per row); `person_status`
+    keeps those whose person has that derived status (status.PersonStatus)."""
     dossiers = scope.scoped(
         user,
         Dossier.objects.select_related("person", "unit").prefetch_related(
@@ -135,6 +138,9 @@ def dossiers_for(user, *, status="", unit=None, q=""):
     )
     if status:
         dossiers = dossiers.filter(status=status)
+    if person_status:
+        people = with_status(Person.objects.all()).filter(pipeline_status=person_status)
+        dossiers = dossiers.filter(person__in=people.values("pk"))
     if unit is not None:
         dossiers = dossiers.filter(scope.under(unit.path, "unit__path"))
     if q:
@@ -142,6 +148,34 @@ def dossiers_for(user, *, status="", unit=None, q=""):
 
         dossiers = dossiers.filter(person__search_text__contains=fold(q))
     return dossiers
+
+
+def dossier_status_counts(user, *, unit=None, q=""):
+    """{person status: dossiers} over the dossiers in scope, counted in the database: the
+    filter of the dossier list (each figure equals the register's for those people)."""
+    status_of_person = Subquery(
+        with_status(Person.objects.filter(pk=OuterRef("person_id"))).values("pipeline_status")[:1]
+    )
+    rows = (
+        dossiers_for(user, unit=unit, q=q)
+        .order_by()
+        .annotate(person_status=status_of_person)
+        .values("person_status")
+        .annotate(n=Count("pk"))
+    )
+    return {row["person_status"]: row["n"] for row in rows}
+
+
+def _after(dossiers):
+    """{dossier id: facts after the decision} for admitted dossiers, in two queries."""
+    admitted = [d.pk for d in dossiers if d.status == Dossier.Status.ADMITTED]
+    if not admitted:
+        return {}
+    admissions = Admission.objects.filter(dossier_id__in=admitted).select_related("membership")
+    confirmations = {
+        c.admission_id: c for c in Confirmation.objects.filter(admission__dossier_id__in=admitted)
+    }
+    return {a.dossier_id: after_facts(a, confirmations.get(a.pk)) for a in admissions}
 
 
 def _certificates(people_ids):
@@ -163,20 +197,23 @@ def annotate_progress(dossiers, today=None, rules=None):
     overrides = calendar_overrides()  # once per list, not once per row
     dossiers = list(dossiers)
     certificates = _certificates([d.person_id for d in dossiers])
+    after = _after(dossiers)
     for dossier in dossiers:
-        steps = list(dossier.steps.all())
+        steps = [step for step in dossier.steps.all() if step.annulled_at is None]
         facts = dossier_facts(
             dossier,
             steps=steps,
             today=today,
             certificate_date=certificates.get(dossier.person_id),
             previous=0,
+            after=after.get(dossier.pk, {}),
         )
         dossier.current_step = rules.step_label(steps[-1].step) if steps else ""
         code = engine.next_step(facts, rules)
         dossier.next_step = rules.step_label(code) if code else ""
         dues = engine.due_dates(facts, rules, overrides=overrides)
         dues = [d for d in dues if d.kind != "probation_ends"]
+        dossier.dues = dues
         dossier.next_due = dues[0] if dues else None
         dossier.last_date = steps[-1].date if steps else dossier.opened_on
     return dossiers
@@ -248,6 +285,8 @@ def person_timeline(user, person):
             }
         )
         for step in dossier.steps.all():
+            if step.annulled_at is not None:
+                continue
             events.append(
                 {
                     "date": step.date,
@@ -299,7 +338,7 @@ def person_timeline(user, person):
         if confirmation is not None:
             events.append(
                 {
-                    "date": confirmation.decided_on,
+                    "date": confirmation.decided_on or confirmation.cell_vote_date,
                     "what": _("confirmation"),
                     "unit": admission.unit,
                     "detail": confirmation.get_outcome_display(),
@@ -325,15 +364,21 @@ def due_items(user, today, *, horizon_days=30, unit=None, limit=None):
     horizon = today + dt.timedelta(days=horizon_days)
     items = []
     dossiers = dossiers_for(user, status="", unit=unit).filter(
-        # Open dossiers, and admitted ones still waiting for their ceremony.
+        # Open dossiers, and admitted ones still waiting for their ceremony or record.
         Q(status=Dossier.Status.OPEN)
         | Q(status=Dossier.Status.ADMITTED, admission__ceremony_date__isnull=True)
+        | Q(
+            status=Dossier.Status.ADMITTED,
+            admission__member_record_on__isnull=True,
+            admission__membership__status=Membership.Status.PROBATIONARY,
+        )
     )
     open_dossiers = annotate_progress(dossiers, today=today, rules=rules)
     for dossier in open_dossiers:
         url = reverse("pipeline:dossier", args=[dossier.pk])
-        due = dossier.next_due
-        if due is not None and due.due_on <= horizon and due.kind != "confirmation":
+        for due in dossier.dues:
+            if due.due_on > horizon or due.kind in ("confirmation", "confirmation_decision"):
+                continue
             kind = "ceremony_overdue" if due.kind == "ceremony" and due.due_on < today else due.kind
             items.append(
                 {
@@ -357,8 +402,42 @@ def due_items(user, today, *, horizon_days=30, unit=None, limit=None):
                     "label": _("no step since %(date)s") % {"date": dossier.last_date},
                 }
             )
+    items.extend(_decisions_due(user, horizon, rules, unit=unit))
     items.extend(_confirmations_due(user, horizon, rules, unit=unit, limit=limit))
     return sorted(items, key=lambda item: item["due_on"])
+
+
+def _decisions_due(user, horizon, rules, *, unit=None):
+    """Confirmation votes held and not decided yet: the committee decides within 30
+    working days of the vote (extendable by 30)."""
+    pending = scope.scoped(
+        user,
+        Confirmation.objects.filter(
+            decided_on__isnull=True, cell_vote_date__isnull=False
+        ).select_related("admission__person", "admission__unit"),
+        unit_field="admission__unit",
+    )
+    if unit is not None:
+        pending = pending.filter(scope.under(unit.path, "admission__unit__path"))
+    overrides = calendar_overrides()
+    days = rules.limits.confirmation_decision_working_days
+    items = []
+    for confirmation in pending:
+        due = add_working_days(confirmation.cell_vote_date, days, overrides)
+        if due <= horizon:
+            admission = confirmation.admission
+            items.append(
+                {
+                    "kind": "confirmation_decision",
+                    "person": admission.person,
+                    "unit": admission.unit,
+                    "due_on": due,
+                    "url": reverse("pipeline:confirm", args=[admission.pk]),
+                    "label": _("confirmation decision (cell vote %(date)s)")
+                    % {"date": confirmation.cell_vote_date},
+                }
+            )
+    return items
 
 
 def _pending_confirmations(user, unit=None):

@@ -6,6 +6,7 @@ history with `record_change`. The statutory rules are checked by `engine.py` aga
 rule set in `rules.py`; a refused step raises ValidationError naming the rule.
 """
 
+import dataclasses
 import datetime as dt
 import os
 
@@ -22,8 +23,8 @@ from grassroots.history.services import record_change, snapshot
 from grassroots.org.models import Unit
 from grassroots.people.models import Membership
 
-from . import engine
-from .facts import dossier_facts
+from . import engine, status
+from .facts import dossier_facts, register_for
 from .models import Admission, Confirmation, Course, Dossier, DossierStep, Enrollment, Source
 from .rules import get_rules
 
@@ -63,15 +64,14 @@ def _refuse(violations):
 # Sources ----------------------------------------------------------------------------
 
 
-SOURCE_FIELDS = ("nominated_on", "nominated_by", "category", "mentor", "status", "note")
+# The status is not among them: it follows from the facts (status.source_status).
+SOURCE_FIELDS = ("nominated_on", "nominated_by", "category", "mentor", "note")
 
 
 def _validate_source(source):
     errors = {}
     if source.category not in Source.Category.values:
         errors["category"] = _("Unknown category.")
-    if source.status not in Source.Status.values:
-        errors["status"] = _("Unknown status.")
     if source.mentor_id and source.mentor_id == source.person_id:
         errors["mentor"] = _("A person cannot mentor themselves.")
     if source.nominated_on and source.nominated_on > timezone.localdate():
@@ -114,6 +114,7 @@ def source_nominate(
         note=(note or "").strip(),
     )
     _validate_source(source)
+    source.status = status.source_status(source)
     source.save()
     record_change(trace, source, action=Change.Action.CREATE)
     return source
@@ -121,7 +122,8 @@ def source_nominate(
 
 @transaction.atomic
 def source_update(*, trace, source, **fields):
-    """Change a source's category, mentor, status, note or nomination date."""
+    """Change a source's category, mentor, note or nomination date (its status follows
+    from the facts and cannot be set)."""
     source = Source.objects.select_for_update().select_related("unit", "person").get(pk=source.pk)
     _require(trace, Action.EDIT_PEOPLE, source.unit)
     before = snapshot(source)
@@ -130,19 +132,22 @@ def source_update(*, trace, source, **fields):
             raise ValueError(f"unknown source field {key}")
         setattr(source, key, value.strip() if isinstance(value, str) else value)
     _validate_source(source)
+    source.status = status.source_status(source)
     source.save()
     record_change(trace, source, action=Change.Action.UPDATE, before=before)
     return source
 
 
-def _advance_sources(trace, person, to_status, from_statuses):
-    for source in Source.objects.select_for_update().filter(
-        person=person, status__in=from_statuses
-    ):
-        before = snapshot(source)
-        source.status = to_status
-        source.save(update_fields=["status"])
-        record_change(trace, source, action=Change.Action.UPDATE, before=before)
+def refresh_sources(trace, person):
+    """Recompute the person's sources' statuses from the facts (inside the caller's
+    transaction), with a history row for each that changes."""
+    for source in Source.objects.select_for_update().filter(person=person):
+        derived = status.source_status(source)
+        if derived != source.status:
+            before = snapshot(source)
+            source.status = derived
+            source.save(update_fields=["status"])
+            record_change(trace, source, action=Change.Action.UPDATE, before=before)
 
 
 # Courses and enrolments -----------------------------------------------------------------
@@ -194,7 +199,7 @@ def enrollment_add(*, trace, course, person):
         )
     enrollment = Enrollment.objects.create(course=course, person=person)
     record_change(trace, enrollment, action=Change.Action.CREATE)
-    _advance_sources(trace, person, Source.Status.REGISTERED, [Source.Status.NOMINATED])
+    refresh_sources(trace, person)
     return enrollment
 
 
@@ -239,12 +244,7 @@ def enrollment_record_result(
         before=before,
     )
     if result == Enrollment.Result.COMPLETED:
-        _advance_sources(
-            trace,
-            enrollment.person,
-            Source.Status.TRAINED,
-            [Source.Status.NOMINATED, Source.Status.REGISTERED],
-        )
+        refresh_sources(trace, enrollment.person)
     return enrollment
 
 
@@ -278,12 +278,7 @@ def dossier_open(*, trace, person, unit, opened_on, source=None, readmission=Fal
         person=person, unit=unit, source=source, readmission=readmission, opened_on=opened_on
     )
     record_change(trace, dossier, action=Change.Action.CREATE)
-    _advance_sources(
-        trace,
-        person,
-        Source.Status.IN_DOSSIER,
-        [Source.Status.NOMINATED, Source.Status.REGISTERED, Source.Status.TRAINED],
-    )
+    refresh_sources(trace, person)
     return dossier
 
 
@@ -302,7 +297,7 @@ def dossier_close(*, trace, dossier, reason):
     dossier.closed_reason = reason
     dossier.save(update_fields=["status", "closed_reason"])
     record_change(trace, dossier, action=Change.Action.UPDATE, before=before, reason=reason)
-    _advance_sources(trace, dossier.person, Source.Status.DROPPED, [Source.Status.IN_DOSSIER])
+    refresh_sources(trace, dossier.person)
     return dossier
 
 
@@ -324,6 +319,61 @@ def _check_attachment(attachment):
         raise ValidationError({"attachment": _("The scan is larger than 5 MB.")})
 
 
+def _exception(level="", document_no="", document_date=None, reason=""):
+    return {
+        "level": (level or "").strip(),
+        "document_no": (document_no or "").strip(),
+        "document_date": document_date,
+        "reason": (reason or "").strip(),
+    }
+
+
+def _given(exception):
+    return any(exception[key] for key in ("level", "document_no", "document_date", "reason"))
+
+
+def _set_aside(trace, unit, violations, exception, rules):
+    """Refuse unless a written approval sets every violation aside (see the rule table);
+    returns the exception to store ("" fields when there was nothing to set aside)."""
+    if not violations:
+        return _exception()
+    if not _given(exception):
+        _refuse(violations)
+    problems = engine.check_exception(violations, exception, rules)
+    if problems:
+        _refuse(problems)
+    if exception["document_date"] and exception["document_date"] > timezone.localdate():
+        raise ValidationError({"exception_document_date": _("The date lies in the future.")})
+    if not exception["reason"]:
+        raise ValidationError({"exception_reason": _("Say why the rule is set aside.")})
+    if not _may(trace, Action.DECIDE, unit):
+        raise ValidationError(
+            {
+                "exception_reason": _(
+                    "Only a user who takes decisions may set a rule aside: %(rules)s"
+                )
+                % {"rules": ", ".join(v.code for v in violations)}
+            }
+        )
+    return exception
+
+
+def _exception_fields(violations, exception):
+    return {
+        "exception_rule": ",".join(v.code for v in violations)[:60] if violations else "",
+        "exception_reason": exception["reason"] if violations else "",
+        "exception_level": exception["level"] if violations else "",
+        "exception_document_no": exception["document_no"] if violations else "",
+        "exception_document_date": exception["document_date"] if violations else None,
+    }
+
+
+def _stored_values(facts, step_def, step, date, data, readmission, rules):
+    values, _problems = engine.step_values(rules, step_def, data or {}, readmission=readmission)
+    values.update(engine.derived_values(facts, step, date, values, rules))
+    return _json_values(values)
+
+
 @transaction.atomic
 def dossier_record_step(
     *,
@@ -335,14 +385,19 @@ def dossier_record_step(
     data=None,
     attachment=None,
     exception_reason="",
+    exception_level="",
+    exception_document_no="",
+    exception_document_date=None,
 ):
     """Record one step of the procedure after the engine checked every rule.
 
-    A refused step changes nothing and raises ValidationError naming the rule(s). With an
-    `exception_reason`, a user who may take decisions (Action.DECIDE) records it anyway when
-    every broken rule allows exceptions; the rules set aside are stored on the step. The
-    admission decision creates the Admission and a probationary Membership; the ceremony
-    starts the probation.
+    A refused step changes nothing and raises ValidationError naming the rule(s). A rule
+    the charter lets a level set aside (rules.RULE_TABLE, `exception_by`) is set aside
+    with that level's written approval: `exception_level`, `exception_document_no`,
+    `exception_document_date` and a reason, recorded by a user who may take decisions;
+    the age of 18, the order of the steps and the vote thresholds never. The admission
+    decision creates the Admission and a probationary Membership; the ceremony starts the
+    probation.
     """
     rules = get_rules()
     dossier = (
@@ -352,27 +407,14 @@ def dossier_record_step(
     _require(
         trace, Action.DECIDE if step_def and step_def.decides else Action.RECORD_STEP, dossier.unit
     )
-    exception_reason = (exception_reason or "").strip()
-    facts = dossier_facts(dossier)
-    violations = engine.check_step(facts, step, date, data or {}, rules=rules)
-    if violations:
-        if not exception_reason or any(not v.exceptable for v in violations):
-            _refuse(violations)
-        if not _may(trace, Action.DECIDE, dossier.unit):
-            raise ValidationError(
-                {
-                    "exception_reason": _(
-                        "Only a user who takes decisions may set a rule aside: %(rules)s"
-                    )
-                    % {"rules": ", ".join(v.code for v in violations)}
-                }
-            )
-    else:
-        exception_reason = ""
-    _check_attachment(attachment)
-    values, _problems = engine.step_values(
-        rules, step_def, data or {}, readmission=dossier.readmission
+    exception = _exception(
+        exception_level, exception_document_no, exception_document_date, exception_reason
     )
+    facts = dossier_facts(dossier, data=data or {})
+    violations = engine.check_step(facts, step, date, data or {}, rules=rules)
+    exception = _set_aside(trace, dossier.unit, violations, exception, rules)
+    _check_attachment(attachment)
+    values = _stored_values(facts, step_def, step, date, data, dossier.readmission, rules)
     if step == "admission_decision" and not document_no:
         document_no = values.get("decision_no", "")
     row = DossierStep(
@@ -380,22 +422,261 @@ def dossier_record_step(
         step=step,
         date=date,
         document_no=(document_no or "").strip(),
-        data=_json_values(values),
+        data=values,
         recorded_by=trace.actor,
-        exception_rule=",".join(v.code for v in violations)[:60] if exception_reason else "",
-        exception_reason=exception_reason,
+        **_exception_fields(violations, exception),
     )
     if attachment is not None:
         row.attachment = attachment
     row.save()
     record_change(
-        trace, row, action=Change.Action.CREATE, after=_step_snapshot(row), reason=exception_reason
+        trace,
+        row,
+        action=Change.Action.CREATE,
+        after=_step_snapshot(row),
+        reason=exception["reason"] if violations else "",
     )
     if step == "admission_decision":
         _admit(trace, dossier, row)
     elif step == "ceremony":
         _start_probation(trace, dossier, row, rules)
     return row
+
+
+def _step_for_change(trace, step):
+    step = (
+        DossierStep.objects.select_for_update(of=("self",))
+        .select_related("dossier__person", "dossier__unit")
+        .get(pk=step.pk)
+    )
+    rules = get_rules()
+    step_def = rules.step(step.step)
+    _require(trace, Action.DECIDE if step_def.decides else Action.RECORD_STEP, step.dossier.unit)
+    if step.annulled_at is not None:
+        raise ValidationError(_("This step was annulled: record it again instead."))
+    Dossier.objects.select_for_update().filter(pk=step.dossier_id).first()
+    return step, rules, step_def
+
+
+@transaction.atomic
+def dossier_step_correct(
+    *,
+    trace,
+    step,
+    reason,
+    date=None,
+    document_no=None,
+    data=None,
+    exception_reason="",
+    exception_level="",
+    exception_document_no="",
+    exception_document_date=None,
+):
+    """Correct a recorded step (a date, a number, a typo) with a reason.
+
+    The corrected step is checked as if recorded again after the steps before it, no
+    later than the step after it, and the later steps' rules are checked again; the
+    history keeps what it was, who changed it and why. The admission, membership and the
+    time limits follow at once.
+    """
+    step, rules, step_def = _step_for_change(trace, step)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the step is corrected.")})
+    dossier = step.dossier
+    date = step.date if date is None else date
+    merged = dict(step.data or {})
+    if data is not None:
+        merged = {key: value for key, value in merged.items() if key.endswith("_name")}
+        merged.update(data)
+    facts = dossier_facts(dossier, data=merged)
+    violations = engine.check_correction(facts, step.step, date, merged, rules=rules)
+    already = set(filter(None, step.exception_rule.split(",")))
+    exception = _exception(
+        exception_level, exception_document_no, exception_document_date, exception_reason
+    )
+    new = [v for v in violations if v.code not in already]
+    if new:
+        exception = _set_aside(trace, dossier.unit, new, exception, rules)
+    before = _step_snapshot(step)
+    step.date = date
+    if document_no is not None:
+        step.document_no = document_no.strip()
+    if data is not None:
+        step.data = _stored_values(
+            facts, step_def, step.step, date, merged, dossier.readmission, rules
+        )
+    if new:
+        fields = _exception_fields([*[v for v in violations if v.code in already], *new], exception)
+        for key, value in fields.items():
+            setattr(step, key, value)
+    step.save()
+    record_change(
+        trace,
+        step,
+        action=Change.Action.UPDATE,
+        before=before,
+        after=_step_snapshot(step),
+        reason=reason,
+    )
+    _follow_step(trace, dossier, step, reason)
+    return step
+
+
+@transaction.atomic
+def dossier_step_annul(*, trace, step, reason):
+    """Annul a recorded step with a reason: it stays on the dossier, struck out, and no
+    longer counts. Only the latest step that counts can be annulled (annul the later ones
+    first). Annulling the decision withdraws the admission and its membership; annulling
+    the ceremony withdraws the probation."""
+    step, rules, _step_def = _step_for_change(trace, step)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the step is annulled.")})
+    dossier = step.dossier
+    order = rules.step_codes
+    later = [
+        s
+        for s in dossier.steps.filter(annulled_at__isnull=True).exclude(pk=step.pk)
+        if order.index(s.step) > order.index(step.step)
+    ]
+    if later:
+        raise ValidationError(
+            {
+                "reason": _("Annul the later steps first: %(steps)s.")
+                % {"steps": ", ".join(str(rules.step_label(s.step)) for s in later)}
+            }
+        )
+    if step.step == "ceremony" or step.step == "admission_decision":
+        admission = Admission.objects.filter(dossier=dossier).first()
+        if admission is not None and Confirmation.objects.filter(admission=admission).exists():
+            raise ValidationError(
+                {
+                    "reason": _(
+                        "The confirmation has been recorded: this step can no longer be annulled."
+                    )
+                }
+            )
+    before = _step_snapshot(step)
+    step.annulled_at = timezone.now()
+    step.annulled_by = trace.actor
+    step.annul_reason = reason
+    step.save(update_fields=["annulled_at", "annulled_by", "annul_reason"])
+    record_change(
+        trace,
+        step,
+        action=Change.Action.UPDATE,
+        before=before,
+        after=_step_snapshot(step),
+        reason=reason,
+    )
+    if step.step == "admission_decision":
+        _withdraw_admission(trace, dossier, reason)
+    elif step.step == "ceremony":
+        _withdraw_probation(trace, dossier, reason)
+    return step
+
+
+def _follow_step(trace, dossier, step, reason):
+    """After a correction: the admission and the membership carry the step's dates."""
+    rules = get_rules()
+    admission = Admission.objects.select_for_update().filter(dossier=dossier).first()
+    if admission is None:
+        return
+    membership = (
+        Membership.objects.select_for_update().get(pk=admission.membership_id)
+        if admission.membership_id
+        else None
+    )
+    if step.step == "admission_decision":
+        before = snapshot(admission)
+        announcements.announce(announcements.ADMISSION_WITHDRAWN, admission=admission)
+        admission.decision_date = step.date
+        admission.decision_no = step.data.get("decision_no", step.document_no)
+        admission.save(update_fields=["decision_date", "decision_no"])
+        announcements.announce(announcements.ADMISSION_RECORDED, admission=admission)
+        record_change(trace, admission, action=Change.Action.UPDATE, before=before, reason=reason)
+        if membership is not None:
+            before = snapshot(membership)
+            membership.admitted_on = step.date
+            membership.save(update_fields=["admitted_on"])
+            record_change(
+                trace, membership, action=Change.Action.UPDATE, before=before, reason=reason
+            )
+    elif step.step == "ceremony":
+        before = snapshot(admission)
+        admission.ceremony_date = step.date
+        admission.save(update_fields=["ceremony_date"])
+        record_change(trace, admission, action=Change.Action.UPDATE, before=before, reason=reason)
+        if membership is not None:
+            before = snapshot(membership)
+            membership.ceremony_date = step.date
+            membership.probation_ends_on = engine.probation_end(step.date, rules)
+            membership.save(update_fields=["ceremony_date", "probation_ends_on"])
+            record_change(
+                trace, membership, action=Change.Action.UPDATE, before=before, reason=reason
+            )
+
+
+def _withdraw_admission(trace, dossier, reason):
+    admission = Admission.objects.select_for_update().filter(dossier=dossier).first()
+    if admission is not None:
+        membership = admission.membership
+        announcements.announce(announcements.ADMISSION_WITHDRAWN, admission=admission)
+        record_change(
+            trace, admission, action=Change.Action.DELETE, before=snapshot(admission), reason=reason
+        )
+        admission.delete()
+        if membership is not None:
+            record_change(
+                trace,
+                membership,
+                action=Change.Action.DELETE,
+                before=snapshot(membership),
+                reason=reason,
+            )
+            membership.delete()
+    before = snapshot(dossier)
+    dossier.status = Dossier.Status.OPEN
+    dossier.save(update_fields=["status"])
+    record_change(trace, dossier, action=Change.Action.UPDATE, before=before, reason=reason)
+    refresh_sources(trace, dossier.person)
+
+
+def _withdraw_probation(trace, dossier, reason):
+    admission = Admission.objects.select_for_update().filter(dossier=dossier).first()
+    if admission is None:
+        return
+    before = snapshot(admission)
+    admission.ceremony_date = None
+    admission.save(update_fields=["ceremony_date"])
+    record_change(trace, admission, action=Change.Action.UPDATE, before=before, reason=reason)
+    if admission.membership_id:
+        membership = Membership.objects.select_for_update().get(pk=admission.membership_id)
+        before = snapshot(membership)
+        membership.ceremony_date = None
+        membership.probation_ends_on = None
+        membership.save(update_fields=["ceremony_date", "probation_ends_on"])
+        record_change(trace, membership, action=Change.Action.UPDATE, before=before, reason=reason)
+
+
+@transaction.atomic
+def admission_member_record(*, trace, admission, completed_on):
+    """The member's CV and record card (1-HSĐV, 2-HSĐV) were completed on `completed_on`."""
+    admission = Admission.objects.select_for_update().select_related("unit").get(pk=admission.pk)
+    _require(trace, Action.RECORD_STEP, admission.unit)
+    if not isinstance(completed_on, dt.date):
+        raise ValidationError({"completed_on": _("The date is required.")})
+    _not_in_future(completed_on, "completed_on")
+    if completed_on < admission.decision_date:
+        raise ValidationError(
+            {"completed_on": _("The record cannot be completed before the admission decision.")}
+        )
+    before = snapshot(admission)
+    admission.member_record_on = completed_on
+    admission.save(update_fields=["member_record_on"])
+    record_change(trace, admission, action=Change.Action.UPDATE, before=before)
+    return admission
 
 
 def _step_snapshot(row):
@@ -433,17 +714,7 @@ def _admit(trace, dossier, row):
     admission.save()
     announcements.announce(announcements.ADMISSION_RECORDED, admission=admission)
     record_change(trace, admission, action=Change.Action.CREATE)
-    _advance_sources(
-        trace,
-        dossier.person,
-        Source.Status.ADMITTED,
-        [
-            Source.Status.NOMINATED,
-            Source.Status.REGISTERED,
-            Source.Status.TRAINED,
-            Source.Status.IN_DOSSIER,
-        ],
-    )
+    refresh_sources(trace, dossier.person)
 
 
 def _start_probation(trace, dossier, row, rules):
@@ -466,7 +737,23 @@ CONFIRMATION_FIELDS = {
     "confirmation_deadline": "cell_vote_date",
     "confirmation_decision_deadline": "decided_on",
     "step_date_order": "decided_on",
+    "vote_counts": "in_favour",
+    "confirmation_two_thirds": "in_favour",
+    "no_official_members": "present",
 }
+
+
+def _confirmation_violations(violations):
+    return [
+        dataclasses.replace(v, field=v.field or CONFIRMATION_FIELDS.get(v.code, ""))
+        if v.field in ("", "date") or v.code in CONFIRMATION_FIELDS
+        else v
+        for v in violations
+    ]
+
+
+def _cell_official_members(unit, day):
+    return register_for(unit).official_members(day)
 
 
 @transaction.atomic
@@ -474,17 +761,28 @@ def confirmation_record(
     *,
     trace,
     admission,
-    decided_on,
-    outcome,
+    decided_on=None,
+    outcome="",
     cell_vote_date=None,
+    present=None,
+    in_favour=None,
+    against=None,
     decision_no="",
     extended=False,
     exception_reason="",
+    exception_level="",
+    exception_document_no="",
+    exception_document_date=None,
 ):
-    """Recognise a probationary member as official, or record that they were not.
+    """Record the cell's vote on recognition as an official member and, when given, the
+    committee's decision (`decided_on`, `outcome`); a vote recorded earlier is decided by
+    calling again with the decision.
 
-    Official membership dates from the end of probation even when the decision is late.
-    Deadlines broken can be set aside by a user who may take decisions, with a reason.
+    The vote is counted: members present, in favour and against, against the cell's
+    official members on the vote day from the register; recognition needs two thirds of
+    them in favour (never set aside). Official membership dates from the end of probation
+    even when the decision is late. Late votes and decisions can be set aside with the
+    superior committee's written approval by a user who may take decisions.
     """
     rules = get_rules()
     admission = (
@@ -493,40 +791,82 @@ def confirmation_record(
         .get(pk=admission.pk)
     )
     _require(trace, Action.DECIDE, admission.unit)
-    if Confirmation.objects.filter(admission=admission).exists():
+    confirmation = Confirmation.objects.select_for_update().filter(admission=admission).first()
+    if confirmation is not None and confirmation.decided_on is not None:
         raise ValidationError(_("The confirmation has already been recorded."))
-    if outcome not in Confirmation.Outcome.values:
+    if confirmation is not None:
+        cell_vote_date = confirmation.cell_vote_date
+        present, in_favour, against = (
+            confirmation.present,
+            confirmation.in_favour,
+            confirmation.against,
+        )
+    if outcome and outcome not in Confirmation.Outcome.values:
         raise ValidationError({"outcome": _("Unknown outcome.")})
+    if decided_on is not None and not outcome:
+        raise ValidationError({"outcome": _("Give the committee's decision.")})
+    errors = {}
+    if cell_vote_date is None:
+        errors["cell_vote_date"] = _("The date of the cell's vote is required.")
+    for name, value in (("present", present), ("in_favour", in_favour), ("against", against)):
+        if value is None:
+            errors[name] = _("%(label)s is required.") % {
+                "label": Confirmation._meta.get_field(name).verbose_name
+            }
+    if errors:
+        raise ValidationError(errors)
     _not_in_future(decided_on, "decided_on")
     _not_in_future(cell_vote_date, "cell_vote_date")
-    exception_reason = (exception_reason or "").strip()
-    violations = engine.check_confirmation(
-        ceremony_date=admission.ceremony_date,
-        cell_vote_date=cell_vote_date,
-        decided_on=decided_on,
-        extended=extended,
-        rules=rules,
+    members = _cell_official_members(admission.unit, cell_vote_date)
+    votes = {"present": present, "in_favour": in_favour, "against": against}
+    violations = _confirmation_violations(
+        engine.check_confirmation(
+            ceremony_date=admission.ceremony_date,
+            cell_vote_date=cell_vote_date,
+            decided_on=decided_on,
+            extended=extended,
+            votes=votes,
+            members=members,
+            outcome=outcome if decided_on else "",
+            rules=rules,
+        )
     )
-    violations = [
-        engine.Violation(v.code, v.message, v.exceptable, CONFIRMATION_FIELDS.get(v.code, ""))
-        for v in violations
-    ]
-    if violations and (not exception_reason or any(not v.exceptable for v in violations)):
-        _refuse(violations)
-    if not violations:
-        exception_reason = ""
-    confirmation = Confirmation.objects.create(
-        admission=admission,
-        decided_on=decided_on,
-        outcome=outcome,
-        cell_vote_date=cell_vote_date,
-        decision_no=(decision_no or "").strip(),
-        exception_rule=",".join(v.code for v in violations)[:60],
-        exception_reason=exception_reason,
+    if confirmation is not None and confirmation.exception_rule:
+        already = set(confirmation.exception_rule.split(","))
+        violations = [v for v in violations if v.code not in already]
+    exception = _exception(
+        exception_level, exception_document_no, exception_document_date, exception_reason
     )
-    record_change(trace, confirmation, action=Change.Action.CREATE, reason=exception_reason)
+    exception = _set_aside(trace, admission.unit, violations, exception, rules)
+    created = confirmation is None
+    if created:
+        confirmation = Confirmation(admission=admission)
+        before = None
+    else:
+        before = snapshot(confirmation)
+    confirmation.cell_vote_date = cell_vote_date
+    confirmation.present, confirmation.in_favour, confirmation.against = present, in_favour, against
+    confirmation.official_members = members
+    confirmation.decided_on = decided_on
+    confirmation.outcome = outcome if decided_on else ""
+    confirmation.decision_no = (decision_no or "").strip()
+    confirmation.extended = bool(extended)
+    if violations:
+        earlier = [c for c in confirmation.exception_rule.split(",") if c]
+        fields = _exception_fields(violations, exception)
+        fields["exception_rule"] = ",".join([*earlier, fields["exception_rule"]])[:60]
+        for key, value in fields.items():
+            setattr(confirmation, key, value)
+    confirmation.save()
+    record_change(
+        trace,
+        confirmation,
+        action=Change.Action.CREATE if created else Change.Action.UPDATE,
+        before=before,
+        reason=exception["reason"] if violations else "",
+    )
     membership = admission.membership
-    if membership is not None:
+    if membership is not None and decided_on is not None:
         membership = Membership.objects.select_for_update().get(pk=membership.pk)
         before = snapshot(membership)
         if outcome == Confirmation.Outcome.CONFIRMED:

@@ -4,7 +4,7 @@ import mimetypes
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,22 +13,25 @@ from django.views.decorators.http import require_GET, require_POST
 from grassroots.accounts import scope
 from grassroots.accounts.roles import Action
 from grassroots.formerrors import add_service_errors
-from grassroots.history.models import Change
-from grassroots.history.services import Trace
+from grassroots.history.models import Access, Change
+from grassroots.history.services import Trace, record_access
 from grassroots.paging import paginate
 from grassroots.people.access import log_list_view
 from grassroots.people.models import Membership
-from grassroots.workdays import _overrides as calendar_overrides
-from grassroots.workdays import add_working_days
+from grassroots.workdays import add_working_days, calendar_overrides
 
 from . import engine, selectors, services
+from . import printing as print_forms
 from .facts import dossier_facts
 from .forms import (
+    AnnulForm,
     CloseForm,
     ConfirmationForm,
+    CorrectForm,
     CourseForm,
     DossierOpenForm,
     EnrollmentResultForm,
+    MemberRecordForm,
     SourceEditForm,
     SourceFilterForm,
     SourceForm,
@@ -36,6 +39,7 @@ from .forms import (
 )
 from .models import Admission, Dossier, DossierStep, Enrollment, Source
 from .rules import get_rules
+from .status import PersonStatus
 
 
 def _trace(request):
@@ -110,7 +114,6 @@ def source_edit(request, pk):
     )
     initial = {
         "category": source.category,
-        "status": source.status,
         "mentor": source.mentor.national_id if source.mentor else "",
         "note": source.note,
     }
@@ -277,7 +280,12 @@ def dossier_list(request):
     status = request.GET.get("status", "")
     if status not in Dossier.Status.values:
         status = ""
-    dossiers = selectors.dossiers_for(request.user, status=status, q=request.GET.get("q", ""))
+    person_status = request.GET.get("person_status", "")
+    if person_status not in dict(PersonStatus.CHOICES):
+        person_status = ""
+    q = request.GET.get("q", "")
+    dossiers = selectors.dossiers_for(request.user, status=status, q=q, person_status=person_status)
+    counts = selectors.dossier_status_counts(request.user, q=q)
     page = paginate(request, dossiers)
     page["page_obj"].object_list = selectors.annotate_progress(
         page["page_obj"].object_list, today=timezone.localdate()
@@ -285,6 +293,12 @@ def dossier_list(request):
     context = {
         "status": status,
         "statuses": Dossier.Status.choices,
+        "person_status": person_status,
+        "person_statuses": [
+            (code, label, counts.get(code, 0))
+            for code, label in PersonStatus.CHOICES
+            if counts.get(code)
+        ],
         "can_open": scope.is_everywhere(request.user)
         or bool(scope.paths_for(request.user, Action.RECORD_STEP)),
         "today": timezone.localdate(),
@@ -332,7 +346,10 @@ def _shown(field, value):
 def _dossier_page(request, dossier, form=None, status=200):
     rules = get_rules()
     overrides = calendar_overrides()
-    steps = list(dossier.steps.select_related("recorded_by").order_by("date", "id"))
+    all_steps = list(
+        dossier.steps.select_related("recorded_by", "annulled_by").order_by("date", "id")
+    )
+    steps = [step for step in all_steps if step.annulled_at is None]
     facts = dossier_facts(dossier, steps=steps)
     code = engine.next_step(facts, rules)
     may_decide = scope.can(request.user, Action.DECIDE, dossier.unit)
@@ -349,6 +366,7 @@ def _dossier_page(request, dossier, form=None, status=200):
             step=code,
             readmission=dossier.readmission,
             may_decide=may_decide,
+            user=request.user,
             initial={"date": timezone.localdate()},
         )
     hints = []
@@ -362,8 +380,13 @@ def _dossier_page(request, dossier, form=None, status=200):
             )
             if v.code not in {"required_data", "invalid_data"}
         ]
-    for step in steps:
+    for step in all_steps:
         step.label = rules.step_label(step.step)
+        step.may_change = step.annulled_at is None and scope.can(
+            request.user,
+            Action.DECIDE if rules.step(step.step).decides else Action.RECORD_STEP,
+            dossier.unit,
+        )
         step.form_code = rules.step(step.step).form_code if rules.step(step.step) else ""
         step.fields = [
             (field.label, _shown(field, step.data.get(field.name)))
@@ -376,7 +399,10 @@ def _dossier_page(request, dossier, form=None, status=200):
     confirmation = getattr(admission, "confirmation", None) if admission else None
     context = {
         "dossier": dossier,
-        "steps": steps,
+        "steps": all_steps,
+        "last_step_pk": max(steps, key=lambda st: rules.step_codes.index(st.step)).pk
+        if steps
+        else None,
         "all_steps": rules.steps,
         "done": {s.step for s in steps},
         "next_code": code,
@@ -390,6 +416,11 @@ def _dossier_page(request, dossier, form=None, status=200):
         "may_close": dossier.status == Dossier.Status.OPEN
         and scope.can(request.user, Action.RECORD_STEP, dossier.unit),
         "close_form": CloseForm(),
+        "member_record_form": MemberRecordForm(),
+        "may_record_member": admission is not None
+        and admission.member_record_on is None
+        and scope.can(request.user, Action.RECORD_STEP, dossier.unit),
+        "forms": print_forms.forms_for(dossier) if admission or steps else [],
         "changes": Change.objects.filter(model="pipeline.dossier", object_id=str(dossier.pk))[:20],
     }
     return render(request, "pipeline/dossier.html", context, status=status)
@@ -414,6 +445,7 @@ def dossier_step(request, pk):
         step=step_code,
         readmission=dossier.readmission,
         may_decide=may_decide,
+        user=request.user,
     )
     if form.is_valid():
         data = form.cleaned_data
@@ -426,7 +458,7 @@ def dossier_step(request, pk):
                 document_no=data["document_no"],
                 data=form.step_data(),
                 attachment=data.get("attachment"),
-                exception_reason=data.get("exception_reason", ""),
+                **form.exception(),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -436,6 +468,116 @@ def dossier_step(request, pk):
             )
             return redirect("pipeline:dossier", pk=dossier.pk)
     return _dossier_page(request, dossier, form=form, status=400)
+
+
+def _step(request, pk):
+    """A recorded step in the user's scope (404), with its dossier."""
+    return scope.get_scoped(
+        request.user,
+        DossierStep.objects.select_related("dossier__person", "dossier__unit"),
+        unit_field="dossier__unit",
+        pk=pk,
+    )
+
+
+def step_correct(request, pk):
+    """Correct a recorded step (date, number, data) with a reason; history keeps both."""
+    step = _step(request, pk)
+    dossier = step.dossier
+    rules = get_rules()
+    action = Action.DECIDE if rules.step(step.step).decides else Action.RECORD_STEP
+    scope.require(request.user, action, dossier.unit)
+    may_decide = scope.can(request.user, Action.DECIDE, dossier.unit)
+    initial = {"date": step.date, "document_no": step.document_no, **(step.data or {})}
+    form = CorrectForm(
+        request.POST or None,
+        step=step.step,
+        readmission=dossier.readmission,
+        may_decide=may_decide,
+        user=request.user,
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.dossier_step_correct(
+                trace=_trace(request),
+                step=step,
+                reason=data["reason"],
+                date=data["date"],
+                document_no=data["document_no"],
+                data=form.step_data(),
+                **form.exception(),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The step was corrected."))
+            return redirect("pipeline:dossier", pk=dossier.pk)
+    title = _("Correct: %(step)s · %(person)s") % {
+        "step": rules.step_label(step.step),
+        "person": dossier.person,
+    }
+    return render(
+        request,
+        "pipeline/step_change.html",
+        {"form": form, "title": title, "dossier": dossier, "step": step},
+        status=400 if form.errors else 200,
+    )
+
+
+def step_annul(request, pk):
+    """Annul a recorded step with a reason (the latest that counts)."""
+    step = _step(request, pk)
+    dossier = step.dossier
+    rules = get_rules()
+    action = Action.DECIDE if rules.step(step.step).decides else Action.RECORD_STEP
+    scope.require(request.user, action, dossier.unit)
+    form = AnnulForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.dossier_step_annul(
+                trace=_trace(request), step=step, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The step was annulled."))
+            return redirect("pipeline:dossier", pk=dossier.pk)
+    title = _("Annul: %(step)s · %(person)s") % {
+        "step": rules.step_label(step.step),
+        "person": dossier.person,
+    }
+    return render(
+        request,
+        "pipeline/step_change.html",
+        {"form": form, "title": title, "dossier": dossier, "step": step, "annul": True},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def member_record(request, pk):
+    """The member's record (1-HSĐV, 2-HSĐV) was completed."""
+    dossier = _dossier(request, pk, action=Action.RECORD_STEP)
+    admission = Admission.objects.filter(dossier=dossier).first()
+    if admission is None:
+        raise Http404
+    form = MemberRecordForm(request.POST)
+    if form.is_valid():
+        try:
+            services.admission_member_record(
+                trace=_trace(request),
+                admission=admission,
+                completed_on=form.cleaned_data["completed_on"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The member's record was noted."))
+    else:
+        messages.error(request, _("Give the date the record was completed."))
+    return redirect("pipeline:dossier", pk=dossier.pk)
 
 
 @require_POST
@@ -467,9 +609,6 @@ def attachment(request, pk):
     )
     if not step.attachment:
         raise Http404
-    from grassroots.history.models import Access
-    from grassroots.history.services import record_access
-
     record_access(
         request.user, kind=Access.Kind.VIEW, what=f"scan {step}", unit_path=step.unit.path
     )
@@ -507,15 +646,17 @@ def member_list(request):
 
 
 def confirm(request, pk):
-    """The decision on recognition as an official member after probation."""
+    """The cell's vote on recognition as an official member, then the committee's decision."""
     admission = scope.get_scoped(
         request.user,
         Admission.objects.select_related("person", "unit", "membership", "dossier"),
         action=Action.DECIDE,
         pk=pk,
     )
-    done = getattr(admission, "confirmation", None)
-    form = ConfirmationForm(request.POST or None)
+    existing = getattr(admission, "confirmation", None)
+    done = existing if existing is not None and existing.decided_on else None
+    voted = existing if existing is not None and not existing.decided_on else None
+    form = ConfirmationForm(request.POST or None, voted=voted)
     if request.method == "POST" and done is None and form.is_valid():
         try:
             services.confirmation_record(
@@ -532,6 +673,7 @@ def confirm(request, pk):
     context = {
         "admission": admission,
         "confirmation": done,
+        "voted": voted,
         "form": form,
         "probation_ends": ends,
         "vote_due": add_working_days(ends, get_rules().limits.confirmation_vote_working_days)
@@ -539,3 +681,36 @@ def confirm(request, pk):
         else None,
     }
     return render(request, "pipeline/confirm.html", context, status=400 if form.errors else 200)
+
+
+def _forms_pdf(request, dossier, codes, filename):
+    pdf, printed = print_forms.render_pdf(dossier, codes)
+    if not printed:
+        raise Http404
+    record_access(
+        request.user,
+        kind=Access.Kind.EXPORT,
+        what=f"forms {','.join(f.code for f in printed)} {dossier.person.national_id}",
+        unit_path=dossier.unit.path,
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+def dossier_forms(request, pk):
+    """Every statutory form the dossier can print, as one PDF."""
+    dossier = _dossier(request, pk)
+    return _forms_pdf(request, dossier, None, f"dossier-{dossier.person.national_id}.pdf")
+
+
+@require_GET
+def dossier_form(request, pk, code):
+    """One statutory form (e.g. 6-KNĐ) as a PDF."""
+    dossier = _dossier(request, pk)
+    if code not in print_forms.form_codes():
+        raise Http404
+    name = code.replace("Đ", "D")
+    return _forms_pdf(request, dossier, {code}, f"{name}-{dossier.person.national_id}.pdf")

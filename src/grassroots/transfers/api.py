@@ -96,6 +96,12 @@ class ReceiveIn(Input):
     arrived_on: dt.date
 
 
+class EndIn(Input):
+    ended_on: dt.date
+    outcome: str  # "returned" or "made_official"
+    reason: str = ""
+
+
 DIRECTIONS = (selectors.DIRECTION_WITHIN, selectors.DIRECTION_IN, selectors.DIRECTION_OUT)
 
 
@@ -173,6 +179,31 @@ def transfer_receive(request, transfer_id: RecordId, payload: ReceiveIn):
     try:
         services.transfer_receive(
             trace=trace_for(request), transfer=transfer, arrived_on=payload.arrived_on
+        )
+    except ValidationError as exc:
+        raise service_errors(exc) from exc
+    return selectors.transfer_for(user, transfer_id)
+
+
+@router.post(
+    "/transfers/{transfer_id}/end",
+    response={200: TransferOut, **ERRORS},
+    url_name="transfer_end",
+)
+def transfer_end(request, transfer_id: RecordId, payload: EndIn):
+    """End a temporary transfer: `outcome` "returned" (the sending unit takes the member
+    back) or "made_official" (the receiving unit keeps them from `ended_on`)."""
+    user = user_of(request)
+    transfer = selectors.transfer_for(user, transfer_id)
+    if not services.may_end(user, transfer, payload.outcome):
+        raise PermissionDenied
+    try:
+        services.transfer_end(
+            trace=trace_for(request),
+            transfer=transfer,
+            ended_on=payload.ended_on,
+            outcome=payload.outcome,
+            reason=payload.reason,
         )
     except ValidationError as exc:
         raise service_errors(exc) from exc

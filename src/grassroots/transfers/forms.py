@@ -40,6 +40,12 @@ class TransferIssueForm(forms.Form):
         choices=[("", "—"), *Transfer.DestinationType.choices],
         required=False,
     )
+    ends_on = forms.DateField(
+        label=_("temporary until"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("For a temporary transfer: the day it is planned to end."),
+    )
     letter_no = forms.CharField(label=_("letter number"), max_length=60, required=False)
     dues_paid_until = forms.CharField(
         label=_("dues paid until (month)"),
@@ -50,6 +56,18 @@ class TransferIssueForm(forms.Form):
     note = forms.CharField(
         label=_("note"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+
+
+class TransferEndForm(forms.Form):
+    ended_on = forms.DateField(label=_("ended on"), widget=DateInput())
+    outcome = forms.ChoiceField(
+        label=_("outcome"),
+        choices=[
+            ("returned", _("the member returns to the sending unit")),
+            ("made_official", _("the transfer becomes official")),
+        ],
+    )
+    reason = forms.CharField(label=_("note"), required=False, max_length=200)
 
 
 class TransferReceiveForm(forms.Form):

@@ -23,6 +23,7 @@ class Transfer(models.Model):
         RECEIVED = "received", _("received")
         LEFT_SCOPE = "left_scope", _("left the system")
         RETURNED = "returned", _("returned")
+        MADE_OFFICIAL = "made_official", _("made official")
         CANCELLED = "cancelled", _("cancelled")
 
     person = models.ForeignKey(
@@ -60,6 +61,10 @@ class Transfer(models.Model):
     origin = models.CharField(_("origin outside the system"), max_length=200, blank=True)
     report_by = models.DateField(_("report by"), null=True, blank=True)
     arrived_on = models.DateField(_("arrived on"), null=True, blank=True)
+    # A temporary transfer: until when (planned), and when it ended (the member returned
+    # to the sending unit, or the transfer was made official).
+    ends_on = models.DateField(_("temporary until"), null=True, blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.ISSUED
     )

@@ -20,7 +20,7 @@ from grassroots.accounts.roles import Action
 from grassroots.history.models import Change
 from grassroots.history.services import record_change, snapshot
 from grassroots.people.models import Membership, Person
-from grassroots.workdays import add_working_days
+from grassroots.workdays import add_months, add_working_days
 
 from .models import Transfer
 
@@ -65,11 +65,12 @@ def _save_new(transfer):
         ) from exc
 
 
-def _move_membership(trace, membership, unit):
-    """Count the member in `unit` from now on; the person's unit follows."""
+def _move_membership(trace, membership, unit, since=None):
+    """Count the member in `unit` from `since` on; the person's unit follows."""
     before = snapshot(membership)
     membership.unit = unit
-    membership.save(update_fields=["unit"])
+    membership.unit_since = since
+    membership.save(update_fields=["unit", "unit_since"])
     record_change(trace, membership, action=Change.Action.UPDATE, before=before)
     person = Person.objects.select_for_update().get(pk=membership.person_id)
     if person.unit_id != unit.pk:
@@ -92,6 +93,7 @@ def transfer_issue(
     letter_no="",
     dues_paid_until="",
     note="",
+    ends_on=None,
 ):
     """Record the introduction letter that sends an active member to another unit.
 
@@ -127,6 +129,15 @@ def transfer_issue(
             )
     elif destination_type not in Transfer.DestinationType.values:
         errors["destination_type"] = _("Choose the type of the destination.")
+    if kind == Transfer.Kind.TEMPORARY and ends_on is not None:
+        if not isinstance(ends_on, dt.date):
+            errors["ends_on"] = _("Give the day the temporary transfer is planned to end.")
+        elif isinstance(issued_on, dt.date) and not (
+            issued_on < ends_on <= add_months(issued_on, TEMPORARY_MAX_MONTHS)
+        ):
+            errors["ends_on"] = _(
+                "A temporary transfer ends after the letter and within %(months)s months."
+            ) % {"months": TEMPORARY_MAX_MONTHS}
     if isinstance(issued_on, dt.date) and "issued_on" not in errors:
         if issued_on < membership.admitted_on:
             errors["issued_on"] = _("The letter is dated before the member was admitted.")
@@ -151,6 +162,7 @@ def transfer_issue(
         dues_paid_until=(dues_paid_until or "").strip(),
         note=(note or "").strip(),
         status=Transfer.Status.ISSUED if to_unit is not None else Transfer.Status.LEFT_SCOPE,
+        ends_on=ends_on if kind == Transfer.Kind.TEMPORARY else None,
     )
     _save_new(transfer)
     record_change(trace, transfer, action=Change.Action.CREATE)
@@ -206,7 +218,7 @@ def transfer_receive(*, trace, transfer, arrived_on):
     transfer.save(update_fields=["arrived_on", "status"])
     record_change(trace, transfer, action=Change.Action.UPDATE, before=before)
     if membership is not None and transfer.kind == Transfer.Kind.OFFICIAL:
-        _move_membership(trace, membership, transfer.to_unit)
+        _move_membership(trace, membership, transfer.to_unit, since=arrived_on)
     return transfer
 
 
@@ -263,7 +275,11 @@ def transfer_incoming(
     membership = None
     if kind == Transfer.Kind.OFFICIAL:
         membership = Membership.objects.create(
-            person=person, unit=to_unit, status=membership_status, admitted_on=admitted_on
+            person=person,
+            unit=to_unit,
+            status=membership_status,
+            admitted_on=admitted_on,
+            unit_since=arrived_on,
         )
         record_change(trace, membership, action=Change.Action.CREATE)
     transfer = Transfer(
@@ -341,4 +357,74 @@ def transfer_cancel(*, trace, transfer, reason=""):
         membership.ended_on = None
         membership.save(update_fields=["status", "ended_on"])
         record_change(trace, membership, action=Change.Action.UPDATE, before=before, reason=reason)
+    return transfer
+
+
+# A temporary transfer lasts at most this many months (full-time study: two years;
+# domain.md marks the figure unverified).
+TEMPORARY_MAX_MONTHS = 24
+
+
+def may_end(user, transfer, outcome):
+    """The one permission predicate of `transfer_end` (page, API): the sending unit takes
+    the member back, the receiving unit keeps them."""
+    unit = transfer.to_unit if outcome == Transfer.Status.MADE_OFFICIAL else transfer.from_unit
+    unit = unit or transfer.from_unit or transfer.to_unit
+    return user is None or scope.can(user, Action.RECORD_STEP, unit)
+
+
+@transaction.atomic
+def transfer_end(*, trace, transfer, ended_on, outcome, reason=""):
+    """End a temporary transfer on `ended_on`: the member returns to the sending unit
+    (`outcome` "returned"), or the transfer is made official ("made_official": the
+    membership and the person move to the receiving unit from that day).
+
+    Needs RECORD_STEP on the sending unit (returned) or on the receiving unit (made
+    official). The history holds a row for each of the two units, so both see it.
+    """
+    transfer = (
+        Transfer.objects.select_for_update(of=("self",))
+        .select_related("from_unit", "to_unit", "person")
+        .get(pk=transfer.pk)
+    )
+    if outcome not in (Transfer.Status.RETURNED, Transfer.Status.MADE_OFFICIAL):
+        raise ValidationError({"outcome": _("Say whether the member returned or stays.")})
+    unit = transfer.to_unit if outcome == Transfer.Status.MADE_OFFICIAL else transfer.from_unit
+    _require(trace, Action.RECORD_STEP, unit or transfer.from_unit or transfer.to_unit)
+    errors = {}
+    if transfer.kind != Transfer.Kind.TEMPORARY:
+        errors["outcome"] = _("Only a temporary transfer can be ended.")
+    elif transfer.status not in (Transfer.Status.ISSUED, Transfer.Status.RECEIVED):
+        errors["outcome"] = _("This transfer has already ended.")
+    if outcome == Transfer.Status.MADE_OFFICIAL and transfer.to_unit is None:
+        errors["outcome"] = _("No unit of the system receives this member.")
+    if not isinstance(ended_on, dt.date):
+        errors["ended_on"] = _("The date is required.")
+    elif ended_on < (transfer.arrived_on or transfer.issued_on):
+        errors["ended_on"] = _("The transfer cannot end before it began.")
+    elif ended_on > timezone.localdate():
+        errors["ended_on"] = _("The date lies in the future.")
+    if errors:
+        raise ValidationError(errors)
+    membership = None
+    if transfer.membership_id:
+        membership = Membership.objects.select_for_update().get(pk=transfer.membership_id)
+    before = snapshot(transfer)
+    transfer.status = outcome
+    transfer.ended_on = ended_on
+    transfer.save(update_fields=["status", "ended_on"])
+    reason = (reason or "").strip()
+    record_change(trace, transfer, action=Change.Action.UPDATE, before=before, reason=reason)
+    if transfer.to_unit is not None and transfer.from_unit is not None:
+        # The receiving unit's view of the same change.
+        record_change(
+            trace,
+            transfer,
+            action=Change.Action.UPDATE,
+            before=before,
+            unit_path=transfer.to_unit.path,
+            reason=reason,
+        )
+    if outcome == Transfer.Status.MADE_OFFICIAL and membership is not None:
+        _move_membership(trace, membership, transfer.to_unit, since=ended_on)
     return transfer

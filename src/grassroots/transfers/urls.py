@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/", views.transfer_detail, name="detail"),
     path("<int:pk>/receive/", views.transfer_receive, name="receive"),
     path("<int:pk>/cancel/", views.transfer_cancel, name="cancel"),
+    path("<int:pk>/end/", views.transfer_end, name="end"),
 ]

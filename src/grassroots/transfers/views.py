@@ -19,6 +19,7 @@ from grassroots.people.models import Person
 from . import selectors, services
 from .forms import (
     TransferCancelForm,
+    TransferEndForm,
     TransferFilterForm,
     TransferIncomingForm,
     TransferIssueForm,
@@ -82,6 +83,7 @@ def transfer_new(request):
                 letter_no=data["letter_no"],
                 dues_paid_until=data["dues_paid_until"],
                 note=data["note"],
+                ends_on=data["ends_on"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -113,8 +115,38 @@ def transfer_detail(request, pk):
             "can_cancel": transfer.status in (Transfer.Status.ISSUED, Transfer.Status.LEFT_SCOPE)
             and scope.can(request.user, Action.RECORD_STEP, transfer.unit),
             "today": timezone.localdate(),
+            "end_form": TransferEndForm(initial={"ended_on": timezone.localdate()}),
+            "can_end": transfer.kind == Transfer.Kind.TEMPORARY
+            and transfer.status in (Transfer.Status.ISSUED, Transfer.Status.RECEIVED)
+            and (
+                services.may_end(request.user, transfer, Transfer.Status.RETURNED)
+                or services.may_end(request.user, transfer, Transfer.Status.MADE_OFFICIAL)
+            ),
         },
     )
+
+
+@require_POST
+def transfer_end(request, pk):
+    """End a temporary transfer: the member returns, or the transfer becomes official."""
+    transfer = selectors.transfer_for(request.user, pk)
+    form = TransferEndForm(request.POST)
+    if form.is_valid():
+        if not services.may_end(request.user, transfer, form.cleaned_data["outcome"]):
+            raise PermissionDenied
+        try:
+            services.transfer_end(
+                trace=Trace(user=request.user), transfer=transfer, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The temporary transfer was ended."))
+    else:
+        if not scope.can(request.user, Action.RECORD_STEP, transfer.unit):
+            raise PermissionDenied
+        messages.error(request, " ".join(m for errs in form.errors.values() for m in errs))
+    return redirect("transfers:detail", pk=transfer.pk)
 
 
 @require_POST

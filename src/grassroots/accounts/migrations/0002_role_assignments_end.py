@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0001_initial'),
-        ('org', '0005_unit_events_and_versions'),
+        ('org', '0006_unit_events_and_versions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

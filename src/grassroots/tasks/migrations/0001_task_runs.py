@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
-        ("org", "0005_unit_events_and_versions"),
+        ("org", "0006_unit_events_and_versions"),
     ]
 
     operations = [

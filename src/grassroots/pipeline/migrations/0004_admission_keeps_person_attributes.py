@@ -18,7 +18,8 @@ def copy_from_people(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pipeline', '0002_confirmation_exception_rule'),
+        ('pipeline', '0003_votes_exceptions_annulment'),
+        ('people', '0003_membership_unit_since'),
     ]
 
     operations = [

@@ -66,7 +66,7 @@ def forget(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('org', '0004_unit_depth_index'),
+        ('org', '0005_unit_special_area'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

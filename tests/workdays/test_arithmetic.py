@@ -6,7 +6,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grassroots.deadlines.models import CalendarDay
 from grassroots.workdays import (
     add_months,
     add_working_days,
@@ -14,6 +13,7 @@ from grassroots.workdays import (
     months_between,
     working_days_between,
 )
+from grassroots.workdays.models import CalendarDay
 
 NO_OVERRIDES = {}
 

@@ -1,8 +1,18 @@
-"""Working days: weekends and public holidays excluded.
+"""Working days: weekends and public holidays excluded, official day swaps applied.
 
-Public holidays come from the `holidays` package for settings.HOLIDAY_COUNTRY (Vietnam by
-default). Administrators add or remove single days in the app (`deadlines.CalendarDay`);
-those overrides win over the package.
+A bottom-level app (it imports no other app of the project). Four layers decide whether a
+day is worked, the first that knows wins:
+
+1. administrators' marks (`workdays.CalendarDay`), e.g. a typhoon day or a local swap;
+2. the government's official day swaps (`swaps.OFFICIAL_SWAPS`): a weekday off in exchange
+   for a weekend day worked, e.g. Friday 2 January 2026 off, Saturday 10 January worked;
+3. the weekend days the `holidays` package knows were worked;
+4. the public holidays of settings.HOLIDAY_COUNTRY from the `holidays` package (pinned in
+   pyproject.toml to a release whose Vietnamese calendar is right for 2024–2026).
+
+The public functions (`is_working_day`, `add_working_days`, `working_days_between`,
+`add_months`, `months_between`) keep their signatures: `overrides` is a dict
+{date: is_working_day} of administrators' marks; None reads them from the database.
 """
 
 import calendar
@@ -10,7 +20,10 @@ import datetime as dt
 import functools
 
 import holidays
+from django.apps import apps as django_apps
 from django.conf import settings
+
+from .swaps import official_swaps
 
 
 @functools.lru_cache(maxsize=64)
@@ -20,13 +33,19 @@ def _country_holidays(country, year):
 
 @functools.lru_cache(maxsize=64)
 def _weekend_workdays(country, year):
-    """Saturdays and Sundays the government made working days to bridge a holiday.
-
-    Vietnam moves days around holidays (e.g. Saturday 26 April 2025 was worked for Friday
-    2 May); the package lists the moved working days beside the days off.
-    """
+    """Saturdays and Sundays the package lists as worked to bridge a holiday."""
     calendar_ = holidays.country_holidays(country, years=year)
     return frozenset(d for d in getattr(calendar_, "weekend_workdays", ()) if d.year == year)
+
+
+@functools.lru_cache(maxsize=8)
+def _swapped(country):
+    """{date: is_working_day} of the official swaps of `country`."""
+    days = {}
+    for swap in official_swaps(country):
+        days[swap.day_off] = False
+        days[swap.worked] = True
+    return days
 
 
 def _overrides():
@@ -34,11 +53,15 @@ def _overrides():
     from django.db import DatabaseError
 
     try:
-        from grassroots.deadlines.models import CalendarDay
-
-        return dict(CalendarDay.objects.values_list("day", "is_working_day"))
-    except (DatabaseError, LookupError, ImportError):
+        calendar_day = django_apps.get_model("workdays", "CalendarDay")
+        return dict(calendar_day.objects.values_list("day", "is_working_day"))
+    except (DatabaseError, LookupError):
         return {}
+
+
+def calendar_overrides():
+    """The administrators' marks, read once (pass them to the functions below in loops)."""
+    return _overrides()
 
 
 def is_working_day(day, overrides=None):
@@ -46,6 +69,9 @@ def is_working_day(day, overrides=None):
     if day in overrides:
         return overrides[day]
     country = settings.HOLIDAY_COUNTRY
+    swapped = _swapped(country)
+    if day in swapped:
+        return swapped[day]
     if day.weekday() >= 5:
         return day in _weekend_workdays(country, day.year)
     return day not in _country_holidays(country, day.year)

@@ -1,0 +1,78 @@
+"""Form fields that choose someone from the register.
+
+`MemberField` is the one field for choosing a member (an introducer, a mentor): typed by
+national ID, or by name, searched accent-free through `selectors.search_q` in the acting
+user's scope. A wrong or ambiguous entry gives the form back with the input kept and the
+candidates listed. The widget is a plain text input with a `data-search` hint, so that a
+search-as-you-type picker can replace it here, for every form at once.
+"""
+
+from django import forms
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from grassroots.accounts import scope
+
+from .models import Membership, Person
+from .selectors import looks_like_national_id, search_q
+
+MAX_CANDIDATES = 8
+
+
+def _describe(person):
+    memberships = list(person.memberships.all())
+    status = memberships[0].get_status_display() if memberships else _("not a member")
+    unit = memberships[0].unit.code if memberships else (person.unit.code if person.unit else "")
+    return f"{person.full_name} ({person.national_id}) · {unit} · {status}"
+
+
+class MemberField(forms.CharField):
+    """A member of the register, by national ID or name; cleans to the national ID."""
+
+    default_error_messages = {
+        "none": gettext_lazy("No member of the register in your units matches “%(text)s”."),
+        "several": gettext_lazy(
+            "Several members match “%(text)s”: %(candidates)s. Type the national ID."
+        ),
+    }
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 200)
+        super().__init__(*args, **kwargs)
+        self.user = None
+        self.widget.attrs.update({"data-search": "members", "autocomplete": "off"})
+
+    def candidates(self, text):
+        people = (
+            Person.objects.filter(memberships__isnull=False)
+            .select_related("unit")
+            .prefetch_related(
+                Prefetch(
+                    "memberships",
+                    queryset=Membership.objects.select_related("unit").order_by("-admitted_on"),
+                )
+            )
+            .distinct()
+        )
+        if self.user is not None:
+            people = scope.scoped(self.user, people, unit_field="memberships__unit")
+        if looks_like_national_id(text):
+            exact = people.filter(national_id=text.strip().upper())
+            if exact.exists():
+                return list(exact)
+        return list(people.filter(search_q(text)).order_by("sort_key")[: MAX_CANDIDATES + 1])
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return ""
+        found = self.candidates(value)
+        if not found:
+            raise forms.ValidationError(self.error_messages["none"], params={"text": value})
+        if len(found) > 1:
+            shown = "; ".join(_describe(person) for person in found[:MAX_CANDIDATES])
+            raise forms.ValidationError(
+                self.error_messages["several"], params={"text": value, "candidates": shown}
+            )
+        return found[0].national_id

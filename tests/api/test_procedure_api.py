@@ -1,0 +1,42 @@
+"""The procedure over the API: the same services and permission predicates as the pages."""
+
+import datetime as dt
+
+import pytest
+
+from grassroots.pipeline import services as pipeline_services
+from grassroots.pipeline.models import Source
+from tests.pipeline.walk import NOMINATED, trace_for
+from tests.transfers.helpers import issue, make_member
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_source_status_cannot_be_patched(api_for, town):
+    source = pipeline_services.source_nominate(
+        trace=trace_for(town, "org"),
+        person=town.people["001090000004"],
+        unit=town.unit("W1C1"),
+        nominated_on=NOMINATED,
+    )
+    response = api_for("org").patch(f"/api/sources/{source.pk}", {"status": "admitted"})
+    assert response.status_code == 422
+    assert Source.objects.get(pk=source.pk).status == "nominated"
+
+
+def test_a_temporary_transfer_ends_over_the_api(api_for, town):
+    make_member(town, "001090000004", "W1C1")
+    transfer = issue(
+        town,
+        "001090000004",
+        kind="temporary",
+        to_unit=town.unit("W2C1"),
+        ends_on=dt.date(2026, 9, 30),
+    )
+    url = f"/api/transfers/{transfer.pk}/end"
+    # The receiving ward may keep the member, not send them back.
+    refused = api_for("outsider").post(url, {"ended_on": "2026-06-01", "outcome": "returned"})
+    assert refused.status_code == 403
+    response = api_for("w1_clerk").post(url, {"ended_on": "2026-06-01", "outcome": "returned"})
+    assert response.status_code == 200
+    assert response.json()["status"] == "returned"
