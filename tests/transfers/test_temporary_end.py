@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from grassroots.deadlines.selectors import work_list
 from grassroots.history.models import Change
+from grassroots.history.selectors import visible_changes
 from grassroots.history.services import Trace
 from grassroots.people.models import Membership
 from grassroots.transfers import services
@@ -46,12 +47,14 @@ def test_the_member_returns_and_both_units_see_it(town):
     assert (transfer.status, transfer.ended_on) == ("returned", dt.date(2026, 9, 28))
     membership = Membership.objects.get(person__national_id=BICH)
     assert membership.unit.code == "W1C1"
-    paths = set(
-        Change.objects.filter(
-            model="transfers.transfer", object_id=str(transfer.pk), after__status="returned"
-        ).values_list("unit_path", flat=True)
+    # One history row, read by the sending and the receiving unit alike.
+    ended = Change.objects.filter(
+        model="transfers.transfer", object_id=str(transfer.pk), after__status="returned"
     )
-    assert paths == {town.unit("W1C1").path, town.unit("W2C1").path}
+    assert ended.count() == 1
+    for name in ("w1_clerk", "outsider"):
+        assert visible_changes(town.user(name), ended).count() == 1
+    assert not visible_changes(town.user("secretary"), ended).exists()
 
 
 def test_made_official_moves_the_member_on_that_day(town):

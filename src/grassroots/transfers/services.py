@@ -414,17 +414,9 @@ def transfer_end(*, trace, transfer, ended_on, outcome, reason=""):
     transfer.ended_on = ended_on
     transfer.save(update_fields=["status", "ended_on"])
     reason = (reason or "").strip()
+    # One row, read by both units: a transfer's history is scoped to its sender and its
+    # receiver alike (transfers/apps.py).
     record_change(trace, transfer, action=Change.Action.UPDATE, before=before, reason=reason)
-    if transfer.to_unit is not None and transfer.from_unit is not None:
-        # The receiving unit's view of the same change.
-        record_change(
-            trace,
-            transfer,
-            action=Change.Action.UPDATE,
-            before=before,
-            unit_path=transfer.to_unit.path,
-            reason=reason,
-        )
     if outcome == Transfer.Status.MADE_OFFICIAL and membership is not None:
         _move_membership(trace, membership, transfer.to_unit, since=ended_on)
     return transfer
