@@ -19,7 +19,8 @@ values), and checks:
 
 What the secretary may legitimately see of units outside the subtree (decided here):
 
-- the cell's ancestors (here the town committee "DB"): the town organises the awareness
+- the cell's ancestors, then and now (the town committee "DB" until the 2025 reform, the
+  commune of Gò Nổi and the city since): the town organised the awareness
   courses the cell's pupils attend (the August 2023 course among them), so the course list,
   a course page and a person's pipeline name it as organiser, and the cell's own history
   names it as the cell's parent;
@@ -49,7 +50,7 @@ from django.utils import translation
 
 from grassroots.accounts.models import RoleAssignment
 from grassroots.demo import loader, story
-from grassroots.org.models import Unit
+from grassroots.org.models import Unit, UnitAncestry
 from grassroots.paths import under
 
 TODAY = dt.date(2026, 11, 29)
@@ -235,11 +236,13 @@ def demo(django_db_setup, django_db_blocker):
         atomic.__enter__()
         try:
             loader.load_demo(today=TODAY)
-            town = Unit.objects.get(code=story.TOWN_CODE)
+            # Since the 2025 reform the demo's units stand under the city committee (the
+            # former town committee among them).
+            city = Unit.objects.get(code="DN")
             RoleAssignment.objects.filter(user__username__in=USERS).exclude(
-                under(town.path, "unit__path")
+                under(city.path, "unit__path")
             ).delete()
-            yield town
+            yield city
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
@@ -303,7 +306,10 @@ def test_crawl_demo_as(username, client_as, demo):
     if username == "secretary":
         cell = Unit.objects.get(code=story.PPT_CODE)
         codes = set(Unit.objects.filter(under(demo.path)).values_list("code", flat=True))
-        allowed = {unit.code for unit in cell.get_ancestors()} | set(
+        # The units that stood above the cell at any time (the town committee before the
+        # 2025 reform, the new commune and the city since).
+        above = UnitAncestry.objects.filter(unit=cell).values_list("ancestor__code", flat=True)
+        allowed = set(above) | set(
             Unit.objects.filter(under(cell.path)).values_list("code", flat=True)
         )
         pattern = code_pattern(codes)

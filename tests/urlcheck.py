@@ -1,6 +1,6 @@
 """The contract every app's `tests/<app>/routes.py` follows for the every-URL test.
 
-Each app lists its URL names in `ROUTES`. `tests/test_urls.py` walks every URL pattern of
+Each app lists its URL names in `ROUTES`. `tests/security/test_every_url.py` walks every URL pattern of
 the project, fails if one is missing from all route tables, and for each route proves:
 
 - an anonymous visitor is sent to log-in (pages) or gets 401 (API);

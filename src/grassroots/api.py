@@ -1,29 +1,35 @@
-"""The REST API at /api/: one NinjaAPI, one router per app, the web app's scope and services.
+"""The REST API at /api/v1/: one NinjaAPI, one router per app, the web app's scope and services.
 
 - Authentication: `Authorization: Bearer <token>` (tokens are made and revoked by their
-  user in the app); a logged-in session may also read (GET), for the interactive docs.
+  user in the app, or by an operator with `grassroots token`); a logged-in session may
+  also read (GET), for the interactive docs.
 - Every view is exempt from LoginRequiredMiddleware: the API answers 401 in JSON itself.
-- Errors: 401/403/404 as {"detail": "..."}; invalid input as 422 with
-  {"detail": [{"loc": [...], "msg": "...", "type": "..."}]}, for ninja's own checks and
-  for the services' ValidationErrors alike.
-- The schema (/api/openapi.json) and the docs (/api/docs) are public and load only this
-  server's static files (Swagger UI ships with ninja).
+- Errors: every 4xx has the shape `api_common.Error`, naming the field
+  (`{"detail": [{"loc": [...], "msg": "...", "type": "..."}]}`); `api_common` says
+  which status means what.
+- The schema (/api/v1/openapi.json) and the docs (/api/v1/docs) are public and load only
+  this server's static files (Swagger UI ships with ninja). Component names are unique:
+  building the schema fails if two different schemas would share one.
+- /api/… without the version answers 308 to /api/v1/…, keeping the method and body.
 """
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.docs import Swagger
+from ninja.openapi.schema import OpenAPISchema
 
 from grassroots.accounts.models import RoleAssignment
 from grassroots.api_auth import AUTH
-from grassroots.api_common import MessageOut, service_errors, user_of
+from grassroots.api_common import ANY, ApiError, item, responses, service_errors, user_of
+from grassroots.core.errors import security_log
 from grassroots.org.api import router as org_router
 from grassroots.people.api import router as people_router
 from grassroots.pipeline.api import router as pipeline_router
@@ -31,10 +37,12 @@ from grassroots.plans.api import router as plans_router
 from grassroots.transfers.api import router as transfers_router
 
 NAMESPACE = "api"
+VERSION = "v1"
 
 
 class GrassrootsAPI(NinjaAPI):
-    """NinjaAPI whose URLs skip the login redirect and whose root leads to the docs."""
+    """NinjaAPI whose URLs skip the login redirect, whose root leads to the docs, and
+    whose schema refuses two different components of one name."""
 
     def _get_urls(self):
         patterns = []
@@ -44,6 +52,27 @@ class GrassrootsAPI(NinjaAPI):
             login_not_required(pattern.callback)
             patterns.append(pattern)
         return patterns
+
+    def get_openapi_operation_id(self, operation):
+        """The route's URL name (`unit_detail`): short and stable for generated clients."""
+        return getattr(operation, "url_name", None) or super().get_openapi_operation_id(operation)
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        return UniqueNamesSchema(self, path_prefix)
+
+
+class UniqueNamesSchema(OpenAPISchema):
+    """Ninja merges every model's definitions into one dict, so two enums both called
+    `Kind` silently became one: a client then got the unit's kind wrong. Refuse it."""
+
+    def add_schema_definitions(self, definitions):
+        for name, definition in definitions.items():
+            known = self.schemas.get(name)
+            if known is not None and known != definition:
+                raise ValueError(f"Two different schemas are both named {name}")
+        super().add_schema_definitions(definitions)
 
 
 def api_root(request):
@@ -56,7 +85,14 @@ api = GrassrootsAPI(
     description=(
         "Units, people, sources, courses, admissions, transfers and targets, scoped like "
         "the web app. Authenticate with `Authorization: Bearer <token>` (create a token "
-        "under your account). Lists take `limit` (default 50, at most 500) and `offset`."
+        "under your account). Lists take `limit` (default 50, at most 500) and `offset` "
+        'and answer `{"items": [...], "count": N}`; N is exact up to 10,000 and 10,001 '
+        'means "more than 10,000": page on with `offset` until a page comes back short. '
+        "Every 4xx answer has the `Error` shape, naming the field: 400 the body is not "
+        "JSON, 401 no valid token, 403 your role does not allow this, 404 a record in the "
+        "path, body or filter is not there for you, 409 a rule refuses the request "
+        "against the data held (a duplicate key, an overlap, a date after today), 422 the "
+        "request does not fit this schema."
     ),
     auth=AUTH,
     urls_namespace=NAMESPACE,
@@ -64,8 +100,8 @@ api = GrassrootsAPI(
 )
 
 
-def _json(request, status, detail, headers=None):
-    response = api.create_response(request, {"detail": detail}, status=status)
+def _error(request, status, items, headers=None):
+    response = api.create_response(request, {"detail": items}, status=status)
     for key, value in (headers or {}).items():
         response[key] = value
     return response
@@ -73,36 +109,72 @@ def _json(request, status, detail, headers=None):
 
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request, exc):
-    return _json(request, 401, _("Authentication required."), {"WWW-Authenticate": "Bearer"})
+    message = _("Authentication required.")
+    items = [item(("header", "Authorization"), message, "not_authenticated")]
+    return _error(request, 401, items, {"WWW-Authenticate": "Bearer"})
 
 
 @api.exception_handler(Http404)
 def not_found(request, exc):
-    return _json(request, 404, _("Not found."))
+    """A record addressed in the path that is missing or out of the caller's sight."""
+    match = getattr(request, "resolver_match", None)
+    names = list(match.kwargs) if match else []
+    loc = ("path", names[-1]) if names else ()
+    return _error(request, 404, [item(loc, _("Not found."), "not_found")])
 
 
 @api.exception_handler(PermissionDenied)
 def forbidden(request, exc):
-    return _json(request, 403, _("Your role does not allow this here."))
+    user = getattr(request, "auth", None)
+    security_log.warning(
+        "forbidden: user=%s method=%s path=%s",
+        user.get_username() if user is not None else "-",
+        request.method,
+        request.path,
+    )
+    message = _("Your role does not allow this here.")
+    return _error(request, 403, [item((), message, "permission_denied")])
+
+
+@api.exception_handler(ApiError)
+def api_error(request, exc):
+    return _error(request, exc.status, exc.items)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc):
+    """Ninja's own refusals: a body that is not JSON (400), and the rest as they come."""
+    if exc.status_code == 400 and isinstance(exc.__cause__, RequestDataTooBig):
+        message = _("The body is larger than this server takes (%(limit)d bytes).") % {
+            "limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        }
+        return _error(request, 400, [item(("body",), message, "body_too_large")])
+    if exc.status_code == 400:
+        message = _("The body is not valid JSON.")
+        return _error(request, 400, [item(("body",), message, "json_invalid")])
+    return _error(request, exc.status_code, [item((), str(exc), "http_error")])
 
 
 @api.exception_handler(NinjaValidationError)
 def invalid_input(request, exc):
-    """422 with {"loc": ["body", "field"], ...}: the body parameter's own name (every
-    route calls it `payload`) is dropped, so that the field is named as the client sent it."""
-    errors = []
+    """422 naming the field as the client sent it: the body parameter's own name (every
+    route calls it `payload`) is dropped, and only loc, msg and type are kept."""
+    items = []
     for error in exc.errors:
         loc = list(error.get("loc", ()))
-        if len(loc) > 2 and loc[0] == "body" and loc[1] == "payload":
+        if len(loc) >= 2 and loc[0] == "body" and loc[1] == "payload":
             del loc[1]
-        errors.append({**error, "loc": loc})
-    return api.create_response(request, {"detail": errors}, status=422)
+        items.append(item(loc, error.get("msg", ""), error.get("type", "value_error")))
+    return _error(request, 422, items)
 
 
 @api.exception_handler(DjangoValidationError)
 def invalid(request, exc):
     # A service raised it without the route translating it: keep its field names.
-    return invalid_input(request, service_errors(exc))
+    translated = service_errors(exc)
+    if isinstance(translated, ApiError):
+        return api_error(request, translated)
+    return invalid_input(request, translated)
 
 
 class RoleOut(Schema):
@@ -118,7 +190,7 @@ class MeOut(Schema):
     roles: list[RoleOut]
 
 
-@api.get("/me", response={200: MeOut, 401: MessageOut}, tags=["me"], url_name="me")
+@api.get("/me", response=responses({200: MeOut}, ANY), tags=["me"], url_name="me")
 def me(request):
     """Who the token (or session) belongs to, and the roles the scope is built from."""
     user = user_of(request)
@@ -135,3 +207,14 @@ def me(request):
 
 for _router in (org_router, people_router, pipeline_router, transfers_router, plans_router):
     api.add_router("", _router)
+
+
+@login_not_required
+def unversioned(request, rest=""):
+    """/api/… from before the version: 308 to /api/v1/…, which keeps the method and the
+    body, so that a client's POST or PATCH arrives as it was sent."""
+    target = reverse(f"{NAMESPACE}:api-root") + rest
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponsePermanentRedirect(
+        f"{target}?{query}" if query else target, preserve_request=True
+    )

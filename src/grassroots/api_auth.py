@@ -9,7 +9,6 @@ from django.conf import settings
 from ninja.security import APIKeyCookie, HttpBearer
 
 from grassroots.accounts import tokens
-from grassroots.accounts.models import ApiToken
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -21,13 +20,13 @@ class TokenAuth(HttpBearer):
         token = (token or "").strip()
         if not token or "\x00" in token:
             return None
-        user = tokens.user_for_token(token)
-        if user is None:
+        api_token = tokens.token_for(token)
+        if api_token is None:
             return None
         # The token row itself, for the prefix that history records as the reference.
-        request.api_token = ApiToken.objects.only("prefix").get(digest=tokens.digest_of(token))
-        request.user = user
-        return user
+        request.api_token = api_token
+        request.user = api_token.user
+        return api_token.user
 
 
 class SessionReadAuth(APIKeyCookie):

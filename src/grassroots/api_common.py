@@ -1,12 +1,21 @@
-"""Pieces every API router shares: pagination, the error shape, the trace, unit filters.
+"""Pieces every API router shares: pagination, the error shape, the trace, lookups.
 
-The API is a thin layer over the same scope and services as the web app: a route parses,
-looks records up through `accounts.scope`, calls a service with an API `Trace`, and
-returns a schema. Errors always have one shape:
+The API is a thin layer over the same scope and services as the web app: a route parses
+(the request schemas take their limits from the models: `api_fields`), looks records up
+through `accounts.scope`, calls a service with an API `Trace`, and returns a schema.
 
-    {"detail": [{"loc": ["body", "field"], "msg": "...", "type": "..."}]}
+Every 4xx answer has one shape, `Error`:
 
-for invalid input (422), and {"detail": "..."} for 401, 403 and 404.
+    {"detail": [{"loc": ["body", "national_id"], "msg": "...", "type": "..."}]}
+
+- 400 `json_invalid`: the body is not JSON.
+- 401 `not_authenticated`, 403 `permission_denied`.
+- 404 `not_found`: the record in the path, or a unit, person or course named in the
+  body or a filter, does not exist or lies outside the caller's units (`loc` says which).
+- 409: the request fits the schema but a rule refuses it against the data held or the
+  calendar: a duplicate key, an overlapping period, a date after today, an end before
+  its start, a step the procedure does not allow. `type` is the rule's code.
+- 422: the request does not fit the schema (type, length, pattern, vocabulary, range).
 """
 
 import datetime as dt
@@ -17,11 +26,12 @@ from django.utils.translation import gettext as _
 from ninja import Field, Path, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination
-from pydantic import field_validator
+from pydantic import ConfigDict
 
+from grassroots import paging
 from grassroots.accounts import scope
-from grassroots.history.models import Cause
-from grassroots.history.services import Trace
+from grassroots.history.models import Access, Cause
+from grassroots.history.services import Trace, record_access, record_reads
 from grassroots.org.models import Unit
 from grassroots.paths import under
 
@@ -33,11 +43,14 @@ RecordId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 class Pagination(LimitOffsetPagination):
-    """limit/offset pagination: 50 items by default, at most 500."""
+    """limit/offset pagination: 50 items by default, at most 500; the count is exact up
+    to 10,000, and 10,001 means "more than 10,000"."""
 
-    class Input(Schema):
+    class PageQuery(Schema):
         limit: int = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
         offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+    Input = PageQuery
 
     def __init__(self, **kwargs):
         super().__init__(max_limit=MAX_PAGE_SIZE, **kwargs)
@@ -45,43 +58,155 @@ class Pagination(LimitOffsetPagination):
     def _items_count(self, queryset):
         """Exact up to COUNT_CAP; beyond it, COUNT_CAP + 1 ("more than"), so that a list
         of a national register never counts millions of rows per request."""
-        from grassroots.paging import COUNT_CAP
-
         try:
-            return queryset.order_by()[: COUNT_CAP + 1].count()
+            return queryset.order_by()[: paging.COUNT_CAP + 1].count()
         except AttributeError:
-            return min(len(queryset), COUNT_CAP + 1)
+            return min(len(queryset), paging.COUNT_CAP + 1)
 
 
-class Input(Schema):
-    """Base of every request body and filter: text with NUL characters is refused (with
-    the field named), since PostgreSQL cannot store them."""
+class ReadsPagination(Pagination):
+    """Pagination that logs the people of the page it returns (history.Access), one row
+    per person in one statement: `@paginate(ReadsPagination, what=..., shown=...)`, where
+    `shown(item)` lists the people the item shows, each a person or a (person, unit) pair."""
 
-    @field_validator("*", mode="after")
-    @classmethod
-    def no_nul(cls, value):
-        if isinstance(value, str) and "\x00" in value:
-            raise ValueError(_("NUL characters are not allowed."))
-        return value
+    def __init__(self, *, what, shown, **kwargs):
+        self.what, self.shown = what, shown
+        super().__init__(**kwargs)
+
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        page = super().paginate_queryset(queryset, pagination, request, **params)
+        items = list(page["items"])
+        what = f"{self.what} ({request.get_full_path()})"
+        shown = [entry for item in items for entry in self.shown(item)]
+        record_reads(user_of(request), what=what, shown=shown)
+        return {**page, "items": items}
+
+
+def log_read(request, what, person, unit=None):
+    """Log an API answer about one person (history.Access)."""
+    return record_access(
+        user_of(request),
+        kind=Access.Kind.VIEW,
+        what=f"{what} ({request.get_full_path()})",
+        person=person,
+        unit=unit,
+    )
+
+
+class Body(Schema):
+    """Base of every request body: a field the schema does not name is refused."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Filters(Schema):
+    """Base of every list's query parameters."""
 
 
 class ErrorItem(Schema):
-    loc: list[str | int]
-    msg: str
-    type: str
+    loc: list[str | int] = Field(
+        description='Where: ["body", field], ["query", parameter], ["path", parameter], '
+        '["header", name], or [] for the request as a whole.'
+    )
+    msg: str = Field(description="What is wrong, in the caller's language.")
+    type: str = Field(description="A code for the kind of problem, e.g. not_found.")
 
 
-class ValidationErrorOut(Schema):
+class Error(Schema):
+    """Every 4xx answer: what is wrong, item by item, each naming its field."""
+
     detail: list[ErrorItem]
 
 
-class MessageOut(Schema):
-    detail: str
+# The answers a route may give besides its own 2xx, by what the route does.
+ANY = (401,)
+READ_ONE = (401, 404, 422)
+LIST = (401, 404, 422)
+WRITE = (400, 401, 403, 404, 409, 422)
 
 
-# Responses every authenticated route may give besides its own.
-ERRORS = {401: MessageOut, 403: MessageOut, 404: MessageOut, 422: ValidationErrorOut}
-READ_ERRORS = {401: MessageOut, 404: MessageOut, 422: ValidationErrorOut}
+def responses(ok, codes):
+    """{status: schema} for ninja: the route's own answer and the Error answers."""
+    return {**ok, **dict.fromkeys(codes, Error)}
+
+
+def links(status, **targets):
+    """OpenAPI links from a route's answer to the routes that take the record it returns:
+    `links(201, unit=("unit_detail", "code", "/code"))` says "call unit_detail with the
+    code in this body". Clients (and schemathesis' stateful phase) follow them."""
+    return {
+        "responses": {
+            status: {
+                "links": {
+                    name: {
+                        "operationId": operation,
+                        "parameters": {param: f"$response.body#{pointer}"},
+                    }
+                    for name, (operation, param, pointer) in targets.items()
+                }
+            }
+        }
+    }
+
+
+class ApiError(Exception):
+    """An answer with the Error shape: raised by routes, rendered by `grassroots.api`."""
+
+    def __init__(self, status, items):
+        super().__init__(items)
+        self.status = status
+        self.items = items
+
+
+def item(loc, msg, kind):
+    return {"loc": list(loc), "msg": str(msg), "type": kind}
+
+
+def not_found(source, field, message):
+    return ApiError(404, [item((source, field), message, "not_found")])
+
+
+def invalid(source, field, message, kind="value_error"):
+    """A 422 naming one field, in the same shape as the schema's own checks."""
+    return NinjaValidationError([item((source, field), message, kind)])
+
+
+# Codes of Django's field checks (length, pattern, vocabulary, blank, range, characters):
+# a service that refuses a value for one of these means the value broke the schema.
+FIELD_CODES = {
+    "blank",
+    "control_character",
+    "invalid",
+    "invalid_choice",
+    "max_decimal_places",
+    "max_digits",
+    "max_length",
+    "max_value",
+    "max_whole_digits",
+    "min_value",
+    "null",
+    "required",
+}
+
+
+def service_errors(exc: DjangoValidationError, rename=None, source="body"):
+    """A service's ValidationError as the API's answer, with API field names: 422 when a
+    value breaks a field's declared limits, otherwise 409 (a rule refused it)."""
+    rename = rename or {}
+    items, field_limit = [], False
+    errors = exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}
+    for field, field_errors in errors.items():
+        if field in (None, "__all__"):
+            loc = [source] if field == "__all__" else []
+        else:
+            loc = [source, rename.get(field, field)]
+        for error in field_errors:
+            field_limit = field_limit or error.code in FIELD_CODES
+            for message in error.messages:
+                items.append(item(loc, message, error.code or "conflict"))
+    if field_limit:
+        return NinjaValidationError(items)
+    return ApiError(409, items)
 
 
 def user_of(request):
@@ -96,72 +221,30 @@ def trace_for(request):
     return Trace(user=user_of(request), cause=Cause.API, reference=reference)
 
 
-def invalid(source, field, message, kind="value_error"):
-    """A 422 naming one field, in the same shape as ninja's own validation errors."""
-    return NinjaValidationError([{"loc": [source, field], "msg": str(message), "type": kind}])
-
-
-def service_errors(exc: DjangoValidationError, rename=None, source="body"):
-    """A service's ValidationError as the API's 422, with API field names."""
-    rename = rename or {}
-    items = []
-    if hasattr(exc, "error_dict"):
-        for field, messages in exc.message_dict.items():
-            loc = [source] if field == "__all__" else [source, rename.get(field, field)]
-            items.extend({"loc": loc, "msg": str(m), "type": "invalid"} for m in messages)
-    else:
-        items.extend({"loc": [source], "msg": str(m), "type": "invalid"} for m in exc.messages)
-    return NinjaValidationError(items)
-
-
-def clean_text(value, field, source="query"):
-    """Text as given, refusing NUL characters (PostgreSQL cannot store them)."""
-    if value is not None and "\x00" in value:
-        raise invalid(source, field, _("NUL characters are not allowed."))
-    return value
-
-
 def unit_by_code(user, code, *, source="query", field="unit"):
-    """A unit the user can see, by code; an unknown or unseen code is a 422 on that field.
+    """A unit the user can see, by code; an unknown or unseen code is a 404 on that field.
 
-    Used for filters and references in a body; a unit addressed in the path gives 404.
+    Used for filters and references in a body; a unit addressed in the path gives 404 too.
     """
-    clean_text(code, field, source)
     unit = scope.units_visible_to(user).filter(code=code).first()
     if unit is None:
-        raise invalid(source, field, _("No unit with code %(code)s.") % {"code": code}, "not_found")
+        raise not_found(source, field, _("No unit with code %(code)s.") % {"code": code})
     return unit
-
-
-def person_by_national_id(user, national_id, *, field="person"):
-    """A person the user can see, named in a request body; otherwise a 422 on `field`."""
-    from grassroots.people.models import Person
-
-    national_id = (clean_text(national_id, field, "body") or "").strip().upper()
-    person = scope.scoped(user, Person.objects.select_related("unit"), "unit")
-    person = person.filter(national_id=national_id).first()
-    if person is None:
-        raise invalid(
-            "body",
-            field,
-            _("No person with national ID %(id)s.") % {"id": national_id},
-            "not_found",
-        )
-    return person
 
 
 def in_subtree(queryset, user, code, unit_field="unit", field="unit"):
     """Narrow a scoped queryset to the subtree of the unit with `code` (None: no filter)."""
-    if not code:
+    if code is None:
         return queryset
     unit = unit_by_code(user, code, field=field)
     return queryset.filter(under(unit.path, f"{unit_field}__path" if unit_field else "path"))
 
 
-def in_date_range(queryset, date_field, start: dt.date | None, end: dt.date | None, names):
-    """Rows whose `date_field` lies within [start, end] (either end open)."""
+def in_date_range(queryset, date_field, start: dt.date | None, end: dt.date | None):
+    """Rows whose `date_field` lies within [start, end] (either end open; an end before
+    the start is an empty range, not an error)."""
     if start and end and end < start:
-        raise invalid("query", names[1], _("The end of the range lies before its start."))
+        return queryset.none()
     if start:
         queryset = queryset.filter(**{f"{date_field}__gte": start})
     if end:
@@ -173,10 +256,6 @@ def code_of(unit: Unit | None) -> str | None:
     return unit.code if unit is not None else None
 
 
-def only_given(payload: Schema, required=()) -> dict[str, Any]:
-    """The fields a PATCH body actually carried; `required` fields may not be null."""
-    changes = payload.model_dump(exclude_unset=True)
-    for field in required:
-        if field in changes and changes[field] is None:
-            raise invalid("body", field, _("This field cannot be null."))
-    return changes
+def given(payload: Schema) -> dict[str, Any]:
+    """The fields a PATCH body actually carried (the schema decides which may be null)."""
+    return payload.model_dump(exclude_unset=True)

@@ -1,14 +1,19 @@
 """Settings, read from the environment with defaults that make the embedded mode work.
 
 Nothing here needs configuring for `make demo`: SQLite in WAL mode under `data/`,
-English by default, DEBUG off (users never see a stack trace; developers set DEBUG=1).
-Production sets DATABASE_URL, SECRET_KEY, ALLOWED_HOSTS and SECURE_COOKIES=1 (see the README).
+English by default, DEBUG off (users never see a stack trace; developers set DEBUG=1), a
+secret key generated once and kept in `data/secret_key`. Production sets DATABASE_URL,
+SECRET_KEY, ALLOWED_HOSTS and SECURE_COOKIES=1 (see the README and docs/security.md).
 """
 
+import datetime as dt
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -36,9 +41,43 @@ def envlist(name, default):
 
 
 DEBUG = envbool("DEBUG", False)
-SECRET_KEY = os.environ.get("SECRET_KEY") or "insecure-development-key-change-me-in-production"
-ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+LOCAL_HOSTS = ["127.0.0.1", "localhost", "testserver", "[::1]"]
+ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", LOCAL_HOSTS[:3])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
+
+
+def secret_key(environ, allowed_hosts, data_dir):
+    """SECRET_KEY from the environment. Without one, an installation that serves only this
+    machine (the embedded mode: ALLOWED_HOSTS all local) generates a random key once and
+    keeps it in DATA_DIR/secret_key (readable by its owner only); one that serves other
+    hosts refuses to start, since a key nobody set is a key nobody keeps safe."""
+    key = environ.get("SECRET_KEY", "").strip()
+    if key:
+        return key
+    public = sorted(set(allowed_hosts) - set(LOCAL_HOSTS))
+    if public:
+        raise ImproperlyConfigured(
+            f"SECRET_KEY is not set, and ALLOWED_HOSTS names {', '.join(public)}: set "
+            "SECRET_KEY to a long random value (e.g. the output of `python3 -c "
+            '"import secrets; print(secrets.token_urlsafe(50))"`), the same on every app server.'
+        )
+    path = Path(data_dir) / "secret_key"
+    if not path.exists():
+        Path(data_dir).mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f".secret_key.{os.getpid()}")
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_urlsafe(50))
+        try:
+            os.link(draft, path)  # atomic: two processes starting at once keep one key
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text().strip()
+
+
+SECRET_KEY = secret_key(os.environ, ALLOWED_HOSTS, DATA_DIR)
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -54,6 +93,10 @@ INSTALLED_APPS = [
     "django_tasks_db",
     *envlist("TASKS_APPS", []),
     "grassroots.workdays",
+    "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "grassroots.history",
     "grassroots.org",
     "grassroots.people",
@@ -71,15 +114,21 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise: every response but a static file is marked not to be stored.
+    "grassroots.core.middleware.no_store",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "grassroots.accounts.middleware.idle_session",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a log-in refused for too many failures into the page saying when to retry.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "grassroots.urls"
@@ -126,9 +175,20 @@ if os.environ.get("TEST_DB_NAME"):
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Django's full set: not like the user name or e-mail, long, not common, not only digits.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": envint("PASSWORD_MIN_LENGTH", 12)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a log-in while the account or the address is locked out (django-axes).
+    "grassroots.accounts.lockout.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -190,6 +250,29 @@ TASK_STALE_SECONDS = envint("TASK_STALE_SECONDS", 60)
 # an administrator adds in the app.
 HOLIDAY_COUNTRY = os.environ.get("HOLIDAY_COUNTRY", "VN")
 
+# Log-in throttling (django-axes): LOGIN_FAILURE_LIMIT failed log-ins in a row for one
+# account, or from one address, lock that account or address for LOGIN_LOCKOUT_MINUTES;
+# `grassroots unlock` lifts a lock-out early. Behind a reverse proxy set PROXY_COUNT (the
+# number of proxies that append to X-Forwarded-For), or every client has the proxy's address.
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=envint("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# A failure during a lock-out does not extend it: the page can say when to try again.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "grassroots.accounts.lockout.lockout_response"
+AXES_SENSITIVE_PARAMETERS = ["password", "otp_token"]
+AXES_VERBOSE = False
+PROXY_COUNT = envint("PROXY_COUNT", 0)
+if PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+
+# Sessions end after SESSION_IDLE_MINUTES without a request (accounts.middleware.idle_session
+# renews the expiry at most once a minute) ...
+SESSION_COOKIE_AGE = envint("SESSION_IDLE_MINUTES", 30) * 60
+# ... and SESSION_MAX_HOURS after the log-in, however busy.
+SESSION_MAX_SECONDS = envint("SESSION_MAX_HOURS", 12) * 3600
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
@@ -203,6 +286,26 @@ SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
 FORMAT_MODULE_PATH = ["grassroots.formats"]
+
+# Content-Security-Policy (django-csp): scripts, styles, fonts and requests only from this
+# server; no inline script or event handler, no inline style, no frames, no plugins.
+# Images also as data: URIs (the empty favicon, Swagger UI's icons).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 LOGGING = {
     "version": 1,

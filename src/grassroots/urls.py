@@ -1,8 +1,10 @@
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
-from grassroots.api import api
+from grassroots.accounts.views import LoginView
+from grassroots.api import VERSION, api, unversioned
 from grassroots.core import views as core_views
 
 urlpatterns = [
@@ -10,11 +12,11 @@ urlpatterns = [
     path("health/", core_views.health, name="health"),
     path(
         "login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        LoginView.as_view(),
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/setlang/", require_POST(set_language), name="set_language"),
     path("units/", include("grassroots.org.urls")),
     path("restructuring/", include("grassroots.org.event_urls")),
     path("people/", include("grassroots.people.urls")),
@@ -27,7 +29,9 @@ urlpatterns = [
     path("reports/", include("grassroots.reports.urls")),
     path("exchange/", include("grassroots.exchange.urls")),
     path("tasks/", include("grassroots.tasks.urls")),
-    path("api/", api.urls),
+    path(f"api/{VERSION}/", api.urls),
+    # Clients of the API from before the version: 308 to the same path under /api/v1/.
+    re_path(rf"^api/(?!{VERSION}(?:/|$))(?P<rest>.*)$", unversioned, name="api-unversioned"),
 ]
 
 handler404 = "grassroots.core.errors.not_found"

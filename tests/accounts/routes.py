@@ -18,6 +18,9 @@ ROUTES = [
     Route("accounts:password_change_done"),
     Route("accounts:token_create", method="post", data=lambda town: {"name": "script"}),
     Route("accounts:token_revoke", method="post", kwargs=_admin_token),
+    # Administrators and organisation committees only: a secretary may not set one up.
+    Route("accounts:two_factor", weak_user="secretary"),
+    Route("accounts:login_failures", weak_user="org"),
     Route("accounts:users", weak_user="w1_viewer"),
     Route("accounts:user_create", weak_user="w1_viewer"),
     Route("accounts:user_detail", kwargs=lambda town: {"username": "secretary"}, record_unit="HS"),

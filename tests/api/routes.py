@@ -77,6 +77,8 @@ def _hs(town):
 
 ROUTES = [
     Route("api:api-root", public=True, api=True),
+    # /api/… from before the version: a 308 to /api/v1/… for anyone (the target checks).
+    Route("api-unversioned", kwargs=lambda town: {"rest": "units"}, public=True, api=True),
     Route("api:openapi-json", public=True, api=True),
     Route("api:openapi-view", public=True, api=True),
     Route("api:me", api=True),

@@ -19,8 +19,9 @@ def test_a_source_status_cannot_be_patched(api_for, town):
         unit=town.unit("W1C1"),
         nominated_on=NOMINATED,
     )
-    response = api_for("org").patch(f"/api/sources/{source.pk}", {"status": "admitted"})
+    response = api_for("org").patch(f"/api/v1/sources/{source.pk}", {"status": "admitted"})
     assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "status"]
     assert Source.objects.get(pk=source.pk).status == "nominated"
 
 
@@ -33,7 +34,7 @@ def test_a_temporary_transfer_ends_over_the_api(api_for, town):
         to_unit=town.unit("W2C1"),
         ends_on=dt.date(2026, 9, 30),
     )
-    url = f"/api/transfers/{transfer.pk}/end"
+    url = f"/api/v1/transfers/{transfer.pk}/end"
     # The receiving ward may keep the member, not send them back.
     refused = api_for("outsider").post(url, {"ended_on": "2026-06-01", "outcome": "returned"})
     assert refused.status_code == 403

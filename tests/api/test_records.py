@@ -66,12 +66,12 @@ def items(response):
 
 def test_admissions_by_subtree_and_decision_date(api_for, records):
     api = api_for("admin")
-    assert {a["person"] for a in items(api.get("/api/admissions", {"unit": "W1"}))} == {
+    assert {a["person"] for a in items(api.get("/api/v1/admissions", {"unit": "W1"}))} == {
         "001090000001",
         "001090000004",
     }
     found = items(
-        api.get("/api/admissions", {"decided_from": "2020-01-01", "decided_to": "2023-12-31"})
+        api.get("/api/v1/admissions", {"decided_from": "2020-01-01", "decided_to": "2023-12-31"})
     )
     assert [(a["person"], a["unit"], a["decision_date"]) for a in found] == [
         ("001090000003", "HS", "2020-05-19")
@@ -80,32 +80,32 @@ def test_admissions_by_subtree_and_decision_date(api_for, records):
 
 def test_secretary_sees_only_her_cells_admissions(api_for, records):
     api = api_for("secretary")
-    found = items(api.get("/api/admissions"))
+    found = items(api.get("/api/v1/admissions"))
     assert [a["unit"] for a in found] == ["HS"]
     other = Admission.objects.get(unit__code="W1C1")
-    assert api.get(f"/api/admissions/{other.pk}").status_code == 404
-    assert api.get("/api/admissions/2147483647").status_code == 404
+    assert api.get(f"/api/v1/admissions/{other.pk}").status_code == 404
+    assert api.get("/api/v1/admissions/2147483647").status_code == 404
 
 
 def test_sources_by_nomination_date(api_for, records):
     api = api_for("w1_viewer")
-    found = items(api.get("/api/sources"))
+    found = items(api.get("/api/v1/sources"))
     assert [(s["person"], s["unit"]) for s in found] == [("001090000004", "W1C1")]
-    assert items(api.get("/api/sources", {"nominated_from": "2024-01-01"})) == []
+    assert items(api.get("/api/v1/sources", {"nominated_from": "2024-01-01"})) == []
     hs_source = Source.objects.get(unit__code="HS")
-    assert api.get(f"/api/sources/{hs_source.pk}").status_code == 404
+    assert api.get(f"/api/v1/sources/{hs_source.pk}").status_code == 404
 
 
 def test_courses_keyed_by_code(api_for, records):
     # Like the pages: a cell's people see their own courses and those of the committees
     # above them, not those of other wards.
     api = api_for("w1_clerk")
-    assert [c["code"] for c in items(api.get("/api/courses"))] == ["K2024", "W1-2023"]
-    assert api.get("/api/courses/W1-2023").json()["organizer"] == "W1"
-    assert api_for("outsider").get("/api/courses/W1-2023").status_code == 404
-    found = items(api_for("admin").get("/api/courses", {"starts_from": "2024-01-01"}))
+    assert [c["code"] for c in items(api.get("/api/v1/courses"))] == ["K2024", "W1-2023"]
+    assert api.get("/api/v1/courses/W1-2023").json()["organizer"] == "W1"
+    assert api_for("outsider").get("/api/v1/courses/W1-2023").status_code == 404
+    found = items(api_for("admin").get("/api/v1/courses", {"starts_from": "2024-01-01"}))
     assert [c["code"] for c in found] == ["K2024"]
-    found = items(api_for("admin").get("/api/courses", {"unit": "W1"}))
+    found = items(api_for("admin").get("/api/v1/courses", {"unit": "W1"}))
     assert [c["code"] for c in found] == ["W1-2023"]
 
 
@@ -117,13 +117,15 @@ def test_course_created_by_the_organisation_committee(api_for, records):
         "start_date": "2025-03-03",
         "end_date": "2025-03-07",
     }
-    assert api_for("w1_clerk").post("/api/courses", body).status_code == 422  # TOWN unseen
-    assert api_for("w1_clerk").post("/api/courses", {**body, "organizer": "W1"}).status_code == 403
-    response = api_for("org").post("/api/courses", body)
+    assert api_for("w1_clerk").post("/api/v1/courses", body).status_code == 404  # TOWN unseen
+    assert (
+        api_for("w1_clerk").post("/api/v1/courses", {**body, "organizer": "W1"}).status_code == 403
+    )
+    response = api_for("org").post("/api/v1/courses", body)
     assert response.status_code == 201, response.content
     assert response.json()["code"] == "K2025"
-    again = api_for("org").post("/api/courses", body)
-    assert again.status_code == 422
+    again = api_for("org").post("/api/v1/courses", body)
+    assert again.status_code == 409
     assert again.json()["detail"][0]["loc"] == ["body", "code"]
 
 
@@ -135,7 +137,7 @@ def test_source_nominated_and_updated(api_for, records):
         "nominated_on": "2025-01-06",
         "category": "teacher",
     }
-    response = api.post("/api/sources", body)
+    response = api.post("/api/v1/sources", body)
     assert response.status_code == 201, response.content
     source = response.json()
     assert (source["person"], source["unit"], source["status"]) == (
@@ -143,27 +145,30 @@ def test_source_nominated_and_updated(api_for, records):
         "HS",
         "nominated",
     )
-    response = api.patch(f"/api/sources/{source['id']}", {"mentor": "001090000003"})
-    assert response.status_code == 422
+    response = api.patch(f"/api/v1/sources/{source['id']}", {"mentor": "001090000003"})
+    assert response.status_code == 409
     assert response.json()["detail"][0]["loc"] == ["body", "mentor"]
-    response = api.patch(f"/api/sources/{source['id']}", {"note": "Good teacher", "mentor": None})
+    response = api.patch(
+        f"/api/v1/sources/{source['id']}", {"note": "Good teacher", "mentor": None}
+    )
     assert response.status_code == 200
     assert response.json()["note"] == "Good teacher"
     assert (
-        api_for("outsider").patch(f"/api/sources/{source['id']}", {"note": "x"}).status_code == 404
+        api_for("outsider").patch(f"/api/v1/sources/{source['id']}", {"note": "x"}).status_code
+        == 404
     )
-    duplicate = api.post("/api/sources", body)
-    assert duplicate.status_code == 422
+    duplicate = api.post("/api/v1/sources", body)
+    assert duplicate.status_code == 409
     assert duplicate.json()["detail"][0]["loc"] == ["body", "person"]
 
 
 def test_targets_overlapping_a_period(api_for, records):
     api = api_for("admin")
-    found = items(api.get("/api/targets", {"period_from": "2025-01-01"}))
+    found = items(api.get("/api/v1/targets", {"period_from": "2025-01-01"}))
     assert [(t["unit"], t["minimum"]) for t in found] == [("HS", 10)]
-    found = items(api.get("/api/targets", {"unit": "W1"}))
+    found = items(api.get("/api/v1/targets", {"unit": "W1"}))
     assert [(t["unit"], t["minimum"], t["stretch"]) for t in found] == [("W1", 5, 6)]
-    assert api_for("outsider").get("/api/targets").json()["count"] == 0
+    assert api_for("outsider").get("/api/v1/targets").json()["count"] == 0
 
 
 @pytest.fixture
@@ -179,7 +184,7 @@ def member(town):
 def test_transfer_issued_and_received_over_the_api(api_for, member):
     sender = api_for("w1_clerk")
     response = sender.post(
-        "/api/transfers",
+        "/api/v1/transfers",
         {
             "person": "001090000004",
             "kind": "official",
@@ -198,17 +203,17 @@ def test_transfer_issued_and_received_over_the_api(api_for, member):
     assert (change.cause, change.reference) == (Cause.API, sender.token.prefix)
 
     receiver = api_for("outsider")  # secretary of W2: sees it, being the receiving side
-    assert [t["id"] for t in items(receiver.get("/api/transfers", {"direction": "within"}))] == [
+    assert [t["id"] for t in items(receiver.get("/api/v1/transfers", {"direction": "within"}))] == [
         transfer["id"]
     ]
     assert (
         sender.post(
-            f"/api/transfers/{transfer['id']}/receive", {"arrived_on": "2025-03-10"}
+            f"/api/v1/transfers/{transfer['id']}/receive", {"arrived_on": "2025-03-10"}
         ).status_code
         == 403
     )
     response = receiver.post(
-        f"/api/transfers/{transfer['id']}/receive", {"arrived_on": "2025-03-10"}
+        f"/api/v1/transfers/{transfer['id']}/receive", {"arrived_on": "2025-03-10"}
     )
     assert response.status_code == 200, response.content
     assert Transfer.objects.get(pk=transfer["id"]).status == "received"
@@ -216,26 +221,24 @@ def test_transfer_issued_and_received_over_the_api(api_for, member):
     assert member.unit.code == "W2C1"
 
 
-def test_transfer_service_errors_name_the_field(api_for, member):
-    response = api_for("w1_clerk").post(
-        "/api/transfers",
-        {
-            "person": "001090000004",
-            "kind": "official",
-            "issued_on": "2025-03-03",
-            "dues_paid_until": "March",
-        },
+def test_transfer_errors_name_the_field(api_for, member):
+    body = {"person": "001090000004", "kind": "official", "issued_on": "2025-03-03"}
+    api = api_for("w1_clerk")
+    # The month's pattern is in the schema: 422.
+    response = api.post(
+        "/api/v1/transfers", {**body, "to_unit": "W2C1", "dues_paid_until": "March"}
     )
     assert response.status_code == 422
-    assert {tuple(e["loc"]) for e in response.json()["detail"]} == {
-        ("body", "to_unit"),
-        ("body", "dues_paid_until"),
-    }
+    assert [e["loc"] for e in response.json()["detail"]] == [["body", "dues_paid_until"]]
+    # Neither a unit nor a destination: a rule the schema cannot state, 409.
+    response = api.post("/api/v1/transfers", {**body, "dues_paid_until": "2025-02"})
+    assert response.status_code == 409
+    assert [e["loc"] for e in response.json()["detail"]] == [["body", "to_unit"]]
 
 
 def test_viewer_cannot_issue_a_transfer(api_for, member):
     response = api_for("w1_viewer").post(
-        "/api/transfers",
+        "/api/v1/transfers",
         {
             "person": "001090000004",
             "kind": "official",
@@ -249,17 +252,18 @@ def test_viewer_cannot_issue_a_transfer(api_for, member):
 
 def test_target_set_by_the_superior_only(api_for, records):
     body = {"unit": "W1C1", "period_start": "2026-01-01", "period_end": "2026-12-31", "minimum": 2}
-    assert api_for("w1_viewer").post("/api/targets", body).status_code == 403
-    response = api_for("org").post("/api/targets", body)
+    assert api_for("w1_viewer").post("/api/v1/targets", body).status_code == 403
+    response = api_for("org").post("/api/v1/targets", body)
     assert response.status_code == 201, response.content
     target = response.json()
-    response = api_for("org").patch(f"/api/targets/{target['id']}", {"minimum": 3, "stretch": 1})
-    assert response.status_code == 422
+    response = api_for("org").patch(f"/api/v1/targets/{target['id']}", {"minimum": 3, "stretch": 1})
+    assert response.status_code == 409
     assert response.json()["detail"][0]["loc"] == ["body", "stretch"]
-    response = api_for("org").patch(f"/api/targets/{target['id']}", {"stretch": 4})
+    response = api_for("org").patch(f"/api/v1/targets/{target['id']}", {"stretch": 4})
     assert (response.status_code, response.json()["stretch"]) == (200, 4)
     assert (
-        api_for("w1_clerk").patch(f"/api/targets/{target['id']}", {"minimum": 9}).status_code == 403
+        api_for("w1_clerk").patch(f"/api/v1/targets/{target['id']}", {"minimum": 9}).status_code
+        == 403
     )
 
 
@@ -268,6 +272,12 @@ def test_lists_do_not_query_per_row(api_for, records, django_assert_max_num_quer
 
     PersonFactory.create_batch(20, unit=records.unit("W1C1"))
     api = api_for("admin")
-    for url in ("/api/people", "/api/units", "/api/sources", "/api/admissions", "/api/targets"):
+    for url in (
+        "/api/v1/people",
+        "/api/v1/units",
+        "/api/v1/sources",
+        "/api/v1/admissions",
+        "/api/v1/targets",
+    ):
         with django_assert_max_num_queries(10):
             assert api.get(url).status_code == 200

@@ -50,7 +50,8 @@ def live_url(live_server, transactional_db):
 
 @pytest.fixture
 def page(browser, live_url):
-    """A fresh browser page; any request leaving the live server fails the test."""
+    """A fresh browser page; any request leaving the live server, and anything the
+    Content-Security-Policy refuses (an inline script, handler or style), fails the test."""
     context = browser.new_context(base_url=live_url, accept_downloads=True, locale="en-GB")
     outside = []
 
@@ -63,10 +64,18 @@ def page(browser, live_url):
 
     context.route("**/*", guard)
     page = context.new_page()
+    refused = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     page.set_default_timeout(15000)
     yield page
     context.close()
     assert not outside, f"the page tried to reach outside hosts: {outside}"
+    assert not refused, f"the Content-Security-Policy refused: {refused}"
 
 
 @pytest.fixture

@@ -12,12 +12,13 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 
 from grassroots import workdays
 from grassroots.accounts.models import RoleAssignment
 from grassroots.demo import loader, story
-from grassroots.org.models import Unit
+from grassroots.org import timeline
+from grassroots.org.models import Unit, UnitAncestry
 from grassroots.paths import under
 from grassroots.people.models import UNIVERSITY_OR_ABOVE, Membership, Person
 from grassroots.pipeline.models import (
@@ -53,9 +54,24 @@ def town(demo, db):
     return Unit.objects.get(pk=demo.pk)
 
 
+@pytest.fixture
+def city(demo, db):
+    """The city committee the town merged into on 1 July 2025: everything the demo holds
+    (the town's former units included, kept below their successors) stands below it."""
+    return Unit.objects.get(code="DN")
+
+
 def admitted(unit, start, end):
+    """Admissions decided in [start, end] by units that stood at or below `unit` then (the
+    demo lives through the 2025 reform: its cells now stand under the city's new wards)."""
+    stood_below = UnitAncestry.objects.filter(
+        unit_id=OuterRef("unit_id"),
+        ancestor=unit,
+        valid_from__lte=OuterRef("decision_date"),
+        valid_to__gte=OuterRef("decision_date"),
+    )
     return Admission.objects.filter(
-        under(unit.path, "unit__path"), decision_date__gte=start, decision_date__lte=end
+        Exists(stood_below), decision_date__gte=start, decision_date__lte=end
     )
 
 
@@ -143,15 +159,18 @@ def test_pham_phu_thu_cell_one_teacher_five_pupils_in_school_year_2023_24(town):
     assert trained.filter(person__occupation="Giáo viên").count() == 2
 
 
-def test_every_admission_has_a_membership_and_confirmation_makes_it_official(town):
-    rows = Admission.objects.filter(under(town.path, "unit__path")).select_related(
-        "membership", "confirmation"
+def test_every_admission_has_a_membership_and_confirmation_makes_it_official(town, city):
+    rows = Admission.objects.filter(under(city.path, "unit__path")).select_related(
+        "membership__unit", "confirmation", "unit"
     )
     for admission in rows:
         membership = admission.membership
         assert membership is not None
         assert membership.admitted_on == admission.decision_date
-        assert membership.unit_id == admission.unit_id
+        if admission.unit.valid_to is None:
+            assert membership.unit_id == admission.unit_id
+        else:  # the admitting ward ended in the 2025 reform: its members passed on
+            assert membership.unit.valid_to is None
         confirmation = getattr(admission, "confirmation", None)
         if membership.status == Membership.Status.OFFICIAL:
             assert confirmation and confirmation.outcome == "confirmed"
@@ -159,12 +178,12 @@ def test_every_admission_has_a_membership_and_confirmation_makes_it_official(tow
             assert confirmation.decided_on > membership.probation_ends_on
         elif confirmation is None and membership.status == Membership.Status.PROBATIONARY:
             assert (TODAY - admission.decision_date).days < 500
-    assert Confirmation.objects.filter(under(town.path, "admission__unit__path")).count() > 800
+    assert Confirmation.objects.filter(under(city.path, "admission__unit__path")).count() > 800
 
 
-def test_admissions_respect_ages_and_ceremony_limits(town):
+def test_admissions_respect_ages_and_ceremony_limits(town, city):
     overrides = workdays._overrides()
-    rows = Admission.objects.filter(under(town.path, "unit__path")).select_related("person")
+    rows = Admission.objects.filter(under(city.path, "unit__path")).select_related("person")
     for admission in rows:
         age = workdays.months_between(admission.person.birth_date, admission.decision_date)
         assert 18 * 12 <= age <= 60 * 12, admission
@@ -176,8 +195,9 @@ def test_admissions_respect_ages_and_ceremony_limits(town):
 
 
 def test_every_ward_has_a_2024_target_and_findings_exist(town):
-    wards = town.get_children().filter(kind=Unit.Kind.COMMITTEE)
-    assert wards.count() == 20
+    # The wards and communes that stood under the town in 2024 (before the 2025 reform).
+    wards = [w for w in timeline.children_on(town, dt.date(2024, 6, 1)) if w.kind == "committee"]
+    assert len(wards) == 20
     for ward in wards:
         assert Target.objects.filter(
             unit=ward, period_start__lte=dt.date(2024, 1, 1), period_end__gte=dt.date(2024, 12, 31)
@@ -185,10 +205,10 @@ def test_every_ward_has_a_2024_target_and_findings_exist(town):
     assert Finding.objects.filter(by_unit=town).count() >= 2
 
 
-def test_work_in_progress_in_every_state(town):
+def test_work_in_progress_in_every_state(town, city):
     from grassroots.pipeline.rules import get_rules
 
-    inside = under(town.path, "unit__path")
+    inside = under(city.path, "unit__path")
     assert Source.objects.filter(inside, status="nominated").count() >= 20
     assert Enrollment.objects.filter(result="enrolled", course__start_date__gt=TODAY).count() >= 20
     open_dossiers = Dossier.objects.filter(inside, status="open")
@@ -197,13 +217,13 @@ def test_work_in_progress_in_every_state(town):
     assert {s.step for s in DossierStep.objects.all()} <= set(get_rules().step_codes)
     assert Admission.objects.filter(inside, ceremony_date__isnull=True).count() >= 3
     due = Membership.objects.filter(
-        under(town.path, "unit__path"), status="probationary", probation_ends_on__lt=TODAY
+        under(city.path, "unit__path"), status="probationary", probation_ends_on__lt=TODAY
     )
     assert due.count() >= 1
     assert Transfer.objects.filter(status="issued", arrived_on__isnull=True).count() >= 3
 
 
-def test_every_dossier_step_passes_the_rule_engine(town):
+def test_every_dossier_step_passes_the_rule_engine(town, city):
     """Replaying each demo dossier through pipeline.engine breaks no rule: ages, order,
     certificates, majorities, introducers and time limits are all plausible."""
     import dataclasses
@@ -216,11 +236,14 @@ def test_every_dossier_step_passes_the_rule_engine(town):
         register_for,
     )
 
-    dossiers = Dossier.objects.filter(under(town.path, "unit__path")).select_related(
+    dossiers = Dossier.objects.filter(under(city.path, "unit__path")).select_related(
         "person", "unit"
     )
     broken = []
-    for dossier in dossiers.prefetch_related("steps"):
+    # The dossiers of units that still exist: a ward that ended in the 2025 reform passed its
+    # register (its members) on to its successor, so its closed dossiers cannot be replayed
+    # against the register as it stands.
+    for dossier in dossiers.filter(unit__valid_to__isnull=True).prefetch_related("steps"):
         steps = list(dossier.steps.all())
         certificate = latest_certificate_date(dossier.person)
         # The register as the services read it: the cell and every member the steps name.
@@ -241,8 +264,8 @@ def test_every_dossier_step_passes_the_rule_engine(town):
     assert broken == []
 
 
-def test_admitted_people_hold_a_course_certificate(town):
-    rows = Admission.objects.filter(under(town.path, "unit__path"))
+def test_admitted_people_hold_a_course_certificate(town, city):
+    rows = Admission.objects.filter(under(city.path, "unit__path"))
     without = rows.exclude(
         person__enrollments__result="completed",
         person__enrollments__certificate_date__lt=F("decision_date"),
@@ -250,8 +273,8 @@ def test_admitted_people_hold_a_course_certificate(town):
     assert without.count() == 0
 
 
-def test_people_have_vietnamese_names_and_derived_fields(town):
-    people = Person.objects.filter(under(town.path, "unit__path"))
+def test_people_have_vietnamese_names_and_derived_fields(town, city):
+    people = Person.objects.filter(under(city.path, "unit__path"))
     assert people.count() == story.PEOPLE
     assert people.filter(full_name__contains="Nguyễn").count() > 1000
     assert not people.filter(search_text="").exists()
@@ -304,16 +327,20 @@ def test_demo_command_reports_the_town_is_there(town):
     call_command("demo", stdout=out)
     text = out.getvalue()
     assert "already there" in text
-    assert "secretary" in text and story.PPT_CODE in text
+    assert "secretary" in text and story.PPT_CODE in text and "(DN)" in text
     held = set(
-        RoleAssignment.objects.filter(unit__code__startswith=story.TOWN_CODE).values_list(
-            "user__username", "unit__code", "role"
+        RoleAssignment.objects.filter(unit__code__startswith="D").values_list(
+            "user__username", "unit__code", "role", "ended_on"
         )
     )
+    # The town's officers held their roles on the town committee until the 2025 reform
+    # ended it (and them), and hold them on the city committee since.
     assert held == {
-        ("admin", "DB", "administrator"),
-        ("org", "DB", "organisation_committee"),
-        ("secretary", "DB-PPT", "secretary"),
+        ("admin", "DB", "administrator", dt.date(2025, 6, 30)),
+        ("org", "DB", "organisation_committee", dt.date(2025, 6, 30)),
+        ("admin", "DN", "administrator", None),
+        ("org", "DN", "organisation_committee", None),
+        ("secretary", "DB-PPT", "secretary", None),
     }
     assert authenticate(username="secretary", password=story.DEMO_PASSWORD) is not None
 
@@ -353,3 +380,47 @@ def test_every_article_figure_through_the_report_functions(town):
     occupations = {name: n for name, n, _pct in school_year["occupations"]}
     assert school_year["admitted"] == 6
     assert (occupations.get("Giáo viên"), occupations.get("Học sinh")) == (1, 5)
+
+
+def test_the_reform_keeps_the_former_town_and_restates_the_new_wards(town, city):
+    """Issue 10: the 2025 reform leaves the town's figures as they were; each new ward's
+    report restated on today's structure shows what its predecessors admitted; the
+    secretary still sees exactly the high-school cell."""
+    from grassroots.accounts import scope
+    from grassroots.reports import selectors
+
+    assert town.valid_to == dt.date(2025, 6, 30)
+    rows = selectors.achievement(
+        selectors.SYSTEM, unit=town, date_from=dt.date(2021, 1, 1), date_to=dt.date(2023, 12, 31)
+    )
+    assert (rows[0]["admitted"], str(rows[0]["achievement_pct"])) == (428, "124.1")
+    as_it_was = selectors.achievement(
+        selectors.SYSTEM, unit=city, date_from=dt.date(2024, 1, 1), date_to=dt.date(2024, 12, 31)
+    )
+    assert as_it_was[0]["admitted"] == 0  # the city committee did not exist in 2024
+    restated = selectors.achievement(
+        selectors.SYSTEM,
+        unit=city,
+        date_from=dt.date(2024, 1, 1),
+        date_to=dt.date(2024, 12, 31),
+        restate_on=TODAY,
+    )
+    assert restated[0]["admitted"] == 231  # the whole of 2024 in the former town
+    wards = {row["unit_code"]: row["admitted"] for row in restated[1:]}
+    assert set(wards) == {"DN-DB", "DN-DBD", "DN-AT", "DN-DBB", "DN-DBT", "DN-GN"}
+    assert sum(wards.values()) == 231 and all(wards.values())
+    go_noi = Unit.objects.get(code="DN-GN")
+    predecessors = ["DB-DQ", "DB-DTR", "DB-DPH", story.PPT_CODE]
+    assert wards["DN-GN"] == sum(
+        admitted(Unit.objects.get(code=code), dt.date(2024, 1, 1), dt.date(2024, 12, 31)).count()
+        for code in predecessors
+    )
+    assert timeline.parent_on(Unit.objects.get(code=story.PPT_CODE), TODAY) == go_noi
+    secretary = RoleAssignment.objects.get(unit__code=story.PPT_CODE).user
+    scope.forget(secretary)
+    demo_units = scope.units_visible_to(secretary).filter(code__startswith="D")
+    assert set(demo_units.values_list("code", flat=True)) == {
+        story.PPT_CODE,
+        f"{story.PPT_CODE}-T1",
+        f"{story.PPT_CODE}-T2",
+    }

@@ -1,10 +1,14 @@
-"""Lists that show national IDs log one Access row per page view, naming list and filter."""
+"""Lists that show national IDs log one Access row per person shown, in one statement,
+naming the list, its filter and the page."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from grassroots.history.models import Access
 from tests.factories import PersonFactory
+from tests.transfers.helpers import make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -13,35 +17,42 @@ def _views():
     return list(Access.objects.filter(kind=Access.Kind.VIEW).order_by("id"))
 
 
-def test_the_people_list_logs_one_row_per_page_not_per_person(client_for, town):
+def test_the_people_list_logs_each_person_shown_in_one_statement(client_for, town):
     PersonFactory.create_batch(3, unit=town.unit("W1C2"))
-    client_for("org").get(reverse("people:list"), {"q": "nguyen", "unit": "W1"})
-    (access,) = _views()
-    assert access.actor == town.user("org")
-    assert access.what == "People list (search: nguyen, unit: W1, page: 1)"
-    assert access.unit_path == town.unit("W1").path
+    client = client_for("org")
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("people:list"), {"q": "nguyen", "unit": "W1"})
+    inserts = [q for q in queries if q["sql"].startswith('INSERT INTO "history_access"')]
+    assert len(inserts) == 1
+    shown = _views()
+    assert {a.actor for a in shown} == {town.user("org")}
+    assert {a.what for a in shown} == {"People list (search: nguyen, unit: W1, page: 1)"}
+    people = {a.person.national_id: a.unit for a in shown}
+    assert people and all(unit.code.startswith("W1") for unit in people.values())
 
 
-def test_an_unfiltered_list_is_filed_under_the_users_own_unit(client_for, town):
+def test_an_unfiltered_list_files_each_row_under_the_persons_unit(client_for, town):
     client_for("secretary").get(reverse("people:list"), {"page": "1"})
-    (access,) = _views()
-    assert access.what == "People list (page: 1)"
-    assert access.unit_path == town.unit("HS").path
+    rows = _views()
+    assert {a.what for a in rows} == {"People list (page: 1)"}
+    assert {a.unit.code for a in rows} == {"HS"}
+    assert {a.person.national_id for a in rows} == {"001090000002", "001090000003"}
 
 
 def test_the_unit_page_logs_its_people_section(client_for, town):
     client_for("w1_viewer").get(reverse("org:unit", args=["W1C1"]))
     (access,) = _views()
     assert access.what == "Unit page, people (unit: W1C1, page: 1)"
-    assert access.unit_path == town.unit("W1C1").path
+    assert (access.person.national_id, access.unit.code) == ("001090000004", "W1C1")
 
 
 def test_the_member_register_logs_its_filter(client_for, town):
+    make_member(town, "001090000004", "W1C1")
     client_for("w1_clerk").get(reverse("pipeline:members"), {"status": "official", "q": "bich"})
     (access,) = _views()
     assert access.actor == town.user("w1_clerk")
     assert access.what == "Member register (search: bich, status: official member, page: 1)"
-    assert access.unit_path == town.unit("W1").path
+    assert access.person.national_id == "001090000004"
 
 
 def test_the_administrator_reads_list_views_in_the_access_log(client_for, town):
@@ -52,4 +63,9 @@ def test_the_administrator_reads_list_views_in_the_access_log(client_for, town):
 
 def test_a_404_filter_logs_nothing(client_for):
     assert client_for("secretary").get(reverse("people:list"), {"unit": "W1"}).status_code == 404
+    assert not _views()
+
+
+def test_an_empty_page_logs_nothing(client_for):
+    client_for("secretary").get(reverse("people:list"), {"q": "nobody of that name"})
     assert not _views()

@@ -36,7 +36,7 @@ def test_person_page_shows_memberships_and_logs_the_view(client_for, town):
     assert "probationary" in page
     access = Access.objects.get()
     assert (access.actor, access.kind) == (town.user("secretary"), Access.Kind.VIEW)
-    assert LAN in access.what and access.unit_path == town.unit("HS").path
+    assert (access.person, access.unit) == (town.people[LAN], town.unit("HS"))
 
 
 @pytest.mark.django_db

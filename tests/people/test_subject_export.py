@@ -94,7 +94,7 @@ def test_the_export_is_logged(client_for, town):
     _export(client_for("admin"), LAN)
     access = Access.objects.get(kind=Access.Kind.EXPORT)
     assert access.actor == town.user("admin")
-    assert LAN in access.what and access.unit_path == town.unit("HS").path
+    assert (access.person, access.unit) == (town.people[LAN], town.unit("HS"))
 
 
 def test_administrator_of_another_ward_gets_404(client_for, town, django_user_model):

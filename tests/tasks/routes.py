@@ -15,6 +15,6 @@ ROUTES = [
     Route("tasks:index"),
     Route("tasks:detail", kwargs=_run(), record_unit="W1"),
     Route("tasks:progress", kwargs=_run(TaskRun.Status.RUNNING), record_unit="W1"),
-    Route("tasks:download", kwargs=_run(result=b"PK"), record_unit="W1"),
+    Route("tasks:download", kwargs=_run(result=b"units:2: code: required\n"), record_unit="W1"),
     Route("tasks:again", kwargs=_run(TaskRun.Status.FAILED), method="post", record_unit="W1"),
 ]

@@ -1,7 +1,12 @@
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.signals import user_login_failed
 from django.utils.translation import gettext_lazy as _
 
-from .models import Role
+from grassroots.inputs import form_field
+
+from . import twofactor
+from .models import ApiToken, Role
 
 
 class RoleGrantForm(forms.Form):
@@ -21,6 +26,50 @@ class UserCreateForm(RoleGrantForm):
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(
-        label=_("token name"), max_length=100, help_text=_("What the token is for, e.g. a script.")
+    name = form_field(
+        ApiToken,
+        "name",
+        label=_("token name"),
+        help_text=_("What the token is for, e.g. a script."),
+    )
+
+
+class LoginForm(AuthenticationForm):
+    """User name and password, and the code of the second factor for those who set one
+    up. Any failure gives the same message, so that a right password with a wrong code
+    tells a guesser nothing; a wrong code counts as a failed log-in for the lock-out."""
+
+    otp_token = forms.CharField(
+        label=_("code from your authenticator app"),
+        help_text=_("Only if you set up a second factor."),
+        required=False,
+        max_length=10,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "Enter a correct user name and password, and the code from your authenticator "
+            "app if you set one up. Both fields may be case-sensitive."
+        ),
+    }
+
+    def clean(self):
+        cleaned = super().clean()
+        device = twofactor.device_of(self.user_cache) if self.user_cache else None
+        if device is not None and not twofactor.verify(device, cleaned.get("otp_token")):
+            user_login_failed.send(
+                sender=__name__,
+                credentials={"username": cleaned.get("username")},
+                request=self.request,
+            )
+            raise self.get_invalid_login_error()
+        return cleaned
+
+
+class CodeForm(forms.Form):
+    token = forms.CharField(
+        label=_("code from your authenticator app"),
+        max_length=10,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from grassroots.inputs import plain_text
+
 
 class Role(models.TextChoices):
     VIEWER = "viewer", _("viewer")
@@ -66,7 +68,7 @@ class ApiToken(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[plain_text])
     prefix = models.CharField(max_length=12)
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -80,3 +82,36 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"
+
+
+class LoginFailure(models.Model):
+    """A failed log-in, and a lock-out it caused or met: for the administrators of the
+    units where the account holds a role (accounts.selectors.login_failures_for)."""
+
+    class Kind(models.TextChoices):
+        FAILED = "failed", _("wrong password or code")
+        LOCKED_OUT = "locked_out", _("locked out after repeated failures")
+        REFUSED = "refused", _("refused during a lock-out")
+
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    # As typed: a name that belongs to no account is kept too (guessing of user names).
+    username = models.CharField(_("user name"), max_length=150, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="login_failures",
+    )
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["user", "-at"], name="login_failure_user_at")]
+        verbose_name = _("failed log-in")
+        verbose_name_plural = _("failed log-ins")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.kind}"

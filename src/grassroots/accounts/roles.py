@@ -13,6 +13,8 @@ class Action:
     DECIDE = "decide"  # committee decisions, exceptions to rules, targets, findings
     MANAGE_ACCOUNTS = "manage_accounts"
     RESTRUCTURE = "restructure"  # dated unit events: move, rename, merge, split, close
+    # Review the log of reads and exports of personal data (history:accesses) below the unit.
+    REVIEW_ACCESS = "review_access"
 
     LABELS = {
         VIEW: _("view"),
@@ -22,6 +24,7 @@ class Action:
         DECIDE: _("take decisions"),
         MANAGE_ACCOUNTS: _("manage accounts"),
         RESTRUCTURE: _("restructure units"),
+        REVIEW_ACCESS: _("review reads of personal data"),
     }
 
 
@@ -35,6 +38,7 @@ PERMISSIONS = {
         Action.RECORD_STEP,
         Action.EDIT_UNITS,
         Action.DECIDE,
+        Action.REVIEW_ACCESS,
     },
     Role.ADMINISTRATOR: {
         Action.VIEW,
@@ -44,6 +48,7 @@ PERMISSIONS = {
         Action.DECIDE,
         Action.MANAGE_ACCOUNTS,
         Action.RESTRUCTURE,
+        Action.REVIEW_ACCESS,
     },
 }
 

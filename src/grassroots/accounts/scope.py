@@ -55,8 +55,9 @@ def _assignments(user):
 
 def forget(user):
     """Drop the cached assignments (after roles change in the same request)."""
-    if hasattr(user, "_grassroots_assignments"):
-        del user._grassroots_assignments
+    for name in ("_grassroots_assignments", "_grassroots_roots"):
+        if hasattr(user, name):
+            delattr(user, name)
 
 
 def is_everywhere(user):
@@ -79,7 +80,10 @@ def holds_every_root(user, action=Action.VIEW):
     held = {path for path in paths_for(user, action) if len(path) == 4}
     if not held:
         return False
-    roots = _unit_model().objects.filter(depth=1).values_list("path", flat=True)
+    roots = getattr(user, "_grassroots_roots", None)
+    if roots is None:
+        roots = set(_unit_model().objects.filter(depth=1).values_list("path", flat=True))
+        user._grassroots_roots = roots
     return held.issuperset(roots)
 
 

@@ -1,13 +1,13 @@
 """Reading accounts: an administrator sees the accounts of their subtree only."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404
 
 from grassroots.history.selectors import changes_about
 
 from . import scope
-from .models import ApiToken, RoleAssignment
+from .models import ApiToken, LoginFailure, RoleAssignment
 from .roles import Action
 
 User = get_user_model()
@@ -49,3 +49,17 @@ def account_history(user):
 
 def tokens_of(user):
     return ApiToken.objects.filter(user=user).order_by("-created_at")
+
+
+def login_failures_for(admin, *, account=None):
+    """Failed log-ins and lock-outs of the accounts the administrator manages (users_for);
+    user names that belong to no account only for administrators of a root unit."""
+    failures = LoginFailure.objects.select_related("user")
+    if not scope.is_everywhere(admin):
+        query = Q(user__in=users_for(admin).values("pk"))
+        if scope.holds_root(admin, Action.MANAGE_ACCOUNTS):
+            query |= Q(user__isnull=True)
+        failures = failures.filter(query)
+    if account is not None:
+        failures = failures.filter(user=account)
+    return failures

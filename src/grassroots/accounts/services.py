@@ -8,6 +8,7 @@ its last role ended (see selectors.users_for), and who held what stays known.
 
 import datetime as dt
 
+from axes.utils import reset as axes_reset
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -19,7 +20,7 @@ from grassroots.history.models import Change
 from grassroots.history.services import record_change
 
 from . import scope
-from .models import Role, RoleAssignment
+from .models import LoginFailure, Role, RoleAssignment
 
 User = get_user_model()
 
@@ -181,3 +182,36 @@ def user_deactivate(*, trace, user):
         after={"is_active": False},
     )
     return user
+
+
+def login_failure_record(*, username, ip_address, kind):
+    """Record a failed log-in (or a lock-out) with the account it names, if any: the
+    administrators of the account's units read it (selectors.login_failures_for)."""
+    username = (username or "")[:150]
+    user = User.objects.filter(username=username).first() if username else None
+    return LoginFailure.objects.create(
+        username=username, user=user, ip_address=ip_address or None, kind=kind
+    )
+
+
+@transaction.atomic
+def login_unlock(*, trace, username="", ip_address=""):
+    """Lift the lock-out of an account and/or an address (django-axes' failure records);
+    an unlocked account gets a history row. Returns the number of records removed."""
+    if not username and not ip_address:
+        raise ValidationError(_("Name an account or an address to unlock."))
+    removed = 0
+    if username:
+        removed += axes_reset(username=username)
+    if ip_address:
+        removed += axes_reset(ip=ip_address)
+    user = User.objects.filter(username=username).first() if username else None
+    if user is not None and removed:
+        record_change(
+            trace,
+            user,
+            action=Change.Action.UPDATE,
+            before={"locked_out": True},
+            after={"locked_out": False},
+        )
+    return removed

@@ -1,5 +1,6 @@
 """API tokens: shown once at creation, stored only as their SHA-256 digest."""
 
+import datetime as dt
 import hashlib
 import secrets
 
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from grassroots.history.models import Change
 from grassroots.history.services import Trace, record_change
+from grassroots.inputs import field_errors
 
 from .models import ApiToken
 
@@ -26,9 +28,12 @@ def token_create(user, name, *, trace=None):
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": _("Give the token a name.")})
+    errors = field_errors(ApiToken(name=name), ("name",))
+    if errors:
+        raise ValidationError(errors)
     plaintext = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        user=user, name=name[:100], prefix=plaintext[:8], digest=digest_of(plaintext)
+        user=user, name=name, prefix=plaintext[:8], digest=digest_of(plaintext)
     )
     record_change(
         trace or Trace(user=user),
@@ -56,8 +61,14 @@ def token_revoke(token, *, trace=None):
     return token
 
 
-def user_for_token(plaintext):
-    """The active user owning this unrevoked token, or None. Notes when it was last used."""
+# How often the last use is written: once a minute is exact enough for the profile page,
+# and an API client making many calls does not write a row on each.
+LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
+
+
+def token_for(plaintext):
+    """The unrevoked token of an active user for this plaintext (user loaded), or None.
+    Notes when it was last used."""
     if not plaintext or not plaintext.startswith(TOKEN_PREFIX):
         return None
     token = (
@@ -68,6 +79,13 @@ def user_for_token(plaintext):
     if token is None or not token.user.is_active:
         return None
     now = timezone.now()
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    token.last_used_at = now
-    return token.user
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+    return token
+
+
+def user_for_token(plaintext):
+    """The active user owning this unrevoked token, or None. Notes when it was last used."""
+    token = token_for(plaintext)
+    return token.user if token is not None else None

@@ -2,20 +2,22 @@
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from grassroots.formerrors import add_service_errors
 from grassroots.history.services import Trace
 from grassroots.org.models import Unit
 from grassroots.paging import paginate
 
-from . import scope, selectors, services, tokens
-from .forms import RoleGrantForm, TokenForm, UserCreateForm
+from . import scope, selectors, services, tokens, twofactor
+from .forms import CodeForm, LoginForm, RoleGrantForm, TokenForm, UserCreateForm
 from .models import ApiToken, RoleAssignment
 from .roles import Action
 
@@ -31,7 +33,9 @@ def _me_context(request, **extra):
 
 @require_GET
 def me(request):
-    return render(request, "accounts/me.html", _me_context(request))
+    context = _me_context(request, may_use_two_factor=twofactor.may_use(request.user))
+    context["two_factor_on"] = twofactor.device_of(request.user) is not None
+    return render(request, "accounts/me.html", context)
 
 
 @require_POST
@@ -59,7 +63,23 @@ def token_revoke(request, pk):
     return redirect("accounts:me")
 
 
+@method_decorator(login_not_required, name="dispatch")
+class LoginView(auth_views.LoginView):
+    """Django's log-in page with the second factor's field (forms.LoginForm); answers
+    GET and POST only, before it redirects a user who is logged in already."""
+
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+    http_method_names = ["get", "post"]
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method.lower() not in self.http_method_names:
+            return self.http_method_not_allowed(request, *args, **kwargs)
+        return super().dispatch(request, *args, **kwargs)
+
+
 class PasswordChangeView(auth_views.PasswordChangeView):
+    http_method_names = ["get", "post"]
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:password_change_done")
 
@@ -89,6 +109,7 @@ def users(request):
     return render(request, "accounts/users.html", context)
 
 
+@require_http_methods(["GET", "POST"])
 def user_create(request):
     admin = request.user
     _require_admin(admin)
@@ -120,6 +141,7 @@ def user_detail(request, username):
         "grant_form": RoleGrantForm(),
         "changes": selectors.account_history(account)[:50],
         "tokens": selectors.tokens_of(account),
+        "login_failures": selectors.login_failures_for(admin, account=account)[:20],
     }
     return render(request, "accounts/user_detail.html", context)
 
@@ -170,3 +192,49 @@ def user_deactivate(request, username):
     services.user_deactivate(trace=Trace(user=admin), user=account)
     messages.success(request, _("Account %(name)s deactivated.") % {"name": account.username})
     return redirect("accounts:user_detail", username=account.username)
+
+
+@require_GET
+def login_failures(request):
+    """Failed log-ins and lock-outs of the accounts the administrator manages."""
+    _require_admin(request.user)
+    context = paginate(request, selectors.login_failures_for(request.user))
+    return render(request, "accounts/login_failures.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def two_factor(request):
+    """Set up, or switch off, the second factor of one's own account."""
+    user = request.user
+    if not twofactor.may_use(user):
+        raise PermissionDenied
+    form = CodeForm(request.POST or None)
+    action = request.POST.get("action", "")
+    status = 200
+    if request.method == "POST":
+        trace = Trace(user=user)
+        try:
+            if action == "begin":
+                twofactor.totp_begin(trace=trace, user=user)
+                return redirect("accounts:two_factor")
+            if form.is_valid() and action == "confirm":
+                twofactor.totp_confirm(trace=trace, user=user, token=form.cleaned_data["token"])
+                messages.success(request, _("The second factor is on."))
+                return redirect("accounts:me")
+            if form.is_valid() and action == "remove":
+                twofactor.totp_remove(trace=trace, user=user, token=form.cleaned_data["token"])
+                messages.success(request, _("The second factor is off."))
+                return redirect("accounts:me")
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        status = 400
+    device = twofactor.device_of(user)
+    pending = None if device else twofactor.device_of(user, confirmed=False)
+    context = {
+        "device": device,
+        "pending": pending,
+        "qr": twofactor.qr_svg(pending) if pending else "",
+        "secret": twofactor.secret_of(pending) if pending else "",
+        "form": form if request.method == "POST" else CodeForm(),
+    }
+    return render(request, "accounts/two_factor.html", context, status=status)

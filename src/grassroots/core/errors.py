@@ -1,6 +1,11 @@
 """Error pages in the user's language, without stack traces."""
 
+import logging
+
 from django.shortcuts import render
+
+# Refused actions (403) are security events: a role trying what it may not.
+security_log = logging.getLogger("grassroots.security")
 
 
 def not_found(request, exception=None):
@@ -8,6 +13,13 @@ def not_found(request, exception=None):
 
 
 def forbidden(request, exception=None):
+    user = getattr(request, "user", None)
+    security_log.warning(
+        "forbidden: user=%s method=%s path=%s",
+        user.get_username() if user is not None and user.is_authenticated else "-",
+        request.method,
+        request.path,
+    )
     return render(request, "errors/403.html", status=403)
 
 

@@ -3,10 +3,12 @@
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
 
 from grassroots.accounts import scope
 
 
+@require_GET
 def home(request):
     """Start where the user's responsibility starts: their top unit, or the tree."""
     tops = scope.top_units(request.user)
@@ -16,5 +18,6 @@ def home(request):
 
 
 @login_not_required
+@require_GET
 def health(request):
     return HttpResponse("ok", content_type="text/plain")

@@ -1,6 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from grassroots.inputs import form_field
+from grassroots.workdays.models import CalendarDay
+
 
 class CalendarDayForm(forms.Form):
     day = forms.DateField(
@@ -11,4 +14,4 @@ class CalendarDayForm(forms.Form):
         choices=[("0", _("a day off")), ("1", _("a working day"))],
         coerce=lambda value: value == "1",
     )
-    note = forms.CharField(label=_("note"), max_length=200, required=False)
+    note = form_field(CalendarDay, "note", label=_("note"))

@@ -14,6 +14,7 @@ from grassroots.accounts import scope
 from grassroots.accounts.roles import Action
 from grassroots.history.models import Change
 from grassroots.history.services import record_change, snapshot
+from grassroots.inputs import field_errors
 from grassroots.workdays.models import CalendarDay
 
 
@@ -36,6 +37,9 @@ def calendar_day_set(*, trace, day, is_working_day, note=""):
     if not isinstance(day, dt.date):
         raise ValidationError({"day": _("The day is required.")})
     note = (note or "").strip()
+    errors = field_errors(CalendarDay(note=note), ("note",))
+    if errors:
+        raise ValidationError(errors)
     existing = CalendarDay.objects.select_for_update().filter(day=day).first()
     if existing is None:
         calendar_day = CalendarDay.objects.create(

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from grassroots.accounts import scope
 from grassroots.formerrors import add_service_errors
@@ -20,6 +20,7 @@ from . import selectors, services
 from .forms import CalendarDayForm
 
 
+@require_GET
 def worklist(request):
     """My work list: the units I hold a role on, or one unit of them (`?unit=CODE`)."""
     today = timezone.localdate()
@@ -51,6 +52,7 @@ def _year(request, today):
     return year if 1900 <= year <= 2100 else today.year
 
 
+@require_http_methods(["GET", "POST"])
 def calendar(request):
     """The days administrators marked, beside the public holidays of the year."""
     today = timezone.localdate()

@@ -17,6 +17,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from grassroots.accounts import scope
+from grassroots.accounts import services as account_services
 from grassroots.accounts.models import Role, RoleAssignment
 from grassroots.history.models import Change
 from grassroots.history.services import Trace
@@ -30,7 +32,7 @@ from grassroots.reports import rollups
 from grassroots.transfers.models import Transfer
 
 from . import admissions as story_admissions
-from . import pipelines, story, structure
+from . import pipelines, reform, story, structure
 from .builder import Builder
 from .transfers import load_transfers
 
@@ -65,15 +67,48 @@ def load_demo(*, today=None, log=None):
     return True
 
 
+def _unit_of_account(code):
+    """Where a demo account holds its role now: the town's officers held theirs on the town
+    committee until the 2025 reform ended it, and on the city committee since."""
+    unit = Unit.objects.get(code=code)
+    if unit.valid_to is not None:
+        return Unit.objects.get(code=reform.CITY_CODE)
+    return unit
+
+
 def ensure_accounts():
     """The demo users with their roles; a new user gets the password "demo"."""
-    User = get_user_model()
-    units = {u.code: u for u in Unit.objects.filter(code__in={code for _, code, _ in ACCOUNTS})}
+    trace = Trace.command("demo")
     for username, code, role in ACCOUNTS:
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            user = User.objects.create_user(username=username, password=story.DEMO_PASSWORD)
-        RoleAssignment.objects.get_or_create(user=user, unit=units[code], role=role)
+        user = _user(username)
+        unit = _unit_of_account(code)
+        if not RoleAssignment.objects.filter(
+            scope.in_force(), user=user, unit=unit, role=role
+        ).exists():
+            account_services.role_grant(trace=trace, user=user, unit=unit, role=role)
+
+
+def _user(username):
+    User = get_user_model()
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User.objects.create_user(username=username, password=story.DEMO_PASSWORD)
+    return user
+
+
+def _live_through_the_reform(trace, log):
+    """The town's officers hold their roles until the reform ends the town committee;
+    the reform is recorded; they then receive their roles on the city committee."""
+    town_accounts = []
+    for username, code, role in ACCOUNTS:
+        user = _user(username)
+        account_services.role_grant(
+            trace=trace, user=user, unit=Unit.objects.get(code=code), role=role
+        )
+        if code == story.TOWN_CODE:
+            town_accounts.append((user, role))
+    reform.apply(trace, log)
+    reform.reassign_town_accounts(trace, town_accounts)
 
 
 def _summary(trace, model, count, _unit_path, what):
@@ -191,6 +226,8 @@ def _build(today, log):
     _summary(trace, Finding, findings, town.path, "supervision findings")
     _rebuild_rollups()
     step("targets, findings, report tallies")
+    _live_through_the_reform(trace, log)
+    step("the reform of 1 July 2025")
 
 
 def _build_units(trace):
@@ -343,9 +380,8 @@ def _rebuild_rollups():
 
 
 def accounts_table():
-    """[(username, password, role, unit)] of the demo accounts, for printing."""
-    units = {u.code: u for u in Unit.objects.filter(code__in={code for _, code, _ in ACCOUNTS})}
+    """[(username, password, role, unit)] of the demo accounts as they hold them now."""
     return [
-        (username, story.DEMO_PASSWORD, Role(role).label, str(units[code]))
+        (username, story.DEMO_PASSWORD, Role(role).label, str(_unit_of_account(code)))
         for username, code, role in ACCOUNTS
     ]

@@ -1,15 +1,24 @@
 """The exchange format as data (docs: /work/shared/exchange-format.md).
 
 Each file has its columns, the required ones and its key; `parse_row` turns one row of
-text cells into typed values or a list of problems naming the column. Nothing here
-touches the database.
+text cells into typed values or a list of problems naming the column. A column that
+holds a model field takes that field's limits (length, vocabulary, characters, pattern,
+bounds) from the model, as the forms and the API do. Nothing here touches the database.
 """
 
 import dataclasses
 import datetime as dt
 import re
 
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext as _
+
+from grassroots.org.models import Cluster, Sector, Unit
+from grassroots.people.models import Person
+from grassroots.pipeline.models import Admission, Confirmation, Course, Enrollment, Source
+from grassroots.plans.models import Target
+from grassroots.transfers.models import Transfer
 
 # The order in which files are applied: later files may refer to earlier ones.
 FILES = (
@@ -34,107 +43,96 @@ class Column:
     required: bool = False
     choices: tuple = ()
     max_length: int | None = None
+    # The model field's own validators (characters, patterns, bounds): `grassroots.inputs`.
+    validators: tuple = ()
 
 
-def _c(name, kind=TEXT, required=False, choices=(), max_length=None):
-    return Column(name, kind, required, tuple(choices), max_length)
+def _c(name, kind=TEXT, required=False, choices=(), field=None):
+    """A column; `field` = (Model, field name) gives it that model field's length,
+    vocabulary and validators, so that the file is held to the limits of every other door."""
+    max_length, validators = None, ()
+    if field is not None:
+        model_field = field[0]._meta.get_field(field[1])
+        max_length = model_field.max_length
+        validators = tuple(
+            v for v in model_field.validators if not isinstance(v, MaxLengthValidator)
+        )
+        if model_field.choices:
+            choices = [value for value, _label in model_field.flatchoices if value]
+    return Column(name, kind, required, tuple(choices), max_length, validators)
 
 
-UNIT_KINDS = ("committee", "cell", "group")
-GENDERS = ("female", "male")
-EDUCATION = (
-    "none",
-    "primary",
-    "lower_secondary",
-    "upper_secondary",
-    "vocational",
-    "college",
-    "university",
-    "master",
-    "doctorate",
-)
-RESULTS = ("enrolled", "completed", "failed", "withdrew")
-OUTCOMES = ("confirmed", "not_confirmed")
-TRANSFER_KINDS = ("official", "temporary")
-DESTINATION_TYPES = (
-    "university",
-    "college",
-    "vocational_school",
-    "other_locality",
-    "armed_forces",
-    "abroad",
-    "other",
-)
+UNIT_CODE = (Unit, "code")
 
 COLUMNS = {
     "units": (
-        _c("code", CODE, True, max_length=40),
-        _c("name", required=True, max_length=200),
-        _c("kind", required=True, choices=UNIT_KINDS),
-        _c("parent_code", CODE, max_length=40),
-        _c("cluster", max_length=120),
-        _c("sector", max_length=120),
+        _c("code", CODE, True, field=UNIT_CODE),
+        _c("name", required=True, field=(Unit, "name")),
+        _c("kind", required=True, field=(Unit, "kind")),
+        _c("parent_code", CODE, field=UNIT_CODE),
+        _c("cluster", field=(Cluster, "name")),
+        _c("sector", field=(Sector, "name")),
     ),
     "people": (
-        _c("national_id", NATIONAL_ID, True),
-        _c("full_name", required=True, max_length=200),
-        _c("gender", required=True, choices=GENDERS),
+        _c("national_id", NATIONAL_ID, True, field=(Person, "national_id")),
+        _c("full_name", required=True, field=(Person, "full_name")),
+        _c("gender", required=True, field=(Person, "gender")),
         _c("birth_date", DATE, True),
-        _c("ethnicity", max_length=60),
+        _c("ethnicity", field=(Person, "ethnicity")),
         _c("ethnic_minority", YESNO),
-        _c("religion", max_length=60),
-        _c("education", choices=EDUCATION),
-        _c("occupation", max_length=120),
-        _c("unit_code", CODE, max_length=40),
+        _c("religion", field=(Person, "religion")),
+        _c("education", field=(Person, "education")),
+        _c("occupation", field=(Person, "occupation")),
+        _c("unit_code", CODE, field=UNIT_CODE),
     ),
     "sources": (
-        _c("national_id", NATIONAL_ID, True),
-        _c("unit_code", CODE, True, max_length=40),
+        _c("national_id", NATIONAL_ID, True, field=(Person, "national_id")),
+        _c("unit_code", CODE, True, field=UNIT_CODE),
         _c("nominated_on", DATE, True),
-        _c("nominated_by", max_length=200),
-        _c("note"),
+        _c("nominated_by", field=(Source, "nominated_by")),
+        _c("note", field=(Source, "note")),
     ),
     "courses": (
-        _c("code", CODE, True, max_length=40),
-        _c("organizer_unit_code", CODE, True, max_length=40),
-        _c("title", required=True, max_length=200),
+        _c("code", CODE, True, field=(Course, "code")),
+        _c("organizer_unit_code", CODE, True, field=UNIT_CODE),
+        _c("title", required=True, field=(Course, "title")),
         _c("start_date", DATE, True),
         _c("end_date", DATE, True),
     ),
     "enrollments": (
-        _c("course_code", CODE, True, max_length=40),
-        _c("national_id", NATIONAL_ID, True),
-        _c("result", required=True, choices=RESULTS),
-        _c("certificate_no", max_length=60),
+        _c("course_code", CODE, True, field=(Course, "code")),
+        _c("national_id", NATIONAL_ID, True, field=(Person, "national_id")),
+        _c("result", required=True, field=(Enrollment, "result")),
+        _c("certificate_no", field=(Enrollment, "certificate_no")),
         _c("certificate_date", DATE),
     ),
     "admissions": (
-        _c("national_id", NATIONAL_ID, True),
-        _c("unit_code", CODE, True, max_length=40),
+        _c("national_id", NATIONAL_ID, True, field=(Person, "national_id")),
+        _c("unit_code", CODE, True, field=UNIT_CODE),
         _c("decision_date", DATE, True),
-        _c("decision_no", max_length=60),
+        _c("decision_no", field=(Admission, "decision_no")),
         _c("ceremony_date", DATE),
         _c("readmission", YESNO),
     ),
     "confirmations": (
-        _c("national_id", NATIONAL_ID, True),
+        _c("national_id", NATIONAL_ID, True, field=(Person, "national_id")),
         _c("decided_on", DATE, True),
-        _c("outcome", required=True, choices=OUTCOMES),
+        _c("outcome", required=True, field=(Confirmation, "outcome")),
     ),
     "transfers": (
-        _c("national_id", NATIONAL_ID, True),
-        _c("kind", required=True, choices=TRANSFER_KINDS),
+        _c("national_id", NATIONAL_ID, True, field=(Person, "national_id")),
+        _c("kind", required=True, field=(Transfer, "kind")),
         _c("issued_on", DATE, True),
-        _c("to_unit_code", CODE, max_length=40),
-        _c("destination", max_length=200),
-        _c("destination_type", choices=DESTINATION_TYPES),
+        _c("to_unit_code", CODE, field=UNIT_CODE),
+        _c("destination", field=(Transfer, "destination")),
+        _c("destination_type", field=(Transfer, "destination_type")),
     ),
     "targets": (
-        _c("unit_code", CODE, True, max_length=40),
+        _c("unit_code", CODE, True, field=UNIT_CODE),
         _c("period_start", DATE, True),
         _c("period_end", DATE, True),
-        _c("minimum", INT, True),
-        _c("stretch", INT),
+        _c("minimum", INT, True, field=(Target, "minimum")),
+        _c("stretch", INT, field=(Target, "stretch")),
     ),
 }
 
@@ -150,7 +148,6 @@ KEYS = {
     "targets": ("unit_code", "period_start", "period_end"),
 }
 
-NATIONAL_ID_RE = re.compile(r"^[A-Za-z0-9]{1,20}$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -203,15 +200,17 @@ def parse_value(column, text):
             raise RowError(column.name, _("%(value)s: use yes or no") % {"value": text})
         return value == "yes"
     if column.kind == INT:
-        if not re.fullmatch(r"\d{1,9}", text):
+        if not re.fullmatch(r"[0-9]{1,9}", text):
             raise RowError(column.name, _("%(value)s is not a whole number ≥ 0") % {"value": text})
-        return int(text)
+        return _validated(column, int(text))
     if column.kind == NATIONAL_ID:
-        if not NATIONAL_ID_RE.match(text):
+        try:
+            _validated(column, text)
+        except RowError:
             raise RowError(
                 column.name,
                 _("%(value)s: use letters and digits only, at most 20") % {"value": text},
-            )
+            ) from None
         return text.upper()
     if column.choices:
         value = text.lower()
@@ -227,7 +226,17 @@ def parse_value(column, text):
             column.name,
             _("longer than %(n)d characters") % {"n": column.max_length},
         )
-    return text
+    return _validated(column, text)
+
+
+def _validated(column, value):
+    """The value, if the model field's validators take it; else the first refusal."""
+    for validator in column.validators:
+        try:
+            validator(value)
+        except ValidationError as exc:
+            raise RowError(column.name, " ".join(exc.messages)) from None
+    return value
 
 
 def parse_row(file, present, cells):

@@ -65,7 +65,14 @@ class Change(models.Model):
 
 
 class Access(models.Model):
-    """A read or export of personal data (Law 91/2025, GDPR art. 9)."""
+    """A read or export of personal data (Law 91/2025, GDPR art. 9).
+
+    A row names what was read, never where it is filed: the person whose data was shown
+    (one row per person a page showed) and the unit that data belongs to (the person's
+    unit, or the unit of an export). Who may review it is decided when the log is read,
+    against the tree as it stands (`history.selectors.accesses_for`), so a unit that moves
+    takes its log along.
+    """
 
     class Kind(models.TextChoices):
         VIEW = "view", _("viewed")
@@ -73,14 +80,40 @@ class Access(models.Model):
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     what = models.CharField(_("what"), max_length=240)
-    unit_path = models.CharField(max_length=255, blank=True)
+    # What the read was about. SET_NULL: the log outlives a deleted record (a row without
+    # unit or person is shown to the officers of a root unit).
+    person = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("person"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    unit = models.ForeignKey(
+        "org.Unit",
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["person", "-at"], name="access_person_at"),
+            models.Index(fields=["unit", "-at"], name="access_unit_at"),
+            models.Index(fields=["actor", "-at"], name="access_actor_at"),
+        ]
         verbose_name = _("access")
         verbose_name_plural = _("accesses")
 

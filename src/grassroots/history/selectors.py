@@ -80,19 +80,56 @@ def models_for(user):
     return sorted(changes_for(user).order_by().values_list("model", flat=True).distinct())
 
 
+# Keys under which a change's before/after name a person by national ID.
+PERSON_KEYS = ("national_id", "person", "mentor")
+
+
+def people_named(changes):
+    """The people a page of changes shows: the people changed, and those a record's
+    values name by national ID (a source's person and mentor, a transfer's member).
+    One query; the person model is the one `Access.person` refers to."""
+    Person = Access._meta.get_field("person").related_model
+    pks, national_ids = set(), set()
+    for change in changes:
+        if change.model == Person._meta.label_lower and change.object_id.isdigit():
+            pks.add(int(change.object_id))
+        for values in (change.before or {}, change.after or {}):
+            for key in PERSON_KEYS:
+                if isinstance(values.get(key), str) and values[key]:
+                    national_ids.add(values[key])
+    if not pks and not national_ids:
+        return []
+    return list(Person.objects.filter(Q(pk__in=pks) | Q(national_id__in=national_ids)))
+
+
+REVIEW = scope.Action.REVIEW_ACCESS
+
+
 def may_read_access_log(user):
-    return scope.is_everywhere(user) or bool(scope.paths_for(user, scope.Action.MANAGE_ACCOUNTS))
+    """Officers (organisation committee, administrator) of some unit, and superusers."""
+    return scope.is_everywhere(user) or bool(scope.paths_for(user, REVIEW))
 
 
-def accesses_for(user, *, kind=""):
-    """Reads and exports of personal data in the units where the user manages accounts.
-    Exports of lists that span no single unit (unit_path '') only for root holders."""
-    accesses = Access.objects.select_related("actor")
+def accesses_for(user, *, kind="", person="", actor=""):
+    """Reads and exports of personal data below the units where the user reviews access.
+
+    Scoped when read, against the tree as it stands: a row is shown when the unit it is
+    filed under, or the current unit of the person it names, lies in the reviewer's
+    subtree. Rows about no unit (a person without a unit, a register-wide export) only to
+    reviewers of a root unit. `person` is a national ID, `actor` a user name.
+    """
+    accesses = Access.objects.select_related("actor", "person", "unit")
     if not scope.is_everywhere(user):
-        query = scope.unit_q(user, scope.Action.MANAGE_ACCOUNTS, "unit_path")
-        if scope.holds_root(user, scope.Action.MANAGE_ACCOUNTS):
-            query |= Q(unit_path="")
+        query = scope.unit_q(user, REVIEW, "unit__path") | scope.unit_q(
+            user, REVIEW, "person__unit__path"
+        )
+        if scope.holds_root(user, REVIEW):
+            query |= Q(unit__isnull=True, person__unit__isnull=True)
         accesses = accesses.filter(query)
     if kind:
         accesses = accesses.filter(kind=kind)
+    if person:
+        accesses = accesses.filter(person__national_id=person.strip().upper())
+    if actor:
+        accesses = accesses.filter(actor__username=actor.strip())
     return accesses

@@ -103,12 +103,6 @@ def record_changes(rows):
     return len(rows)
 
 
-def record_access(user, *, kind, what, unit_path=""):
-    """Log a read or export of personal data."""
-    actor = user if getattr(user, "is_authenticated", False) else None
-    return Access.objects.create(actor=actor, kind=kind, what=str(what)[:240], unit_path=unit_path)
-
-
 def reassigned_rows(trace, records, *, field, to):
     """Unsaved history rows for records whose `field` (a foreign key to a unit) is about to
     point to `to`: before and after name the units by code."""
@@ -125,3 +119,46 @@ def reassigned_rows(trace, records, *, field, to):
             )
         )
     return rows
+
+
+def _actor(user):
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+def record_access(user, *, kind, what, person=None, unit=None):
+    """Log one read or export of personal data: about `person` (filed under their unit
+    unless `unit` is given) or about the data of `unit` (an export, a report)."""
+    if unit is None and person is not None:
+        unit_id = person.unit_id
+    else:
+        unit_id = unit.pk if unit is not None else None
+    return Access.objects.create(
+        actor=_actor(user),
+        kind=kind,
+        what=str(what)[:240],
+        person_id=person.pk if person is not None else None,
+        unit_id=unit_id,
+    )
+
+
+def record_reads(user, *, what, shown, kind=Access.Kind.VIEW):
+    """Log the people a page or an API list showed: one row per person, all written in
+    one statement. `shown` holds people or (person, unit) pairs, the unit a Unit or its
+    id; it defaults to the person's own (a source is filed under the nominating unit, a
+    transfer under its sending unit, so that the officers responsible for the record see
+    the read). None items (an empty mentor) are skipped."""
+    actor, what = _actor(user), str(what)[:240]
+    rows, seen = [], set()
+    for item in shown:
+        person, unit = item if isinstance(item, tuple) else (item, None)
+        if person is None:
+            continue
+        if unit is None:
+            unit_id = person.unit_id
+        else:
+            unit_id = unit if isinstance(unit, int) else unit.pk
+        if (person.pk, unit_id) in seen:
+            continue
+        seen.add((person.pk, unit_id))
+        rows.append(Access(actor=actor, kind=kind, what=what, person=person, unit_id=unit_id))
+    return Access.objects.bulk_create(rows) if rows else []

@@ -1,41 +1,64 @@
 """Units over the REST API, keyed by code. Same scope and services as the web pages."""
 
 import datetime as dt
+import re
+from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import Length, Substr
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic import AfterValidator
 
 from grassroots.accounts import scope
 from grassroots.accounts.roles import Action
 from grassroots.api_common import (
-    ERRORS,
-    READ_ERRORS,
-    Input,
+    LIST,
+    READ_ONE,
+    WRITE,
+    Body,
+    Filters,
     Pagination,
-    clean_text,
+    RecordId,
+    given,
     in_subtree,
-    only_given,
+    links,
+    responses,
     service_errors,
     trace_for,
     unit_by_code,
     user_of,
 )
+from grassroots.api_fields import (
+    Day,
+    Flag,
+    SearchText,
+    omittable,
+    text,
+    text_constraints,
+    value_of,
+    vocabulary,
+)
 from grassroots.paths import under
 
 from . import restructure, selectors, services
-from .models import Unit
+from .models import Cluster, Sector, Unit, UnitEvent, UnitEventPart
 
 router = Router(tags=["units"])
+
+UnitKind = vocabulary(Unit.Kind)
+UnitCode = text(Unit, "code")
+ClusterName = text(Cluster, "name")
+SectorName = text(Sector, "name")
 
 
 class UnitOut(Schema):
     code: str
     name: str
-    kind: str
+    kind: UnitKind
     parent_code: str | None
     depth: int
     cluster: str | None
@@ -52,32 +75,35 @@ class UnitOut(Schema):
         return unit.sector.name if unit.sector_id else None
 
 
-class UnitIn(Input):
-    code: str
-    name: str
-    kind: Unit.Kind
-    parent_code: str | None = None
-    cluster: str | None = None
-    sector: str | None = None
-    valid_from: dt.date | None = None
-    valid_to: dt.date | None = None
+class UnitIn(Body):
+    code: UnitCode
+    name: text(Unit, "name")
+    kind: UnitKind
+    parent_code: UnitCode | None = None
+    cluster: ClusterName | None = None
+    sector: SectorName | None = None
+    valid_from: Day = omittable()
+    valid_to: Day | None = None
 
 
-class UnitPatch(Input):
-    code: str | None = None
-    name: str | None = None
-    kind: Unit.Kind | None = None
-    parent_code: str | None = None
-    cluster: str | None = None
-    sector: str | None = None
-    valid_from: dt.date | None = None
-    valid_to: dt.date | None = None
+class UnitPatch(Body):
+    """The fields to change; `parent_code` moves the unit, `null` clears the cluster,
+    the sector (inherited from above again) or the end of validity. The code is not
+    here: a unit's code never changes (codes are never reused)."""
+
+    name: text(Unit, "name") = omittable()
+    kind: UnitKind = omittable()
+    parent_code: UnitCode = omittable()
+    cluster: ClusterName | None = None
+    sector: SectorName | None = None
+    valid_from: Day = omittable()
+    valid_to: Day | None = None
 
 
-class UnitFilters(Input):
-    unit: str | None = None
-    kind: Unit.Kind | None = None
-    q: str | None = None
+class UnitFilters(Filters):
+    unit: UnitCode = omittable(description="Keep this unit's subtree.")
+    kind: UnitKind = omittable()
+    q: SearchText = omittable(description="Part of the code or the name.")
 
 
 def _with_parent_code(queryset):
@@ -93,7 +119,6 @@ def _with_parent_code(queryset):
 
 
 def _unit(request, code, action=Action.VIEW):
-    clean_text(code, "code", "path")
     return scope.get_scoped(
         user_of(request), _with_parent_code(Unit.objects.all()), "", action, code=code
     )
@@ -107,7 +132,13 @@ def _groupings(trace, fields):
     return fields
 
 
-@router.get("/units", response=list[UnitOut], url_name="unit_list")
+def _fields(payload_fields):
+    if "kind" in payload_fields:
+        payload_fields["kind"] = value_of(payload_fields["kind"])
+    return payload_fields
+
+
+@router.get("/units", response=responses({200: list[UnitOut]}, LIST), url_name="unit_list")
 @paginate(Pagination)
 def unit_list(request, filters: Query[UnitFilters]):
     """Units the caller can see, in tree order; `unit=CODE` keeps that unit's subtree."""
@@ -115,57 +146,65 @@ def unit_list(request, filters: Query[UnitFilters]):
     units = scope.units_visible_to(user)
     units = in_subtree(units, user, filters.unit, unit_field="")
     if filters.kind:
-        units = units.filter(kind=filters.kind)
+        units = units.filter(kind=filters.kind.value)
     if filters.q:
-        text = clean_text(filters.q, "q").strip()
-        units = units.filter(Q(code__icontains=text) | Q(name__icontains=text))
+        part = filters.q.strip()
+        units = units.filter(Q(code__icontains=part) | Q(name__icontains=part))
     return _with_parent_code(units)
 
 
-@router.get("/units/{code}", response={200: UnitOut, **READ_ERRORS}, url_name="unit_detail")
-def unit_detail(request, code: str):
+@router.get("/units/{code}", response=responses({200: UnitOut}, READ_ONE), url_name="unit_detail")
+def unit_detail(request, code: UnitCode):
     return _unit(request, code)
 
 
 @router.get(
     "/units/{code}/children",
-    response={200: list[UnitOut], **READ_ERRORS},
+    response=responses({200: list[UnitOut]}, LIST),
     url_name="unit_children",
 )
 @paginate(Pagination)
-def unit_children(request, code: str):
+def unit_children(request, code: UnitCode):
     """The units directly below this one."""
     unit = _unit(request, code)
     children = Unit.objects.filter(under(unit.path), depth=unit.depth + 1)
     return _with_parent_code(children)
 
 
-@router.post("/units", response={201: UnitOut, **ERRORS}, url_name="unit_create")
+@router.post(
+    "/units",
+    response=responses({201: UnitOut}, WRITE),
+    url_name="unit_create",
+    openapi_extra=links(
+        201, unit=("unit_detail", "code", "/code"), change=("unit_update", "code", "/code")
+    ),
+)
 def unit_create(request, payload: UnitIn):
     """Create a unit below `parent_code` (needs the right to change units there). A unit
     without a parent (a root) is created only by a superuser or the operator."""
     user = user_of(request)
     parent = None
-    if payload.parent_code:
+    if payload.parent_code is not None:
         parent = unit_by_code(user, payload.parent_code, source="body", field="parent_code")
     services.require(services.can_create_unit(user, parent), user, parent)
     trace = trace_for(request)
     try:
         with transaction.atomic():
-            fields = _groupings(trace, payload.model_dump(exclude={"parent_code"}))
+            fields = _fields(payload.model_dump(exclude={"parent_code"}, exclude_unset=True))
+            fields = _groupings(trace, fields)
             unit = services.unit_create(trace=trace, parent=parent, **fields)
     except ValidationError as exc:
         raise service_errors(exc, {"parent": "parent_code"}) from exc
     return Status(201, _unit(request, unit.code))
 
 
-@router.patch("/units/{code}", response={200: UnitOut, **ERRORS}, url_name="unit_update")
-def unit_update(request, code: str, payload: UnitPatch):
+@router.patch("/units/{code}", response=responses({200: UnitOut}, WRITE), url_name="unit_update")
+def unit_update(request, code: UnitCode, payload: UnitPatch):
     """Correct a unit's fields. `parent_code` moves it from today, as a restructuring event
     (`POST /unit-events/move` takes a date and a resolution)."""
     user = user_of(request)
     unit = _unit(request, code, Action.EDIT_UNITS)
-    changes = only_given(payload, ("code", "name", "kind", "valid_from"))
+    changes = _fields(given(payload))
     new_parent_code = changes.pop("parent_code", None)
     trace = trace_for(request)
     new_parent = None
@@ -194,16 +233,24 @@ def _change(trace, unit, new_parent, changes):
 
 # --- restructuring events -------------------------------------------------------------------
 
+UnitEventKind = vocabulary(UnitEvent.Kind)
+UnitEventRole = vocabulary(UnitEventPart.Role)
+
+
+class EventUnitOut(Schema):
+    code: str
+    role: UnitEventRole
+
 
 class EventOut(Schema):
     id: int
-    kind: str
+    kind: UnitEventKind
     effective_date: dt.date
     reference: str
     recorded_at: dt.datetime
     recorded_by: str | None
-    units: list[dict]
-    summary: dict
+    units: list[EventUnitOut]
+    summary: dict = Field(description="What passed where: units, people, members, dossiers.")
 
     @staticmethod
     def resolve_recorded_by(event):
@@ -219,48 +266,72 @@ class EventOut(Schema):
 
 class OutcomeOut(Schema):
     dry_run: bool
-    kind: str
+    kind: UnitEventKind
     effective_date: dt.date
     event_id: int | None
     summary: dict
 
 
-class EventIn(Input):
-    date: dt.date
-    reference: str = Field("", max_length=200)
-    dry_run: bool = False
+class EventIn(Body):
+    date: Day
+    reference: text(UnitEvent, "reference") = ""
+    dry_run: Flag = False
 
 
 class MoveIn(EventIn):
-    unit: str = Field(..., max_length=40)
-    to: str = Field(..., max_length=40)
+    unit: UnitCode
+    to: UnitCode
 
 
 class RenameIn(EventIn):
-    unit: str = Field(..., max_length=40)
-    name: str = Field(..., max_length=200)
+    unit: UnitCode
+    name: text(Unit, "name")
 
 
 class MergeIn(EventIn):
-    units: list[str] = Field(..., min_length=1)
-    into: str = Field(..., max_length=40)
-    name: str = Field("", max_length=200)
-    parent: str | None = Field(None, max_length=40)
+    """Merge `units` into `into`: an existing unit, or a new one made with `name` under
+    `parent`."""
+
+    units: list[UnitCode] = Field(..., min_length=1)
+    into: UnitCode
+    name: text(Unit, "name") = omittable()
+    parent: UnitCode | None = None
 
 
-class NewUnitIn(Schema):
-    code: str = Field(..., max_length=40)
-    name: str = Field(..., max_length=200)
+class NewUnitIn(Body):
+    code: UnitCode
+    name: text(Unit, "name")
+
+
+KEY_LENGTH, KEY_PATTERN = text_constraints(Unit, "code")
+
+
+def _assignment_keys(assign):
+    """Each key is a national ID or a unit code: the limits of a unit code cover both."""
+    for key in assign:
+        if len(key) > KEY_LENGTH or not re.fullmatch(KEY_PATTERN, key):
+            raise ValueError(
+                _("Use a national ID or a unit code as the key: %(key)r.") % {"key": key}
+            )
+    return assign
 
 
 class SplitIn(EventIn):
-    unit: str = Field(..., max_length=40)
+    """`assign` maps national IDs and subunit codes to the new unit they go to."""
+
+    unit: UnitCode
     into: list[NewUnitIn] = Field(..., min_length=2)
-    assign: dict[str, str] = {}
+    assign: Annotated[dict[str, UnitCode], AfterValidator(_assignment_keys)] = Field(
+        default={},
+        json_schema_extra={"propertyNames": {"maxLength": KEY_LENGTH, "pattern": KEY_PATTERN}},
+    )
 
 
 class CloseIn(EventIn):
-    unit: str = Field(..., max_length=40)
+    unit: UnitCode
+
+
+EVENT_ANSWERS = responses({200: OutcomeOut, 201: OutcomeOut}, WRITE)
 
 
 def _outcome(outcome):
@@ -282,23 +353,18 @@ def _run_event(request, perform, rename=None):
     return Status(200 if outcome.dry_run else 201, _outcome(outcome))
 
 
-@router.get("/unit-events", response=list[EventOut], url_name="unit_event_list")
+@router.get(
+    "/unit-events", response=responses({200: list[EventOut]}, LIST), url_name="unit_event_list"
+)
 @paginate(Pagination)
 def unit_event_list(request):
     """Restructuring events that touched a unit the caller can see, newest first."""
     return selectors.events_for(user_of(request)).prefetch_related("parts__unit")
 
 
-@router.get(
-    "/unit-events/{int:event_id}", response={200: EventOut, **READ_ERRORS}, url_name="unit_event"
-)
-def unit_event(request, event_id: int):
-    return selectors.event_for(user_of(request), event_id)
-
-
 @router.post(
     "/unit-events/move",
-    response={200: OutcomeOut, 201: OutcomeOut, **ERRORS},
+    response=EVENT_ANSWERS,
     url_name="unit_event_move",
 )
 def unit_event_move(request, payload: MoveIn):
@@ -322,7 +388,7 @@ def unit_event_move(request, payload: MoveIn):
 
 @router.post(
     "/unit-events/rename",
-    response={200: OutcomeOut, 201: OutcomeOut, **ERRORS},
+    response=EVENT_ANSWERS,
     url_name="unit_event_rename",
 )
 def unit_event_rename(request, payload: RenameIn):
@@ -343,7 +409,7 @@ def unit_event_rename(request, payload: RenameIn):
 
 @router.post(
     "/unit-events/merge",
-    response={200: OutcomeOut, 201: OutcomeOut, **ERRORS},
+    response=EVENT_ANSWERS,
     url_name="unit_event_merge",
 )
 def unit_event_merge(request, payload: MergeIn):
@@ -352,7 +418,7 @@ def unit_event_merge(request, payload: MergeIn):
     user = user_of(request)
     units = [unit_by_code(user, code, source="body", field="units") for code in payload.units]
     parent = None
-    if payload.parent:
+    if payload.parent is not None:
         parent = unit_by_code(user, payload.parent, source="body", field="parent")
     return _run_event(
         request,
@@ -360,7 +426,7 @@ def unit_event_merge(request, payload: MergeIn):
             trace=trace,
             units=units,
             into=payload.into,
-            name=payload.name,
+            name=payload.name or "",
             parent=parent,
             day=payload.date,
             reference=payload.reference,
@@ -371,7 +437,7 @@ def unit_event_merge(request, payload: MergeIn):
 
 @router.post(
     "/unit-events/split",
-    response={200: OutcomeOut, 201: OutcomeOut, **ERRORS},
+    response=EVENT_ANSWERS,
     url_name="unit_event_split",
 )
 def unit_event_split(request, payload: SplitIn):
@@ -394,7 +460,7 @@ def unit_event_split(request, payload: SplitIn):
 
 @router.post(
     "/unit-events/close",
-    response={200: OutcomeOut, 201: OutcomeOut, **ERRORS},
+    response=EVENT_ANSWERS,
     url_name="unit_event_close",
 )
 def unit_event_close(request, payload: CloseIn):
@@ -410,3 +476,13 @@ def unit_event_close(request, payload: CloseIn):
             dry_run=payload.dry_run,
         ),
     )
+
+
+# After the events' own paths, so that /unit-events/move is not read as an id.
+@router.get(
+    "/unit-events/{event_id}",
+    response=responses({200: EventOut}, READ_ONE),
+    url_name="unit_event",
+)
+def unit_event(request, event_id: RecordId):
+    return selectors.event_for(user_of(request), event_id)

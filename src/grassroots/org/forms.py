@@ -1,7 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Cluster, Sector, Unit
+from grassroots.inputs import form_field
+
+from .models import Cluster, Sector, Unit, UnitEvent
 
 
 class UnitCodeField(forms.ModelChoiceField):
@@ -18,8 +20,8 @@ class UnitCodeField(forms.ModelChoiceField):
 
 
 class UnitForm(forms.Form):
-    code = forms.CharField(label=_("code"), max_length=40)
-    name = forms.CharField(label=_("name"), max_length=200)
+    code = form_field(Unit, "code", label=_("code"))
+    name = form_field(Unit, "name", label=_("name"))
     kind = forms.ChoiceField(label=_("kind"), choices=Unit.Kind.choices)
     cluster = forms.ModelChoiceField(
         label=_("cluster"),
@@ -52,9 +54,10 @@ class UnitCreateForm(UnitForm):
 
 
 class UnitMoveForm(forms.Form):
-    parent = forms.CharField(
+    parent = form_field(
+        Unit,
+        "code",
         label=_("new parent unit"),
-        max_length=40,
         help_text=_("Code of the unit to move this unit (and everything below it) under."),
     )
 
@@ -66,10 +69,10 @@ class EventForm(forms.Form):
         label=_("effective date"),
         help_text=_("The first day of the new structure (YYYY-MM-DD); today or earlier."),
     )
-    reference = forms.CharField(
+    reference = form_field(
+        UnitEvent,
+        "reference",
         label=_("resolution"),
-        max_length=200,
-        required=False,
         help_text=_("Number and date of the resolution that decided it."),
     )
 
@@ -85,7 +88,7 @@ class MoveEventForm(EventForm):
 
 class RenameEventForm(EventForm):
     field_order = ["name", "day", "reference"]
-    name = forms.CharField(label=_("new name"), max_length=200)
+    name = form_field(Unit, "name", label=_("new name"))
 
 
 class MergeEventForm(EventForm):
@@ -103,9 +106,10 @@ class MergeEventForm(EventForm):
             "Code of the unit that absorbs them, or a new code for a unit made by the merge."
         ),
     )
-    name = forms.CharField(
+    name = form_field(
+        Unit,
+        "name",
         label=_("name of the new unit"),
-        max_length=200,
         required=False,
         help_text=_("Only for a new unit."),
     )

@@ -7,11 +7,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
+from grassroots.inputs import plain_text
+
 
 class Cluster(models.Model):
     """A group of neighbouring localities (e.g. Gò Nổi), used for reports and conferences."""
 
-    name = models.CharField(_("name"), max_length=120, unique=True)
+    name = models.CharField(_("name"), max_length=120, unique=True, validators=[plain_text])
 
     class Meta:
         ordering = ["name"]
@@ -25,7 +27,7 @@ class Cluster(models.Model):
 class Sector(models.Model):
     """A field of work (education, enterprises, health, armed forces, administration)."""
 
-    name = models.CharField(_("name"), max_length=120, unique=True)
+    name = models.CharField(_("name"), max_length=120, unique=True, validators=[plain_text])
 
     class Meta:
         ordering = ["name"]
@@ -48,8 +50,8 @@ class Unit(MP_Node):
         CELL = "cell", _("cell")
         GROUP = "group", _("group")
 
-    code = models.CharField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=200)
+    code = models.CharField(_("code"), max_length=40, unique=True, validators=[plain_text])
+    name = models.CharField(_("name"), max_length=200, validators=[plain_text])
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     cluster = models.ForeignKey(
         Cluster, verbose_name=_("cluster"), null=True, blank=True, on_delete=models.PROTECT
@@ -157,7 +159,9 @@ class UnitEvent(models.Model):
 
     kind = models.CharField(_("kind of event"), max_length=10, choices=Kind.choices)
     effective_date = models.DateField(_("effective date"), db_index=True)
-    reference = models.CharField(_("resolution"), max_length=200, blank=True)
+    reference = models.CharField(
+        _("resolution"), max_length=200, blank=True, validators=[plain_text]
+    )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

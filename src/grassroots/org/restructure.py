@@ -32,6 +32,7 @@ from grassroots import announcements
 from grassroots.accounts import services as account_services
 from grassroots.history.models import Cause, Change
 from grassroots.history.services import Trace, record_change
+from grassroots.inputs import field_errors
 
 from . import holdings, services, timeline
 from .models import SplitShare, Unit, UnitEvent, UnitEventPart
@@ -89,8 +90,13 @@ def _run(kind, trace, day, dry_run, work):
 
 
 def _with_reference(work, reference):
+    reference = (reference or "").strip()
+    errors = field_errors(UnitEvent(reference=reference), ("reference",))
+    if errors:
+        raise ValidationError(errors)
+
     def run(event, event_trace):
-        event.reference = (reference or "").strip()[:200]
+        event.reference = reference
         event.save(update_fields=["reference"])
         return work(event, event_trace)
 
@@ -246,6 +252,7 @@ def _create_successor(event_trace, event, *, code, name, kind, parent, like, day
         }
     if not name:
         errors["name"] = _("A name is required for the new unit %(code)s.") % {"code": code}
+    errors = {**field_errors(Unit(code=code, name=name), ("code", "name")), **errors}
     if parent is not None and parent.kind == Unit.Kind.GROUP:
         errors["parent"] = _("A group cannot have units below it.")
     if parent is not None and not parent.is_valid_on(day):
@@ -322,8 +329,11 @@ def unit_rename(*, trace, unit, name, day, reference="", dry_run=False):
     _require(trace.user, [timeline.parent_on(unit, day)])
     errors = _check_day(day, [unit]) + _check_exists_on(unit, day)
     former = timeline.version_on(unit, day)
+    limits = field_errors(Unit(name=name), ("name",)) if name else {}
     if not name:
         errors.append(_("A name is required."))
+    elif limits:
+        errors.extend(message for error in limits["name"] for message in error.messages)
     elif former is not None and former.name == name:
         errors.append(_("%(unit)s is already called %(name)s.") % {"unit": unit.code, "name": name})
     _refuse(errors)

@@ -23,6 +23,7 @@ from grassroots.accounts import scope
 from grassroots.accounts.roles import Action
 from grassroots.history.models import Change
 from grassroots.history.services import record_change, snapshot
+from grassroots.inputs import field_errors
 from grassroots.paths import under
 
 from . import timeline
@@ -89,6 +90,10 @@ def _grouping_get_or_create(model, trace, name):
     name = (name or "").strip()
     if not name:
         return None
+    errors = field_errors(model(name=name), ("name",))
+    if errors:
+        # The unit's field that names it: "cluster" or "sector".
+        raise ValidationError({model._meta.model_name: errors["name"]})
     obj = model.objects.filter(name=name).first()
     if obj is None:
         obj = model.objects.create(name=name)
@@ -128,6 +133,7 @@ def _validate(unit, parent):
                 "parent": parent,
                 "day": unit.valid_from.isoformat(),
             }
+    errors = {**field_errors(unit, ("code", "name")), **errors}
     if errors:
         raise ValidationError(errors)
 

@@ -7,27 +7,33 @@ through `people.services` with an API trace.
 import datetime as dt
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from grassroots.accounts import scope
 from grassroots.accounts.roles import Action
 from grassroots.api_common import (
-    ERRORS,
-    READ_ERRORS,
-    Input,
-    Pagination,
-    clean_text,
+    LIST,
+    READ_ONE,
+    WRITE,
+    Body,
+    Filters,
+    ReadsPagination,
+    given,
     in_date_range,
     in_subtree,
-    only_given,
+    links,
+    log_read,
+    not_found,
+    responses,
     service_errors,
     trace_for,
     unit_by_code,
     user_of,
 )
-from grassroots.history.models import Access
-from grassroots.history.services import record_access
+from grassroots.api_fields import Day, Flag, SearchText, omittable, text, value_of, vocabulary
+from grassroots.org.models import Unit
 from grassroots.vietnamese import fold
 
 from . import services
@@ -35,16 +41,32 @@ from .models import Education, Gender, Person
 
 router = Router(tags=["people"])
 
+GenderOut = vocabulary(Gender)
+EducationOut = vocabulary(Education)
+NationalId = text(Person, "national_id")
+UnitCode = text(Unit, "code")
+
+
+def person_by_national_id(user, national_id, *, field="person"):
+    """A person the user can see, named in a request body; otherwise a 404 on `field`."""
+    national_id = national_id.strip().upper()
+    people = scope.scoped(user, Person.objects.select_related("unit"), "unit")
+    person = people.filter(national_id=national_id).first()
+    if person is None:
+        message = _("No person with national ID %(id)s.") % {"id": national_id}
+        raise not_found("body", field, message)
+    return person
+
 
 class PersonOut(Schema):
     national_id: str
     full_name: str
-    gender: str
+    gender: GenderOut
     birth_date: dt.date
     ethnicity: str
     ethnic_minority: bool
     religion: str
-    education: str
+    education: EducationOut | None
     occupation: str
     unit: str | None
     phone: str
@@ -55,51 +77,53 @@ class PersonOut(Schema):
     def resolve_unit(person):
         return person.unit.code if person.unit_id else None
 
-
-class PersonIn(Input):
-    national_id: str
-    full_name: str
-    gender: Gender
-    birth_date: dt.date
-    ethnicity: str = ""
-    ethnic_minority: bool = False
-    religion: str = ""
-    education: Education | None = None
-    occupation: str = ""
-    unit: str | None = None
-    phone: str = ""
-    email: str = ""
-    address: str = ""
+    @staticmethod
+    def resolve_education(person):
+        return person.education or None
 
 
-class PersonPatch(Input):
-    national_id: str | None = None
-    full_name: str | None = None
-    gender: Gender | None = None
-    birth_date: dt.date | None = None
-    ethnicity: str | None = None
-    ethnic_minority: bool | None = None
-    religion: str | None = None
-    education: Education | None = None
-    occupation: str | None = None
-    unit: str | None = None
-    phone: str | None = None
-    email: str | None = None
-    address: str | None = None
+class PersonIn(Body):
+    national_id: NationalId
+    full_name: text(Person, "full_name")
+    gender: GenderOut
+    birth_date: Day
+    ethnicity: text(Person, "ethnicity") = ""
+    ethnic_minority: Flag = False
+    religion: text(Person, "religion") = ""
+    education: EducationOut | None = None
+    occupation: text(Person, "occupation") = ""
+    unit: UnitCode | None = None
+    phone: text(Person, "phone") = ""
+    email: text(Person, "email") = ""
+    address: text(Person, "address") = ""
 
 
-class PersonFilters(Input):
-    unit: str | None = None
-    q: str | None = None
-    born_after: dt.date | None = None
-    born_before: dt.date | None = None
+class PersonPatch(Body):
+    """The fields to change; `null` clears the education (unknown) or the unit."""
+
+    national_id: NationalId = omittable()
+    full_name: text(Person, "full_name") = omittable()
+    gender: GenderOut = omittable()
+    birth_date: Day = omittable()
+    ethnicity: text(Person, "ethnicity") = omittable()
+    ethnic_minority: Flag = omittable()
+    religion: text(Person, "religion") = omittable()
+    education: EducationOut | None = None
+    occupation: text(Person, "occupation") = omittable()
+    unit: UnitCode | None = None
+    phone: text(Person, "phone") = omittable()
+    email: text(Person, "email") = omittable()
+    address: text(Person, "address") = omittable()
 
 
-REQUIRED = ("national_id", "full_name", "gender", "birth_date", "ethnic_minority")
+class PersonFilters(Filters):
+    unit: UnitCode = omittable(description="Keep people of this unit and below.")
+    q: SearchText = omittable(description="Words of the name or the national ID.")
+    born_after: Day = omittable(description="Born on this day or later.")
+    born_before: Day = omittable(description="Born on this day or earlier.")
 
 
 def _person(request, national_id, action=Action.VIEW):
-    clean_text(national_id, "national_id", "path")
     return scope.get_scoped(
         user_of(request),
         Person.objects.select_related("unit"),
@@ -112,19 +136,20 @@ def _person(request, national_id, action=Action.VIEW):
 def _target_unit(user, code):
     """The unit a person is put in: visible to the caller, who must be allowed to change
     people there (a person without a unit needs a role on a root unit)."""
-    unit = unit_by_code(user, code, source="body", field="unit") if code else None
+    unit = unit_by_code(user, code, source="body", field="unit") if code is not None else None
     scope.require(user, Action.EDIT_PEOPLE, unit)
     return unit
 
 
 def _fields(payload_fields):
-    if "education" in payload_fields and payload_fields["education"] is None:
-        payload_fields["education"] = ""
+    for key in ("gender", "education"):
+        if key in payload_fields:
+            payload_fields[key] = value_of(payload_fields[key]) or ""
     return payload_fields
 
 
-@router.get("/people", response=list[PersonOut], url_name="person_list")
-@paginate(Pagination)
+@router.get("/people", response=responses({200: list[PersonOut]}, LIST), url_name="person_list")
+@paginate(ReadsPagination, what="API people list", shown=lambda person: [person])
 def person_list(request, filters: Query[PersonFilters]):
     """People the caller can see, in Vietnamese roster order.
 
@@ -134,30 +159,33 @@ def person_list(request, filters: Query[PersonFilters]):
     user = user_of(request)
     people = scope.scoped(user, Person.objects.select_related("unit"), "unit")
     people = in_subtree(people, user, filters.unit)
-    for word in fold(clean_text(filters.q, "q") or "").split():
+    for word in fold(filters.q or "").split():
         people = people.filter(search_text__contains=word)
-    people = in_date_range(
-        people, "birth_date", filters.born_after, filters.born_before, ("born_after", "born_before")
-    )
-    record_access(user, kind=Access.Kind.VIEW, what=f"API people list {filters.model_dump()}")
+    people = in_date_range(people, "birth_date", filters.born_after, filters.born_before)
     return people.order_by("sort_key", "national_id")
 
 
 @router.get(
-    "/people/{national_id}", response={200: PersonOut, **READ_ERRORS}, url_name="person_detail"
+    "/people/{national_id}",
+    response=responses({200: PersonOut}, READ_ONE),
+    url_name="person_detail",
 )
-def person_detail(request, national_id: str):
+def person_detail(request, national_id: NationalId):
     person = _person(request, national_id)
-    record_access(
-        user_of(request),
-        kind=Access.Kind.VIEW,
-        what=f"API {person.national_id} {person}",
-        unit_path=person.unit.path if person.unit_id else "",
-    )
+    log_read(request, "API person", person)
     return person
 
 
-@router.post("/people", response={201: PersonOut, **ERRORS}, url_name="person_create")
+@router.post(
+    "/people",
+    response=responses({201: PersonOut}, WRITE),
+    url_name="person_create",
+    openapi_extra=links(
+        201,
+        person=("person_detail", "national_id", "/national_id"),
+        change=("person_update", "national_id", "/national_id"),
+    ),
+)
 def person_create(request, payload: PersonIn):
     """Register a person in `unit` (needs the right to change people there)."""
     user = user_of(request)
@@ -171,13 +199,15 @@ def person_create(request, payload: PersonIn):
 
 
 @router.patch(
-    "/people/{national_id}", response={200: PersonOut, **ERRORS}, url_name="person_update"
+    "/people/{national_id}",
+    response=responses({200: PersonOut}, WRITE),
+    url_name="person_update",
 )
-def person_update(request, national_id: str, payload: PersonPatch):
+def person_update(request, national_id: NationalId, payload: PersonPatch):
     """Change the fields given; moving a person to another unit needs change rights there."""
     user = user_of(request)
     person = _person(request, national_id, Action.EDIT_PEOPLE)
-    changes = _fields(only_given(payload, REQUIRED))
+    changes = _fields(given(payload))
     if "unit" in changes:
         changes["unit"] = _target_unit(user, changes["unit"])
     try:

@@ -1,31 +1,32 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from grassroots.inputs import form_field
 from grassroots.org.forms import UnitCodeField
 
-from .models import Education, Gender
+from .models import Education, Gender, Person
 
 
 class PersonForm(forms.Form):
     """The person's fields; the service validates them again and names bad fields."""
 
-    national_id = forms.CharField(label=_("national ID"), max_length=20)
-    full_name = forms.CharField(label=_("full name"), max_length=200)
+    national_id = form_field(Person, "national_id", label=_("national ID"))
+    full_name = form_field(Person, "full_name", label=_("full name"))
     gender = forms.ChoiceField(label=_("gender"), choices=Gender.choices)
     birth_date = forms.DateField(
         label=_("birth date"), widget=forms.DateInput(attrs={"type": "date"})
     )
     unit = None  # set in __init__: the units the user may change people in
-    ethnicity = forms.CharField(label=_("ethnicity"), max_length=60, required=False)
+    ethnicity = form_field(Person, "ethnicity", label=_("ethnicity"))
     ethnic_minority = forms.BooleanField(label=_("ethnic minority"), required=False)
-    religion = forms.CharField(label=_("religion"), max_length=60, required=False)
+    religion = form_field(Person, "religion", label=_("religion"))
     education = forms.ChoiceField(
         label=_("education"), choices=[("", "—"), *Education.choices], required=False
     )
-    occupation = forms.CharField(label=_("occupation"), max_length=120, required=False)
-    phone = forms.CharField(label=_("phone"), max_length=40, required=False)
-    email = forms.EmailField(label=_("e-mail"), required=False)
-    address = forms.CharField(label=_("address"), max_length=300, required=False)
+    occupation = form_field(Person, "occupation", label=_("occupation"))
+    phone = form_field(Person, "phone", label=_("phone"))
+    email = form_field(Person, "email", label=_("e-mail"))
+    address = form_field(Person, "address", label=_("address"))
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)

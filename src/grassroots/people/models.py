@@ -4,6 +4,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from grassroots.inputs import email_address, plain_text
 from grassroots.vietnamese import fold, name_sort_key
 
 
@@ -38,16 +39,18 @@ class Person(models.Model):
     national_id = models.CharField(
         _("national ID"), max_length=20, unique=True, validators=[national_id_validator]
     )
-    full_name = models.CharField(_("full name"), max_length=200)
+    full_name = models.CharField(_("full name"), max_length=200, validators=[plain_text])
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
     birth_date = models.DateField(_("birth date"))
-    ethnicity = models.CharField(_("ethnicity"), max_length=60, blank=True)
+    ethnicity = models.CharField(_("ethnicity"), max_length=60, blank=True, validators=[plain_text])
     ethnic_minority = models.BooleanField(_("ethnic minority"), default=False)
-    religion = models.CharField(_("religion"), max_length=60, blank=True)
+    religion = models.CharField(_("religion"), max_length=60, blank=True, validators=[plain_text])
     education = models.CharField(
         _("education"), max_length=20, choices=Education.choices, blank=True
     )
-    occupation = models.CharField(_("occupation"), max_length=120, blank=True)
+    occupation = models.CharField(
+        _("occupation"), max_length=120, blank=True, validators=[plain_text]
+    )
     unit = models.ForeignKey(
         "org.Unit",
         verbose_name=_("unit"),
@@ -57,9 +60,9 @@ class Person(models.Model):
         related_name="people",
         help_text=_("Where the person lives, works or studies."),
     )
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
-    email = models.EmailField(_("e-mail"), blank=True)
-    address = models.CharField(_("address"), max_length=300, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[plain_text])
+    email = models.EmailField(_("e-mail"), blank=True, validators=[plain_text, email_address])
+    address = models.CharField(_("address"), max_length=300, blank=True, validators=[plain_text])
     # Accent-free, lower-case name and ID: what search matches against on any database.
     search_text = models.CharField(max_length=240, editable=False, db_index=True)
     # Vietnamese roster order as a digits-only key (vietnamese.name_sort_key).

@@ -267,7 +267,7 @@ def everything_about(user, person):
             "kind": access.kind,
             "what": access.what,
         }
-        for access in Access.objects.filter(what__contains=person.national_id)
+        for access in Access.objects.filter(Q(person=person) | Q(what__contains=person.national_id))
         .select_related("actor")
         .order_by("at", "id")
     ]

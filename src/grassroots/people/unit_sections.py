@@ -16,10 +16,16 @@ def people_and_members(request, unit):
     """People in the unit and below (national IDs shown: the view is logged), and members."""
     people_total, member_total = unit_totals(unit)
     people = paginate(request, unit_people(request.user, unit), count=people_total)
-    log_list_view(request, name=_("Unit page, people"), filters=[(_("unit"), unit.code)], unit=unit)
-    members = unit_members(request.user, unit)
+    members = list(unit_members(request.user, unit)[:50])
+    # The people and members shown carry national IDs: one Access row per person shown.
+    log_list_view(
+        request,
+        name=_("Unit page, people"),
+        filters=[(_("unit"), unit.code)],
+        shown=[*people["page_obj"].object_list, *((m.person, m.unit_id) for m in members)],
+    )
     return {
         "title": _("People"),
         "template": "people/partials/unit_people.html",
-        "context": {**people, "members": members[:50], "member_total": member_total},
+        "context": {**people, "members": members, "member_total": member_total},
     }

@@ -8,17 +8,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from grassroots.accounts import scope
 from grassroots.accounts.roles import Action
 from grassroots.formerrors import add_service_errors
-from grassroots.history.models import Access
-from grassroots.history.services import Trace, record_access
+from grassroots.history.services import Trace
 from grassroots.paging import paginate
 
 from . import sections, selectors, services
-from .access import log_list_view
+from .access import log_export, log_list_view, log_person
 from .forms import PersonForm, SearchForm
 from .services import PERSON_FIELDS
 from .subject_export import as_xlsx
@@ -36,12 +35,6 @@ def _filtered(request):
 def person_list(request):
     form, q, unit, people = _filtered(request)
     count = selectors.people_count(request.user, q=q, unit=unit)
-    log_list_view(
-        request,
-        name=_("People list"),
-        filters=[(_("search"), q), (_("unit"), unit.code if unit else "")],
-        unit=unit,
-    )
     context = {
         "form": form,
         "q": q,
@@ -50,6 +43,12 @@ def person_list(request):
         or bool(scope.paths_for(request.user, Action.EDIT_PEOPLE)),
         **paginate(request, selectors.Roster(people), count=count),
     }
+    log_list_view(
+        request,
+        name=_("People list"),
+        filters=[(_("search"), q), (_("unit"), unit.code if unit else "")],
+        shown=context["page_obj"].object_list,
+    )
     return render(request, "people/list.html", context)
 
 
@@ -61,9 +60,7 @@ def person_export(request):
         "q": q or "—",
         "unit": unit.code if unit else "—",
     }
-    record_access(
-        request.user, kind=Access.Kind.EXPORT, what=what, unit_path=unit.path if unit else ""
-    )
+    log_export(request.user, what=what, unit=unit)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="people.csv"'
     response.write("\ufeff")
@@ -82,12 +79,7 @@ def person_export(request):
 @require_GET
 def person_detail(request, national_id):
     person = selectors.person_for(request.user, national_id)
-    record_access(
-        request.user,
-        kind=Access.Kind.VIEW,
-        what=f"{person.national_id} {person.full_name}",
-        unit_path=person.unit.path if person.unit else "",
-    )
+    log_person(request, person, what=_("Person page"))
     context = {
         "person": person,
         "memberships": selectors.memberships_of(person),
@@ -99,8 +91,8 @@ def person_detail(request, national_id):
     return render(request, "people/detail.html", context)
 
 
-# Who may export everything held on one person: the administrators of the person's unit,
-# the same officers who read the access log (history:accesses).
+# Who may export everything held on one person: the administrators of the person's unit
+# (the organisation committee reviews the access log but may not take the whole file).
 SUBJECT_EXPORT_ACTION = Action.MANAGE_ACCOUNTS
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -110,13 +102,7 @@ def subject_export(request, national_id):
     """Everything held on one person as JSON (or .xlsx with ?format=xlsx); logged."""
     person = selectors.person_for(request.user, national_id, action=SUBJECT_EXPORT_ACTION)
     data = selectors.everything_about(request.user, person)
-    record_access(
-        request.user,
-        kind=Access.Kind.EXPORT,
-        what=_("%(id)s %(name)s: everything held on this person")
-        % {"id": person.national_id, "name": person.full_name},
-        unit_path=person.unit.path if person.unit else "",
-    )
+    log_export(request.user, what=_("Everything held on this person"), person=person)
     if request.GET.get("format") == "xlsx":
         response = HttpResponse(as_xlsx(data), content_type=XLSX)
         extension = "xlsx"
@@ -133,6 +119,7 @@ def subject_export(request, national_id):
 @require_GET
 def person_history(request, national_id):
     person = selectors.person_for(request.user, national_id)
+    log_person(request, person, what=_("Person history"))
     context = {"person": person, **paginate(request, selectors.person_history(person))}
     context["changes"] = context["page_obj"]
     return render(request, "people/history.html", context)
@@ -142,6 +129,7 @@ def _units_for_people(user):
     return scope.units_visible_to(user, Action.EDIT_PEOPLE)
 
 
+@require_http_methods(["GET", "POST"])
 def person_create(request):
     user = request.user
     if not scope.is_everywhere(user) and not scope.paths_for(user, Action.EDIT_PEOPLE):
@@ -161,9 +149,11 @@ def person_create(request):
     return render(request, "people/form.html", {"form": form, "title": _("Register a person")})
 
 
+@require_http_methods(["GET", "POST"])
 def person_edit(request, national_id):
     user = request.user
     person = selectors.person_for(user, national_id, action=Action.EDIT_PEOPLE)
+    log_person(request, person, what=_("Person form"))
     initial = {field: getattr(person, field) for field in PERSON_FIELDS}
     initial["unit"] = person.unit.code if person.unit else ""
     form = PersonForm(request.POST or None, initial=initial, units=_units_for_people(user))

@@ -6,11 +6,12 @@ from django.utils.translation import gettext_lazy as _
 
 from grassroots.accounts import scope
 from grassroots.accounts.roles import Action
+from grassroots.inputs import form_field
 from grassroots.org.models import Unit
 from grassroots.people.fields import MemberField
 from grassroots.people.models import Education, Person
 
-from .models import Confirmation, Enrollment, Source
+from .models import Confirmation, Course, Dossier, DossierStep, Enrollment, Source
 from .rules import get_rules
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -27,7 +28,7 @@ class PersonByIdField(forms.CharField):
     """A person typed by national ID, looked up in the user's scope only."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault("max_length", Person._meta.get_field("national_id").max_length)
         kwargs.setdefault("help_text", _("The person's national ID."))
         super().__init__(*args, **kwargs)
         self.user = None
@@ -61,10 +62,8 @@ class SourceForm(ScopedForm):
     nominated_on = forms.DateField(label=_("nominated on"), widget=DATE)
     category = forms.ChoiceField(label=_("category"), choices=Source.Category.choices)
     mentor = PersonByIdField(label=_("mentor"), required=False)
-    nominated_by = forms.CharField(label=_("nominated by"), required=False, max_length=200)
-    note = forms.CharField(
-        label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    nominated_by = form_field(Source, "nominated_by", label=_("nominated by"))
+    note = form_field(Source, "note", label=_("note"), widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -77,9 +76,7 @@ class SourceEditForm(ScopedForm):
 
     category = forms.ChoiceField(label=_("category"), choices=Source.Category.choices)
     mentor = PersonByIdField(label=_("mentor"), required=False)
-    note = forms.CharField(
-        label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    note = form_field(Source, "note", label=_("note"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class SourceFilterForm(forms.Form):
@@ -98,14 +95,14 @@ class SourceFilterForm(forms.Form):
 
 
 class CourseForm(ScopedForm):
-    code = forms.CharField(label=_("code"), max_length=40)
+    code = form_field(Course, "code", label=_("code"))
     organizer = forms.ModelChoiceField(
         Unit.objects.none(), label=_("organising unit"), to_field_name="code"
     )
-    title = forms.CharField(label=_("title"), max_length=200)
+    title = form_field(Course, "title", label=_("title"))
     start_date = forms.DateField(label=_("start date"), widget=DATE)
     end_date = forms.DateField(label=_("end date"), widget=DATE)
-    place = forms.CharField(label=_("place"), required=False, max_length=200)
+    place = form_field(Course, "place", label=_("place"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -115,7 +112,7 @@ class CourseForm(ScopedForm):
 class EnrollmentResultForm(forms.Form):
     enrollment = forms.IntegerField(widget=forms.HiddenInput)
     result = forms.ChoiceField(label=_("result"), choices=Enrollment.Result.choices)
-    certificate_no = forms.CharField(label=_("certificate number"), required=False, max_length=60)
+    certificate_no = form_field(Enrollment, "certificate_no", label=_("certificate number"))
     certificate_date = forms.DateField(label=_("certificate date"), required=False, widget=DATE)
 
     def __init__(self, *args, row=None, **kwargs):
@@ -162,15 +159,16 @@ def exception_fields():
         "exception_level": forms.ChoiceField(
             label=_("exception approved by"), choices=levels, required=False
         ),
-        "exception_document_no": forms.CharField(
-            label=_("approval document number"), required=False, max_length=60
+        "exception_document_no": form_field(
+            DossierStep, "exception_document_no", label=_("approval document number")
         ),
         "exception_document_date": forms.DateField(
             label=_("approval document date"), required=False, widget=DATE
         ),
-        "exception_reason": forms.CharField(
+        "exception_reason": form_field(
+            DossierStep,
+            "exception_reason",
             label=_("reason for setting a rule aside"),
-            required=False,
             widget=forms.Textarea(attrs={"rows": 2}),
             help_text=_(
                 "Only for a decision-maker, with the written approval of the level the rule names."
@@ -196,7 +194,7 @@ class StepForm(forms.Form):
 
     step = forms.CharField(widget=forms.HiddenInput)
     date = forms.DateField(label=_("date"), widget=DATE)
-    document_no = forms.CharField(label=_("document number"), required=False, max_length=60)
+    document_no = form_field(DossierStep, "document_no", label=_("document number"))
     attachment = forms.FileField(label=_("scan (PDF, JPEG, PNG)"), required=False)
 
     def __init__(self, *args, step, readmission=False, may_decide=False, user=None, **kwargs):
@@ -267,7 +265,7 @@ class ConfirmationForm(forms.Form):
     outcome = forms.ChoiceField(
         label=_("outcome"), choices=[("", "—"), *Confirmation.Outcome.choices], required=False
     )
-    decision_no = forms.CharField(label=_("decision number"), required=False, max_length=60)
+    decision_no = form_field(Confirmation, "decision_no", label=_("decision number"))
     extended = forms.BooleanField(
         label=_("decision time limit extended by 30 working days"), required=False
     )
@@ -284,6 +282,10 @@ class ConfirmationForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    reason = forms.CharField(
-        label=_("reason for closing"), widget=forms.Textarea(attrs={"rows": 2})
+    reason = form_field(
+        Dossier,
+        "closed_reason",
+        label=_("reason for closing"),
+        required=True,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from grassroots.inputs import multiline_text, plain_text
+
 
 class Source(models.Model):
     """A person a unit has nominated as a promising candidate (a 'source')."""
@@ -41,7 +43,9 @@ class Source(models.Model):
         "org.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="sources"
     )
     nominated_on = models.DateField(_("nominated on"))
-    nominated_by = models.CharField(_("nominated by"), max_length=200, blank=True)
+    nominated_by = models.CharField(
+        _("nominated by"), max_length=200, blank=True, validators=[plain_text]
+    )
     category = models.CharField(
         _("category"), max_length=30, choices=Category.choices, default=Category.OTHER
     )
@@ -56,7 +60,7 @@ class Source(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.NOMINATED
     )
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, validators=[multiline_text])
 
     class Meta:
         ordering = ["-nominated_on", "id"]
@@ -73,14 +77,14 @@ class Source(models.Model):
 class Course(models.Model):
     """An awareness course about the organisation (lớp bồi dưỡng nhận thức)."""
 
-    code = models.CharField(_("code"), max_length=40, unique=True)
+    code = models.CharField(_("code"), max_length=40, unique=True, validators=[plain_text])
     organizer = models.ForeignKey(
         "org.Unit", verbose_name=_("organising unit"), on_delete=models.PROTECT, related_name="+"
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[plain_text])
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
-    place = models.CharField(_("place"), max_length=200, blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True, validators=[plain_text])
 
     class Meta:
         ordering = ["-start_date", "code"]
@@ -120,7 +124,9 @@ class Enrollment(models.Model):
     result = models.CharField(
         _("result"), max_length=20, choices=Result.choices, default=Result.ENROLLED
     )
-    certificate_no = models.CharField(_("certificate number"), max_length=60, blank=True)
+    certificate_no = models.CharField(
+        _("certificate number"), max_length=60, blank=True, validators=[plain_text]
+    )
     certificate_date = models.DateField(_("certificate date"), null=True, blank=True)
 
     class Meta:
@@ -161,7 +167,9 @@ class Dossier(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
     )
-    closed_reason = models.TextField(_("reason for closing"), blank=True)
+    closed_reason = models.TextField(
+        _("reason for closing"), blank=True, validators=[multiline_text]
+    )
 
     class Meta:
         ordering = ["-opened_on", "id"]
@@ -185,7 +193,9 @@ class DossierStep(models.Model):
     )
     step = models.CharField(_("step"), max_length=40)
     date = models.DateField(_("date"))
-    document_no = models.CharField(_("document number"), max_length=60, blank=True)
+    document_no = models.CharField(
+        _("document number"), max_length=60, blank=True, validators=[plain_text]
+    )
     data = models.JSONField(_("details"), default=dict, blank=True)
     attachment = models.FileField(_("scan"), upload_to="dossiers/%Y/%m/", blank=True)
     recorded_by = models.ForeignKey(
@@ -193,10 +203,12 @@ class DossierStep(models.Model):
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
     exception_rule = models.CharField(_("rule set aside"), max_length=60, blank=True)
-    exception_reason = models.TextField(_("reason for the exception"), blank=True)
+    exception_reason = models.TextField(
+        _("reason for the exception"), blank=True, validators=[multiline_text]
+    )
     exception_level = models.CharField(_("exception approved by"), max_length=40, blank=True)
     exception_document_no = models.CharField(
-        _("approval document number"), max_length=60, blank=True
+        _("approval document number"), max_length=60, blank=True, validators=[plain_text]
     )
     exception_document_date = models.DateField(_("approval document date"), null=True, blank=True)
     # An annulled step stays for the record but no longer counts (services.dossier_step_annul).
@@ -204,7 +216,9 @@ class DossierStep(models.Model):
     annulled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    annul_reason = models.TextField(_("reason for annulling"), blank=True)
+    annul_reason = models.TextField(
+        _("reason for annulling"), blank=True, validators=[multiline_text]
+    )
 
     class Meta:
         ordering = ["date", "id"]
@@ -235,7 +249,9 @@ class Admission(models.Model):
         related_name="admissions",
     )
     decision_date = models.DateField(_("decision date"), db_index=True)
-    decision_no = models.CharField(_("decision number"), max_length=60, blank=True)
+    decision_no = models.CharField(
+        _("decision number"), max_length=60, blank=True, validators=[plain_text]
+    )
     ceremony_date = models.DateField(_("ceremony date"), null=True, blank=True)
     readmission = models.BooleanField(_("readmission"), default=False)
     dossier = models.OneToOneField(
@@ -255,7 +271,7 @@ class Admission(models.Model):
         help_text=_("The member's CV and record card (1-HSĐV, 2-HSĐV)."),
     )
     needs_review = models.BooleanField(_("flagged for review"), default=False)
-    review_note = models.TextField(_("review note"), blank=True)
+    review_note = models.TextField(_("review note"), blank=True, validators=[multiline_text])
     # What the statistics count of the person as they were when admitted (a pupil admitted
     # in 2024 stays a pupil in the 2024 figures after going to university). Taken from the
     # person when the admission is recorded (`keep_person_attributes`), never typed.
@@ -306,13 +322,17 @@ class Confirmation(models.Model):
     official_members = models.PositiveIntegerField(
         _("official members of the cell"), null=True, blank=True
     )
-    decision_no = models.CharField(_("decision number"), max_length=60, blank=True)
+    decision_no = models.CharField(
+        _("decision number"), max_length=60, blank=True, validators=[plain_text]
+    )
     extended = models.BooleanField(_("decision time limit extended"), default=False)
     exception_rule = models.CharField(_("rule set aside"), max_length=60, blank=True)
-    exception_reason = models.TextField(_("reason for the exception"), blank=True)
+    exception_reason = models.TextField(
+        _("reason for the exception"), blank=True, validators=[multiline_text]
+    )
     exception_level = models.CharField(_("exception approved by"), max_length=40, blank=True)
     exception_document_no = models.CharField(
-        _("approval document number"), max_length=60, blank=True
+        _("approval document number"), max_length=60, blank=True, validators=[plain_text]
     )
     exception_document_date = models.DateField(_("approval document date"), null=True, blank=True)
 

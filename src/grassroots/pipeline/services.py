@@ -20,6 +20,7 @@ from grassroots.accounts import scope
 from grassroots.accounts.roles import Action
 from grassroots.history.models import Cause, Change
 from grassroots.history.services import record_change, snapshot
+from grassroots.inputs import field_errors
 from grassroots.org.models import Unit
 from grassroots.people.models import Membership
 
@@ -69,7 +70,7 @@ SOURCE_FIELDS = ("nominated_on", "nominated_by", "category", "mentor", "note")
 
 
 def _validate_source(source):
-    errors = {}
+    errors = field_errors(source, ("nominated_by", "note"))
     if source.category not in Source.Category.values:
         errors["category"] = _("Unknown category.")
     if source.mentor_id and source.mentor_id == source.person_id:
@@ -157,14 +158,17 @@ def refresh_sources(trace, person):
 def course_create(*, trace, code, organizer, title, start_date, end_date, place=""):
     """Open an awareness course organised by a committee."""
     _require(trace, Action.EDIT_UNITS, organizer)
-    code = (code or "").strip().upper()
+    code = upper_keeping_length((code or "").strip())
+    title, place = (title or "").strip(), (place or "").strip()
     errors = {}
     if not code:
         errors["code"] = _("A course needs a code.")
     elif Course.objects.filter(code=code).exists():
         errors["code"] = _("Another course already has code %(code)s.") % {"code": code}
-    if not (title or "").strip():
+    if not title:
         errors["title"] = _("A course needs a title.")
+    fields = Course(code=code, title=title, place=place)
+    errors = {**field_errors(fields, ("code", "title", "place")), **errors}
     if start_date and end_date and end_date < start_date:
         errors["end_date"] = _("The course cannot end before it starts.")
     if errors:
@@ -172,13 +176,19 @@ def course_create(*, trace, code, organizer, title, start_date, end_date, place=
     course = Course.objects.create(
         code=code,
         organizer=organizer,
-        title=title.strip(),
+        title=title,
         start_date=start_date,
         end_date=end_date,
-        place=(place or "").strip(),
+        place=place,
     )
     record_change(trace, course, action=Change.Action.CREATE)
     return course
+
+
+def upper_keeping_length(text):
+    """Upper case, except the few letters whose capital is two letters (ß → SS): a code
+    keeps the length the client was told it may have."""
+    return "".join(c.upper() if len(c.upper()) == 1 else c for c in text)
 
 
 def _require_enrol(trace, course, person):
@@ -218,7 +228,7 @@ def enrollment_record_result(
     if result not in Enrollment.Result.values:
         raise ValidationError({"result": _("Unknown result.")})
     certificate_no = (certificate_no or "").strip()
-    errors = {}
+    errors = field_errors(Enrollment(certificate_no=certificate_no), ("certificate_no",))
     if result == Enrollment.Result.COMPLETED:
         if not certificate_no:
             errors["certificate_no"] = _("A completed course needs the certificate number.")
@@ -290,6 +300,9 @@ def dossier_close(*, trace, dossier, reason):
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the dossier is closed.")})
+    errors = field_errors(Dossier(closed_reason=reason), ("closed_reason",))
+    if errors:
+        raise ValidationError({"reason": errors["closed_reason"]})
     if dossier.status != Dossier.Status.OPEN:
         raise ValidationError(_("Only an open dossier can be closed."))
     before = snapshot(dossier)
@@ -320,12 +333,22 @@ def _check_attachment(attachment):
 
 
 def _exception(level="", document_no="", document_date=None, reason=""):
-    return {
+    """The written approval as given; its text fields held to the model's limits."""
+    exception = {
         "level": (level or "").strip(),
         "document_no": (document_no or "").strip(),
         "document_date": document_date,
         "reason": (reason or "").strip(),
     }
+    errors = field_errors(
+        DossierStep(
+            exception_document_no=exception["document_no"], exception_reason=exception["reason"]
+        ),
+        ("exception_document_no", "exception_reason"),
+    )
+    if errors:
+        raise ValidationError(errors)
+    return exception
 
 
 def _given(exception):
@@ -410,6 +433,10 @@ def dossier_record_step(
     exception = _exception(
         exception_level, exception_document_no, exception_document_date, exception_reason
     )
+    document_no = (document_no or "").strip()
+    errors = field_errors(DossierStep(document_no=document_no), ("document_no",))
+    if errors:
+        raise ValidationError(errors)
     facts = dossier_facts(dossier, data=data or {})
     violations = engine.check_step(facts, step, date, data or {}, rules=rules)
     exception = _set_aside(trace, dossier.unit, violations, exception, rules)
@@ -850,6 +877,9 @@ def confirmation_record(
     confirmation.decided_on = decided_on
     confirmation.outcome = outcome if decided_on else ""
     confirmation.decision_no = (decision_no or "").strip()
+    errors = field_errors(confirmation, ("decision_no",))
+    if errors:
+        raise ValidationError(errors)
     confirmation.extended = bool(extended)
     if violations:
         earlier = [c for c in confirmation.exception_rule.split(",") if c]

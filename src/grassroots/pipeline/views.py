@@ -8,7 +8,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from grassroots.accounts import scope
 from grassroots.accounts.roles import Action
@@ -16,7 +16,7 @@ from grassroots.formerrors import add_service_errors
 from grassroots.history.models import Access, Change
 from grassroots.history.services import Trace, record_access
 from grassroots.paging import paginate
-from grassroots.people.access import log_list_view
+from grassroots.people.access import log_list_view, log_person
 from grassroots.people.models import Membership
 from grassroots.workdays import add_working_days, calendar_overrides
 
@@ -74,9 +74,22 @@ def source_list(request):
         or bool(scope.paths_for(request.user, Action.EDIT_PEOPLE)),
         **paginate(request, sources),
     }
+    log_list_view(
+        request,
+        name=_("Sources"),
+        filters=list(filters.items()),
+        shown=_source_shows(context["page_obj"].object_list),
+    )
     return render(request, "pipeline/sources.html", context)
 
 
+def _source_shows(sources):
+    """The people a list of sources shows: each person (filed under the nominating unit)
+    and their mentor."""
+    return [entry for s in sources for entry in ((s.person, s.unit_id), s.mentor)]
+
+
+@require_http_methods(["GET", "POST"])
 def source_new(request):
     _require_somewhere(request.user, Action.EDIT_PEOPLE)
     form = SourceForm(request.POST or None, user=request.user)
@@ -105,6 +118,7 @@ def source_new(request):
     )
 
 
+@require_http_methods(["GET", "POST"])
 def source_edit(request, pk):
     source = scope.get_scoped(
         request.user,
@@ -112,6 +126,9 @@ def source_edit(request, pk):
         action=Action.EDIT_PEOPLE,
         pk=pk,
     )
+    log_person(request, source.person, what=_("Source"), unit=source.unit)
+    if source.mentor_id:
+        log_person(request, source.mentor, what=_("Source, mentor"))
     initial = {
         "category": source.category,
         "mentor": source.mentor.national_id if source.mentor else "",
@@ -146,6 +163,7 @@ def course_list(request):
     return render(request, "pipeline/courses.html", context)
 
 
+@require_http_methods(["GET", "POST"])
 def course_new(request):
     _require_somewhere(request.user, Action.EDIT_UNITS)
     form = CourseForm(request.POST or None, user=request.user)
@@ -175,9 +193,16 @@ def course_detail(request, code):
         "can_results": scope.can(request.user, Action.EDIT_UNITS, course.organizer),
         **paginate(request, enrollments),
     }
+    log_list_view(
+        request,
+        name=_("Course participants"),
+        filters=[(_("course"), course.code)],
+        shown=[e.person for e in context["page_obj"].object_list],
+    )
     return render(request, "pipeline/course.html", context)
 
 
+@require_http_methods(["GET", "POST"])
 def registration(request, code):
     """Screen the sources in scope and register the chosen ones for the course."""
     course = selectors.course_for(request.user, code)
@@ -207,6 +232,12 @@ def registration(request, code):
         if not errors:
             return redirect("pipeline:course", code=course.code)
     page = paginate(request, candidates)
+    log_list_view(
+        request,
+        name=_("Course registration"),
+        filters=[(_("course"), course.code), (_("category"), request.GET.get("category", ""))],
+        shown=[(source.person, source.unit_id) for source in page["page_obj"].object_list],
+    )
     rules = get_rules()
     rows = [
         (source, selectors.screening(source, course.start_date, rules))
@@ -222,6 +253,7 @@ def registration(request, code):
     return render(request, "pipeline/registration.html", context)
 
 
+@require_http_methods(["GET", "POST"])
 def course_results(request, code):
     """Record each participant's result and certificate."""
     course = selectors.course_for(request.user, code)
@@ -250,6 +282,12 @@ def course_results(request, code):
                 return redirect("pipeline:course_results", code=course.code)
         failed = form
     page = paginate(request, course.enrollments.select_related("person"))
+    log_list_view(
+        request,
+        name=_("Course results"),
+        filters=[(_("course"), course.code)],
+        shown=[e.person for e in page["page_obj"].object_list],
+    )
     rows = []
     for enrollment in page["page_obj"]:
         if failed is not None and str(enrollment.pk) == str(failed.data.get("enrollment")):
@@ -290,6 +328,12 @@ def dossier_list(request):
     page["page_obj"].object_list = selectors.annotate_progress(
         page["page_obj"].object_list, today=timezone.localdate()
     )
+    log_list_view(
+        request,
+        name=_("Dossiers"),
+        filters=[(_("status"), status), (_("search"), request.GET.get("q", ""))],
+        shown=[(d.person, d.unit_id) for d in page["page_obj"].object_list],
+    )
     context = {
         "status": status,
         "statuses": Dossier.Status.choices,
@@ -307,6 +351,7 @@ def dossier_list(request):
     return render(request, "pipeline/dossiers.html", context)
 
 
+@require_http_methods(["GET", "POST"])
 def dossier_new(request):
     _require_somewhere(request.user, Action.RECORD_STEP)
     initial = {}
@@ -344,6 +389,9 @@ def _shown(field, value):
 
 
 def _dossier_page(request, dossier, form=None, status=200):
+    log_person(request, dossier.person, what=_("Dossier"), unit=dossier.unit)
+    if dossier.source_id and dossier.source.mentor_id:
+        log_person(request, dossier.source.mentor, what=_("Dossier, mentor"))
     rules = get_rules()
     overrides = calendar_overrides()
     all_steps = list(
@@ -480,6 +528,7 @@ def _step(request, pk):
     )
 
 
+@require_http_methods(["GET", "POST"])
 def step_correct(request, pk):
     """Correct a recorded step (date, number, data) with a reason; history keeps both."""
     step = _step(request, pk)
@@ -526,6 +575,7 @@ def step_correct(request, pk):
     )
 
 
+@require_http_methods(["GET", "POST"])
 def step_annul(request, pk):
     """Annul a recorded step with a reason (the latest that counts)."""
     step = _step(request, pk)
@@ -603,14 +653,14 @@ def attachment(request, pk):
     """A step's scan, only for users who see the dossier's cell; never a public URL."""
     step = scope.get_scoped(
         request.user,
-        DossierStep.objects.select_related("dossier__unit"),
+        DossierStep.objects.select_related("dossier__unit", "dossier__person"),
         unit_field="dossier__unit",
         pk=pk,
     )
     if not step.attachment:
         raise Http404
-    record_access(
-        request.user, kind=Access.Kind.VIEW, what=f"scan {step}", unit_path=step.unit.path
+    log_person(
+        request, step.dossier.person, what=_("Scan: %(step)s") % {"step": step}, unit=step.unit
     )
     content_type = mimetypes.guess_type(step.attachment.name)[0] or "application/octet-stream"
     response = FileResponse(step.attachment.open("rb"), content_type=content_type)
@@ -629,6 +679,11 @@ def member_list(request):
         status = ""
     q = request.GET.get("q", "").strip()
     members = selectors.members_for(request.user, status=status, q=q)
+    context = {
+        "status": status,
+        "statuses": Membership.Status.choices,
+        **paginate(request, members),
+    }
     log_list_view(
         request,
         name=_("Member register"),
@@ -636,15 +691,12 @@ def member_list(request):
             (_("search"), q),
             (_("status"), Membership.Status(status).label if status else ""),
         ],
+        shown=[(m.person, m.unit_id) for m in context["page_obj"].object_list],
     )
-    context = {
-        "status": status,
-        "statuses": Membership.Status.choices,
-        **paginate(request, members),
-    }
     return render(request, "pipeline/members.html", context)
 
 
+@require_http_methods(["GET", "POST"])
 def confirm(request, pk):
     """The cell's vote on recognition as an official member, then the committee's decision."""
     admission = scope.get_scoped(
@@ -653,6 +705,7 @@ def confirm(request, pk):
         action=Action.DECIDE,
         pk=pk,
     )
+    log_person(request, admission.person, what=_("Confirmation"), unit=admission.unit)
     existing = getattr(admission, "confirmation", None)
     done = existing if existing is not None and existing.decided_on else None
     voted = existing if existing is not None and not existing.decided_on else None
@@ -691,7 +744,8 @@ def _forms_pdf(request, dossier, codes, filename):
         request.user,
         kind=Access.Kind.EXPORT,
         what=f"forms {','.join(f.code for f in printed)} {dossier.person.national_id}",
-        unit_path=dossier.unit.path,
+        person=dossier.person,
+        unit=dossier.unit,
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'

@@ -3,35 +3,42 @@ through `plans.services` (a target is set by the unit's superior: DECIDE on the 
 A target has no natural key of its own and is addressed by id."""
 
 import datetime as dt
-import decimal
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from grassroots.accounts import scope
 from grassroots.api_common import (
-    ERRORS,
-    READ_ERRORS,
-    Input,
+    LIST,
+    READ_ONE,
+    WRITE,
+    Body,
+    Filters,
     Pagination,
     RecordId,
+    given,
     in_subtree,
-    invalid,
-    only_given,
+    links,
+    responses,
     service_errors,
     trace_for,
     unit_by_code,
     user_of,
 )
+from grassroots.api_fields import Day, count, decimal_of, omittable, percentage, text
+from grassroots.org.models import Unit
 
 from . import selectors, services
 from .models import Target
 
 router = Router(tags=["targets"])
 
-Share = decimal.Decimal | None
+SHARES = ("women_share", "university_share", "student_share", "non_state_worker_share")
+Share = percentage(Target, "women_share")
+ShareOut = str | None
+Minimum = count(Target, "minimum")
+Stretch = count(Target, "stretch")
 
 
 class TargetOut(Schema):
@@ -41,10 +48,10 @@ class TargetOut(Schema):
     period_end: dt.date
     minimum: int
     stretch: int | None
-    women_share: Share
-    university_share: Share
-    student_share: Share
-    non_state_worker_share: Share
+    women_share: ShareOut = Field(description='A percentage with one decimal, e.g. "45.5".')
+    university_share: ShareOut
+    student_share: ShareOut
+    non_state_worker_share: ShareOut
     resolution_ref: str
     resolution_date: dt.date | None
 
@@ -52,52 +59,73 @@ class TargetOut(Schema):
     def resolve_unit(target):
         return target.unit.code
 
+    @staticmethod
+    def resolve_women_share(target):
+        return _share(target.women_share)
 
-class TargetIn(Input):
-    unit: str
-    period_start: dt.date
-    period_end: dt.date
-    minimum: int
-    stretch: int | None = None
-    women_share: Share = None
-    university_share: Share = None
-    student_share: Share = None
-    non_state_worker_share: Share = None
-    resolution_ref: str = ""
-    resolution_date: dt.date | None = None
+    @staticmethod
+    def resolve_university_share(target):
+        return _share(target.university_share)
 
+    @staticmethod
+    def resolve_student_share(target):
+        return _share(target.student_share)
 
-class TargetPatch(Input):
-    period_start: dt.date | None = None
-    period_end: dt.date | None = None
-    minimum: int | None = None
-    stretch: int | None = None
-    women_share: Share = None
-    university_share: Share = None
-    student_share: Share = None
-    non_state_worker_share: Share = None
-    resolution_ref: str | None = None
-    resolution_date: dt.date | None = None
+    @staticmethod
+    def resolve_non_state_worker_share(target):
+        return _share(target.non_state_worker_share)
 
 
-class TargetFilters(Input):
-    unit: str | None = None
-    period_from: dt.date | None = None
-    period_to: dt.date | None = None
+def _share(value):
+    return None if value is None else str(value)
 
 
-# The database's bounds for a PositiveIntegerField; larger numbers are refused as input.
-MAX_COUNT = 2**31 - 1
+def _fields(fields):
+    for share in SHARES:
+        if share in fields:
+            fields[share] = decimal_of(fields[share])
+    return fields
 
 
-def _check_counts(fields):
-    for field in ("minimum", "stretch"):
-        value = fields.get(field)
-        if value is not None and not 0 <= value <= MAX_COUNT:
-            raise invalid("body", field, _("Give a whole number of at least 0."))
+class TargetIn(Body):
+    """Shares are percentages between 0 and 100 with at most one decimal, written as
+    strings ("45.5") so that they arrive exactly."""
+
+    unit: text(Unit, "code")
+    period_start: Day
+    period_end: Day
+    minimum: Minimum
+    stretch: Stretch | None = None
+    women_share: Share | None = None
+    university_share: Share | None = None
+    student_share: Share | None = None
+    non_state_worker_share: Share | None = None
+    resolution_ref: text(Target, "resolution_ref") = ""
+    resolution_date: Day | None = None
 
 
-@router.get("/targets", response=list[TargetOut], url_name="target_list")
+class TargetPatch(Body):
+    """The fields to change; `null` clears the stretch, a share or the resolution date."""
+
+    period_start: Day = omittable()
+    period_end: Day = omittable()
+    minimum: Minimum = omittable()
+    stretch: Stretch | None = None
+    women_share: Share | None = None
+    university_share: Share | None = None
+    student_share: Share | None = None
+    non_state_worker_share: Share | None = None
+    resolution_ref: text(Target, "resolution_ref") = omittable()
+    resolution_date: Day | None = None
+
+
+class TargetFilters(Filters):
+    unit: text(Unit, "code") = omittable(description="Keep the targets of this subtree.")
+    period_from: Day = omittable(description="Keep targets whose period ends on or after it.")
+    period_to: Day = omittable(description="Keep targets whose period starts on or before it.")
+
+
+@router.get("/targets", response=responses({200: list[TargetOut]}, LIST), url_name="target_list")
 @paginate(Pagination)
 def target_list(request, filters: Query[TargetFilters]):
     """Targets of the caller's units in tree order; `unit=CODE` keeps a subtree;
@@ -107,7 +135,7 @@ def target_list(request, filters: Query[TargetFilters]):
     targets = in_subtree(targets, user, filters.unit)
     start, end = filters.period_from, filters.period_to
     if start and end and end < start:
-        raise invalid("query", "period_to", _("The end of the range lies before its start."))
+        return targets.none()
     if start:
         targets = targets.filter(period_end__gte=start)
     if end:
@@ -116,19 +144,29 @@ def target_list(request, filters: Query[TargetFilters]):
 
 
 @router.get(
-    "/targets/{target_id}", response={200: TargetOut, **READ_ERRORS}, url_name="target_detail"
+    "/targets/{target_id}",
+    response=responses({200: TargetOut}, READ_ONE),
+    url_name="target_detail",
 )
 def target_detail(request, target_id: RecordId):
     return selectors.target_for(user_of(request), target_id)
 
 
-@router.post("/targets", response={201: TargetOut, **ERRORS}, url_name="target_create")
+@router.post(
+    "/targets",
+    response=responses({201: TargetOut}, WRITE),
+    url_name="target_create",
+    openapi_extra=links(
+        201,
+        target=("target_detail", "target_id", "/id"),
+        change=("target_update", "target_id", "/id"),
+    ),
+)
 def target_create(request, payload: TargetIn):
     """Set a unit's target for a period (by its superior: the right to decide there)."""
     user = user_of(request)
     unit = unit_by_code(user, payload.unit, source="body", field="unit")
-    fields = payload.model_dump(exclude={"unit"})
-    _check_counts(fields)
+    fields = _fields(payload.model_dump(exclude={"unit"}))
     try:
         target = services.target_set(trace=trace_for(request), unit=unit, **fields)
     except ValidationError as exc:
@@ -136,15 +174,16 @@ def target_create(request, payload: TargetIn):
     return Status(201, selectors.target_for(user, target.pk))
 
 
-@router.patch("/targets/{target_id}", response={200: TargetOut, **ERRORS}, url_name="target_update")
+@router.patch(
+    "/targets/{target_id}", response=responses({200: TargetOut}, WRITE), url_name="target_update"
+)
 def target_update(request, target_id: RecordId, payload: TargetPatch):
     """Change a target's period, numbers or resolution; history keeps the old values."""
     user = user_of(request)
     target = selectors.target_for(user, target_id)
-    changes = only_given(payload, ("period_start", "period_end", "minimum"))
-    _check_counts(changes)
     services.require_superior(user, target.unit)
     try:
+        changes = _fields(given(payload))
         services.target_update(trace=trace_for(request), target=target, **changes)
     except ValidationError as exc:
         raise service_errors(exc) from exc

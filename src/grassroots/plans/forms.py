@@ -1,9 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from grassroots.inputs import form_field
 from grassroots.org.forms import UnitCodeField
 
-from .models import Finding
+from .models import Finding, Target
 
 
 class TargetForm(forms.Form):
@@ -13,36 +14,22 @@ class TargetForm(forms.Form):
     period_end = forms.DateField(
         label=_("period end"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    minimum = forms.IntegerField(label=_("minimum"), min_value=0)
-    stretch = forms.IntegerField(
-        label=_("stretch"), min_value=0, required=False,
+    minimum = form_field(Target, "minimum", label=_("minimum"))
+    stretch = form_field(
+        Target,
+        "stretch",
+        label=_("stretch"),
         help_text=_("The upper end when the plan is a range (e.g. 5–6 a year)."),
-    )  # fmt: skip
-    women_share = forms.DecimalField(
-        label=_("share of women (%)"), required=False, min_value=0, max_value=100, decimal_places=1
     )
-    university_share = forms.DecimalField(
-        label=_("share of university graduates (%)"),
-        required=False,
-        min_value=0,
-        max_value=100,
-        decimal_places=1,
+    women_share = form_field(Target, "women_share", label=_("share of women (%)"))
+    university_share = form_field(
+        Target, "university_share", label=_("share of university graduates (%)")
     )
-    student_share = forms.DecimalField(
-        label=_("share of students (%)"),
-        required=False,
-        min_value=0,
-        max_value=100,
-        decimal_places=1,
+    student_share = form_field(Target, "student_share", label=_("share of students (%)"))
+    non_state_worker_share = form_field(
+        Target, "non_state_worker_share", label=_("share of workers in non-state enterprises (%)")
     )
-    non_state_worker_share = forms.DecimalField(
-        label=_("share of workers in non-state enterprises (%)"),
-        required=False,
-        min_value=0,
-        max_value=100,
-        decimal_places=1,
-    )
-    resolution_ref = forms.CharField(label=_("resolution"), max_length=120, required=False)
+    resolution_ref = form_field(Target, "resolution_ref", label=_("resolution"))
     resolution_date = forms.DateField(
         label=_("resolution date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -60,7 +47,9 @@ class TargetCreateForm(TargetForm):
 class FindingForm(forms.Form):
     date = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
     kind = forms.ChoiceField(label=_("kind"), choices=Finding.Kind.choices)
-    findings = forms.CharField(label=_("findings"), widget=forms.Textarea(attrs={"rows": 5}))
+    findings = form_field(
+        Finding, "findings", label=_("findings"), widget=forms.Textarea(attrs={"rows": 5})
+    )
     follow_up_due = forms.DateField(
         label=_("follow-up due"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -1,7 +1,23 @@
 """Targets a superior unit sets for the units below it, and supervision findings."""
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from grassroots.inputs import multiline_text, plain_text
+
+# Targets count admissions: a whole number from 0 to this (the database's integers go
+# further, but no plan does).
+MAX_COUNT = 999_999_999
+COUNT = [MinValueValidator(0), MaxValueValidator(MAX_COUNT)]
+# A share is a percentage between 0 and 100 with one decimal.
+SHARE = {
+    "max_digits": 5,
+    "decimal_places": 1,
+    "null": True,
+    "blank": True,
+    "validators": [MinValueValidator(0), MaxValueValidator(100)],
+}
 
 
 class Target(models.Model):
@@ -15,29 +31,17 @@ class Target(models.Model):
     )
     period_start = models.DateField(_("period start"))
     period_end = models.DateField(_("period end"))
-    minimum = models.PositiveIntegerField(_("minimum"))
-    stretch = models.PositiveIntegerField(_("stretch"), null=True, blank=True)
-    women_share = models.DecimalField(
-        _("share of women (%)"), max_digits=5, decimal_places=1, null=True, blank=True
-    )
-    university_share = models.DecimalField(
-        _("share of university graduates (%)"),
-        max_digits=5,
-        decimal_places=1,
-        null=True,
-        blank=True,
-    )
-    student_share = models.DecimalField(
-        _("share of students (%)"), max_digits=5, decimal_places=1, null=True, blank=True
-    )
+    minimum = models.PositiveIntegerField(_("minimum"), validators=COUNT)
+    stretch = models.PositiveIntegerField(_("stretch"), null=True, blank=True, validators=COUNT)
+    women_share = models.DecimalField(_("share of women (%)"), **SHARE)
+    university_share = models.DecimalField(_("share of university graduates (%)"), **SHARE)
+    student_share = models.DecimalField(_("share of students (%)"), **SHARE)
     non_state_worker_share = models.DecimalField(
-        _("share of workers in non-state enterprises (%)"),
-        max_digits=5,
-        decimal_places=1,
-        null=True,
-        blank=True,
+        _("share of workers in non-state enterprises (%)"), **SHARE
     )
-    resolution_ref = models.CharField(_("resolution"), max_length=120, blank=True)
+    resolution_ref = models.CharField(
+        _("resolution"), max_length=120, blank=True, validators=[plain_text]
+    )
     resolution_date = models.DateField(_("resolution date"), null=True, blank=True)
 
     class Meta:
@@ -81,7 +85,7 @@ class Finding(models.Model):
     )
     date = models.DateField(_("date"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    findings = models.TextField(_("findings"))
+    findings = models.TextField(_("findings"), validators=[multiline_text])
     follow_up_due = models.DateField(_("follow-up due"), null=True, blank=True)
     follow_up_done_on = models.DateField(_("follow-up done on"), null=True, blank=True)
 

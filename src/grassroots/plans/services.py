@@ -17,6 +17,7 @@ from grassroots.accounts import scope
 from grassroots.accounts.roles import Action
 from grassroots.history.models import Change
 from grassroots.history.services import record_change, snapshot
+from grassroots.inputs import field_errors
 
 from .models import Finding, Target
 
@@ -73,6 +74,8 @@ def _validate_target(target):
             continue
         if not Decimal(0) <= value <= Decimal(100):
             errors[field] = _("Give a percentage between 0 and 100.")
+    limited = ("minimum", "stretch", *SHARE_FIELDS, "resolution_ref")
+    errors = {**field_errors(target, limited), **errors}
     if errors:
         raise ValidationError(errors)
     others = Target.objects.filter(unit_id=target.unit_id).exclude(pk=target.pk)
@@ -202,8 +205,11 @@ def finding_record(*, trace, unit, by_unit=None, date, kind, findings, follow_up
         errors["kind"] = _("Use commendation or shortcoming.")
     if not isinstance(date, dt.date):
         errors["date"] = _("A date is required.")
-    if not (findings or "").strip():
+    findings = (findings or "").strip()
+    if not findings:
         errors["findings"] = _("Write down what was found.")
+    else:
+        errors.update(field_errors(Finding(findings=findings), ("findings",)))
     if isinstance(date, dt.date) and isinstance(follow_up_due, dt.date) and follow_up_due < date:
         errors["follow_up_due"] = _("The follow-up cannot be due before the inspection.")
     if errors:
@@ -213,7 +219,7 @@ def finding_record(*, trace, unit, by_unit=None, date, kind, findings, follow_up
         by_unit=by_unit,
         date=date,
         kind=kind,
-        findings=findings.strip(),
+        findings=findings,
         follow_up_due=follow_up_due,
     )
     record_change(trace, finding, action=Change.Action.CREATE)

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from grassroots.accounts import scope
 from grassroots.accounts.roles import Action
@@ -34,6 +34,7 @@ def targets(request):
     return render(request, "plans/targets.html", context)
 
 
+@require_http_methods(["GET", "POST"])
 def target_new(request):
     user = request.user
     initial = {}
@@ -64,6 +65,7 @@ def _targets_url():
     return reverse("plans:targets")
 
 
+@require_http_methods(["GET", "POST"])
 def target_edit(request, pk):
     user = request.user
     target = selectors.target_for(user, pk)
@@ -109,6 +111,7 @@ def findings(request):
     return render(request, "plans/findings.html", context)
 
 
+@require_http_methods(["GET", "POST"])
 def finding_new(request):
     user = request.user
     initial = {}
@@ -138,6 +141,7 @@ def _findings_url():
     return reverse("plans:findings")
 
 
+@require_http_methods(["GET", "POST"])
 def finding_close(request, pk):
     user = request.user
     finding = selectors.finding_for(user, pk)

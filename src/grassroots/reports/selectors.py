@@ -44,6 +44,7 @@ from grassroots.transfers.models import Transfer
 from grassroots.vietnamese import fold, sort_key
 
 from . import counting
+from .periods import check_period
 from .rollups import COUNTS, month_of
 
 ACHIEVEMENT_COLUMNS = (
@@ -228,22 +229,6 @@ def achievement(user, *, unit, date_from, date_to, by="children", language=None,
 
 def _target(targets, unit, date_from, date_to):
     return choose_target(targets.get(unit.pk, []), date_from, date_to)
-
-
-EARLIEST_YEAR = 1900
-LATEST_YEAR = 2200
-
-
-def check_period(date_from, date_to, restate_on=None):
-    """Refuse a reversed period or dates outside the years a report can cover."""
-    if date_to < date_from:
-        raise ValueError(gettext("The end of the period lies before its start."))
-    for day in (date_from, date_to, restate_on):
-        if day is not None and not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
-            raise ValueError(
-                gettext("Give dates between the years %(first)d and %(last)d.")
-                % {"first": EARLIEST_YEAR, "last": LATEST_YEAR}
-            )
 
 
 def unit_total(user, *, unit, date_from, date_to, restate_on=None):

@@ -10,11 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from grassroots.accounts import scope
-from grassroots.history.models import Access
-from grassroots.history.services import record_access
+from grassroots.people.access import log_export
 from grassroots.tasks import services as task_services
 
-from . import charts, documents, selectors
+from . import charts, documents, periods, selectors
 from .documents import COLUMN_LABELS
 from .exports import html_to_pdf
 
@@ -28,9 +27,9 @@ def _date(request, name, default, data=None):
     if not text:
         return default
     try:
-        return dt.date.fromisoformat(text)
+        return periods.report_date(text)
     except ValueError as exc:
-        raise BadFilter(_("%(value)s is not a date (use YYYY-MM-DD).") % {"value": text}) from exc
+        raise BadFilter(str(exc)) from exc
 
 
 def _restate_on(request, data=None):
@@ -47,7 +46,7 @@ def _filters(request, data=None):
     date_to = _date(request, "to", today, data)
     restate_on = _restate_on(request, data)
     try:
-        selectors.check_period(date_from, date_to, restate_on)
+        periods.check_period(date_from, date_to, restate_on)
     except ValueError as error:
         raise BadFilter(str(error)) from error
     by = data.get("by") or "children"
@@ -214,11 +213,10 @@ def _export(request, kind):
     else:
         content = documents.achievement_pdf(rows, **kwargs)
         content_type = "application/pdf"
-    record_access(
+    log_export(
         request.user,
-        kind=Access.Kind.EXPORT,
         what=f"achievement report {unit.code} {date_from}–{date_to} by {by} ({kind})",
-        unit_path=unit.path,
+        unit=unit,
     )
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
@@ -394,7 +392,7 @@ def _dashboard_period(request):
     date_to = _date(request, "to", today)
     restate_on = _restate_on(request)
     try:
-        selectors.check_period(date_from, date_to, restate_on)
+        periods.check_period(date_from, date_to, restate_on)
     except ValueError as error:
         raise BadFilter(str(error)) from error
     return date_from, date_to, restate_on
@@ -429,12 +427,7 @@ def dashboard_pdf(request, code):
         }
     )
     html = render_to_string("reports/pdf/dashboard.html", context, request=request)
-    record_access(
-        request.user,
-        kind=Access.Kind.EXPORT,
-        what=f"dashboard {unit.code} {date_from}–{date_to} (pdf)",
-        unit_path=unit.path,
-    )
+    log_export(request.user, what=f"dashboard {unit.code} {date_from}–{date_to} (pdf)", unit=unit)
     response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
     name = f"dashboard-{unit.code}-{date_from.isoformat()}-{date_to.isoformat()}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -59,10 +59,10 @@ def download(request, pk):
         request.user,
         kind=Access.Kind.EXPORT,
         what=f"{kinds.title_of(run)} ({run.result_file})",
-        unit_path=run.unit.path if run.unit_id else "",
+        unit=run.unit,
     )
     response = FileResponse(open(path, "rb"), as_attachment=True, filename=run.result_file)  # noqa: SIM115
-    response["Cache-Control"] = "no-store"
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

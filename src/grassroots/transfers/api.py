@@ -5,48 +5,71 @@ A transfer has no natural key of its own and is addressed by id.
 """
 
 import datetime as dt
+import enum
+from typing import Annotated
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic import StringConstraints
 
 from grassroots.accounts import scope
 from grassroots.accounts.roles import Action
 from grassroots.api_common import (
-    ERRORS,
-    READ_ERRORS,
-    Input,
-    Pagination,
+    LIST,
+    READ_ONE,
+    WRITE,
+    Body,
+    Filters,
+    ReadsPagination,
     RecordId,
-    clean_text,
     in_date_range,
-    invalid,
-    person_by_national_id,
+    links,
+    log_read,
+    not_found,
+    responses,
     service_errors,
     trace_for,
     unit_by_code,
     user_of,
 )
+from grassroots.api_fields import Day, omittable, text, value_of, vocabulary
+from grassroots.inputs import text_pattern
 from grassroots.org.models import Unit
+from grassroots.people.api import person_by_national_id
+from grassroots.people.models import Person
 
 from . import selectors, services
 from .models import Transfer
 
 router = Router(tags=["transfers"])
 
+TransferKind = vocabulary(Transfer.Kind)
+TransferStatus = vocabulary(Transfer.Status)
+TransferDestinationType = vocabulary(Transfer.DestinationType)
+UnitCode = text(Unit, "code")
+
+
+class TransferDirection(enum.StrEnum):
+    """Transfers within the system, into it from outside, or out of it."""
+
+    WITHIN = selectors.DIRECTION_WITHIN
+    IN = selectors.DIRECTION_IN
+    OUT = selectors.DIRECTION_OUT
+
 
 class TransferOut(Schema):
     id: int
     person: str
     person_name: str
-    kind: str
-    status: str
+    kind: TransferKind
+    status: TransferStatus
     issued_on: dt.date
     from_unit: str | None
     to_unit: str | None
     destination: str
-    destination_type: str
+    destination_type: TransferDestinationType | None
     origin: str
     report_by: dt.date | None
     arrived_on: dt.date | None
@@ -70,43 +93,58 @@ class TransferOut(Schema):
     def resolve_to_unit(transfer):
         return transfer.to_unit.code if transfer.to_unit_id else None
 
-
-class TransferFilters(Input):
-    unit: str | None = None
-    status: Transfer.Status | None = None
-    kind: Transfer.Kind | None = None
-    direction: str | None = None
-    issued_from: dt.date | None = None
-    issued_to: dt.date | None = None
+    @staticmethod
+    def resolve_destination_type(transfer):
+        return transfer.destination_type or None
 
 
-class TransferIn(Input):
-    person: str
-    kind: Transfer.Kind
-    issued_on: dt.date
-    to_unit: str | None = None
-    destination: str = ""
-    destination_type: str = ""
-    letter_no: str = ""
-    dues_paid_until: str = ""
-    note: str = ""
+class TransferFilters(Filters):
+    unit: UnitCode = omittable(description="Keep those sent from or to this subtree.")
+    status: TransferStatus = omittable()
+    kind: TransferKind = omittable()
+    direction: TransferDirection = omittable()
+    issued_from: Day = omittable(description="Letters dated on this day or later.")
+    issued_to: Day = omittable(description="Letters dated on this day or earlier.")
 
 
-class ReceiveIn(Input):
-    arrived_on: dt.date
+class TransferIn(Body):
+    """Give `to_unit` (a unit of the system) or `destination` (a place outside it, with
+    its `destination_type`), not both."""
+
+    person: text(Person, "national_id")
+    kind: TransferKind
+    issued_on: Day
+    to_unit: UnitCode | None = None
+    destination: text(Transfer, "destination") = ""
+    destination_type: TransferDestinationType | None = None
+    letter_no: text(Transfer, "letter_no") = ""
+    dues_paid_until: text(Transfer, "dues_paid_until") = ""
+    note: text(Transfer, "note") = ""
 
 
-class EndIn(Input):
-    ended_on: dt.date
-    outcome: str  # "returned" or "made_official"
-    reason: str = ""
+class ReceiveIn(Body):
+    arrived_on: Day
 
 
-DIRECTIONS = (selectors.DIRECTION_WITHIN, selectors.DIRECTION_IN, selectors.DIRECTION_OUT)
+class TransferEnding(enum.StrEnum):
+    """How a temporary transfer ends: the member returns, or the transfer becomes official."""
+
+    RETURNED = Transfer.Status.RETURNED.value
+    MADE_OFFICIAL = Transfer.Status.MADE_OFFICIAL.value
 
 
-@router.get("/transfers", response=list[TransferOut], url_name="transfer_list")
-@paginate(Pagination)
+class EndIn(Body):
+    ended_on: Day
+    outcome: TransferEnding
+    reason: Annotated[
+        str, StringConstraints(max_length=services.END_REASON_MAX_LENGTH, pattern=text_pattern())
+    ] = ""
+
+
+@router.get(
+    "/transfers", response=responses({200: list[TransferOut]}, LIST), url_name="transfer_list"
+)
+@paginate(ReadsPagination, what="API transfers", shown=lambda transfer: [transfer.person])
 def transfer_list(request, filters: Query[TransferFilters]):
     """Transfers sent from or to the caller's units, newest letter first.
 
@@ -114,33 +152,38 @@ def transfer_list(request, filters: Query[TransferFilters]):
     out (of the system); `issued_from`/`issued_to` bound the letter's date.
     """
     user = user_of(request)
-    if filters.direction and filters.direction not in DIRECTIONS:
-        raise invalid(
-            "query", "direction", _("Use one of %(values)s.") % {"values": ", ".join(DIRECTIONS)}
-        )
-    unit = unit_by_code(user, filters.unit) if filters.unit else None
+    unit = unit_by_code(user, filters.unit) if filters.unit is not None else None
     transfers = selectors.transfer_list(
         user,
-        status=filters.status or "",
-        kind=filters.kind or "",
-        direction=filters.direction or "",
+        status=value_of(filters.status) or "",
+        kind=value_of(filters.kind) or "",
+        direction=value_of(filters.direction) or "",
         unit=unit,
     )
-    return in_date_range(
-        transfers, "issued_on", filters.issued_from, filters.issued_to, ("issued_from", "issued_to")
-    )
+    return in_date_range(transfers, "issued_on", filters.issued_from, filters.issued_to)
 
 
 @router.get(
     "/transfers/{transfer_id}",
-    response={200: TransferOut, **READ_ERRORS},
+    response=responses({200: TransferOut}, READ_ONE),
     url_name="transfer_detail",
 )
 def transfer_detail(request, transfer_id: RecordId):
-    return selectors.transfer_for(user_of(request), transfer_id)
+    transfer = selectors.transfer_for(user_of(request), transfer_id)
+    log_read(request, "API transfer", transfer.person)
+    return transfer
 
 
-@router.post("/transfers", response={201: TransferOut, **ERRORS}, url_name="transfer_issue")
+@router.post(
+    "/transfers",
+    response=responses({201: TransferOut}, WRITE),
+    url_name="transfer_issue",
+    openapi_extra=links(
+        201,
+        transfer=("transfer_detail", "transfer_id", "/id"),
+        receive=("transfer_receive", "transfer_id", "/id"),
+    ),
+)
 def transfer_issue(request, payload: TransferIn):
     """Issue an introduction letter for an active member (needs the right to record
     steps in the member's unit). `to_unit` may be any unit of the system; a place outside
@@ -148,13 +191,14 @@ def transfer_issue(request, payload: TransferIn):
     user = user_of(request)
     person = person_by_national_id(user, payload.person)
     to_unit = None
-    if payload.to_unit:
-        to_unit = Unit.objects.filter(code=clean_text(payload.to_unit, "to_unit", "body")).first()
+    if payload.to_unit is not None:
+        to_unit = Unit.objects.filter(code=payload.to_unit).first()
         if to_unit is None:
-            raise invalid(
-                "body", "to_unit", _("No unit with code %(code)s.") % {"code": payload.to_unit}
-            )
+            message = _("No unit with code %(code)s.") % {"code": payload.to_unit}
+            raise not_found("body", "to_unit", message)
     fields = payload.model_dump(exclude={"person", "to_unit"})
+    fields["kind"] = value_of(fields["kind"])
+    fields["destination_type"] = value_of(fields["destination_type"]) or ""
     try:
         transfer = services.transfer_issue(
             trace=trace_for(request), person=person, to_unit=to_unit, **fields
@@ -166,7 +210,7 @@ def transfer_issue(request, payload: TransferIn):
 
 @router.post(
     "/transfers/{transfer_id}/receive",
-    response={200: TransferOut, **ERRORS},
+    response=responses({200: TransferOut}, WRITE),
     url_name="transfer_receive",
 )
 def transfer_receive(request, transfer_id: RecordId, payload: ReceiveIn):
@@ -187,7 +231,7 @@ def transfer_receive(request, transfer_id: RecordId, payload: ReceiveIn):
 
 @router.post(
     "/transfers/{transfer_id}/end",
-    response={200: TransferOut, **ERRORS},
+    response=responses({200: TransferOut}, WRITE),
     url_name="transfer_end",
 )
 def transfer_end(request, transfer_id: RecordId, payload: EndIn):
@@ -195,14 +239,15 @@ def transfer_end(request, transfer_id: RecordId, payload: EndIn):
     back) or "made_official" (the receiving unit keeps them from `ended_on`)."""
     user = user_of(request)
     transfer = selectors.transfer_for(user, transfer_id)
-    if not services.may_end(user, transfer, payload.outcome):
+    outcome = value_of(payload.outcome)
+    if not services.may_end(user, transfer, outcome):
         raise PermissionDenied
     try:
         services.transfer_end(
             trace=trace_for(request),
             transfer=transfer,
             ended_on=payload.ended_on,
-            outcome=payload.outcome,
+            outcome=outcome,
             reason=payload.reason,
         )
     except ValidationError as exc:

@@ -3,10 +3,12 @@ from django.utils.translation import gettext_lazy as _
 
 from grassroots.accounts import scope
 from grassroots.accounts.roles import Action
+from grassroots.inputs import form_field, plain_text
 from grassroots.org.models import Unit
 from grassroots.people.models import Membership
 
 from .models import Transfer
+from .services import END_REASON_MAX_LENGTH
 
 
 class DateInput(forms.DateInput):
@@ -32,9 +34,7 @@ class TransferIssueForm(forms.Form):
         label=_("receiving unit in the system"),
         required=False,
     )
-    destination = forms.CharField(
-        label=_("or destination outside the system"), max_length=200, required=False
-    )
+    destination = form_field(Transfer, "destination", label=_("or destination outside the system"))
     destination_type = forms.ChoiceField(
         label=_("destination type"),
         choices=[("", "—"), *Transfer.DestinationType.choices],
@@ -46,16 +46,11 @@ class TransferIssueForm(forms.Form):
         required=False,
         help_text=_("For a temporary transfer: the day it is planned to end."),
     )
-    letter_no = forms.CharField(label=_("letter number"), max_length=60, required=False)
-    dues_paid_until = forms.CharField(
-        label=_("dues paid until (month)"),
-        max_length=7,
-        required=False,
-        help_text=_("YYYY-MM"),
+    letter_no = form_field(Transfer, "letter_no", label=_("letter number"))
+    dues_paid_until = form_field(
+        Transfer, "dues_paid_until", label=_("dues paid until (month)"), help_text=_("YYYY-MM")
     )
-    note = forms.CharField(
-        label=_("note"), widget=forms.Textarea(attrs={"rows": 3}), required=False
-    )
+    note = form_field(Transfer, "note", label=_("note"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class TransferEndForm(forms.Form):
@@ -67,7 +62,12 @@ class TransferEndForm(forms.Form):
             ("made_official", _("the transfer becomes official")),
         ],
     )
-    reason = forms.CharField(label=_("note"), required=False, max_length=200)
+    reason = forms.CharField(
+        label=_("note"),
+        required=False,
+        max_length=END_REASON_MAX_LENGTH,
+        validators=[plain_text],
+    )
 
 
 class TransferReceiveForm(forms.Form):
@@ -85,7 +85,9 @@ class TransferIncomingForm(forms.Form):
         help_text=_("Register the person first if they are new."),
     )
     kind = forms.ChoiceField(label=_("kind"), choices=Transfer.Kind.choices)
-    origin = forms.CharField(label=_("coming from (outside the system)"), max_length=200)
+    origin = form_field(
+        Transfer, "origin", label=_("coming from (outside the system)"), required=True
+    )
     to_unit = _unit_choices_field(Unit.objects.none(), label=_("receiving unit"))
     issued_on = forms.DateField(label=_("date of the introduction letter"), widget=DateInput())
     arrived_on = forms.DateField(label=_("arrived on"), widget=DateInput())
@@ -100,13 +102,11 @@ class TransferIncomingForm(forms.Form):
     admitted_on = forms.DateField(
         label=_("admitted on (decision date)"), widget=DateInput(), required=False
     )
-    letter_no = forms.CharField(label=_("letter number"), max_length=60, required=False)
-    dues_paid_until = forms.CharField(
-        label=_("dues paid until (month)"), max_length=7, required=False, help_text=_("YYYY-MM")
+    letter_no = form_field(Transfer, "letter_no", label=_("letter number"))
+    dues_paid_until = form_field(
+        Transfer, "dues_paid_until", label=_("dues paid until (month)"), help_text=_("YYYY-MM")
     )
-    note = forms.CharField(
-        label=_("note"), widget=forms.Textarea(attrs={"rows": 3}), required=False
-    )
+    note = form_field(Transfer, "note", label=_("note"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

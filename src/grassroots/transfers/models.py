@@ -1,7 +1,15 @@
 """Official and temporary transfers of members, within the system and across its edge."""
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from grassroots.inputs import multiline_text, plain_text
+
+# A month as YYYY-MM (the dues a member has paid up to).
+month_validator = RegexValidator(
+    r"^[0-9]{4}-(?:0[1-9]|1[0-2])$", _("Write the month as YYYY-MM."), code="invalid"
+)
 
 
 class Transfer(models.Model):
@@ -54,11 +62,15 @@ class Transfer(models.Model):
         on_delete=models.PROTECT,
         related_name="transfers_in",
     )
-    destination = models.CharField(_("destination outside the system"), max_length=200, blank=True)
+    destination = models.CharField(
+        _("destination outside the system"), max_length=200, blank=True, validators=[plain_text]
+    )
     destination_type = models.CharField(
         _("destination type"), max_length=30, choices=DestinationType.choices, blank=True
     )
-    origin = models.CharField(_("origin outside the system"), max_length=200, blank=True)
+    origin = models.CharField(
+        _("origin outside the system"), max_length=200, blank=True, validators=[plain_text]
+    )
     report_by = models.DateField(_("report by"), null=True, blank=True)
     arrived_on = models.DateField(_("arrived on"), null=True, blank=True)
     # A temporary transfer: until when (planned), and when it ended (the member returned
@@ -68,9 +80,13 @@ class Transfer(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.ISSUED
     )
-    letter_no = models.CharField(_("letter number"), max_length=60, blank=True)
-    dues_paid_until = models.CharField(_("dues paid until (month)"), max_length=7, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    letter_no = models.CharField(
+        _("letter number"), max_length=60, blank=True, validators=[plain_text]
+    )
+    dues_paid_until = models.CharField(
+        _("dues paid until (month)"), max_length=7, blank=True, validators=[month_validator]
+    )
+    note = models.TextField(_("note"), blank=True, validators=[multiline_text])
 
     class Meta:
         ordering = ["-issued_on", "id"]

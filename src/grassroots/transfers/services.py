@@ -8,9 +8,9 @@ issued, since no unit of the system will ever receive them.
 """
 
 import datetime as dt
-import re
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from grassroots.accounts import scope
 from grassroots.accounts.roles import Action
 from grassroots.history.models import Change
 from grassroots.history.services import record_change, snapshot
+from grassroots.inputs import field_errors, plain_text
 from grassroots.people.models import Membership, Person
 from grassroots.workdays import add_months, add_working_days
 
@@ -26,7 +27,8 @@ from .models import Transfer
 
 # The member reports to the new unit within this many working days of the letter.
 REPORT_WITHIN_WORKING_DAYS = 30
-MONTH_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+# The note on how a temporary transfer ended (kept as the history row's reason).
+END_REASON_MAX_LENGTH = 200
 
 
 def _require(trace, action, unit):
@@ -44,15 +46,17 @@ def active_membership(person, *, lock=False):
     return queryset.order_by("-admitted_on", "-id").first()
 
 
-def _check_common(errors, *, kind, issued_on, dues_paid_until):
+def _check_common(errors, *, kind, issued_on, **texts):
+    """The kind and the letter's date, and the text fields' limits as the model declares
+    them (length, characters, the dues month as YYYY-MM)."""
     if kind not in Transfer.Kind.values:
         errors["kind"] = _("Use official or temporary.")
     if not isinstance(issued_on, dt.date):
         errors["issued_on"] = _("The date of the letter is required.")
     elif issued_on > timezone.localdate():
         errors["issued_on"] = _("The date of the letter lies in the future.")
-    if dues_paid_until and not MONTH_PATTERN.match(dues_paid_until):
-        errors["dues_paid_until"] = _("Write the month as YYYY-MM.")
+    texts = {key: (value or "").strip() for key, value in texts.items()}
+    errors.update(field_errors(Transfer(**texts), texts))
 
 
 def _save_new(transfer):
@@ -113,7 +117,15 @@ def transfer_issue(
     _require(trace, Action.RECORD_STEP, from_unit)
 
     errors = {}
-    _check_common(errors, kind=kind, issued_on=issued_on, dues_paid_until=dues_paid_until)
+    _check_common(
+        errors,
+        kind=kind,
+        issued_on=issued_on,
+        destination=destination,
+        letter_no=letter_no,
+        dues_paid_until=dues_paid_until,
+        note=note,
+    )
     if to_unit is not None and destination:
         errors["destination"] = _(
             "Give either a unit of the system or a destination outside it, not both."
@@ -248,7 +260,15 @@ def transfer_incoming(
     _require(trace, Action.RECORD_STEP, to_unit)
     origin = (origin or "").strip()
     errors = {}
-    _check_common(errors, kind=kind, issued_on=issued_on, dues_paid_until=dues_paid_until)
+    _check_common(
+        errors,
+        kind=kind,
+        issued_on=issued_on,
+        origin=origin,
+        letter_no=letter_no,
+        dues_paid_until=dues_paid_until,
+        note=note,
+    )
     if not origin:
         errors["origin"] = _("Say where the member comes from.")
     if not isinstance(arrived_on, dt.date):
@@ -404,6 +424,12 @@ def transfer_end(*, trace, transfer, ended_on, outcome, reason=""):
         errors["ended_on"] = _("The transfer cannot end before it began.")
     elif ended_on > timezone.localdate():
         errors["ended_on"] = _("The date lies in the future.")
+    reason = (reason or "").strip()
+    try:
+        for check in (MaxLengthValidator(END_REASON_MAX_LENGTH), plain_text):
+            check(reason)
+    except ValidationError as exc:
+        errors["reason"] = exc.messages
     if errors:
         raise ValidationError(errors)
     membership = None
@@ -413,7 +439,6 @@ def transfer_end(*, trace, transfer, ended_on, outcome, reason=""):
     transfer.status = outcome
     transfer.ended_on = ended_on
     transfer.save(update_fields=["status", "ended_on"])
-    reason = (reason or "").strip()
     # One row, read by both units: a transfer's history is scoped to its sender and its
     # receiver alike (transfers/apps.py).
     record_change(trace, transfer, action=Change.Action.UPDATE, before=before, reason=reason)

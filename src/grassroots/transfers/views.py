@@ -6,14 +6,15 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from grassroots.accounts import scope
 from grassroots.accounts.roles import Action
 from grassroots.formerrors import add_service_errors
-from grassroots.history.models import Access, Change
-from grassroots.history.services import Trace, record_access
+from grassroots.history.models import Change
+from grassroots.history.services import Trace
 from grassroots.paging import paginate
+from grassroots.people.access import log_list_view, log_person
 from grassroots.people.models import Person
 
 from . import selectors, services
@@ -28,6 +29,7 @@ from .forms import (
 from .models import Transfer
 
 
+@require_GET
 def transfer_list(request):
     form = TransferFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -38,6 +40,12 @@ def transfer_list(request):
         direction=filters.get("direction", ""),
     )
     paging = paginate(request, queryset)
+    log_list_view(
+        request,
+        name=_("Transfers"),
+        filters=list(filters.items()),
+        shown=[transfer.person for transfer in paging["page_obj"].object_list],
+    )
     return render(
         request,
         "transfers/list.html",
@@ -57,6 +65,7 @@ def _visible_person(user, national_id):
     return people.filter(national_id=(national_id or "").strip().upper()).first()
 
 
+@require_http_methods(["GET", "POST"])
 def transfer_new(request):
     """Issue a letter for `?person=<national_id>`; without it, ask whom to transfer."""
     national_id = request.GET.get("person", "")
@@ -65,6 +74,7 @@ def transfer_new(request):
     person = _visible_person(request.user, national_id)
     if person is None:
         raise Http404
+    log_person(request, person, what=_("Transfer letter form"))
     membership = services.active_membership(person)
     if membership is not None:
         scope.require(request.user, Action.RECORD_STEP, membership.unit)
@@ -97,9 +107,10 @@ def transfer_new(request):
     )
 
 
+@require_GET
 def transfer_detail(request, pk):
     transfer = selectors.transfer_for(request.user, pk)
-    record_access(request.user, kind=Access.Kind.VIEW, what=transfer, unit_path=transfer.unit.path)
+    log_person(request, transfer.person, what=_("Transfer: %(transfer)s") % {"transfer": transfer})
     changes = Change.objects.filter(model="transfers.transfer", object_id=str(transfer.pk))
     waiting = transfer.status == Transfer.Status.ISSUED
     return render(
@@ -185,6 +196,7 @@ def transfer_receive(request, pk):
     )
 
 
+@require_http_methods(["GET", "POST"])
 def transfer_cancel(request, pk):
     transfer = selectors.transfer_for(request.user, pk)
     if not scope.can(request.user, Action.RECORD_STEP, transfer.unit):
@@ -205,6 +217,7 @@ def transfer_cancel(request, pk):
     return render(request, "transfers/cancel.html", {"form": form, "transfer": transfer})
 
 
+@require_http_methods(["GET", "POST"])
 def transfer_incoming(request):
     """Register a member arriving from outside the system with their letter."""
     if not (scope.is_everywhere(request.user) or scope.paths_for(request.user, Action.RECORD_STEP)):

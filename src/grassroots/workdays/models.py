@@ -3,11 +3,13 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from grassroots.inputs import plain_text
+
 
 class CalendarDay(models.Model):
     day = models.DateField(_("day"), unique=True)
     is_working_day = models.BooleanField(_("working day"))
-    note = models.CharField(_("note"), max_length=200, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True, validators=[plain_text])
 
     class Meta:
         ordering = ["day"]

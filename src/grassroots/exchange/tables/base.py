@@ -140,8 +140,9 @@ class Applier:
             for column, message in errors:
                 self.error(row, column, message)
             if errors or not self.check(row):
-                # Its references are still checked, so that every problem is reported.
-                if all(c in values for c in self.reference_columns):
+                # Its references are still checked, so that every problem is reported
+                # (when its key and references could be read at all).
+                if all(c in values for c in (*key_columns, *self.reference_columns)):
                     row.broken = True
                     broken.append(row)
                     checked.append(row)

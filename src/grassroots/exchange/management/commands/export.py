@@ -9,9 +9,8 @@ from django.utils.translation import gettext_lazy
 
 from grassroots.exchange import exporter
 from grassroots.exchange.format import FILES
-from grassroots.history.models import Access
-from grassroots.history.services import record_access
 from grassroots.org.models import Unit
+from grassroots.people.access import log_export
 
 
 class Command(BaseCommand):
@@ -56,12 +55,7 @@ class Command(BaseCommand):
                     counts = exporter.write_csv_folder(path, unit=root, only=names)
         except ValueError as exc:
             raise CommandError(_("Unknown table: %(names)s.") % {"names": exc}) from exc
-        record_access(
-            None,
-            kind=Access.Kind.EXPORT,
-            what=f"export {fmt} {unit or '*'} {','.join(counts)}",
-            unit_path=root.path if root else "",
-        )
+        log_export(None, what=f"export {fmt} {unit or '*'} {','.join(counts)}", unit=root)
         for name, count in counts.items():
             self.stdout.write(_("%(file)s: %(count)d exported") % {"file": name, "count": count})
         self.stdout.write(_("Written to %(path)s.") % {"path": Path(path)})

@@ -54,7 +54,8 @@ class Command(BaseCommand):
             None,
             kind=Access.Kind.EXPORT,
             what=f"forms {','.join(f.code for f in printed)} {dossier.person.national_id}",
-            unit_path=dossier.unit.path,
+            person=dossier.person,
+            unit=dossier.unit,
         )
         self.stdout.write(
             _("%(count)s forms of %(name)s written to %(file)s: %(codes)s")

@@ -1,6 +1,5 @@
 """`grassroots report achievement|funnel …`: the reports of the exchange-format contract."""
 
-import datetime as dt
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -10,18 +9,17 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy
 
-from grassroots.history.models import Access
-from grassroots.history.services import record_access
-from grassroots.reports import documents, exports, selectors
+from grassroots.people.access import log_export
+from grassroots.reports import documents, exports, periods, selectors
 
 FORMATS = ("table", "csv", "json", "xlsx", "pdf")
 
 
 def iso_date(text):
     try:
-        return dt.date.fromisoformat(text)
+        return periods.report_date(text)
     except ValueError as exc:
-        raise CommandError(f"not a date (use YYYY-MM-DD): {text}") from exc
+        raise CommandError(str(exc)) from exc
 
 
 class Command(BaseCommand):
@@ -59,10 +57,10 @@ class Command(BaseCommand):
             raise CommandError(f"--format {fmt} needs --output FILE")
         with translation.override(language):
             if options["kind"] == "achievement":
-                content, what, path = self._achievement(user, language, fmt, options)
+                content, what, unit = self._achievement(user, language, fmt, options)
             else:
-                content, what, path = self._funnel(user, language, fmt, options)
-        record_access(user, kind=Access.Kind.EXPORT, what=what, unit_path=path)
+                content, what, unit = self._funnel(user, language, fmt, options)
+        log_export(user, what=what, unit=unit)
         if options.get("output"):
             target = Path(options["output"])
             if isinstance(content, bytes):
@@ -113,10 +111,10 @@ class Command(BaseCommand):
             "language": language,
         }
         if fmt == "xlsx":
-            return documents.achievement_xlsx(rows, **kwargs), what, unit.path
+            return documents.achievement_xlsx(rows, **kwargs), what, unit
         if fmt == "pdf":
-            return documents.achievement_pdf(rows, **kwargs), what, unit.path
-        return _text(rows, columns, fmt), what, unit.path
+            return documents.achievement_pdf(rows, **kwargs), what, unit
+        return _text(rows, columns, fmt), what, unit
 
     def _funnel(self, user, language, fmt, options):
         until = iso_date(options["until"])
@@ -127,7 +125,7 @@ class Command(BaseCommand):
         row = selectors.course_funnel(user, course=course, until=until)
         columns = list(row)
         what = f"funnel report {course.code} until {until} ({fmt})"
-        path = course.organizer.path
+        organizer = course.organizer
         if fmt == "xlsx":
             content = exports.to_xlsx(
                 [row],
@@ -135,14 +133,14 @@ class Command(BaseCommand):
                 title=f"{course.title} ({course.code})",
                 filters=[("course", course.code), ("until", until.isoformat())],
             )
-            return content, what, path
+            return content, what, organizer
         if fmt == "pdf":
             html = render_to_string(
                 "reports/pdf/funnel.html",
                 {"course": course, "until": until, "columns": columns, "row": row},
             )
-            return exports.html_to_pdf(html), what, path
-        return _text([row], columns, fmt), what, path
+            return exports.html_to_pdf(html), what, organizer
+        return _text([row], columns, fmt), what, organizer
 
 
 def _common(parser):

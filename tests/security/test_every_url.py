@@ -15,7 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from grassroots.accounts import tokens
 from tests.urlcheck import Route
 
-TESTS_DIR = Path(__file__).resolve().parent
+TESTS_DIR = Path(__file__).resolve().parents[1]
 SKIPPED_NAMES = {"admin"}
 
 
