@@ -15,10 +15,11 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from grassroots.accounts import tokens
 from grassroots.accounts.models import ApiToken
+from grassroots.core.commands import TranslatedHelp
 from grassroots.history.services import Trace
 
 
-class Command(BaseCommand):
+class Command(TranslatedHelp, BaseCommand):
     help = gettext_lazy("Create or revoke a user's API token.")
 
     def add_arguments(self, parser):

@@ -6,10 +6,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from grassroots.accounts import services
+from grassroots.core.commands import TranslatedHelp
 from grassroots.history.services import Trace
 
 
-class Command(BaseCommand):
+class Command(TranslatedHelp, BaseCommand):
     help = gettext_lazy(
         "End the lock-out of an account or an address after repeated failed log-ins."
     )

@@ -7,13 +7,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from grassroots.core.commands import TranslatedHelp
 from grassroots.exchange import exporter
 from grassroots.exchange.format import FILES
 from grassroots.org.models import Unit
 from grassroots.people.access import log_export
 
 
-class Command(BaseCommand):
+class Command(TranslatedHelp, BaseCommand):
     # Imports of a million rows run in scripts: skip the system checks' start-up cost.
     requires_system_checks = []
     help = gettext_lazy(

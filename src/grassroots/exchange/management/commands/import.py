@@ -4,10 +4,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from grassroots.core.commands import TranslatedHelp
 from grassroots.exchange.importer import run_import
 
 
-class Command(BaseCommand):
+class Command(TranslatedHelp, BaseCommand):
     # Imports of a million rows run in scripts: skip the system checks' start-up cost.
     requires_system_checks = []
     help = gettext_lazy(

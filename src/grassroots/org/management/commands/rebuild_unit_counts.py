@@ -3,10 +3,11 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext_lazy, ngettext
 
+from grassroots.core.commands import TranslatedHelp
 from grassroots.org import tally
 
 
-class Command(BaseCommand):
+class Command(TranslatedHelp, BaseCommand):
     help = gettext_lazy(
         "Recompute the people and active-member counters of every unit from the registers."
     )

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from grassroots.core.commands import TranslatedHelp
 from grassroots.history.services import Trace
 from grassroots.org import restructure
 from grassroots.org.models import Unit
@@ -27,7 +28,7 @@ def codes(text):
     return [code.strip() for code in (text or "").split(",") if code.strip()]
 
 
-class Command(BaseCommand):
+class Command(TranslatedHelp, BaseCommand):
     help = gettext_lazy(
         "Restructure units from a date: move, rename, merge, split or close (see "
         "docs/exchange-format.md, Restructuring contract)."

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from grassroots.core.commands import TranslatedHelp
 from grassroots.history.services import Trace
 from grassroots.people.erasure import person_erase
 from grassroots.people.models import Person
@@ -19,7 +20,7 @@ class Rollback(Exception):
     pass
 
 
-class Command(BaseCommand):
+class Command(TranslatedHelp, BaseCommand):
     help = gettext_lazy(
         "Erase a person who never became a member (see docs/personal-data.md). "
         "Dry run unless --apply."

@@ -3,10 +3,11 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext_lazy
 
+from grassroots.core.commands import TranslatedHelp
 from grassroots.reports import rollups
 
 
-class Command(BaseCommand):
+class Command(TranslatedHelp, BaseCommand):
     help = gettext_lazy(
         "Recompute the admission tallies the reports read from the admissions themselves."
     )

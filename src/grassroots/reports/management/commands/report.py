@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy
 
+from grassroots.core.commands import TranslatedHelp
 from grassroots.people.access import log_export
 from grassroots.reports import documents, exports, periods, selectors
 
@@ -22,7 +23,7 @@ def iso_date(text):
         raise CommandError(str(exc)) from exc
 
 
-class Command(BaseCommand):
+class Command(TranslatedHelp, BaseCommand):
     help = gettext_lazy(
         "Print a report: achievement against plan for a unit, or the funnel of a course."
     )

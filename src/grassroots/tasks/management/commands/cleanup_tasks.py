@@ -3,10 +3,11 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext_lazy, ngettext
 
+from grassroots.core.commands import TranslatedHelp
 from grassroots.tasks import services
 
 
-class Command(BaseCommand):
+class Command(TranslatedHelp, BaseCommand):
     help = gettext_lazy(
         "Remove the results of background tasks older than TASK_RESULT_HOURS, mark tasks "
         "whose worker stopped as interrupted, and delete stray task folders."

@@ -8,10 +8,11 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from grassroots.core.commands import TranslatedHelp
 from grassroots.tasks import schedule
 
 
-class Command(BaseCommand):
+class Command(TranslatedHelp, BaseCommand):
     help = gettext_lazy("Queue the next occurrence of each recurring task not queued yet.")
 
     def handle(self, *args, **options):

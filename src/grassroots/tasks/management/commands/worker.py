@@ -10,10 +10,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
 
+from grassroots.core.commands import TranslatedHelp
 from grassroots.tasks import schedule, services
 
 
-class Command(DatabaseWorkerCommand):
+class Command(TranslatedHelp, DatabaseWorkerCommand):
     help = gettext_lazy(
         "Run the background tasks (imports, exports, report packs, daily jobs) queued in "
         "the database. Stop with Ctrl-C: the task running finishes first; a second Ctrl-C "
