@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from grassroots.accounts import tokens
 from grassroots.accounts.models import ApiToken
-from grassroots.core.commands import TranslatedHelp
+from grassroots.commands import TranslatedHelp
 from grassroots.history.services import Trace
 
 

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from grassroots.core.commands import TranslatedHelp
+from grassroots.commands import TranslatedHelp
 from grassroots.exchange.importer import run_import
 
 

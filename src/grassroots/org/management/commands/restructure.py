@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from grassroots.core.commands import TranslatedHelp
+from grassroots.commands import TranslatedHelp
 from grassroots.history.services import Trace
 from grassroots.org import restructure
 from grassroots.org.models import Unit

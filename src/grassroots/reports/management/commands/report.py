@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy
 
-from grassroots.core.commands import TranslatedHelp
+from grassroots.commands import TranslatedHelp
 from grassroots.people.access import log_export
 from grassroots.reports import documents, exports, periods, selectors
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
 
-from grassroots.core.commands import TranslatedHelp
+from grassroots.commands import TranslatedHelp
 from grassroots.tasks import schedule, services
 
 
