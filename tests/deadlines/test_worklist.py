@@ -134,36 +134,32 @@ def test_worklist_page_keeps_its_queries_flat(client_for, town, django_assert_ma
 
 
 def test_pipeline_items_are_merged_when_the_pipeline_provides_them(town, monkeypatch):
-    import sys
-    import types
+    from grassroots.deadlines import selectors as deadline_selectors
 
     hs = town.unit("HS")
     lan = town.people[LAN]
-    fake = types.ModuleType("grassroots.pipeline.selectors")
-    fake.due_items = lambda user, today, **kwargs: [
-        {
-            "kind": "ceremony",
-            "person": lan,
-            "unit": hs,
-            "due_on": today - dt.timedelta(days=5),
-            "url": "/pipeline/x/",
-            "label": "Hold the ceremony",
-        },
-        {
-            "kind": "ceremony",
-            "person": lan,
-            "unit": hs,
-            "due_on": today + dt.timedelta(days=60),
-            "url": "",
-            "label": "Far away",
-        },
-    ]
-    if "grassroots.pipeline.selectors" not in sys.modules:
-        monkeypatch.setitem(sys.modules, "grassroots.pipeline.selectors", fake)
-    else:
-        monkeypatch.setattr(
-            sys.modules["grassroots.pipeline.selectors"], "due_items", fake.due_items
-        )
+
+    def due_items(user, today, **kwargs):
+        return [
+            {
+                "kind": "ceremony",
+                "person": lan,
+                "unit": hs,
+                "due_on": today - dt.timedelta(days=5),
+                "url": "/pipeline/x/",
+                "label": "Hold the ceremony",
+            },
+            {
+                "kind": "ceremony",
+                "person": lan,
+                "unit": hs,
+                "due_on": today + dt.timedelta(days=60),
+                "url": "",
+                "label": "Far away",
+            },
+        ]
+
+    monkeypatch.setattr(deadline_selectors, "due_items", due_items)
     _transfers(town)
     items = work_list(town.user("admin"), TODAY)
     assert [(i["kind"], i["days_late"]) for i in items[:2]] == [("ceremony", 5), ("transfer", 2)]

@@ -23,6 +23,11 @@ from django.utils.translation import gettext_lazy
 from grassroots import paging
 from grassroots.accounts import scope
 from grassroots.paths import under
+from grassroots.people.models import Membership
+from grassroots.pipeline.models import Admission, Enrollment
+from grassroots.pipeline.selectors import confirmation_counts, confirmations_due, due_items
+from grassroots.transfers.models import Transfer
+from grassroots.transfers.selectors import transfer_list
 from grassroots.workdays import add_months
 from grassroots.workdays.models import CalendarDay
 
@@ -83,8 +88,6 @@ def _item(*, kind, person, unit, due_on, url, label, today):
 
 
 def _transfer_items(user, today, unit):
-    from grassroots.transfers.models import Transfer
-    from grassroots.transfers.selectors import transfer_list
 
     transfers = transfer_list(user, status=Transfer.Status.ISSUED, unit=unit).filter(
         to_unit__isnull=False,
@@ -107,8 +110,6 @@ def _transfer_items(user, today, unit):
 def _temporary_items(user, today, unit):
     """Temporary transfers that reach their planned end: the member returns or the
     transfer becomes official (both units see it)."""
-    from grassroots.transfers.models import Transfer
-    from grassroots.transfers.selectors import transfer_list
 
     transfers = transfer_list(user, kind=Transfer.Kind.TEMPORARY, unit=unit).filter(
         status__in=[Transfer.Status.ISSUED, Transfer.Status.RECEIVED],
@@ -130,8 +131,6 @@ def _temporary_items(user, today, unit):
 
 
 def _certificate_items(user, today, unit):
-    from grassroots.people.models import Membership
-    from grassroots.pipeline.models import Admission, Enrollment
 
     # A certificate dated on or before `last` expires within the horizon; one dated
     # before `first` has expired already.
@@ -183,11 +182,7 @@ def _person_url(person):
 
 
 def _pipeline_items(user, today, unit, limit=None):
-    """The pipeline's deadlines, if that app provides them (tolerated while it does not)."""
-    try:
-        from grassroots.pipeline.selectors import due_items
-    except ImportError:
-        return
+    """The pipeline's deadlines."""
     horizon = today + dt.timedelta(days=HORIZON_DAYS)
     for item in due_items(user, today, horizon_days=HORIZON_DAYS, unit=unit, limit=limit) or ():
         due_on = item.get("due_on")
@@ -240,10 +235,6 @@ class WorkList:
 
     def __init__(self, user, today, unit=None):
         self.user, self.today, self.unit = user, today, unit
-        try:
-            from grassroots.pipeline.selectors import confirmation_counts, confirmations_due
-        except ImportError:
-            confirmation_counts = confirmations_due = None
         self._confirmation_counts = confirmation_counts
         self._confirmations_due = confirmations_due
 

@@ -8,11 +8,12 @@ empty, whatever day the demo is loaded. None of it falls in a period the article
 import datetime as dt
 
 from grassroots.people.models import Education, Membership
-from grassroots.pipeline.models import Course, Dossier, Enrollment, Source
+from grassroots.pipeline.models import Course, Dossier, DossierStep, Enrollment, Source
 from grassroots.transfers.models import Transfer
 
 from . import story
 from .admissions import Planned, count_votes, dossier_steps
+from .structure import HIGH_SCHOOLS
 
 EARLIEST = dt.date(2025, 7, 1)  # after Điện Phương's term and every period of the article
 CATEGORY_BY_SECTOR = {
@@ -64,8 +65,6 @@ def plan_recent_admissions(b):
 def plan_courses(b):
     """The 2023 course's pupils, the 2024/25 course (with Phạm Phú Thứ's six pupils and two
     teachers) and the next course, with people enrolled."""
-    from .structure import HIGH_SCHOOLS
-
     courses = []
     start, end = story.COURSE_2023_08_DATES
     courses.append(
@@ -264,7 +263,6 @@ def _cell_officials(unit, mentors_by_unit=None):
 
 def write_open_dossiers(b, trained_sources, mentors_by_unit=None):
     """Open dossiers for 28 of the trained, stopped at every step of the procedure."""
-    from grassroots.pipeline.models import DossierStep
 
     chosen = b.rng.sample(trained_sources, 28)
     dossiers, steps = [], []

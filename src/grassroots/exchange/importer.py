@@ -24,10 +24,14 @@ from grassroots.accounts import scope
 from grassroots.history.models import Cause, Change
 from grassroots.history.services import Trace
 from grassroots.org.models import Unit
+from grassroots.pipeline.models import Admission
+from grassroots.reports import rollups
 
 from .format import COLUMNS, FILES
 from .models import Import
 from .reader import DatasetError, open_dataset
+from .tables import APPLIERS
+from .unitrefs import UNIT_REF_FIELDS, UnitRef
 
 BATCH_SIZE = 5000
 UNIT_CACHE_LIMIT = 50_000
@@ -63,30 +67,6 @@ class Result:
             % {"file": name, **counts}
             for name, counts in self.summary.items()
         ]
-
-
-@dataclasses.dataclass(frozen=True)
-class UnitRef:
-    """What the importer needs to know about a unit: no full model instance per row."""
-
-    id: int
-    code: str
-    path: str
-    kind: str
-    numchild: int
-    effective_cluster_id: int | None
-    effective_sector_id: int | None
-
-
-UNIT_REF_FIELDS = (
-    "id",
-    "code",
-    "path",
-    "kind",
-    "numchild",
-    "effective_cluster_id",
-    "effective_sector_id",
-)
 
 
 class UnitCache:
@@ -187,8 +167,6 @@ def _numbered_rows(ctx, file, names, rows, position):
 
 
 def _import_sheet(ctx, sheet, batch_size, advance=None):
-    from .tables import APPLIERS
-
     rows = sheet.open_rows()
     position = [1]  # the header is row 1
     applier = None
@@ -229,9 +207,6 @@ def _refresh_report_tallies(record):
     What changed is read back from this import's own history rows: the people and
     admissions written, and for changed admissions their old unit and date.
     """
-    from grassroots.org.models import Unit
-    from grassroots.pipeline.models import Admission
-    from grassroots.reports import rollups
 
     changes = Change.objects.filter(
         cause=Cause.IMPORT,

@@ -63,6 +63,33 @@ def changes_about_person(user, person):
     return Change.objects.filter(query).select_related("actor")
 
 
+def records_about_person(user, person):
+    """[(export key, records the user sees, how many there are in all)] for every record
+    kind registered with an export key (history/subjects.py), in registration order."""
+    found = []
+    for subject in subjects.registered().values():
+        if not (subject.person and subject.export):
+            continue
+        model = apps.get_model(subject.label)
+        records = model.objects.filter(**{subject.person: person})
+        visible = functools.reduce(
+            operator.or_,
+            [scope.scoped(user, records, unit_field=unit_field) for unit_field in subject.units],
+        )
+        found.append((subject.export, visible.distinct().order_by("pk"), records.count()))
+    return found
+
+
+def erasable_records(person):
+    """[(model label, queryset)] of what is erased with a person who never became a member,
+    dependants first (reverse order of registration)."""
+    return [
+        (subject.label, apps.get_model(subject.label).objects.filter(**{subject.person: person}))
+        for subject in reversed(list(subjects.registered().values()))
+        if subject.erasable and subject.person
+    ]
+
+
 def changes_about(model_label, object_id):
     """Changes to one record (the caller has checked that the user may see it)."""
     return Change.objects.filter(model=model_label, object_id=str(object_id)).select_related(

@@ -15,4 +15,4 @@ class PeopleConfig(AppConfig):
         holdings.register_holding("grassroots.people.restructuring.Members")
         holdings.register_directory("grassroots.people.restructuring.Directory")
         subjects.register("people.person", unit="unit")
-        subjects.register("people.membership", unit="unit", person="person")
+        subjects.register("people.membership", unit="unit", person="person", export="memberships")

@@ -13,11 +13,13 @@ import hmac
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from grassroots.accounts import scope
 from grassroots.accounts.roles import Action
+from grassroots.history import selectors as history_selectors
 from grassroots.history.models import Access, Change
 from grassroots.history.services import record_change, snapshot
 
@@ -75,20 +77,19 @@ def person_erase(*, trace, person, reason):
     if errors:
         raise ValidationError(errors)
 
-    from grassroots.pipeline.models import DossierStep
-
-    steps = DossierStep.objects.filter(dossier__person=person)
-    records = {
-        "pipeline.dossierstep": list(steps.values_list("pk", flat=True)),
-        "pipeline.dossier": list(person.dossiers.values_list("pk", flat=True)),
-        "pipeline.enrollment": list(person.enrollments.values_list("pk", flat=True)),
-        "pipeline.source": list(person.sources.values_list("pk", flat=True)),
-    }
-    scans = [step.attachment for step in steps.exclude(attachment="")]
-    steps.delete()
-    person.dossiers.all().delete()
-    person.enrollments.all().delete()
-    person.sources.all().delete()
+    # What the apps above keep about the person goes with them (history/subjects.py:
+    # the record kinds registered as erasable), with the files of those records.
+    records, scans = {}, []
+    for label, queryset in history_selectors.erasable_records(person):
+        rows = list(queryset)
+        records[label] = [row.pk for row in rows]
+        for row in rows:
+            scans += [
+                getattr(row, field.name)
+                for field in row._meta.concrete_fields
+                if isinstance(field, models.FileField) and getattr(row, field.name)
+            ]
+        queryset.delete()
     for scan in scans:
         transaction.on_commit(lambda scan=scan: scan.storage.delete(scan.name))
 
@@ -118,8 +119,6 @@ def person_erase(*, trace, person, reason):
 
 def _blank_history(person, records):
     """Keep every history row, but blank the values it holds about the person."""
-    from django.db.models import Q
-
     about = Q(model="people.person", object_id=str(person.pk))
     for model, pks in records.items():
         if pks:

@@ -1,11 +1,13 @@
 """Reading the person register, always through the acting user's scope."""
 
-from django.db import connection
+from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
 
 from grassroots.accounts import scope
+from grassroots.history import selectors as history_selectors
 from grassroots.history.models import Access, Change
+from grassroots.history.services import snapshot
 from grassroots.org.models import Unit
 from grassroots.org.selectors import subtree_counts, unit_totals
 from grassroots.paths import under
@@ -128,73 +130,22 @@ def unit_filter_for(user, code):
 
 # Everything held on one person (subject export) -----------------------------------------
 
-# Record types whose history rows count as "about the person", by Change.model.
-SUBJECT_MODELS = {
-    "memberships": "people.membership",
-    "sources": "pipeline.source",
-    "enrolments": "pipeline.enrollment",
-    "dossiers": "pipeline.dossier",
-    "dossier_steps": "pipeline.dossierstep",
-    "admissions": "pipeline.admission",
-    "confirmations": "pipeline.confirmation",
-    "transfers": "transfers.transfer",
-}
 
-
-def _row(obj, **extra):
-    from grassroots.history.services import snapshot
-
-    return {"id": obj.pk, **snapshot(obj), **extra}
-
-
-def _subject_records(person):
-    """Every record about `person`, each as (key, queryset, unit field)."""
-    from grassroots.pipeline.models import Admission, Confirmation, DossierStep
-    from grassroots.transfers.models import Transfer
-
-    return [
-        ("memberships", person.memberships.select_related("unit"), "unit"),
-        ("sources", person.sources.select_related("unit", "mentor", "person"), "unit"),
-        # Enrolments are seen by whoever sees the person (pipeline.selectors.enrollments_for).
-        ("enrolments", person.enrollments.select_related("course", "person__unit"), "person__unit"),
-        ("dossiers", person.dossiers.select_related("unit", "person", "source"), "unit"),
-        (
-            "dossier_steps",
-            DossierStep.objects.filter(dossier__person=person).select_related(
-                "dossier__unit", "dossier__person", "recorded_by"
-            ),
-            "dossier__unit",
-        ),
-        (
-            "admissions",
-            Admission.objects.filter(person=person).select_related("unit", "person"),
-            "unit",
-        ),
-        (
-            "confirmations",
-            Confirmation.objects.filter(admission__person=person).select_related(
-                "admission__unit", "admission__person"
-            ),
-            "admission__unit",
-        ),
-        (
-            "transfers",
-            Transfer.objects.filter(person=person).select_related("from_unit", "to_unit", "person"),
-            None,
-        ),
-    ]
-
-
-def _transfers_in_scope(user, transfers):
-    """A transfer is seen by the sending and by the receiving unit."""
-    from grassroots.accounts.roles import Action
-
-    if scope.is_everywhere(user):
-        return transfers
-    query = scope.unit_q(user, Action.VIEW, "from_unit__path") | scope.unit_q(
-        user, Action.VIEW, "to_unit__path"
-    )
-    return transfers.filter(query)
+def _row(obj):
+    """A record as the subject export gives it: its fields (history's snapshot), its id,
+    the ids it refers to, its times, and the names of its files (never their bytes)."""
+    row = {"id": obj.pk, **snapshot(obj)}
+    for field in obj._meta.concrete_fields:
+        if field.is_relation and field.name in row:
+            row[field.name + "_id"] = getattr(obj, field.attname)
+        elif isinstance(field, models.FileField):
+            name = getattr(obj, field.name).name or None
+            row[field.name] = name
+            row[field.name + "_name"] = name.rsplit("/", 1)[-1] if name else None
+        elif isinstance(field, models.DateTimeField) and field.name not in row:
+            value = getattr(obj, field.name)
+            row[field.name] = value.isoformat() if value else None
+    return row
 
 
 def everything_about(user, person):
@@ -209,41 +160,19 @@ def everything_about(user, person):
     names the person's national ID. Reads only: the caller logs the export.
     """
     data = {
-        "person": _row(person),
+        "person": {"id": person.pk, **snapshot(person)},
         "generated_at": timezone.now().isoformat(),
         "generated_by": user.get_username(),
     }
-    ids = {}
-    withheld = {}
-    for key, records, unit_field in _subject_records(person):
-        if unit_field is None:
-            visible = _transfers_in_scope(user, records)
-        else:
-            visible = scope.scoped(user, records, unit_field=unit_field)
-        rows = list(visible)
-        if key == "dossier_steps":
-            data[key] = [
-                _row(
-                    step,
-                    dossier=step.dossier_id,
-                    attachment=step.attachment.name or None,
-                    attachment_name=step.attachment.name.rsplit("/", 1)[-1] or None,
-                    recorded_at=step.recorded_at.isoformat(),
-                )
-                for step in rows
-            ]
-        elif key == "confirmations":
-            data[key] = [_row(c, admission=c.admission_id) for c in rows]
-        else:
-            data[key] = [_row(obj) for obj in rows]
-        ids[key] = [str(obj.pk) for obj in rows]
-        missing = records.count() - len(rows)
-        if missing:
-            withheld[key] = missing
     about = Q(model="people.person", object_id=str(person.pk))
-    for key, model in SUBJECT_MODELS.items():
-        if ids[key]:
-            about |= Q(model=model, object_id__in=ids[key])
+    withheld = {}
+    for key, visible, total in history_selectors.records_about_person(user, person):
+        rows = list(visible)
+        data[key] = [_row(obj) for obj in rows]
+        if rows:
+            about |= Q(model=rows[0]._meta.label_lower, object_id__in=[str(o.pk) for o in rows])
+        if total - len(rows):
+            withheld[key] = total - len(rows)
     data["history"] = [
         {
             "at": change.at.isoformat(),

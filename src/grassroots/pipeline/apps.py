@@ -14,13 +14,32 @@ class PipelineConfig(AppConfig):
         holdings.register_holding("grassroots.pipeline.restructuring.OpenDossiers")
         holdings.register_holding("grassroots.pipeline.restructuring.OpenSources")
         holdings.register_facts("grassroots.pipeline.restructuring.AdmissionFacts")
-        subjects.register("pipeline.source", unit="unit", person="person")
+        subjects.register(
+            "pipeline.source", unit="unit", person="person", export="sources", erasable=True
+        )
         subjects.register("pipeline.course", unit="organizer")
         # Enrolments are seen by whoever sees the person (selectors.enrollments_for).
-        subjects.register("pipeline.enrollment", unit="person__unit", person="person")
-        subjects.register("pipeline.dossier", unit="unit", person="person")
-        subjects.register("pipeline.dossierstep", unit="dossier__unit", person="dossier__person")
-        subjects.register("pipeline.admission", unit="unit", person="person")
         subjects.register(
-            "pipeline.confirmation", unit="admission__unit", person="admission__person"
+            "pipeline.enrollment",
+            unit="person__unit",
+            person="person",
+            export="enrolments",
+            erasable=True,
+        )
+        subjects.register(
+            "pipeline.dossier", unit="unit", person="person", export="dossiers", erasable=True
+        )
+        subjects.register(
+            "pipeline.dossierstep",
+            unit="dossier__unit",
+            person="dossier__person",
+            export="dossier_steps",
+            erasable=True,
+        )
+        subjects.register("pipeline.admission", unit="unit", person="person", export="admissions")
+        subjects.register(
+            "pipeline.confirmation",
+            unit="admission__unit",
+            person="admission__person",
+            export="confirmations",
         )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from grassroots.accounts import scope
 from grassroots.accounts.roles import Action
 from grassroots.people.models import Membership, Person
+from grassroots.vietnamese import fold
 from grassroots.workdays import add_months, add_working_days, calendar_overrides
 
 from . import engine
@@ -51,8 +52,6 @@ def sources_for(
         born_after = add_months(today, -12 * (max_age + 1))
         sources = sources.filter(person__birth_date__gt=born_after)
     if q:
-        from grassroots.vietnamese import fold
-
         sources = sources.filter(person__search_text__contains=fold(q))
     return sources.order_by("unit__path", "person__sort_key", "id")
 
@@ -144,8 +143,6 @@ def dossiers_for(user, *, status="", unit=None, q="", person_status=""):
     if unit is not None:
         dossiers = dossiers.filter(scope.under(unit.path, "unit__path"))
     if q:
-        from grassroots.vietnamese import fold
-
         dossiers = dossiers.filter(person__search_text__contains=fold(q))
     return dossiers
 
@@ -231,8 +228,6 @@ def members_for(user, *, status="", unit=None, q=""):
     if unit is not None:
         memberships = memberships.filter(scope.under(unit.path, "unit__path"))
     if q:
-        from grassroots.vietnamese import fold
-
         memberships = memberships.filter(person__search_text__contains=fold(q))
     return memberships.order_by("unit__path", "person__sort_key", "id")
 

@@ -14,4 +14,9 @@ class TransfersConfig(AppConfig):
         holdings.register_holding("grassroots.transfers.restructuring.IncomingTransfers")
         holdings.register_facts("grassroots.transfers.restructuring.TransferFacts")
         # A transfer is seen by the sending and by the receiving unit.
-        subjects.register("transfers.transfer", unit=("from_unit", "to_unit"), person="person")
+        subjects.register(
+            "transfers.transfer",
+            unit=("from_unit", "to_unit"),
+            person="person",
+            export="transfers",
+        )

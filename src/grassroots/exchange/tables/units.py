@@ -25,7 +25,7 @@ from grassroots.paths import under
 from grassroots.pipeline.models import Admission
 from grassroots.reports import rollups
 
-from ..importer import UnitRef
+from ..unitrefs import UnitRef
 from .base import WRITE_BATCH, Applier
 
 
