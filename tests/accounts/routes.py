@@ -1,3 +1,7 @@
+import datetime as dt
+
+from django.utils import timezone
+
 from grassroots.accounts import tokens
 from grassroots.accounts.models import RoleAssignment
 from tests.urlcheck import Route
@@ -10,6 +14,27 @@ def _admin_token(town):
 
 def _viewer_assignment(town):
     return {"pk": RoleAssignment.objects.get(user=town.user("w1_viewer")).pk}
+
+
+def _ended_assignment(town):
+    """The ward viewer's role, ended by a restructuring that closed a new empty cell."""
+    from grassroots.org import restructure
+    from grassroots.org import services as org_services
+    from grassroots.org.models import Unit
+
+    assignment = RoleAssignment.objects.get(user=town.user("w1_viewer"))
+    cell = org_services.unit_create(
+        trace=town.trace,
+        parent=Unit.objects.get(code="W1"),
+        code="W1TMP",
+        name="Temporary cell",
+        kind="cell",
+        valid_from=dt.date(2020, 1, 1),
+    )
+    assignment.unit = cell
+    assignment.save()
+    restructure.unit_close(trace=town.trace, unit=cell, day=timezone.localdate())
+    return {"pk": assignment.pk}
 
 
 ROUTES = [
@@ -32,6 +57,12 @@ ROUTES = [
         record_unit="W1",
     ),
     Route("accounts:role_revoke", method="post", kwargs=_viewer_assignment, record_unit="W1"),
+    Route(
+        "accounts:assignment_follow_up",
+        method="post",
+        kwargs=_ended_assignment,
+        record_unit="W1",
+    ),
     Route(
         "accounts:user_deactivate",
         method="post",

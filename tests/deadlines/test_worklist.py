@@ -129,7 +129,7 @@ def test_worklist_page_keeps_its_queries_flat(client_for, town, django_assert_ma
     for national_id in (LAN, TU):
         _certificate(town, course, national_id, dt.date(2021, 12, 1))
     client = client_for("admin")
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(19):
         client.get(reverse("deadlines:worklist"))
 
 

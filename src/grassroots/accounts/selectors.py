@@ -5,6 +5,7 @@ from django.db.models import Prefetch, Q
 from django.http import Http404
 
 from grassroots.history.selectors import changes_about
+from grassroots.paths import under
 
 from . import scope
 from .models import ApiToken, LoginFailure, RoleAssignment
@@ -63,3 +64,17 @@ def login_failures_for(admin, *, account=None):
     if account is not None:
         failures = failures.filter(user=account)
     return failures
+
+
+def assignments_to_follow_up(admin, unit=None):
+    """Role assignments a restructuring ended and nobody has followed up yet, on units
+    the admin manages accounts for (an ended unit stays in the tree below its successor,
+    or where it last stood, so the administrator above finds it there)."""
+    assignments = RoleAssignment.objects.filter(
+        ended_by_event__isnull=False, followed_up_on__isnull=True
+    ).select_related("user", "unit", "ended_by_event")
+    if unit is not None:
+        assignments = assignments.filter(under(unit.path, "unit__path"))
+    return scope.scoped(
+        admin, assignments, unit_field="unit", action=Action.MANAGE_ACCOUNTS
+    ).order_by("ended_on", "unit__path", "user__username")

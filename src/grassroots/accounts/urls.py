@@ -17,4 +17,5 @@ urlpatterns = [
     path("users/<str:username>/roles/", views.role_grant, name="role_grant"),
     path("users/<str:username>/deactivate/", views.user_deactivate, name="user_deactivate"),
     path("roles/<int:pk>/revoke/", views.role_revoke, name="role_revoke"),
+    path("roles/<int:pk>/followed-up/", views.assignment_follow_up, name="assignment_follow_up"),
 ]

@@ -180,6 +180,24 @@ def role_revoke(request, pk):
 
 
 @require_POST
+def assignment_follow_up(request, pk):
+    """Mark a role a restructuring ended as dealt with (reassigned, or not needed)."""
+    admin = request.user
+    assignment = scope.get_scoped(
+        admin,
+        RoleAssignment.objects.filter(ended_by_event__isnull=False).select_related("user", "unit"),
+        action=Action.MANAGE_ACCOUNTS,
+        pk=pk,
+    )
+    services.assignment_followed_up(trace=Trace(user=admin), assignment=assignment)
+    messages.success(
+        request,
+        _("The ended role of %(name)s is followed up.") % {"name": assignment.user.username},
+    )
+    return redirect("restructuring:event", pk=assignment.ended_by_event_id)
+
+
+@require_POST
 def user_deactivate(request, username):
     """Switch an account off; only if every role it holds lies in the admin's subtree."""
     admin = request.user

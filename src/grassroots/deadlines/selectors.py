@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from grassroots import paging
 from grassroots.accounts import scope
+from grassroots.accounts import selectors as account_selectors
 from grassroots.paths import under
 from grassroots.people.models import Membership
 from grassroots.pipeline.models import Admission, Enrollment
@@ -103,6 +104,27 @@ def _transfer_items(user, today, unit):
             url=reverse("transfers:detail", kwargs={"pk": transfer.pk}),
             label=_("Report to %(to)s (transfer from %(from)s)")
             % {"to": transfer.to_unit.code, "from": transfer.from_unit.code},
+            today=today,
+        )
+
+
+def _role_items(user, today, unit):
+    """Roles a restructuring ended with their unit: the administrator above gives the
+    holder a role on the successor, or marks it followed up (nobody keeps access by
+    accident, nobody is forgotten)."""
+    for assignment in account_selectors.assignments_to_follow_up(user, unit):
+        yield _item(
+            kind="role",
+            person=None,
+            unit=assignment.unit,
+            due_on=assignment.ended_on + dt.timedelta(days=1),
+            url=reverse("restructuring:event", kwargs={"pk": assignment.ended_by_event_id}),
+            label=_("%(user)s's role (%(role)s) ended with %(unit)s: reassign it")
+            % {
+                "user": assignment.user.get_username(),
+                "role": assignment.get_role_display(),
+                "unit": assignment.unit.code,
+            },
             today=today,
         )
 
@@ -217,6 +239,7 @@ def work_list(user, today, unit=None, limit=None):
     items = [
         *_transfer_items(user, today, unit),
         *_temporary_items(user, today, unit),
+        *_role_items(user, today, unit),
         *_certificate_items(user, today, unit),
         *_pipeline_items(user, today, unit, limit),
     ]
@@ -244,6 +267,7 @@ class WorkList:
         return [
             *_transfer_items(self.user, self.today, self.unit),
             *_temporary_items(self.user, self.today, self.unit),
+            *_role_items(self.user, self.today, self.unit),
             *_certificate_items(self.user, self.today, self.unit),
             *_pipeline_items(self.user, self.today, self.unit, limit),
         ]

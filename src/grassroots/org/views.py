@@ -317,6 +317,11 @@ def event_detail(request, pk):
         "parts": parts,
         "visible": visible,
         "ended_assignments": event.ended_assignments.select_related("user", "unit"),
+        "may_follow_up": {
+            a.pk
+            for a in event.ended_assignments.select_related("unit")
+            if scope.can(request.user, Action.MANAGE_ACCOUNTS, a.unit)
+        },
         "kinds": UnitEvent.Kind,
         **changes,
     }
