@@ -105,3 +105,14 @@ def test_command_prints_counts_and_timings(db, town):
     assert "Generated 20 units, 100 people" in text
     assert "people and admissions:" in text
     assert Unit.find_problems() == ([], [], [], [], [])
+
+
+def test_small_batches_write_units_before_what_refers_to_them(db, town, monkeypatch):
+    """At national scale the ancestry fills its batch before the units do: the units are
+    written first (PostgreSQL checks each foreign key as the rows are copied)."""
+    from grassroots.demo import generator
+
+    monkeypatch.setattr(generator, "BATCH", 7)
+    generate(units=40, people=60, seed=8, append=True)
+    assert Unit.objects.filter(code__startswith="G8").count() == 40
+    assert timeline.rebuild_ancestry(check=True) == (set(), set())

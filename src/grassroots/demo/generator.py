@@ -113,9 +113,12 @@ def _next_id(model):
 class _Writer:
     """Rows into one table in batches: COPY on PostgreSQL, executemany elsewhere."""
 
-    def __init__(self, model, columns, *, auto_flush=True):
+    def __init__(self, model, columns, *, auto_flush=True, after=None):
         self.model = model
         self.auto_flush = auto_flush
+        # A writer whose rows these rows refer to: flushed first, so that a foreign key
+        # never points at a row still waiting in its buffer (PostgreSQL checks at COPY).
+        self.after = after
         self.columns = columns
         defaults = {}
         for field in model._meta.concrete_fields:
@@ -134,6 +137,8 @@ class _Writer:
     def flush(self):
         if not self.rows:
             return
+        if self.after is not None:
+            self.after.flush()
         table = connection.ops.quote_name(self.model._meta.db_table)
         names_sql = ", ".join(connection.ops.quote_name(c) for c in self.all_columns)
         with connection.cursor() as cursor:
@@ -239,10 +244,14 @@ def _write_units(sizes, root_code, result):
     # The tree over time (org.timeline): one version per unit, and its ancestry rows; the
     # bulk variant of org.services.units_added, written as the units stream by.
     versions = _Writer(
-        UnitVersion, ["id", "unit_id", "parent_id", "name", "valid_from", "valid_to"]
+        UnitVersion,
+        ["id", "unit_id", "parent_id", "name", "valid_from", "valid_to"],
+        after=writer,
     )
     ancestry = _Writer(
-        UnitAncestry, ["id", "unit_id", "ancestor_id", "distance", "valid_from", "valid_to"]
+        UnitAncestry,
+        ["id", "unit_id", "ancestor_id", "distance", "valid_from", "valid_to"],
+        after=writer,
     )
     next_id = _next_id(Unit)
     version_id, ancestry_id = _next_id(UnitVersion), _next_id(UnitAncestry)
