@@ -3,6 +3,7 @@ from django.urls import include, path, re_path
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
+from grassroots import pickers
 from grassroots.accounts.views import LoginView
 from grassroots.api import VERSION, api, unversioned
 from grassroots.core import views as core_views
@@ -28,6 +29,18 @@ urlpatterns = [
     path("plans/", include("grassroots.plans.urls")),
     path("reports/", include("grassroots.reports.urls")),
     path("exchange/", include("grassroots.exchange.urls")),
+    path(
+        "pick/",
+        include(
+            (
+                [
+                    path("units/", pickers.units, name="units"),
+                    path("people/", pickers.people, name="people"),
+                ],
+                "pick",
+            )
+        ),
+    ),
     path("tasks/", include("grassroots.tasks.urls")),
     path(f"api/{VERSION}/", api.urls),
     # Clients of the API from before the version: 308 to the same path under /api/v1/.

@@ -4,14 +4,27 @@ from django.contrib.auth.signals import user_login_failed
 from django.utils.translation import gettext_lazy as _
 
 from grassroots.inputs import form_field
+from grassroots.pickers import UnitPickerField
 
 from . import twofactor
 from .models import ApiToken, Role
+from .roles import Action
 
 
 class RoleGrantForm(forms.Form):
-    unit = forms.CharField(label=_("unit code"), max_length=40)
+    """A role on a unit the administrator manages accounts in (`units`, from the scope)."""
+
     role = forms.ChoiceField(label=_("role"), choices=Role.choices)
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"] = UnitPickerField(
+            units,
+            label=_("unit"),
+            action=Action.MANAGE_ACCOUNTS,
+            help_text=_("Code or name of the unit; the role holds there and below."),
+        )
+        self.order_fields(self.field_order or ["unit", "role"])
 
 
 class UserCreateForm(RoleGrantForm):

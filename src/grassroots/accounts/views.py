@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
@@ -13,7 +12,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from grassroots.formerrors import add_service_errors
 from grassroots.history.services import Trace
-from grassroots.org.models import Unit
 from grassroots.paging import paginate
 
 from . import scope, selectors, services, tokens, twofactor
@@ -93,13 +91,9 @@ def _require_admin(user):
         raise PermissionDenied
 
 
-def _unit_to_manage(admin, code):
-    """The unit by code if the admin manages accounts there: 404 outside their subtree."""
-    unit = Unit.objects.filter(code=(code or "").strip()).first()
-    if unit is None:
-        raise Http404
-    scope.require(admin, Action.MANAGE_ACCOUNTS, unit)
-    return unit
+def _units_to_manage(admin):
+    """The units where the admin manages accounts: the role pickers choose among them."""
+    return scope.units_visible_to(admin, Action.MANAGE_ACCOUNTS)
 
 
 @require_GET
@@ -113,12 +107,11 @@ def users(request):
 def user_create(request):
     admin = request.user
     _require_admin(admin)
-    form = UserCreateForm(request.POST or None)
+    form = UserCreateForm(request.POST or None, units=_units_to_manage(admin))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        unit = _unit_to_manage(admin, data.pop("unit"))
         try:
-            user = services.user_create(trace=Trace(user=admin), unit=unit, **data)
+            user = services.user_create(trace=Trace(user=admin), **data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -127,10 +120,8 @@ def user_create(request):
     return render(request, "accounts/user_form.html", {"form": form})
 
 
-@require_GET
-def user_detail(request, username):
+def _user_page(request, account, grant_form=None, status=200):
     admin = request.user
-    account = selectors.user_for(admin, username)
     assignments = [
         (a, scope.can(admin, Action.MANAGE_ACCOUNTS, a.unit))
         for a in account.role_assignments.all()
@@ -138,28 +129,37 @@ def user_detail(request, username):
     context = {
         "account": account,
         "assignments": assignments,
-        "grant_form": RoleGrantForm(),
+        "grant_form": grant_form or RoleGrantForm(units=_units_to_manage(admin)),
         "changes": selectors.account_history(account)[:50],
         "tokens": selectors.tokens_of(account),
         "login_failures": selectors.login_failures_for(admin, account=account)[:20],
     }
-    return render(request, "accounts/user_detail.html", context)
+    return render(request, "accounts/user_detail.html", context, status=status)
+
+
+@require_GET
+def user_detail(request, username):
+    return _user_page(request, selectors.user_for(request.user, username))
 
 
 @require_POST
 def role_grant(request, username):
     admin = request.user
     account = selectors.user_for(admin, username)
-    form = RoleGrantForm(request.POST)
+    form = RoleGrantForm(request.POST, units=_units_to_manage(admin))
     if not form.is_valid():
-        for field, errors in form.errors.items():
-            for error in errors:
-                messages.error(request, f"{form.fields[field].label}: {error}")
-        return redirect("accounts:user_detail", username=account.username)
-    unit = _unit_to_manage(admin, form.cleaned_data["unit"])
-    services.role_grant(
-        trace=Trace(user=admin), user=account, unit=unit, role=form.cleaned_data["role"]
-    )
+        # The page again with what was typed and the candidates, not a redirect losing it.
+        return _user_page(request, account, grant_form=form, status=400)
+    try:
+        services.role_grant(
+            trace=Trace(user=admin),
+            user=account,
+            unit=form.cleaned_data["unit"],
+            role=form.cleaned_data["role"],
+        )
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return _user_page(request, account, grant_form=form, status=400)
     scope.forget(account)
     messages.success(request, _("Role granted."))
     return redirect("accounts:user_detail", username=account.username)
