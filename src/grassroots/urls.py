@@ -1,9 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
-from django.views.decorators.http import require_POST
-from django.views.i18n import set_language
 
 from grassroots import pickers
+from grassroots.accounts import views as account_views
 from grassroots.accounts.views import LoginView
 from grassroots.api import VERSION, api, unversioned
 from grassroots.core import views as core_views
@@ -17,7 +16,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/setlang/", require_POST(set_language), name="set_language"),
+    path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("units/", include("grassroots.org.urls")),
     path("restructuring/", include("grassroots.org.event_urls")),
     path("people/", include("grassroots.people.urls")),

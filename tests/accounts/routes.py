@@ -33,6 +33,13 @@ ROUTES = [
     ),
     Route("accounts:role_revoke", method="post", kwargs=_viewer_assignment, record_unit="W1"),
     Route(
+        "accounts:user_password_reset",
+        method="post",
+        kwargs=lambda town: {"username": "w1_viewer"},
+        data=lambda town: {"password": "a-new-one-time-pass"},
+        record_unit="W1",
+    ),
+    Route(
         "accounts:user_deactivate",
         method="post",
         kwargs=lambda town: {"username": "w1_viewer"},

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.signals import user_login_failed
 from django.utils.translation import gettext_lazy as _
@@ -33,9 +34,25 @@ class UserCreateForm(RoleGrantForm):
     last_name = forms.CharField(label=_("last name"), max_length=150, required=False)
     email = forms.EmailField(label=_("e-mail"), required=False)
     password = forms.CharField(
-        label=_("initial password"), widget=forms.PasswordInput(render_value=False), strip=False
+        label=_("one-time password"),
+        widget=forms.PasswordInput(render_value=False),
+        strip=False,
+        help_text=_("Tell it to the holder: they must choose their own at the first log-in."),
     )
     field_order = ["username", "first_name", "last_name", "email", "password", "unit", "role"]
+
+
+class PasswordResetForm(forms.Form):
+    password = forms.CharField(
+        label=_("new one-time password"),
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        strip=False,
+        help_text=_("The holder must choose their own at the next log-in."),
+    )
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(label=_("language"), choices=settings.LANGUAGES)
 
 
 class TokenForm(forms.Form):
