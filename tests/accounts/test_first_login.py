@@ -51,6 +51,13 @@ def test_a_new_account_must_change_its_password_at_first_log_in(client, client_f
     assert user.check_password("my-own-secret-9")
 
 
+def test_pieces_of_pages_are_empty_until_the_password_is_changed(client, client_for):
+    _create(client_for)
+    _log_in(client, "cell1")
+    badge = reverse("deadlines:notification_badge")
+    assert client.get(badge, headers={"HX-Request": "true"}).status_code == 204
+
+
 def test_the_one_time_password_still_allows_logging_out(client, client_for):
     _create(client_for)
     _log_in(client, "cell1")

@@ -4,6 +4,7 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
 from django.utils import translation
@@ -84,6 +85,10 @@ def account_preferences(get_response):
                 translation.activate(language)
                 request.LANGUAGE_CODE = language
             if session.get(MUST_CHANGE_PASSWORD) and not _open_anyway(request):
+                if request.headers.get("HX-Request"):
+                    # A piece of a page (the menu's badge): nothing, rather than the
+                    # password page swapped into it.
+                    return HttpResponse(status=204)
                 return redirect("accounts:password_change")
         return get_response(request)
 
