@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.db.models import Prefetch
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -178,6 +178,16 @@ class UnitPickerField(forms.Field):
 
     def has_changed(self, initial, data):
         return (self.prepare_value(initial) or "") != (data or "")
+
+
+def unit_from_filter(user, text):
+    """The unit a page's `?unit=` filter names: its code, or a name (accent-free) that
+    only one unit in the user's scope matches; 404 otherwise, as for a unit out of sight
+    (the filter's own datalist offers the candidates while typing)."""
+    found = find_units(scope.units_visible_to(user), text)
+    if len(found) != 1:
+        raise Http404
+    return found[0]
 
 
 # People ----------------------------------------------------------------------------------

@@ -196,3 +196,16 @@ def test_a_role_on_an_ambiguous_unit_gives_the_page_back(client_for):
     assert response.status_code == 400
     body = response.content.decode()
     assert 'value="residential"' in body and "W1C1" in body and "W1C2" in body
+
+
+def test_a_report_filter_takes_a_unit_name(client_for):
+    response = client_for("org").get(
+        reverse("reports:achievement"), {"unit": "ward 2", "from": "2024-01-01", "to": "2024-12-31"}
+    )
+    assert response.status_code == 200
+    assert "Ward 2" in response.content.decode()
+
+
+def test_a_report_filter_on_a_unit_out_of_scope_is_not_found(client_for):
+    response = client_for("outsider").get(reverse("reports:achievement"), {"unit": "high school"})
+    assert response.status_code == 404
