@@ -31,7 +31,7 @@ LAYERS = {
 
 # Pages above their app's layer: accounts' models and scope sit at the bottom, but its
 # pages assign roles on units, so they read org's units (org never imports them).
-ABOVE_THEIR_APP = {"accounts/views.py": "org"}
+ABOVE_THEIR_APP = {"accounts/views.py": "org", "accounts/forms.py": "org"}
 
 
 def _modules():
@@ -55,12 +55,34 @@ def test_every_app_has_a_layer():
     assert apps == set(LAYERS)
 
 
+def _apps_under_project_modules():
+    """{project module: apps it imports}: a module beside the apps (grassroots/pickers.py)
+    must not carry an app upward either."""
+    found = {}
+    for path in PACKAGE.glob("*.py"):
+        tree = ast.parse(path.read_text())
+        found[f"grassroots.{path.stem}"] = {
+            module.split(".")[1]
+            for node in ast.walk(tree)
+            for module in _imported(node)
+            if module.startswith("grassroots.") and module.split(".")[1] in LAYERS
+        }
+    return found
+
+
 def test_apps_import_only_downward():
     upward = []
+    through = _apps_under_project_modules()
     for app, path, tree in _modules():
         for node in ast.walk(tree):
             for module in _imported(node):
                 parts = module.split(".")
+                for carried in sorted(through.get(module, ())):
+                    if LAYERS[carried] > LAYERS[app]:
+                        upward.append(
+                            f"{path.relative_to(PACKAGE)}:{node.lineno} imports "
+                            f"{module}, which imports grassroots.{carried}"
+                        )
                 if parts[0] != "grassroots" or len(parts) < 2 or parts[1] not in LAYERS:
                     continue
                 allowed = ABOVE_THEIR_APP.get(str(path.relative_to(PACKAGE))) == parts[1]

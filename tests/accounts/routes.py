@@ -64,6 +64,13 @@ ROUTES = [
         record_unit="W1",
     ),
     Route(
+        "accounts:user_password_reset",
+        method="post",
+        kwargs=lambda town: {"username": "w1_viewer"},
+        data=lambda town: {"password": "a-new-one-time-pass"},
+        record_unit="W1",
+    ),
+    Route(
         "accounts:user_deactivate",
         method="post",
         kwargs=lambda town: {"username": "w1_viewer"},

@@ -52,17 +52,21 @@ def test_ward_admin_creates_an_account_in_the_ward(client, w1_admin, town):
 
 
 @pytest.mark.django_db
-def test_granting_a_role_outside_the_subtree_is_404(client, w1_admin, town):
+def test_granting_a_role_outside_the_subtree_finds_no_unit(client, w1_admin, town):
+    """A unit out of the admin's subtree is not found (the form comes back, input kept)."""
     client.force_login(w1_admin)
     response = client.post(
         reverse("accounts:role_grant", args=["w1_clerk"]), {"unit": "HS", "role": "viewer"}
     )
-    assert response.status_code == 404
+    assert response.status_code == 400
+    assert "No unit" in response.content.decode()
     response = client.post(
         reverse("accounts:user_create"),
         {"username": "x", "password": "a-long-pass-phrase", "unit": "HS", "role": "viewer"},
     )
-    assert response.status_code == 404
+    assert response.status_code == 200
+    assert "No unit" in response.content.decode()
+    assert not User.objects.filter(username="x").exists()
     assert not RoleAssignment.objects.filter(unit=town.unit("HS"), user__username="w1_clerk")
 
 

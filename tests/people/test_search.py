@@ -54,9 +54,14 @@ def test_secretary_sees_only_the_high_school_people(client_for):
 
 
 @pytest.mark.django_db
-def test_unit_filter_outside_scope_is_404(client_for):
+def test_unit_filter_outside_scope_finds_no_unit_and_nobody(client_for):
+    """Out of scope is "not found", like a unit that does not exist: the filter is given
+    back with the input kept and an error, and nobody is listed."""
     response = client_for("secretary").get(reverse("people:list"), {"unit": "W1"})
-    assert response.status_code == 404
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "No unit" in page and 'value="W1"' in page
+    assert "Đặng Hữu Tú" not in page and "Nguyễn Thị Lan" not in page
 
 
 @pytest.mark.django_db

@@ -51,7 +51,7 @@ def test_nominating_someone_out_of_scope_names_the_field(client_for, town):
         },
     )
     assert response.status_code == 200
-    assert "No person with this national ID in your units." in response.content.decode()
+    assert "Nobody in your units matches" in response.content.decode()
 
 
 def test_course_registration_and_results(client_for, town):

@@ -29,3 +29,7 @@ class AccountsConfig(AppConfig):
             import_string("grassroots.accounts.middleware.note_login"),
             dispatch_uid="grassroots-session-start",
         )
+        user_logged_in.connect(
+            import_string("grassroots.accounts.middleware.note_profile"),
+            dispatch_uid="grassroots-account-profile",
+        )

@@ -1,17 +1,31 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.signals import user_login_failed
 from django.utils.translation import gettext_lazy as _
 
 from grassroots.inputs import form_field
+from grassroots.org.pickers import UnitPickerField
 
 from . import twofactor
 from .models import ApiToken, Role
+from .roles import Action
 
 
 class RoleGrantForm(forms.Form):
-    unit = forms.CharField(label=_("unit code"), max_length=40)
+    """A role on a unit the administrator manages accounts in (`units`, from the scope)."""
+
     role = forms.ChoiceField(label=_("role"), choices=Role.choices)
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"] = UnitPickerField(
+            units,
+            label=_("unit"),
+            action=Action.MANAGE_ACCOUNTS,
+            help_text=_("Code or name of the unit; the role holds there and below."),
+        )
+        self.order_fields(self.field_order or ["unit", "role"])
 
 
 class UserCreateForm(RoleGrantForm):
@@ -20,9 +34,25 @@ class UserCreateForm(RoleGrantForm):
     last_name = forms.CharField(label=_("last name"), max_length=150, required=False)
     email = forms.EmailField(label=_("e-mail"), required=False)
     password = forms.CharField(
-        label=_("initial password"), widget=forms.PasswordInput(render_value=False), strip=False
+        label=_("one-time password"),
+        widget=forms.PasswordInput(render_value=False),
+        strip=False,
+        help_text=_("Tell it to the holder: they must choose their own at the first log-in."),
     )
     field_order = ["username", "first_name", "last_name", "email", "password", "unit", "role"]
+
+
+class PasswordResetForm(forms.Form):
+    password = forms.CharField(
+        label=_("new one-time password"),
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        strip=False,
+        help_text=_("The holder must choose their own at the next log-in."),
+    )
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(label=_("language"), choices=settings.LANGUAGES)
 
 
 class TokenForm(forms.Form):

@@ -115,3 +115,26 @@ class LoginFailure(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.kind}"
+
+
+class Profile(models.Model):
+    """What an account keeps besides Django's user: its language, and whether its password
+    was set by an administrator (a one-time password, to be changed at the next log-in)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="grassroots_profile",
+    )
+    must_change_password = models.BooleanField(_("must change password"), default=False)
+    language = models.CharField(
+        _("language"), max_length=10, blank=True, choices=settings.LANGUAGES
+    )
+
+    class Meta:
+        verbose_name = _("account profile")
+        verbose_name_plural = _("account profiles")
+
+    def __str__(self):
+        return str(self.user)

@@ -55,3 +55,43 @@ PERMISSIONS = {
 
 def role_allows(role, action):
     return action in PERMISSIONS.get(role, set())
+
+
+# What each action lets a holder do, in the words of the people who hold the roles. The
+# role descriptions on the accounts pages are read from PERMISSIONS through this table, so
+# they change when the table does (tests/accounts/test_role_descriptions.py).
+ACTION_DESCRIPTIONS = {
+    Action.VIEW: _(
+        "See the unit and every unit below it: their people, members, dossiers, transfers, "
+        "plans and reports."
+    ),
+    Action.EDIT_PEOPLE: _(
+        "Register people and change their records; nominate sources and enrol them in courses."
+    ),
+    Action.RECORD_STEP: _(
+        "Record the steps of admission dossiers taken in the cell, and issue and receive transfers."
+    ),
+    Action.EDIT_UNITS: _("Create, change and move units, and organise courses."),
+    Action.DECIDE: _(
+        "Record committee decisions, set a rule aside with a written approval, set targets "
+        "and record supervision findings."
+    ),
+    Action.MANAGE_ACCOUNTS: _(
+        "Create accounts, give and take away roles, and reset passwords of the people below."
+    ),
+    Action.RESTRUCTURE: _("Merge, split, rename, move and close units on a resolution date."),
+    Action.REVIEW_ACCESS: _("Read the log of who saw or exported personal data."),
+}
+
+
+def role_descriptions():
+    """Each role with what it may do, in plain words: [(role, label, [sentences])]."""
+    return [
+        (
+            role.value,
+            role.label,
+            [ACTION_DESCRIPTIONS[action] for action in ACTION_DESCRIPTIONS if action in allowed],
+        )
+        for role in Role
+        for allowed in [PERMISSIONS.get(role, set())]
+    ]

@@ -9,6 +9,7 @@ its last role ended (see selectors.users_for), and who held what stays known.
 import datetime as dt
 
 from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -20,7 +21,7 @@ from grassroots.history.models import Change
 from grassroots.history.services import record_change
 
 from . import scope
-from .models import LoginFailure, Role, RoleAssignment
+from .models import LoginFailure, Profile, Role, RoleAssignment
 
 User = get_user_model()
 
@@ -63,6 +64,8 @@ def user_create(*, trace, username, password, unit, role, first_name="", last_na
     _require_open(unit)
     user.set_password(password)
     user.save()
+    # The administrator knows this password: it works once, to log in and choose another.
+    Profile.objects.create(user=user, must_change_password=True)
     RoleAssignment.objects.create(user=user, unit=unit, role=role)
     record_change(
         trace,
@@ -74,9 +77,83 @@ def user_create(*, trace, username, password, unit, role, first_name="", last_na
             "last_name": last_name,
             "email": email,
             "roles": _roles_of(user),
+            "must_change_password": True,
         },
     )
     return user
+
+
+def profile_of(user):
+    """The account's profile (made on first need: accounts from before it have none)."""
+    profile = getattr(user, "_grassroots_profile", None)
+    if profile is None:
+        profile, _created = Profile.objects.get_or_create(user=user)
+        user._grassroots_profile = profile
+    return profile
+
+
+@transaction.atomic
+def password_reset(*, trace, user, password):
+    """An administrator gives the account a new one-time password: it must be changed at
+    the next log-in. The history row says that it was reset, never what to."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    profile = profile_of(user)
+    profile.must_change_password = True
+    profile.save(update_fields=["must_change_password"])
+    record_change(
+        trace,
+        user,
+        action=Change.Action.UPDATE,
+        before={"password": ""},
+        after={"password": _("reset by an administrator"), "must_change_password": True},
+    )
+    return user
+
+
+@transaction.atomic
+def password_changed(*, trace, user):
+    """The user chose their own password (Django's form has set it): a one-time password
+    is used up. Recorded without the password."""
+    profile = profile_of(user)
+    was_one_time = profile.must_change_password
+    if was_one_time:
+        profile.must_change_password = False
+        profile.save(update_fields=["must_change_password"])
+    record_change(
+        trace,
+        user,
+        action=Change.Action.UPDATE,
+        before={"must_change_password": was_one_time},
+        after={"password": _("changed by its holder"), "must_change_password": False},
+    )
+    return user
+
+
+@transaction.atomic
+def language_set(*, trace, user, language):
+    """The language the account's pages are shown in, wherever it logs in."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Unknown language %(code)s.") % {"code": language}})
+    profile = profile_of(user)
+    if profile.language == language:
+        return profile
+    before = profile.language
+    profile.language = language
+    profile.save(update_fields=["language"])
+    record_change(
+        trace,
+        user,
+        action=Change.Action.UPDATE,
+        before={"language": before},
+        after={"language": language},
+    )
+    return profile
 
 
 @transaction.atomic

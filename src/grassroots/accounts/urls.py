@@ -16,6 +16,7 @@ urlpatterns = [
     path("users/<str:username>/", views.user_detail, name="user_detail"),
     path("users/<str:username>/roles/", views.role_grant, name="role_grant"),
     path("users/<str:username>/deactivate/", views.user_deactivate, name="user_deactivate"),
+    path("users/<str:username>/password/", views.user_password_reset, name="user_password_reset"),
     path("roles/<int:pk>/revoke/", views.role_revoke, name="role_revoke"),
     path("roles/<int:pk>/followed-up/", views.assignment_follow_up, name="assignment_follow_up"),
 ]

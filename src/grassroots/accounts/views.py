@@ -4,22 +4,29 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.i18n import set_language as django_set_language
 
 from grassroots.formerrors import add_service_errors
 from grassroots.history.services import Trace
-from grassroots.org.models import Unit
 from grassroots.paging import paginate
 
-from . import scope, selectors, services, tokens, twofactor
-from .forms import CodeForm, LoginForm, RoleGrantForm, TokenForm, UserCreateForm
+from . import middleware, scope, selectors, services, tokens, twofactor
+from .forms import (
+    CodeForm,
+    LanguageForm,
+    LoginForm,
+    PasswordResetForm,
+    RoleGrantForm,
+    TokenForm,
+    UserCreateForm,
+)
 from .models import ApiToken, RoleAssignment
-from .roles import Action
+from .roles import Action, role_descriptions
 
 
 def _me_context(request, **extra):
@@ -27,8 +34,24 @@ def _me_context(request, **extra):
         "assignments": request.user.role_assignments.select_related("unit").order_by("unit__path"),
         "tokens": selectors.tokens_of(request.user),
         "token_form": TokenForm(),
+        "language_form": LanguageForm(initial={"language": request.LANGUAGE_CODE}),
+        "role_descriptions": role_descriptions(),
         **extra,
     }
+
+
+@login_not_required
+@require_POST
+def set_language(request):
+    """The language menu: Django's set_language (a cookie), and for a logged-in user the
+    account's language too, so that it follows them to any device."""
+    response = django_set_language(request)
+    form = LanguageForm(request.POST)
+    if request.user.is_authenticated and form.is_valid():
+        language = form.cleaned_data["language"]
+        services.language_set(trace=Trace(user=request.user), user=request.user, language=language)
+        request.session[middleware.LANGUAGE] = language
+    return response
 
 
 @require_GET
@@ -79,9 +102,23 @@ class LoginView(auth_views.LoginView):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    """Change one's own password; a one-time password set by an administrator must be
+    changed here before any other page opens (middleware.account_preferences)."""
+
     http_method_names = ["get", "post"]
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:password_change_done")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["one_time"] = bool(self.request.session.get(middleware.MUST_CHANGE_PASSWORD))
+        return context
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.password_changed(trace=Trace(user=self.request.user), user=self.request.user)
+        self.request.session[middleware.MUST_CHANGE_PASSWORD] = False
+        return response
 
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
@@ -93,13 +130,9 @@ def _require_admin(user):
         raise PermissionDenied
 
 
-def _unit_to_manage(admin, code):
-    """The unit by code if the admin manages accounts there: 404 outside their subtree."""
-    unit = Unit.objects.filter(code=(code or "").strip()).first()
-    if unit is None:
-        raise Http404
-    scope.require(admin, Action.MANAGE_ACCOUNTS, unit)
-    return unit
+def _units_to_manage(admin):
+    """The units where the admin manages accounts: the role pickers choose among them."""
+    return scope.units_visible_to(admin, Action.MANAGE_ACCOUNTS)
 
 
 @require_GET
@@ -113,24 +146,29 @@ def users(request):
 def user_create(request):
     admin = request.user
     _require_admin(admin)
-    form = UserCreateForm(request.POST or None)
+    form = UserCreateForm(request.POST or None, units=_units_to_manage(admin))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        unit = _unit_to_manage(admin, data.pop("unit"))
         try:
-            user = services.user_create(trace=Trace(user=admin), unit=unit, **data)
+            user = services.user_create(trace=Trace(user=admin), **data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Account %(name)s created.") % {"name": user.username})
             return redirect("accounts:user_detail", username=user.username)
-    return render(request, "accounts/user_form.html", {"form": form})
+    context = {"form": form, "role_descriptions": role_descriptions()}
+    return render(request, "accounts/user_form.html", context)
 
 
-@require_GET
-def user_detail(request, username):
+def _may_manage_whole_account(admin, account):
+    """Every role the account holds lies where the admin manages accounts (not themself)."""
+    return account != admin and all(
+        scope.can(admin, Action.MANAGE_ACCOUNTS, a.unit) for a in account.role_assignments.all()
+    )
+
+
+def _user_page(request, account, grant_form=None, reset_form=None, status=200):
     admin = request.user
-    account = selectors.user_for(admin, username)
     assignments = [
         (a, scope.can(admin, Action.MANAGE_ACCOUNTS, a.unit))
         for a in account.role_assignments.all()
@@ -138,28 +176,40 @@ def user_detail(request, username):
     context = {
         "account": account,
         "assignments": assignments,
-        "grant_form": RoleGrantForm(),
+        "grant_form": grant_form or RoleGrantForm(units=_units_to_manage(admin)),
+        "reset_form": reset_form or PasswordResetForm(),
+        "may_reset": _may_manage_whole_account(admin, account),
+        "role_descriptions": role_descriptions(),
         "changes": selectors.account_history(account)[:50],
         "tokens": selectors.tokens_of(account),
         "login_failures": selectors.login_failures_for(admin, account=account)[:20],
     }
-    return render(request, "accounts/user_detail.html", context)
+    return render(request, "accounts/user_detail.html", context, status=status)
+
+
+@require_GET
+def user_detail(request, username):
+    return _user_page(request, selectors.user_for(request.user, username))
 
 
 @require_POST
 def role_grant(request, username):
     admin = request.user
     account = selectors.user_for(admin, username)
-    form = RoleGrantForm(request.POST)
+    form = RoleGrantForm(request.POST, units=_units_to_manage(admin))
     if not form.is_valid():
-        for field, errors in form.errors.items():
-            for error in errors:
-                messages.error(request, f"{form.fields[field].label}: {error}")
-        return redirect("accounts:user_detail", username=account.username)
-    unit = _unit_to_manage(admin, form.cleaned_data["unit"])
-    services.role_grant(
-        trace=Trace(user=admin), user=account, unit=unit, role=form.cleaned_data["role"]
-    )
+        # The page again with what was typed and the candidates, not a redirect losing it.
+        return _user_page(request, account, grant_form=form, status=400)
+    try:
+        services.role_grant(
+            trace=Trace(user=admin),
+            user=account,
+            unit=form.cleaned_data["unit"],
+            role=form.cleaned_data["role"],
+        )
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return _user_page(request, account, grant_form=form, status=400)
     scope.forget(account)
     messages.success(request, _("Role granted."))
     return redirect("accounts:user_detail", username=account.username)
@@ -195,6 +245,32 @@ def assignment_follow_up(request, pk):
         _("The ended role of %(name)s is followed up.") % {"name": assignment.user.username},
     )
     return redirect("restructuring:event", pk=assignment.ended_by_event_id)
+
+
+@require_POST
+def user_password_reset(request, username):
+    """Give the account a new one-time password (to be changed at its next log-in); only
+    if every role it holds lies in the admin's subtree."""
+    admin = request.user
+    account = selectors.user_for(admin, username)
+    if not _may_manage_whole_account(admin, account):
+        raise PermissionDenied
+    form = PasswordResetForm(request.POST)
+    if form.is_valid():
+        try:
+            services.password_reset(
+                trace=Trace(user=admin), user=account, password=form.cleaned_data["password"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("New one-time password set: %(name)s must change it at the next log-in.")
+                % {"name": account.username},
+            )
+            return redirect("accounts:user_detail", username=account.username)
+    return _user_page(request, account, reset_form=form, status=400)
 
 
 @require_POST

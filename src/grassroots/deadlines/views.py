@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +17,7 @@ from grassroots.paging import paginate
 from grassroots.workdays.listing import year_days
 from grassroots.workdays.models import CalendarDay
 
+from . import notifications as centre
 from . import selectors, services
 from .forms import CalendarDayForm
 
@@ -93,3 +95,54 @@ def calendar_delete(request, pk):
     services.calendar_day_delete(trace=Trace(user=request.user), calendar_day=calendar_day)
     messages.success(request, _("The mark was removed."))
     return redirect(f"{reverse('deadlines:calendar')}?year={calendar_day.day.year}")
+
+
+# --- the notification centre ------------------------------------------------------------
+
+
+@require_GET
+def notifications(request):
+    """What is due for the user's units, not yet marked as seen first; and the daily e-mail."""
+    unseen, seen, capped = centre.notifications_for(request.user)
+    context = {
+        "due": [i for i in unseen if i["urgency"] in centre.DUE],
+        "coming": [i for i in unseen if i["urgency"] not in centre.DUE],
+        "seen": seen,
+        "capped": capped,
+        "limit": centre.LIMIT,
+        "digest": centre.digest_of(request.user),
+        "horizon": selectors.HORIZON_DAYS,
+    }
+    return render(request, "deadlines/notifications.html", context)
+
+
+@require_GET
+def notification_badge(request):
+    """The menu's badge (loaded by htmx after the page, so pages pay nothing for it)."""
+    count, capped = centre.badge_count(request.user)
+    context = {"count": count, "capped": capped, "limit": centre.LIMIT}
+    return render(request, "deadlines/partials/_badge.html", context)
+
+
+@require_POST
+def notification_seen(request):
+    """Mark one item of the user's own work list as seen (404 for an item not in it)."""
+    try:
+        centre.item_mark_seen(user=request.user, key=request.POST.get("key", "")[:64])
+    except LookupError:
+        raise Http404 from None
+    return redirect("deadlines:notifications")
+
+
+@require_POST
+def digest(request):
+    """Switch the daily e-mail on or off."""
+    daily = request.POST.get("daily") == "1"
+    centre.digest_set(trace=Trace(user=request.user), user=request.user, daily=daily)
+    if daily and not request.user.email:
+        messages.warning(request, _("Your account has no e-mail address: ask an administrator."))
+    elif daily:
+        messages.success(request, _("You will receive a daily e-mail of what is due."))
+    else:
+        messages.success(request, _("The daily e-mail is off."))
+    return redirect("deadlines:notifications")

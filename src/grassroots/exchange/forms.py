@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from grassroots.pickers import PickerInput
+
 from .format import FILES
 
 UPLOAD_SUFFIXES = (".xlsx", ".zip", ".csv")
@@ -28,6 +30,8 @@ class ExportForm(forms.Form):
         label=_("unit code"),
         max_length=40,
         required=False,
+        # Suggests the codes of the user's units as they type (grassroots.pickers).
+        widget=PickerInput("pick:units"),
         help_text=_("The unit and everything below it; empty for your own top unit."),
     )
     format = forms.ChoiceField(

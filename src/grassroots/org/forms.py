@@ -1,22 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from grassroots.accounts.roles import Action
 from grassroots.inputs import form_field
+from grassroots.org.pickers import UnitPickerField
 
 from .models import Cluster, Sector, Unit, UnitEvent
 
-
-class UnitCodeField(forms.ModelChoiceField):
-    """A unit typed by its code, chosen among the units the form allows."""
-
-    widget = forms.TextInput
-
-    def __init__(self, queryset, **kwargs):
-        kwargs.setdefault(
-            "error_messages",
-            {"invalid_choice": _("No unit with this code among the units you may change.")},
-        )
-        super().__init__(queryset, to_field_name="code", **kwargs)
+# A unit typed by code or name, chosen among the units the form allows (grassroots.pickers).
+UnitCodeField = UnitPickerField
 
 
 class UnitForm(forms.Form):
@@ -48,7 +40,8 @@ class UnitCreateForm(UnitForm):
             parents,
             label=_("parent unit"),
             required=parent_required,
-            help_text=_("Code of the unit the new unit belongs to."),
+            action=Action.EDIT_UNITS,
+            help_text=_("Code or name of the unit the new unit belongs to."),
         )
         self.order_fields(["parent", *UnitForm.base_fields])
 
@@ -77,12 +70,22 @@ class EventForm(forms.Form):
     )
 
 
-class MoveEventForm(EventForm):
+class UnitsInSightForm(EventForm):
+    """Units named in a restructuring form are chosen among those the user may see."""
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, UnitPickerField):
+                field.queryset = units
+
+
+class MoveEventForm(UnitsInSightForm):
     field_order = ["parent", "day", "reference"]
-    parent = forms.CharField(
+    parent = UnitPickerField(
+        Unit.objects.none(),
         label=_("new parent unit"),
-        max_length=40,
-        help_text=_("Code of the unit to move this unit (and everything below it) under."),
+        help_text=_("Code or name of the unit to move this unit (and everything below it) under."),
     )
 
 
@@ -91,7 +94,7 @@ class RenameEventForm(EventForm):
     name = form_field(Unit, "name", label=_("new name"))
 
 
-class MergeEventForm(EventForm):
+class MergeEventForm(UnitsInSightForm):
     field_order = ["others", "into", "name", "parent", "day", "reference"]
     others = forms.CharField(
         label=_("other units merged"),
@@ -113,9 +116,9 @@ class MergeEventForm(EventForm):
         required=False,
         help_text=_("Only for a new unit."),
     )
-    parent = forms.CharField(
+    parent = UnitPickerField(
+        Unit.objects.none(),
         label=_("parent of the new unit"),
-        max_length=40,
         required=False,
         help_text=_("Only for a new unit; empty: where this unit stands."),
     )

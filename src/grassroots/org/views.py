@@ -202,7 +202,7 @@ def unit_move(request, code):
     unit = _restructurable(request, code)
 
     def perform(trace, data, dry_run):
-        parent = _unit_by_code(request.user, data["parent"], "parent")
+        parent = data["parent"]
         return restructure.unit_move(
             trace=trace,
             unit=unit,
@@ -212,7 +212,11 @@ def unit_move(request, code):
             dry_run=dry_run,
         )
 
-    form = MoveEventForm(request.POST or None, initial={"day": timezone.localdate()})
+    form = MoveEventForm(
+        request.POST or None,
+        initial={"day": timezone.localdate()},
+        units=scope.units_visible_to(request.user),
+    )
     title = _("Move %(unit)s") % {"unit": unit}
     return _event_page(request, unit, form, title, perform)
 
@@ -243,9 +247,7 @@ def unit_merge(request, code):
     def perform(trace, data, dry_run):
         others = [_unit_by_code(request.user, c, "others") for c in form.codes()]
         into = data["into"].strip()
-        parent = None
-        if data.get("parent"):
-            parent = _unit_by_code(request.user, data["parent"], "parent")
+        parent = data.get("parent")
         return restructure.unit_merge(
             trace=trace,
             units=[unit, *others],
@@ -257,7 +259,11 @@ def unit_merge(request, code):
             dry_run=dry_run,
         )
 
-    form = MergeEventForm(request.POST or None, initial={"day": timezone.localdate()})
+    form = MergeEventForm(
+        request.POST or None,
+        initial={"day": timezone.localdate()},
+        units=scope.units_visible_to(request.user),
+    )
     title = _("Merge %(unit)s") % {"unit": unit}
     return _event_page(request, unit, form, title, perform)
 

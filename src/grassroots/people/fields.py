@@ -3,8 +3,8 @@
 `MemberField` is the one field for choosing a member (an introducer, a mentor): typed by
 national ID, or by name, searched accent-free through `selectors.search_q` in the acting
 user's scope. A wrong or ambiguous entry gives the form back with the input kept and the
-candidates listed. The widget is a plain text input with a `data-search` hint, so that a
-search-as-you-type picker can replace it here, for every form at once.
+candidates listed. The widget is the picker's text input (grassroots.pickers), which
+offers the members of the user's units as the user types.
 """
 
 from django import forms
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from grassroots.accounts import scope
+from grassroots.pickers import PickerInput
 
 from .models import Membership, Person
 from .selectors import looks_like_national_id, search_q
@@ -39,9 +40,9 @@ class MemberField(forms.CharField):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_length", 200)
+        kwargs.setdefault("widget", PickerInput("pick:people", {"members": "1"}))
         super().__init__(*args, **kwargs)
         self.user = None
-        self.widget.attrs.update({"data-search": "members", "autocomplete": "off"})
 
     def candidates(self, text):
         people = (

@@ -1,8 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from grassroots.accounts.roles import Action
 from grassroots.inputs import form_field
-from grassroots.org.forms import UnitCodeField
+from grassroots.org.pickers import UnitPickerField
 
 from .models import Education, Gender, Person
 
@@ -30,14 +31,18 @@ class PersonForm(forms.Form):
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"] = UnitCodeField(
+        self.fields["unit"] = UnitPickerField(
             units,
             label=_("unit"),
-            help_text=_("Code of the unit where the person lives, works or studies."),
+            action=Action.EDIT_PEOPLE,
+            help_text=_("Code or name of the unit where the person lives, works or studies."),
         )
         self.order_fields(["national_id", "full_name", "gender", "birth_date", "unit"])
 
 
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Name or national ID"), required=False)
-    unit = forms.CharField(label=_("Unit code"), required=False)
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"] = UnitPickerField(units, label=_("Unit"), required=False)

@@ -5,7 +5,7 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -24,17 +24,20 @@ from .subject_export import as_xlsx
 
 
 def _filtered(request):
-    form = SearchForm(request.GET or None)
+    """The search form and the people it selects. A unit filter that names no unit in
+    scope, or several, is a form error listing the candidates; the list is then empty."""
+    form = SearchForm(request.GET or None, units=scope.units_visible_to(request.user))
     q = request.GET.get("q", "").strip()
-    code = request.GET.get("unit", "").strip()
-    unit = selectors.unit_filter_for(request.user, code) if code else None
+    if form.is_bound and not form.is_valid():
+        return form, q, None, selectors.people_for(request.user, q=q).none()
+    unit = form.cleaned_data.get("unit") if form.is_bound else None
     return form, q, unit, selectors.people_for(request.user, q=q, unit=unit)
 
 
 @require_GET
 def person_list(request):
     form, q, unit, people = _filtered(request)
-    count = selectors.people_count(request.user, q=q, unit=unit)
+    count = 0 if form.errors else selectors.people_count(request.user, q=q, unit=unit)
     context = {
         "form": form,
         "q": q,
@@ -55,7 +58,9 @@ def person_list(request):
 @require_GET
 def person_export(request):
     """The filtered list as CSV; every export is logged as an Access row."""
-    _form, q, unit, people = _filtered(request)
+    form, q, unit, people = _filtered(request)
+    if form.errors:
+        raise Http404
     what = _("People list (search: %(q)s, unit: %(unit)s)") % {
         "q": q or "—",
         "unit": unit.code if unit else "—",

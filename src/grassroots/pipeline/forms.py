@@ -8,8 +8,10 @@ from grassroots.accounts import scope
 from grassroots.accounts.roles import Action
 from grassroots.inputs import form_field
 from grassroots.org.models import Unit
+from grassroots.org.pickers import UnitPickerField
 from grassroots.people.fields import MemberField
-from grassroots.people.models import Education, Person
+from grassroots.people.models import Education
+from grassroots.people.pickers import PersonPickerField
 
 from .models import Confirmation, Course, Dossier, DossierStep, Enrollment, Source
 from .rules import get_rules
@@ -24,27 +26,12 @@ def _units(user, action, kind=None):
     return units
 
 
-class PersonByIdField(forms.CharField):
-    """A person typed by national ID, looked up in the user's scope only."""
+class PersonByIdField(PersonPickerField):
+    """A person typed by national ID or name, looked up in the user's scope only."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_length", Person._meta.get_field("national_id").max_length)
-        kwargs.setdefault("help_text", _("The person's national ID."))
+        kwargs.setdefault("help_text", _("The person's national ID, or their name."))
         super().__init__(*args, **kwargs)
-        self.user = None
-
-    def clean(self, value):
-        value = super().clean(value)
-        if not value:
-            return None
-        person = (
-            scope.scoped(self.user, Person.objects.select_related("unit"), unit_field="unit")
-            .filter(national_id=value.strip().upper())
-            .first()
-        )
-        if person is None:
-            raise forms.ValidationError(_("No person with this national ID in your units."))
-        return person
 
 
 class ScopedForm(forms.Form):
@@ -52,13 +39,13 @@ class ScopedForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         for field in self.fields.values():
-            if isinstance(field, PersonByIdField | MemberField):
+            if isinstance(field, PersonPickerField | MemberField):
                 field.user = user
 
 
 class SourceForm(ScopedForm):
     person = PersonByIdField(label=_("person"))
-    unit = forms.ModelChoiceField(Unit.objects.none(), label=_("unit"), to_field_name="code")
+    unit = UnitPickerField(Unit.objects.none(), label=_("unit"), action=Action.EDIT_PEOPLE)
     nominated_on = forms.DateField(label=_("nominated on"), widget=DATE)
     category = forms.ChoiceField(label=_("category"), choices=Source.Category.choices)
     mentor = PersonByIdField(label=_("mentor"), required=False)
@@ -96,8 +83,8 @@ class SourceFilterForm(forms.Form):
 
 class CourseForm(ScopedForm):
     code = form_field(Course, "code", label=_("code"))
-    organizer = forms.ModelChoiceField(
-        Unit.objects.none(), label=_("organising unit"), to_field_name="code"
+    organizer = UnitPickerField(
+        Unit.objects.none(), label=_("organising unit"), action=Action.EDIT_UNITS
     )
     title = form_field(Course, "title", label=_("title"))
     start_date = forms.DateField(label=_("start date"), widget=DATE)
@@ -127,7 +114,9 @@ class EnrollmentResultForm(forms.Form):
 
 class DossierOpenForm(ScopedForm):
     person = PersonByIdField(label=_("person"))
-    unit = forms.ModelChoiceField(Unit.objects.none(), label=_("cell"), to_field_name="code")
+    unit = UnitPickerField(
+        Unit.objects.none(), label=_("cell"), action=Action.RECORD_STEP, kind=Unit.Kind.CELL
+    )
     opened_on = forms.DateField(label=_("opened on"), widget=DATE)
     readmission = forms.BooleanField(label=_("readmission"), required=False)
 

@@ -1,8 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from grassroots.accounts.roles import Action
 from grassroots.inputs import form_field
-from grassroots.org.forms import UnitCodeField
+from grassroots.org.pickers import UnitPickerField
 
 from .models import Finding, Target
 
@@ -38,8 +39,11 @@ class TargetForm(forms.Form):
 class TargetCreateForm(TargetForm):
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"] = UnitCodeField(
-            units, label=_("unit"), help_text=_("Code of the unit the target is set for.")
+        self.fields["unit"] = UnitPickerField(
+            units,
+            label=_("unit"),
+            action=Action.DECIDE,
+            help_text=_("Code or name of the unit the target is set for."),
         )
         self.order_fields(["unit", *TargetForm.base_fields])
 
@@ -56,8 +60,11 @@ class FindingForm(forms.Form):
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"] = UnitCodeField(
-            units, label=_("unit inspected"), help_text=_("Code of the unit inspected.")
+        self.fields["unit"] = UnitPickerField(
+            units,
+            label=_("unit inspected"),
+            action=Action.DECIDE,
+            help_text=_("Code or name of the unit inspected."),
         )
         self.order_fields(["unit", *FindingForm.base_fields])
 

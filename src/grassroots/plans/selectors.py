@@ -5,16 +5,17 @@ from django.db.models import Q
 from grassroots.accounts import scope
 from grassroots.accounts.roles import Action
 from grassroots.org.models import Unit
+from grassroots.org.pickers import unit_from_filter
 from grassroots.paths import under, under_any
 
 from .models import Finding, Target
 
 
 def start_unit(user, code=None):
-    """The unit a page is about: `code` if given (404 when out of scope), else the user's
-    first top unit, else None."""
+    """The unit a page is about: `code` (or a name only one unit matches) if given (404
+    when out of scope), else the user's first top unit, else None."""
     if code:
-        return scope.get_scoped(user, Unit.objects.all(), unit_field="", code=code)
+        return unit_from_filter(user, code)
     tops = scope.top_units(user)
     return tops[0] if tops else None
 

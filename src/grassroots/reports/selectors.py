@@ -29,6 +29,7 @@ from grassroots.accounts import scope
 from grassroots.accounts.roles import Action
 from grassroots.org import timeline
 from grassroots.org.models import Cluster, Sector, Unit
+from grassroots.org.pickers import unit_from_filter
 from grassroots.paths import under
 from grassroots.people.models import Education
 from grassroots.pipeline.models import (
@@ -79,8 +80,9 @@ def percent(part, whole):
 
 
 def unit_for_report(user, code):
-    """The unit with this code if the user may see it, else Http404."""
-    return scope.get_scoped(user, Unit.objects.all(), unit_field="", code=code)
+    """The unit with this code (or the one unit of this name) if the user may see it,
+    else Http404."""
+    return unit_from_filter(user, code)
 
 
 def language_sort_key(language):

@@ -5,7 +5,9 @@ from grassroots.accounts import scope
 from grassroots.accounts.roles import Action
 from grassroots.inputs import form_field, plain_text
 from grassroots.org.models import Unit
+from grassroots.org.pickers import UnitPickerField
 from grassroots.people.models import Membership
+from grassroots.people.pickers import PersonPickerField
 
 from .models import Transfer
 from .services import END_REASON_MAX_LENGTH
@@ -19,11 +21,7 @@ class DateInput(forms.DateInput):
 
 
 def _unit_choices_field(queryset, **kwargs):
-    field = forms.ModelChoiceField(
-        queryset=queryset.order_by("path"), to_field_name="code", **kwargs
-    )
-    field.label_from_instance = lambda unit: f"{unit.code} · {unit.name}"
-    return field
+    return UnitPickerField(queryset, **kwargs)
 
 
 class TransferIssueForm(forms.Form):
@@ -78,17 +76,28 @@ class TransferCancelForm(forms.Form):
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class ChoosePersonForm(forms.Form):
+    """Whom to transfer: a person of the user's units, by national ID or name."""
+
+    who = PersonPickerField(label=_("member (national ID or name)"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["who"].user = user
+
+
 class TransferIncomingForm(forms.Form):
-    national_id = forms.CharField(
-        label=_("national ID"),
-        max_length=20,
+    national_id = PersonPickerField(
+        label=_("person (national ID or name)"),
         help_text=_("Register the person first if they are new."),
     )
     kind = forms.ChoiceField(label=_("kind"), choices=Transfer.Kind.choices)
     origin = form_field(
         Transfer, "origin", label=_("coming from (outside the system)"), required=True
     )
-    to_unit = _unit_choices_field(Unit.objects.none(), label=_("receiving unit"))
+    to_unit = _unit_choices_field(
+        Unit.objects.none(), label=_("receiving unit"), action=Action.RECORD_STEP
+    )
     issued_on = forms.DateField(label=_("date of the introduction letter"), widget=DateInput())
     arrived_on = forms.DateField(label=_("arrived on"), widget=DateInput())
     membership_status = forms.ChoiceField(
@@ -110,6 +119,7 @@ class TransferIncomingForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["national_id"].user = user
         self.fields["to_unit"].queryset = scope.units_visible_to(user, Action.RECORD_STEP).order_by(
             "path"
         )

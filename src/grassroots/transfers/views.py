@@ -1,9 +1,12 @@
 """Transfer pages: thin views that parse a form, call a service and render."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -19,6 +22,7 @@ from grassroots.people.models import Person
 
 from . import selectors, services
 from .forms import (
+    ChoosePersonForm,
     TransferCancelForm,
     TransferEndForm,
     TransferFilterForm,
@@ -70,7 +74,13 @@ def transfer_new(request):
     """Issue a letter for `?person=<national_id>`; without it, ask whom to transfer."""
     national_id = request.GET.get("person", "")
     if not national_id:
-        return render(request, "transfers/choose_person.html", {})
+        # What the user typed (`who`: a national ID or a name) is resolved here; nobody or
+        # several matching give the form again with the input kept and the candidates.
+        choose = ChoosePersonForm(request.GET if "who" in request.GET else None, user=request.user)
+        if not choose.is_valid():
+            return render(request, "transfers/choose_person.html", {"form": choose})
+        person = choose.cleaned_data["who"]
+        return redirect(f"{reverse('transfers:new')}?{urlencode({'person': person.national_id})}")
     person = _visible_person(request.user, national_id)
     if person is None:
         raise Http404
@@ -229,31 +239,25 @@ def transfer_incoming(request):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        person = _visible_person(request.user, data["national_id"])
-        if person is None:
-            form.add_error(
-                "national_id",
-                _("No person with this national ID in your units: register them first."),
+        person = data["national_id"]
+        try:
+            transfer = services.transfer_incoming(
+                trace=Trace(user=request.user),
+                person=person,
+                kind=data["kind"],
+                issued_on=data["issued_on"],
+                origin=data["origin"],
+                to_unit=data["to_unit"],
+                arrived_on=data["arrived_on"],
+                membership_status=data["membership_status"],
+                admitted_on=data["admitted_on"],
+                letter_no=data["letter_no"],
+                dues_paid_until=data["dues_paid_until"],
+                note=data["note"],
             )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
         else:
-            try:
-                transfer = services.transfer_incoming(
-                    trace=Trace(user=request.user),
-                    person=person,
-                    kind=data["kind"],
-                    issued_on=data["issued_on"],
-                    origin=data["origin"],
-                    to_unit=data["to_unit"],
-                    arrived_on=data["arrived_on"],
-                    membership_status=data["membership_status"],
-                    admitted_on=data["admitted_on"],
-                    letter_no=data["letter_no"],
-                    dues_paid_until=data["dues_paid_until"],
-                    note=data["note"],
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("The arriving member was registered."))
-                return redirect("transfers:detail", pk=transfer.pk)
+            messages.success(request, _("The arriving member was registered."))
+            return redirect("transfers:detail", pk=transfer.pk)
     return render(request, "transfers/incoming.html", {"form": form})

@@ -9,3 +9,43 @@ document.addEventListener("change", function (event) {
     field.form.submit();
   }
 });
+
+// <input data-picker="/pick/units/?…" list="…-choices">: while the user types, ask the
+// search page (grassroots/pickers.py) and offer its answers in the input's <datalist>.
+// Without this script the input is a plain text field that the form resolves on submit.
+(function () {
+  var timers = new WeakMap();
+  var asked = new WeakMap();
+
+  function fill(input, results) {
+    var list = document.getElementById(input.getAttribute("list"));
+    if (!list) return;
+    list.replaceChildren();
+    results.forEach(function (result) {
+      var option = document.createElement("option");
+      option.value = result.value;
+      option.label = result.label;
+      option.textContent = result.label;
+      list.appendChild(option);
+    });
+  }
+
+  function search(input) {
+    var text = input.value.trim();
+    if (text.length < 2 || asked.get(input) === text) return;
+    asked.set(input, text);
+    var url = input.getAttribute("data-picker");
+    url += (url.indexOf("?") < 0 ? "?" : "&") + "q=" + encodeURIComponent(text);
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : { results: [] }; })
+      .then(function (data) { if (input.value.trim() === text) fill(input, data.results || []); })
+      .catch(function () { /* the form still resolves what was typed */ });
+  }
+
+  document.addEventListener("input", function (event) {
+    var input = event.target;
+    if (!(input instanceof HTMLInputElement) || !input.hasAttribute("data-picker")) return;
+    clearTimeout(timers.get(input));
+    timers.set(input, setTimeout(function () { search(input); }, 250));
+  });
+})();
