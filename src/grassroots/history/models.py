@@ -63,6 +63,18 @@ class Change(models.Model):
         keys = sorted(set(before) | set(after))
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
 
+    def model_name(self):
+        """The record type in the active language (its verbose name)."""
+        from .display import model_name
+
+        return model_name(self.model)
+
+    def shown_changes(self):
+        """changed_fields as the page shows them: field names, choices, dates translated."""
+        from .display import shown_changes
+
+        return shown_changes(self)
+
 
 class Access(models.Model):
     """A read or export of personal data (Law 91/2025, GDPR art. 9).

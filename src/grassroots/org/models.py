@@ -189,6 +189,12 @@ class UnitEvent(models.Model):
         """The `reference` of every history row this event caused."""
         return f"unit-event:{self.pk}"
 
+    def get_channel_display(self):
+        """How the event was recorded (form, command, API…) in the active language."""
+        from grassroots.history.models import Cause
+
+        return dict(Cause.choices).get(self.channel, self.channel)
+
 
 class UnitEventPart(models.Model):
     """A unit an event touched, and how: the unit moved, renamed or closed (`subject`),

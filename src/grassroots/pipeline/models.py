@@ -228,6 +228,17 @@ class DossierStep(models.Model):
     def __str__(self):
         return f"{self.dossier} · {self.step} · {self.date}"
 
+    def exception_rules_display(self):
+        """The rules set aside, by their names in the active language."""
+        from .rules import get_rules
+
+        return get_rules().rule_titles(self.exception_rule)
+
+    def get_exception_level_display(self):
+        from .rules import get_rules
+
+        return str(get_rules().level_label(self.exception_level))
+
     @property
     def unit(self):
         return self.dossier.unit
@@ -343,6 +354,17 @@ class Confirmation(models.Model):
 
     def __str__(self):
         return f"{self.admission.person} · {self.get_outcome_display() or '…'}"
+
+    def exception_rules_display(self):
+        """The rules set aside, by their names in the active language."""
+        from .rules import get_rules
+
+        return get_rules().rule_titles(self.exception_rule)
+
+    def get_exception_level_display(self):
+        from .rules import get_rules
+
+        return str(get_rules().level_label(self.exception_level))
 
     @property
     def unit(self):
