@@ -75,3 +75,20 @@ def test_a_record_type_or_field_unknown_to_the_code_stays_as_stored(changed):
     assert model_name("gone.model") == "gone.model"
     row = Change(model="gone.model", before={"x_y": 1}, after={"x_y": 2})
     assert shown_changes(row) == [("X y", 1, 2)]
+
+
+@pytest.mark.django_db
+def test_an_accounts_roles_are_named_in_the_language(town):
+    from django.utils import translation
+
+    from grassroots.history.display import shown_changes
+
+    row = Change(
+        model="accounts.user",
+        before={"roles": [], "followed_up": "secretary@HS"},
+        after={"roles": ["secretary@HS", "viewer@W1"], "followed_up": "2026-12-07"},
+    )
+    with translation.override("de"):
+        shown = {name: (old, new) for name, old, new in shown_changes(row)}
+    assert shown["Rollen"] == ("—", "Sekretär · HS, Betrachter · W1")
+    assert shown["Nachbearbeitet am"] == ("Sekretär · HS", "07.12.2026")

@@ -7,6 +7,7 @@ ISO dates): only what is shown goes through here.
 
 import datetime as dt
 import decimal
+import re
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
@@ -21,7 +22,11 @@ from django.utils.translation import gettext_lazy
 # Keys a service writes into before/after that are not fields of the record's model.
 EXTRA_NAMES = {
     "parent": gettext_lazy("parent unit"),
+    "roles": gettext_lazy("Roles"),
+    "followed_up": gettext_lazy("followed up on"),
 }
+# A role held on a unit, as an account's history writes it: "secretary@HS".
+ROLE_AT_UNIT = re.compile(r"^([a-z_]+)@(\S+)$")
 
 
 def _model(label):
@@ -59,7 +64,10 @@ def field_name(model, key):
 
 
 def _date(value):
-    day = parse_date(value) if isinstance(value, str) else None
+    try:
+        day = parse_date(value) if isinstance(value, str) else None
+    except ValueError:
+        day = None
     return formats.date_format(day, "SHORT_DATE_FORMAT") if day else value
 
 
@@ -83,7 +91,7 @@ def field_value(model, key, value):
         return value
     field = _field(model, key)
     if field is None:
-        return value
+        return _loose_value(value)
     if getattr(field, "choices", None) and not field.is_relation:
         labels = {str(k): v for k, v in field.flatchoices}
         label = labels.get(str(value))
@@ -102,6 +110,21 @@ def field_value(model, key, value):
     if isinstance(value, dt.date):
         return formats.date_format(value, "SHORT_DATE_FORMAT")
     return value
+
+
+def _loose_value(value):
+    """A value under a key that is no field: a list of them, a role on a unit, a date."""
+    if isinstance(value, list):
+        return ", ".join(str(_loose_value(item)) for item in value) or "—"
+    if not isinstance(value, str):
+        return value
+    role = ROLE_AT_UNIT.match(value)
+    if role:
+        from grassroots.accounts.models import Role
+
+        label = dict(Role.choices).get(role.group(1))
+        return f"{label} · {role.group(2)}" if label else value
+    return _date(value)
 
 
 def shown_changes(change):
