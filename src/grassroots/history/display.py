@@ -19,6 +19,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from grassroots.accounts.models import Role
+
 # Keys a service writes into before/after that are not fields of the record's model.
 EXTRA_NAMES = {
     "parent": gettext_lazy("parent unit"),
@@ -120,8 +122,6 @@ def _loose_value(value):
         return value
     role = ROLE_AT_UNIT.match(value)
     if role:
-        from grassroots.accounts.models import Role
-
         label = dict(Role.choices).get(role.group(1))
         return f"{label} · {role.group(2)}" if label else value
     return _date(value)

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from . import display
+
 
 class Cause(models.TextChoices):
     FORM = "form", _("form")
@@ -65,15 +67,11 @@ class Change(models.Model):
 
     def model_name(self):
         """The record type in the active language (its verbose name)."""
-        from .display import model_name
-
-        return model_name(self.model)
+        return display.model_name(self.model)
 
     def shown_changes(self):
         """changed_fields as the page shows them: field names, choices, dates translated."""
-        from .display import shown_changes
-
-        return shown_changes(self)
+        return display.shown_changes(self)
 
 
 class Access(models.Model):

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
+from grassroots.history.models import Cause
 from grassroots.inputs import plain_text
 
 
@@ -191,8 +192,6 @@ class UnitEvent(models.Model):
 
     def get_channel_display(self):
         """How the event was recorded (form, command, API…) in the active language."""
-        from grassroots.history.models import Cause
-
         return dict(Cause.choices).get(self.channel, self.channel)
 
 

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from grassroots.inputs import multiline_text, plain_text
 
+from .rules import get_rules
+
 
 class Source(models.Model):
     """A person a unit has nominated as a promising candidate (a 'source')."""
@@ -230,13 +232,9 @@ class DossierStep(models.Model):
 
     def exception_rules_display(self):
         """The rules set aside, by their names in the active language."""
-        from .rules import get_rules
-
         return get_rules().rule_titles(self.exception_rule)
 
     def get_exception_level_display(self):
-        from .rules import get_rules
-
         return str(get_rules().level_label(self.exception_level))
 
     @property
@@ -357,13 +355,9 @@ class Confirmation(models.Model):
 
     def exception_rules_display(self):
         """The rules set aside, by their names in the active language."""
-        from .rules import get_rules
-
         return get_rules().rule_titles(self.exception_rule)
 
     def get_exception_level_display(self):
-        from .rules import get_rules
-
         return str(get_rules().level_label(self.exception_level))
 
     @property
