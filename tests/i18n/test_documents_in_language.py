@@ -46,3 +46,13 @@ def test_export_options_name_the_tables_in_the_language():
         labels = [str(label) for _name, label in ExportForm().fields["only"].choices]
     assert labels[0] == "Đơn vị (units)"
     assert "Nguồn phát triển đảng viên (sources)" in labels
+
+
+def test_the_server_error_page_is_in_the_language(rf):
+    from django.utils import translation
+
+    from grassroots.core.errors import server_error
+
+    with translation.override("de"):
+        page = server_error(rf.get("/")).content.decode()
+    assert 'lang="de"' in page and "Something went wrong" not in page
