@@ -108,7 +108,7 @@ def test_pipeline_walk(page, login, screenshot):
     for step, date, fields in STEPS:
         if step == "cell_vote":
             fill_step(page, date, {**fields, "in_favour": "5"})
-            expect(page.locator("#step-form")).to_contain_text("cell_vote_two_thirds")
+            expect(page.locator("#step-form")).to_contain_text("at least two thirds")
             expect(page.locator("#steps tr[data-step=cell_vote]")).to_have_count(0)
             screenshot("dossier_refused_vote")
             assert not DossierStep.objects.filter(step="cell_vote").exists()

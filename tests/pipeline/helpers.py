@@ -1,6 +1,10 @@
 """Valid step data and ready-made dossier facts for the pipeline tests."""
 
+import contextlib
 import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
 
 from grassroots.pipeline.engine import Facts, MemberFact, Register, StepFact
 from grassroots.pipeline.rules import DEFAULT_RULES
@@ -79,3 +83,19 @@ def facts_before(step, **overrides):
 
 def next_date(facts, days=7):
     return max(s.date for s in facts.steps) + dt.timedelta(days=days) if facts.steps else START
+
+
+@contextlib.contextmanager
+def refused_by(code):
+    """Expect a ValidationError carrying the rule's code (messages are for people: they
+    name the rule in the user's language, never by its code)."""
+    with pytest.raises(ValidationError) as refused:
+        yield refused
+    assert code in rule_codes(refused.value), rule_codes(refused.value)
+
+
+def rule_codes(error):
+    """The codes of every message in a ValidationError, whatever its shape."""
+    if hasattr(error, "error_dict"):
+        return {e.code for errors in error.error_dict.values() for e in errors}
+    return {e.code for e in error.error_list}

@@ -13,7 +13,7 @@ from grassroots.pipeline.models import Admission, Confirmation, DossierStep, Sou
 from grassroots.reports import rollups
 from grassroots.workdays import add_working_days
 
-from .helpers import data
+from .helpers import data, refused_by
 from .walk import (
     PROBATION_ENDS,
     STEP_DATES,
@@ -76,9 +76,8 @@ def test_refused_step_changes_nothing(town):
     walk_until(town, dossier, stop="cell_vote")
     steps_before = DossierStep.objects.count()
     changes_before = Change.objects.count()
-    with pytest.raises(ValidationError) as refused:
+    with refused_by("cell_vote_two_thirds"):
         record(town, dossier, "cell_vote", data=data("cell_vote", in_favour=5))
-    assert "cell_vote_two_thirds" in str(refused.value)
     assert DossierStep.objects.count() == steps_before
     assert Change.objects.count() == changes_before
 
@@ -86,7 +85,7 @@ def test_refused_step_changes_nothing(town):
 def test_vote_below_two_thirds_is_refused_even_with_a_reason(town):
     dossier = open_dossier(town)
     walk_until(town, dossier, stop="cell_vote")
-    with pytest.raises(ValidationError, match="cell_vote_two_thirds"):
+    with refused_by("cell_vote_two_thirds"):
         record(
             town,
             dossier,
@@ -104,7 +103,7 @@ def late_ceremony(town, dossier, **kwargs):
 def test_exception_is_recorded_with_its_reason(town):
     dossier = open_dossier(town)
     walk_until(town, dossier, stop="ceremony")
-    with pytest.raises(ValidationError, match="ceremony_deadline"):
+    with refused_by("ceremony_deadline"):
         late_ceremony(town, dossier)
     step = late_ceremony(town, dossier, **APPROVAL)
     assert step.exception_rule == "ceremony_deadline"
@@ -147,7 +146,7 @@ def test_w1_viewer_gets_403(town):
 def test_late_confirmation_still_dates_from_end_of_probation(town):
     admission = admitted(town).admission
     late_vote = add_working_days(PROBATION_ENDS, 40)
-    with pytest.raises(ValidationError, match="confirmation_deadline"):
+    with refused_by("confirmation_deadline"):
         services.confirmation_record(
             trace=trace_for(town, "org"),
             admission=admission,
@@ -223,7 +222,7 @@ def test_readmission_only_once_counts_earlier_readmissions(town):
         "leave_reason": "removed_from_rolls",
         "provincial_consent_no": "9-CV/TU",
     }
-    with pytest.raises(ValidationError, match="readmission_once"):
+    with refused_by("readmission_once"):
         services.dossier_record_step(
             trace=trace_for(town, "org"),
             dossier=dossier,
@@ -259,6 +258,6 @@ def test_dossier_is_carried_by_a_cell(town):
 def test_closed_dossier_takes_no_step(town):
     dossier = open_dossier(town)
     services.dossier_close(trace=trace_for(town, "org"), dossier=dossier, reason="moved away")
-    with pytest.raises(ValidationError, match="dossier_closed"):
+    with refused_by("dossier_closed"):
         record(town, dossier, "application")
     assert Source.objects.get(person=dossier.person).status == Source.Status.DROPPED

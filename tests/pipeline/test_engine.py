@@ -501,7 +501,9 @@ def test_messages_name_the_rule():
         data("cell_vote", in_favour=1),
         overrides={},
     )
-    assert "[cell_vote_two_thirds]" in str(found[0])
+    assert found[0].code == "cell_vote_two_thirds"
+    assert "cell_vote_two_thirds" not in str(found[0])  # people read the message
+    assert found[0].title == "two thirds at the cell vote"
     assert "1 of 9" in str(found[0])
 
 

@@ -1,9 +1,24 @@
 from django import forms
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from grassroots.pickers import PickerInput
 
 from .format import FILES
+
+# What each file of the format holds, for the export's check boxes; the file's own name
+# (its sheet or CSV file, the exchange contract) follows in brackets.
+FILE_LABELS = {
+    "units": _("units"),
+    "people": _("people"),
+    "sources": _("sources"),
+    "courses": _("courses"),
+    "enrollments": _("enrolments"),
+    "admissions": _("admissions"),
+    "confirmations": _("confirmations"),
+    "transfers": _("transfers"),
+    "targets": _("targets"),
+}
 
 UPLOAD_SUFFIXES = (".xlsx", ".zip", ".csv")
 
@@ -42,7 +57,9 @@ class ExportForm(forms.Form):
     )
     only = forms.MultipleChoiceField(
         label=_("tables"),
-        choices=[(name, name) for name in FILES],
+        choices=[
+            (name, format_lazy("{} ({})", capfirst(FILE_LABELS[name]), name)) for name in FILES
+        ],
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("None ticked: all tables."),

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from . import display
+
 
 class Cause(models.TextChoices):
     FORM = "form", _("form")
@@ -62,6 +64,14 @@ class Change(models.Model):
         before, after = self.before or {}, self.after or {}
         keys = sorted(set(before) | set(after))
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+    def model_name(self):
+        """The record type in the active language (its verbose name)."""
+        return display.model_name(self.model)
+
+    def shown_changes(self):
+        """changed_fields as the page shows them: field names, choices, dates translated."""
+        return display.shown_changes(self)
 
 
 class Access(models.Model):

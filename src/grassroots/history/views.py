@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 
 from grassroots.paging import paginate
 
-from . import selectors
+from . import display, selectors
 from .models import Access, Cause
 from .services import record_reads
 
@@ -18,7 +18,10 @@ def change_list(request):
     cause = request.GET.get("cause", "")
     changes = selectors.changes_for(request.user, model=model, cause=cause)
     context = {
-        "models": selectors.models_for(request.user),
+        "models": sorted(
+            ((m, display.model_name(m)) for m in selectors.models_for(request.user)),
+            key=lambda pair: str(pair[1]),
+        ),
         "causes": Cause.choices,
         "model": model,
         "cause": cause,

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
+from grassroots.history.models import Cause
 from grassroots.inputs import plain_text
 
 
@@ -188,6 +189,10 @@ class UnitEvent(models.Model):
     def history_reference(self):
         """The `reference` of every history row this event caused."""
         return f"unit-event:{self.pk}"
+
+    def get_channel_display(self):
+        """How the event was recorded (form, command, API…) in the active language."""
+        return dict(Cause.choices).get(self.channel, self.channel)
 
 
 class UnitEventPart(models.Model):

@@ -107,9 +107,11 @@ class Violation:
     field: str = ""  # the form field the rule is about ("" for the step as a whole)
     exception_by: str = ""  # the lowest approving level (rules.APPROVING_LEVELS)
     exception_reference: str = ""
+    title: str = ""  # the rule's short name, in the active language
 
     def __str__(self):
-        return f"{self.message} [{self.code}]"
+        # What people read: the message (the code stays on the ValidationError).
+        return self.message
 
 
 @dataclasses.dataclass(frozen=True)
@@ -145,6 +147,7 @@ def _violation(rules, code, field="", exceptable=None, **params):
         field,
         rule.exception_by if allowed else "",
         rule.exception_reference if allowed else "",
+        rules.rule_title(code),
     )
 
 
@@ -732,7 +735,7 @@ def check_exception(violations, exception, rules=None):
                     rules,
                     "exception_level",
                     field="exception_level",
-                    rule=violation.code,
+                    rule=rules.rule_title(violation.code),
                     level=rules.level_label(violation.exception_by),
                     reference=violation.exception_reference,
                 )

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from grassroots.inputs import multiline_text, plain_text
 
+from .rules import get_rules
+
 
 class Source(models.Model):
     """A person a unit has nominated as a promising candidate (a 'source')."""
@@ -228,6 +230,13 @@ class DossierStep(models.Model):
     def __str__(self):
         return f"{self.dossier} · {self.step} · {self.date}"
 
+    def exception_rules_display(self):
+        """The rules set aside, by their names in the active language."""
+        return get_rules().rule_titles(self.exception_rule)
+
+    def get_exception_level_display(self):
+        return str(get_rules().level_label(self.exception_level))
+
     @property
     def unit(self):
         return self.dossier.unit
@@ -343,6 +352,13 @@ class Confirmation(models.Model):
 
     def __str__(self):
         return f"{self.admission.person} · {self.get_outcome_display() or '…'}"
+
+    def exception_rules_display(self):
+        """The rules set aside, by their names in the active language."""
+        return get_rules().rule_titles(self.exception_rule)
+
+    def get_exception_level_display(self):
+        return str(get_rules().level_label(self.exception_level))
 
     @property
     def unit(self):

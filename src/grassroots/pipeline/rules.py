@@ -50,6 +50,8 @@ class Rule:
     exception_by: str = ""
     # Where the charter allows the exception (shown with the rule, printed on the step).
     exception_reference: str = ""
+    # A short name for people (a lazy translation); "" takes RULE_TITLES, then the code.
+    title: str = ""
 
     @property
     def exceptable(self):
@@ -133,6 +135,15 @@ class RuleSet:
 
     def rule(self, code):
         return self.rules[code]
+
+    def rule_title(self, code):
+        """The rule's short name in the active language (its code if it has none)."""
+        rule = self.rules.get(code)
+        return str((rule.title if rule else "") or RULE_TITLES.get(code) or code)
+
+    def rule_titles(self, codes):
+        """A stored list of rule codes ("a,b", as exception_rule holds it), named."""
+        return ", ".join(self.rule_title(code) for code in codes.split(",") if code)
 
 
 LEAVE_REASONS = (
@@ -525,6 +536,49 @@ RULE_TABLE = {
             _("An exception needs the approving level, the document's number and its date."),
         ),
     )
+}
+
+# The rules' short names, as pages name a rule that refuses a step or was set aside.
+RULE_TITLES = {
+    "dossier_closed": _("dossier closed"),
+    "unknown_step": _("unknown step"),
+    "step_once": _("each step once"),
+    "step_order": _("order of the steps"),
+    "step_date_order": _("dates in the order of the steps"),
+    "step_date_after_next": _("date before the next step"),
+    "before_dossier_opened": _("date after the dossier was opened"),
+    "date_in_future": _("date not in the future"),
+    "required_data": _("required details"),
+    "invalid_data": _("valid details"),
+    "age_minimum": _("minimum age"),
+    "age_maximum": _("maximum age"),
+    "education_minimum": _("minimum education"),
+    "certificate_valid": _("valid course certificate"),
+    "two_introducers": _("two introducers"),
+    "introducer_not_in_register": _("introducer in the register"),
+    "introducer_is_applicant": _("introducer other than the applicant"),
+    "introducer_official": _("introducer is an official member"),
+    "introducer_months": _("introducer's time with the applicant"),
+    "introduction_form_date": _("date of the introduction form"),
+    "union_executive": _("resolution of the union's executive"),
+    "introducer_unverified": _("verification of an introducer outside the register"),
+    "vote_counts": _("vote counts"),
+    "no_official_members": _("cell with official members"),
+    "cell_vote_two_thirds": _("two thirds at the cell vote"),
+    "cell_vote_attempts": _("number of cell votes"),
+    "committee_two_thirds": _("two thirds of the committee"),
+    "decision_deadline": _("time limit for the decision"),
+    "ceremony_deadline": _("time limit for the ceremony"),
+    "readmission_wait": _("waiting time before readmission"),
+    "readmission_once": _("readmission only once"),
+    "readmission_reason": _("reason for leaving that allows readmission"),
+    "confirmation_after_probation": _("confirmation after probation"),
+    "confirmation_deadline": _("time limit for the confirmation vote"),
+    "confirmation_decision_deadline": _("time limit for the confirmation decision"),
+    "confirmation_two_thirds": _("two thirds for the confirmation"),
+    "no_ceremony": _("ceremony recorded"),
+    "exception_level": _("approving level of an exception"),
+    "exception_document": _("written approval of an exception"),
 }
 
 DEFAULT_RULES = RuleSet(

@@ -375,7 +375,7 @@ def _set_aside(trace, unit, violations, exception, rules):
                 "exception_reason": _(
                     "Only a user who takes decisions may set a rule aside: %(rules)s"
                 )
-                % {"rules": ", ".join(v.code for v in violations)}
+                % {"rules": ", ".join(rules.rule_title(v.code) for v in violations)}
             }
         )
     return exception

@@ -29,6 +29,22 @@ COLUMN_LABELS = {
 }
 
 
+# The course funnel's stages (selectors.FUNNEL_COLUMNS), as pages and documents name them.
+FUNNEL_LABELS = {
+    "enrolled": gettext_lazy("enrolled"),
+    "completed": gettext_lazy("completed"),
+    "admitted": gettext_lazy("admitted"),
+    "confirmed": gettext_lazy("confirmed"),
+    "transferred_out": gettext_lazy("transferred out"),
+}
+
+
+def column_headers(columns, labels=None):
+    """The header row in the active language (a column without a label keeps its key)."""
+    labels = COLUMN_LABELS if labels is None else labels
+    return [str(labels.get(c, c)) for c in columns]
+
+
 def grouping_label(by):
     return {
         "children": _("units below"),
@@ -55,6 +71,7 @@ def achievement_xlsx(rows, *, unit, date_from, date_to, by, language="en"):
             ACHIEVEMENT_COLUMNS,
             title=_("Admissions against plan"),
             filters=achievement_filters(unit, date_from, date_to, by),
+            headers=column_headers(ACHIEVEMENT_COLUMNS),
         )
 
 

@@ -78,7 +78,8 @@ def to_xlsx(rows, columns, *, title, filters, headers=None):
         sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
     sheet.append([])
     header_row = sheet.max_row + 1
-    sheet.append(list(headers or columns))
+    headers = [str(h) for h in headers] if headers else list(columns)
+    sheet.append(headers)
     fill = PatternFill("solid", fgColor="DDE3EA")
     for index in range(1, len(columns) + 1):
         cell = sheet.cell(row=header_row, column=index)
@@ -90,8 +91,8 @@ def to_xlsx(rows, columns, *, title, filters, headers=None):
         for index, column in enumerate(columns, start=1):
             if column.endswith("_pct"):
                 sheet.cell(row=sheet.max_row, column=index).number_format = "0.0"
-    for index, column in enumerate(columns, start=1):
-        width = max(len(str(h)) for h in [column, *(cell_text(r[column]) for r in rows)])
+    for index, (column, header) in enumerate(zip(columns, headers, strict=True), start=1):
+        width = max(len(str(h)) for h in [header, *(cell_text(r[column]) for r in rows)])
         sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 8), 40)
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
     out = io.BytesIO()

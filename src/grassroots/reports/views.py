@@ -286,14 +286,9 @@ def funnel(request):
         course = selectors.course_for_report(request.user, code)
         row = selectors.course_funnel(request.user, course=course, until=until)
         context.update({"course": course, "row": row})
-        labels = {
-            "enrolled": _("enrolled"),
-            "completed": _("completed"),
-            "admitted": _("admitted"),
-            "confirmed": _("confirmed"),
-            "transferred_out": _("transferred out"),
-        }
-        stages = [(labels[name], row[name], None) for name in selectors.FUNNEL_COLUMNS]
+        labels = documents.FUNNEL_LABELS
+        stages = [(str(labels[name]), row[name], None) for name in selectors.FUNNEL_COLUMNS]
+        context["columns"] = [(label, n) for label, n, _pct in stages]
         context["chart"] = charts.funnel(stages, title=_("Course funnel"))
     return render(request, "reports/funnel.html", context)
 

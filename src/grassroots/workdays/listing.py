@@ -8,6 +8,7 @@ worked (the other half of a swap, administrators' working days).
 
 import dataclasses
 import datetime as dt
+import re
 
 import holidays
 from django.apps import apps as django_apps
@@ -19,8 +20,8 @@ from django.utils.translation import gettext_noop
 from . import _overrides, is_working_day
 from .swaps import official_swaps
 
-# The package's English names of Vietnam's days off, for the languages it has no
-# translation of (German): they go through the project's own catalogues.
+# The package's English names of Vietnam's days off: every language takes them from the
+# project's own catalogues (Vietnamese too), so that one catalogue names each day.
 HOLIDAY_NAMES = (
     gettext_noop("New Year's Day"),
     gettext_noop("29 of Lunar New Year"),
@@ -38,8 +39,9 @@ HOLIDAY_NAMES = (
     gettext_noop("Vietnam Cultural Day"),
 )
 OBSERVED_SUFFIX = " (observed)"
-# Our language codes → the package's, where it has a translation of its own.
-PACKAGE_LANGUAGES = {"vi": "vi", "en": "en_US"}
+# The package's name of a day off moved by a swap it knows: "Day off (substituted from
+# 04/26/2025)", US order.
+SUBSTITUTED = re.compile(r"^Day off \(substituted from (\d\d)/(\d\d)/(\d{4})\)$")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -50,23 +52,23 @@ class Day:
     source: str  # "holiday", "swap" or "administrator"
 
 
-def _package_names(country, year, language):
-    """{date: name} of the package's days off, in `language` where the package has it."""
-    package_language = PACKAGE_LANGUAGES.get(language)
-    calendar_ = holidays.country_holidays(country, years=year)
-    if package_language and package_language in getattr(calendar_, "supported_languages", ()):
-        return dict(holidays.country_holidays(country, years=year, language=package_language))
+def _name(part):
+    """One of the package's English names, in the active language (from the catalogues)."""
+    substituted = SUBSTITUTED.match(part)
+    if substituted:
+        month, day, year = (int(n) for n in substituted.groups())
+        return _("Day off in exchange for %(day)s") % {"day": _long(dt.date(year, month, day))}
+    observed = part.endswith(OBSERVED_SUFFIX)
+    text = _(part.removesuffix(OBSERVED_SUFFIX))
+    return _("%(name)s (observed)") % {"name": text} if observed else text
+
+
+def _package_names(country, year):
+    """{date: name} of the package's days off, named from the project's catalogues."""
     english = holidays.country_holidays(country, years=year, language="en_US")
-    names = {}
-    for day, name in english.items():
-        parts = []
-        for part in name.split("; "):
-            observed = part.endswith(OBSERVED_SUFFIX)
-            base = part.removesuffix(OBSERVED_SUFFIX)
-            text = _(base)
-            parts.append(_("%(name)s (observed)") % {"name": text} if observed else text)
-        names[day] = "; ".join(parts)
-    return names
+    return {
+        day: "; ".join(_name(part) for part in name.split("; ")) for day, name in english.items()
+    }
 
 
 def _long(day):
@@ -81,7 +83,7 @@ def year_days(year, language=None, overrides=None, country=None):
     overrides = _overrides() if overrides is None else overrides
     with translation.override(language):
         named = {}
-        for day, name in _package_names(country, year, language).items():
+        for day, name in _package_names(country, year).items():
             named[day] = (name, "holiday")
         for swap in official_swaps(country):
             if swap.day_off.year == year:

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from grassroots.commands import TranslatedHelp
@@ -132,13 +133,19 @@ class Command(TranslatedHelp, BaseCommand):
                 [row],
                 columns,
                 title=f"{course.title} ({course.code})",
-                filters=[("course", course.code), ("until", until.isoformat())],
+                filters=[(_("Course code"), course.code), (_("Until"), until.isoformat())],
+                headers=documents.column_headers(columns, documents.FUNNEL_LABELS),
             )
             return content, what, organizer
         if fmt == "pdf":
             html = render_to_string(
                 "reports/pdf/funnel.html",
-                {"course": course, "until": until, "columns": columns, "row": row},
+                {
+                    "course": course,
+                    "until": until,
+                    "columns": documents.column_headers(columns, documents.FUNNEL_LABELS),
+                    "row": row,
+                },
             )
             return exports.html_to_pdf(html), what, organizer
         return _text([row], columns, fmt), what, organizer
