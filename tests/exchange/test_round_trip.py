@@ -21,6 +21,7 @@ from grassroots.exchange.format import FILES
 from grassroots.history.services import Trace
 from grassroots.org import restructure, timeline
 from grassroots.org.models import Unit
+from grassroots.people import services as people_services
 from grassroots.people.models import Membership, Person
 from grassroots.plans import services as plan_services
 from grassroots.reports import counting
@@ -106,6 +107,10 @@ def _empty_database():
 def _make_history(town, tmp_path):
     imported(write(tmp_path / "story", **STORY))
     trace = Trace(user=town.user("org"))
+    # Admitted as a college graduate, then went on studying: the 2023 figures keep "college".
+    people_services.person_update(
+        trace=trace, person=Person.objects.get(national_id="079100000002"), education="master"
+    )
     # Members admitted before the records began: no admission row.
     seed_cell(town, "W1C1")
     seed_cell(town, "W2C1", count=3)

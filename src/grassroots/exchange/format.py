@@ -180,6 +180,10 @@ COLUMNS = {
         _c("decision_no", field=(Admission, "decision_no")),
         _c("ceremony_date", DATE),
         _c("readmission", YESNO),
+        # What the statistics count of the person when admitted (vocabulary and limits of
+        # the person's own fields); column absent: taken from the person on import.
+        _c("education", field=(Person, "education")),
+        _c("occupation", field=(Person, "occupation")),
     ),
     "members": (
         _c("national_id", NATIONAL_ID, True, field=(Person, "national_id")),

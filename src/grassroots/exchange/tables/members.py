@@ -88,7 +88,7 @@ class AdmissionApplier(Applier):
     reference_columns = ("national_id", "unit_code")
     model = Admission
     names = {"national_id": "person", "unit_code": "unit"}
-    fixed_fields = ("person", "dossier", "membership", "education", "occupation")
+    fixed_fields = ("person", "dossier", "membership")
 
     def __init__(self, ctx, present):
         super().__init__(ctx, present)
@@ -152,13 +152,18 @@ class AdmissionApplier(Applier):
             "decision_no": a.decision_no,
             "ceremony_date": a.ceremony_date,
             "readmission": a.readmission,
+            "education": a.education,
+            "occupation": a.occupation,
         }
 
     def assign(self, a, row, values):
         if a.pk is None:
             # What the statistics count of the person is taken when the admission is
-            # recorded, as by the admission service.
+            # recorded, as by the admission service; unless the file says what it was.
             a.keep_person_attributes(row.refs["person"])
+        for column in ("education", "occupation"):
+            if column in self.present:
+                setattr(a, column, values[column])
         a.person_id = row.refs["person"].id
         a.unit_id = row.refs["unit_code"].id
         a.decision_date = values["decision_date"]
