@@ -7,7 +7,6 @@ that the files name (with every unit above them), so that it imports on its own.
 then import into an empty database gives the same data.
 """
 
-import csv
 import tempfile
 import zipfile
 from pathlib import Path
@@ -29,7 +28,8 @@ from grassroots.pipeline.models import (
 from grassroots.plans.models import Finding, Target
 from grassroots.transfers.models import Transfer
 
-from .format import COLUMNS, FILES, export_text
+from . import sheets
+from .format import COLUMNS, DATE, DECIMAL, FILES, INT, export_text
 from .tables import APPLIERS
 
 CHUNK = 2000
@@ -255,13 +255,34 @@ def record_count(name, unit=None):
 
 def rows(name, unit=None):
     """The header, then one list of text cells per record of file `name`."""
-    columns = [c.name for c in COLUMNS[name]]
-    yield columns
+    yield header(name)
+    for values in typed_rows(name, unit):
+        yield [export_text(v) for v in values]
+
+
+TYPED = (DATE, INT, DECIMAL)
+
+
+def typed_rows(name, unit=None, records=None):
+    """One list of values per record of file `name` (or of `records`): dates, whole and
+    decimal numbers as such (for Excel), every other cell as the text the format reads."""
+    columns = COLUMNS[name]
     applier = APPLIERS[name]
     as_row = applier.as_row
-    for obj in _records(name, unit):
+    for obj in _records(name, unit) if records is None else records:
         values = as_row(applier, obj)
-        yield [export_text(values[c]) for c in columns]
+        yield [values[c.name] if c.kind in TYPED else export_text(values[c.name]) for c in columns]
+
+
+def header(name):
+    return [c.name for c in COLUMNS[name]]
+
+
+def _ticking(values, tick):
+    tick()  # the header
+    for row in values:
+        tick()
+        yield row
 
 
 def _names(only):
@@ -302,20 +323,18 @@ def write_csv_folder(folder, *, unit=None, only=None, progress=None):
     counts = {}
     for name in names:
         with open(folder / f"{name}.csv", "w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
-            count = -1
-            for count, cells in enumerate(rows(name, unit)):  # noqa: B007
-                writer.writerow(cells)
-                tick()
-        counts[name] = count
+            counts[name] = sheets.write_csv(
+                handle, header(name), _ticking(typed_rows(name, unit), tick)
+            )
         tick(end=True)
     return counts
 
 
 def write_xlsx(path, *, unit=None, only=None, progress=None):
-    """One workbook, a sheet per table, cells as text; returns {sheet: number of records}.
+    """One workbook, a sheet per table; returns {sheet: number of records}.
 
-    `progress(done, total)`, if given, is called every CHUNK records.
+    Dates are Excel dates, numbers numbers, the rest text (`sheets`). `progress(done,
+    total)`, if given, is called every CHUNK records.
     """
     from openpyxl import Workbook
 
@@ -324,10 +343,12 @@ def write_xlsx(path, *, unit=None, only=None, progress=None):
     tick = _counter(names, unit, progress)
     counts = {}
     for name in names:
-        sheet = workbook.create_sheet(name)
-        count = -1
-        for count, cells in enumerate(rows(name, unit)):  # noqa: B007
-            sheet.append(cells)
+        sheet = sheets.xlsx_sheet(workbook, name, header(name))
+        tick()
+        count = 0
+        for values in typed_rows(name, unit):
+            sheets.xlsx_append(sheet, values)
+            count += 1
             tick()
         counts[name] = count
         tick(end=True)

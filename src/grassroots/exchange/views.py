@@ -33,6 +33,23 @@ def index(request):
     return _page(request)
 
 
+@require_GET
+def template(request):
+    """The Excel template, in the user's language (no data: anyone logged in)."""
+    import io
+
+    from django.http import HttpResponse
+
+    from . import template as workbook
+    from .downloads import XLSX
+
+    buffer = io.BytesIO()
+    workbook.build(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="grassroots-template.xlsx"'
+    return response
+
+
 @require_POST
 def preview(request):
     """Keep the upload with a new check task; its page shows what importing would do."""
