@@ -151,3 +151,38 @@ def test_transfers_list_exports_the_transfers_file(client_for, town, tmp_path):
     sheet = load_workbook(io.BytesIO(response.content))["transfers"]
     issued = sheet.cell(row=2, column=3)
     assert issued.is_date and issued.value == dt.datetime(2024, 10, 1)  # latest first
+
+
+@pytest.mark.parametrize(
+    ("url", "file", "query"),
+    [
+        ("pipeline:sources_export", "sources", {}),
+        ("pipeline:courses_export", "courses", {}),
+        ("pipeline:dossiers_export", "dossiers", {}),
+        ("pipeline:members_export", "members", {}),
+        ("plans:targets_export", "targets", {"unit": "TOWN"}),
+        ("plans:findings_export", "findings", {"unit": "TOWN"}),
+    ],
+)
+def test_every_list_page_exports_its_file_and_it_imports_back(
+    client_for, town, tmp_path, url, file, query
+):
+    from ..pipeline.walk import open_dossier, walk_until
+
+    imported(write(tmp_path / "story", **STORY))
+    walk_until(town, open_dossier(town), stop="introduction")
+    client = client_for("org")
+    response = client.get(reverse(url), query)
+    assert response.status_code == 200
+    body = response.content.decode("utf-8-sig")
+    lines = body.splitlines()
+    assert lines[0] == ",".join(c.name for c in COLUMNS[file])
+    assert len(lines) > 1 or file == "findings"
+    (tmp_path / f"{file}.csv").write_text(body, encoding="utf-8")
+    result = imported(tmp_path / f"{file}.csv")
+    assert result.summary[file]["created"] == result.summary[file]["updated"] == 0
+
+    response = client.get(reverse(url + "_xlsx"), query)
+    sheet = load_workbook(io.BytesIO(response.content))[file]
+    assert [c.value for c in sheet[1]] == [c.name for c in COLUMNS[file]]
+    assert sheet.freeze_panes == "A2"
