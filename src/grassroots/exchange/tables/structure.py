@@ -457,6 +457,8 @@ class RestructuringApplier(Applier):
 
     def after_write(self, created, updated):
         events = [event for _row, event, _b, _a in created + updated]
+        if not events:
+            return
         UnitEventPart.objects.filter(event__in=[e for e in events if e.pk]).delete()
         UnitEventPart.objects.bulk_create(
             [
