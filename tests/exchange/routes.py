@@ -11,6 +11,7 @@ def _upload(town):
 
 ROUTES = [
     Route("exchange:index"),
+    Route("exchange:template"),
     Route("exchange:preview", method="post", data=_upload),
     Route("exchange:apply", method="post"),
     Route(

@@ -53,7 +53,8 @@ def test_export_command_writes_a_workbook(town, tmp_path):
 
     call_command("export", str(tmp_path / "all.xlsx"))
     workbook = load_workbook(tmp_path / "all.xlsx", read_only=True)
-    assert workbook.sheetnames[:2] == ["units", "people"]
+    # The sheets in the order they are applied (FILES).
+    assert workbook.sheetnames[:4] == ["units", "unit_versions", "restructurings", "people"]
 
 
 def test_export_command_refuses_unknown_unit_and_table(town, tmp_path):

@@ -126,7 +126,8 @@ def test_secretary_export_contains_only_hs(client_for, town):
     assert "no-store" in download["Cache-Control"]
     archive = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content)))
     units = archive.read("units.csv").decode().splitlines()
-    assert [line.split(",")[0] for line in units[1:]] == ["HS"]
+    # HS, and the unit above it so that the export imports on its own.
+    assert [line.split(",")[0] for line in units[1:]] == ["TOWN", "HS"]
     people = archive.read("people.csv").decode()
     assert "001090000002" in people and "001090000001" not in people
     access = Access.objects.get(kind="export", actor=town.user("secretary"))
@@ -148,13 +149,13 @@ def test_export_as_workbook(client_for):
         {"unit": "W1", "format": "xlsx", "only": ["units"]},
         follow=True,
     )
-    assert response.context["item"]["run"].summary == {"counts": {"units": 4}}
+    assert response.context["item"]["run"].summary == {"counts": {"units": 5}}
     download = _download(client, response)
     assert download["Content-Disposition"].endswith('grassroots-W1.xlsx"')
     workbook = load_workbook(io.BytesIO(b"".join(download.streaming_content)), read_only=True)
     assert workbook.sheetnames == ["units"]
     codes = [row[0] for row in workbook["units"].iter_rows(min_row=2, values_only=True)]
-    assert codes == ["W1", "W1C1", "W1C1G1", "W1C2"]
+    assert codes == ["TOWN", "W1", "W1C1", "W1C1G1", "W1C2"]
 
 
 def test_people_without_a_unit_need_a_top_unit(client_for):

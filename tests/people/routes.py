@@ -11,6 +11,7 @@ def person(national_id):
 ROUTES = [
     Route("people:list"),
     Route("people:export"),
+    Route("people:export_xlsx"),
     Route("people:create", weak_user="w1_viewer"),
     Route("people:detail", kwargs=person(HS_PERSON), record_unit="HS"),
     Route("people:edit", kwargs=person(W1_PERSON), record_unit="W1", weak_user="w1_viewer"),

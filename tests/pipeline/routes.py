@@ -59,6 +59,15 @@ def admission_pk(town):
 
 
 ROUTES = [
+    # The list pages' exports in the exchange format.
+    Route("pipeline:sources_export"),
+    Route("pipeline:sources_export_xlsx"),
+    Route("pipeline:courses_export"),
+    Route("pipeline:courses_export_xlsx"),
+    Route("pipeline:dossiers_export"),
+    Route("pipeline:dossiers_export_xlsx"),
+    Route("pipeline:members_export"),
+    Route("pipeline:members_export_xlsx"),
     Route("pipeline:sources"),
     Route("pipeline:source_new", weak_user="w1_viewer"),
     Route("pipeline:source_edit", kwargs=source_pk, record_unit="W1C1", weak_user="w1_viewer"),

@@ -34,6 +34,10 @@ def unit(code):
 
 
 ROUTES = [
+    Route("plans:targets_export"),
+    Route("plans:targets_export_xlsx"),
+    Route("plans:findings_export"),
+    Route("plans:findings_export_xlsx"),
     Route("plans:targets", data=unit("W1"), record_unit="W1"),
     Route("plans:target_new", data=unit("W1C1"), record_unit="W1C1", weak_user="w1_clerk"),
     Route("plans:target_edit", kwargs=_target, record_unit="W1C1", weak_user="w1_clerk"),

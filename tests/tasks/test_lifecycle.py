@@ -48,7 +48,7 @@ def test_an_export_runs_and_leaves_its_file(town):
     assert run.status == TaskRun.Status.DONE
     assert run.attempts == 1
     assert run.backend_id
-    assert run.summary["counts"]["units"] == 4
+    assert run.summary["counts"]["units"] == 5  # W1, its three units, TOWN above it
     path = files.result_path(run)
     assert path.name == "grassroots-W1.zip" and path.stat().st_size > 0
     assert not list(path.parent.glob("*.partial"))

@@ -21,6 +21,8 @@ def _transfer(town):
 
 ROUTES = [
     Route("transfers:list"),
+    Route("transfers:export"),
+    Route("transfers:export_xlsx"),
     Route(
         "transfers:new",
         kwargs=_member,

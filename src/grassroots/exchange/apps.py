@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from grassroots import downloads
+
 
 class ExchangeConfig(AppConfig):
     name = "grassroots.exchange"
@@ -9,3 +11,4 @@ class ExchangeConfig(AppConfig):
         from . import tasks
 
         tasks.register()
+        downloads.register("grassroots.exchange.downloads.table_response")

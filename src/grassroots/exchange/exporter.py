@@ -2,25 +2,34 @@
 
 Each file is streamed from the database (`iterator(chunk_size=...)`), written row by row
 to CSV files or a write-only workbook. A unit filter keeps its subtree, plus the people
-who have a record there. Rows are written with the importer's own `as_row`, so export
+who have a record there, the memberships its records refer to, and the units outside it
+that the files name (with every unit above them), so that it imports on its own. Rows are written with the importer's own `as_row`, so export
 then import into an empty database gives the same data.
 """
 
-import csv
 import tempfile
 import zipfile
 from pathlib import Path
 
 from django.db.models import Exists, OuterRef, Q
 
-from grassroots.org.models import Unit
+from grassroots.org.models import SplitShare, Unit, UnitEvent, UnitEventPart, UnitVersion
 from grassroots.paths import under
 from grassroots.people.models import Membership, Person
-from grassroots.pipeline.models import Admission, Confirmation, Course, Enrollment, Source
-from grassroots.plans.models import Target
+from grassroots.pipeline.models import (
+    Admission,
+    Confirmation,
+    Course,
+    Dossier,
+    DossierStep,
+    Enrollment,
+    Source,
+)
+from grassroots.plans.models import Finding, Target
 from grassroots.transfers.models import Transfer
 
-from .format import COLUMNS, FILES, export_text
+from . import sheets
+from .format import COLUMNS, DATE, DECIMAL, FILES, INT, export_text
 from .tables import APPLIERS
 
 CHUNK = 2000
@@ -31,16 +40,70 @@ def _within(unit, field):
     return Q() if unit is None else under(unit.path, field)
 
 
+def _members_query(unit):
+    """Memberships in the subtree, admitted by it, or moved by a transfer of it: every
+    membership another file of the export refers to."""
+    if unit is None:
+        return Membership.objects.all()
+    return Membership.objects.filter(
+        _within(unit, "unit__path")
+        | Q(pk__in=Admission.objects.filter(_within(unit, "unit__path")).values("membership_id"))
+        | Q(pk__in=_transfers_query(unit).values("membership_id"))
+    )
+
+
+def _transfers_query(unit):
+    if unit is None:
+        return Transfer.objects.all()
+    return Transfer.objects.filter(
+        _within(unit, "from_unit__path") | _within(unit, "to_unit__path")
+    )
+
+
+def _events_query(unit):
+    if unit is None:
+        return UnitEvent.objects.all()
+    return UnitEvent.objects.filter(
+        pk__in=UnitEventPart.objects.filter(_within(unit, "unit__path")).values("event_id")
+    )
+
+
+def _units_named_outside(unit):
+    """Ids of the units outside the subtree that its files name (where its people live,
+    where its members went, the units above it…), with every unit above them: so that a
+    subtree export imports on its own into an empty database."""
+    ids = set()
+    ids.update(Person.objects.filter(pk__in=_people(unit).values("pk")).values_list("unit_id"))
+    ids.update(_members_query(unit).values_list("unit_id"))
+    for pair in _transfers_query(unit).values_list("from_unit_id", "to_unit_id"):
+        ids.update(pair)
+    ids.update(UnitVersion.objects.filter(_within(unit, "unit__path")).values_list("parent_id"))
+    ids.update(UnitEventPart.objects.filter(event__in=_events_query(unit)).values_list("unit_id"))
+    ids.update(Finding.objects.filter(_within(unit, "unit__path")).values_list("by_unit_id"))
+    ids = {i[0] if isinstance(i, tuple) else i for i in ids} - {None}
+    paths = {unit.path}
+    for start in range(0, len(ids), 900):
+        chunk = sorted(ids)[start : start + 900]
+        paths.update(Unit.objects.filter(pk__in=chunk).values_list("path", flat=True))
+    prefixes = {p[:end] for p in paths for end in range(Unit.steplen, len(p) + 1, Unit.steplen)}
+    prefixes = sorted(p for p in prefixes if not p.startswith(unit.path))
+    found = set()
+    for start in range(0, len(prefixes), 900):
+        found.update(
+            Unit.objects.filter(path__in=prefixes[start : start + 900]).values_list("pk", flat=True)
+        )
+    return found
+
+
 def _units_queryset(unit):
-    return Unit.objects.filter(_within(unit, "path"))
+    if unit is None:
+        return Unit.objects.all()
+    return Unit.objects.filter(_within(unit, "path") | Q(pk__in=_units_named_outside(unit)))
 
 
 def _units(unit):
     queryset = _units_queryset(unit).select_related("cluster", "sector")
     codes = {}
-    if unit is not None and unit.depth > 1:
-        parent = unit.get_parent()
-        codes[parent.path] = parent.code
     for node in queryset.order_by("path").iterator(chunk_size=CHUNK):
         # Parents come before children in path order; keep only the current chain.
         codes[node.path] = node.code
@@ -58,17 +121,14 @@ def _people(unit):
             _within(unit, "unit__path")
             | Q(pk__in=Source.objects.filter(_within(unit, "unit__path")).values("person_id"))
             | Q(pk__in=Admission.objects.filter(_within(unit, "unit__path")).values("person_id"))
-            | Q(pk__in=Membership.objects.filter(_within(unit, "unit__path")).values("person_id"))
+            | Q(pk__in=_members_query(unit).values("person_id"))
+            | Q(pk__in=Dossier.objects.filter(_within(unit, "unit__path")).values("person_id"))
             | Q(
                 pk__in=Enrollment.objects.filter(_within(unit, "course__organizer__path")).values(
                     "person_id"
                 )
             )
-            | Q(
-                pk__in=Transfer.objects.filter(
-                    _within(unit, "from_unit__path") | _within(unit, "to_unit__path")
-                ).values("person_id")
-            )
+            | Q(pk__in=_transfers_query(unit).values("person_id"))
         )
     return queryset.order_by("national_id")
 
@@ -87,17 +147,48 @@ def _confirmations(unit):
 
 
 def _transfers(unit):
-    queryset = Transfer.objects.all()
-    if unit is not None:
-        queryset = queryset.filter(
-            _within(unit, "from_unit__path") | _within(unit, "to_unit__path")
-        )
-    return queryset.select_related("person", "to_unit").order_by("issued_on", "id")
+    return (
+        _transfers_query(unit)
+        .select_related("person", "to_unit", "from_unit")
+        .order_by("issued_on", "id")
+    )
+
+
+def _split_assignments(unit):
+    shares = (
+        SplitShare.objects.filter(event__in=_events_query(unit))
+        .select_related("event", "unit")
+        .order_by("event__effective_date", "event_id", "person_id")
+    )
+    national_ids = {}
+    split_codes = dict(
+        UnitEventPart.objects.filter(
+            event__kind=UnitEvent.Kind.SPLIT, role=UnitEventPart.Role.PREDECESSOR
+        ).values_list("event_id", "unit__code")
+    )
+    for share in shares.iterator(chunk_size=CHUNK):
+        if share.person_id not in national_ids:
+            national_ids[share.person_id] = (
+                Person.objects.filter(pk=share.person_id).values_list("national_id", flat=True)
+            ).first()
+        share._national_id = national_ids[share.person_id]
+        share._split_code = split_codes.get(share.event_id)
+        if share._national_id and share._split_code:
+            yield share
 
 
 QUERIES = {
     "units": _units,
+    "unit_versions": lambda unit: (
+        UnitVersion.objects.filter(_within(unit, "unit__path"))
+        .select_related("unit", "parent")
+        .order_by("unit__code", "valid_from")
+    ),
+    "restructurings": lambda unit: (
+        _events_query(unit).prefetch_related("parts__unit").order_by("effective_date", "id")
+    ),
     "people": _people,
+    "split_assignments": _split_assignments,
     "sources": lambda unit: (
         Source.objects.filter(_within(unit, "unit__path"))
         .select_related("person", "unit")
@@ -113,10 +204,25 @@ QUERIES = {
         .select_related("course", "person")
         .order_by("course__code", "person__national_id")
     ),
+    "dossiers": lambda unit: (
+        Dossier.objects.filter(_within(unit, "unit__path"))
+        .select_related("person", "unit", "source__unit")
+        .order_by("opened_on", "id")
+    ),
+    "dossier_steps": lambda unit: (
+        DossierStep.objects.filter(_within(unit, "dossier__unit__path"))
+        .select_related("dossier__person")
+        .order_by("dossier__opened_on", "dossier_id", "date", "id")
+    ),
     "admissions": lambda unit: (
         Admission.objects.filter(_within(unit, "unit__path"))
         .select_related("person", "unit")
         .order_by("decision_date", "id")
+    ),
+    "members": lambda unit: (
+        _members_query(unit)
+        .select_related("person", "unit")
+        .order_by("admitted_on", "person__national_id")
     ),
     "confirmations": _confirmations,
     "transfers": _transfers,
@@ -124,6 +230,11 @@ QUERIES = {
         Target.objects.filter(_within(unit, "unit__path"))
         .select_related("unit")
         .order_by("unit__path", "period_start", "-period_end")
+    ),
+    "findings": lambda unit: (
+        Finding.objects.filter(_within(unit, "unit__path"))
+        .select_related("unit", "by_unit")
+        .order_by("date", "id")
     ),
 }
 
@@ -137,18 +248,41 @@ def record_count(name, unit=None):
     """How many records file `name` will have (one COUNT query; for progress)."""
     if name == "units":
         return _units_queryset(unit).count()
+    if name == "split_assignments":
+        return SplitShare.objects.filter(event__in=_events_query(unit)).count()
     return QUERIES[name](unit).count()
 
 
 def rows(name, unit=None):
     """The header, then one list of text cells per record of file `name`."""
-    columns = [c.name for c in COLUMNS[name]]
-    yield columns
+    yield header(name)
+    for values in typed_rows(name, unit):
+        yield [export_text(v) for v in values]
+
+
+TYPED = (DATE, INT, DECIMAL)
+
+
+def typed_rows(name, unit=None, records=None):
+    """One list of values per record of file `name` (or of `records`): dates, whole and
+    decimal numbers as such (for Excel), every other cell as the text the format reads."""
+    columns = COLUMNS[name]
     applier = APPLIERS[name]
     as_row = applier.as_row
-    for obj in _records(name, unit):
+    for obj in _records(name, unit) if records is None else records:
         values = as_row(applier, obj)
-        yield [export_text(values[c]) for c in columns]
+        yield [values[c.name] if c.kind in TYPED else export_text(values[c.name]) for c in columns]
+
+
+def header(name):
+    return [c.name for c in COLUMNS[name]]
+
+
+def _ticking(values, tick):
+    tick()  # the header
+    for row in values:
+        tick()
+        yield row
 
 
 def _names(only):
@@ -189,20 +323,18 @@ def write_csv_folder(folder, *, unit=None, only=None, progress=None):
     counts = {}
     for name in names:
         with open(folder / f"{name}.csv", "w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
-            count = -1
-            for count, cells in enumerate(rows(name, unit)):  # noqa: B007
-                writer.writerow(cells)
-                tick()
-        counts[name] = count
+            counts[name] = sheets.write_csv(
+                handle, header(name), _ticking(typed_rows(name, unit), tick)
+            )
         tick(end=True)
     return counts
 
 
 def write_xlsx(path, *, unit=None, only=None, progress=None):
-    """One workbook, a sheet per table, cells as text; returns {sheet: number of records}.
+    """One workbook, a sheet per table; returns {sheet: number of records}.
 
-    `progress(done, total)`, if given, is called every CHUNK records.
+    Dates are Excel dates, numbers numbers, the rest text (`sheets`). `progress(done,
+    total)`, if given, is called every CHUNK records.
     """
     from openpyxl import Workbook
 
@@ -211,10 +343,12 @@ def write_xlsx(path, *, unit=None, only=None, progress=None):
     tick = _counter(names, unit, progress)
     counts = {}
     for name in names:
-        sheet = workbook.create_sheet(name)
-        count = -1
-        for count, cells in enumerate(rows(name, unit)):  # noqa: B007
-            sheet.append(cells)
+        sheet = sheets.xlsx_sheet(workbook, name, header(name))
+        tick()
+        count = 0
+        for values in typed_rows(name, unit):
+            sheets.xlsx_append(sheet, values)
+            count += 1
             tick()
         counts[name] = count
         tick(end=True)

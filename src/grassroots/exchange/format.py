@@ -8,32 +8,52 @@ bounds) from the model, as the forms and the API do. Nothing here touches the da
 
 import dataclasses
 import datetime as dt
+import decimal
+import json
 import re
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext as _
 
-from grassroots.org.models import Cluster, Sector, Unit
-from grassroots.people.models import Person
-from grassroots.pipeline.models import Admission, Confirmation, Course, Enrollment, Source
-from grassroots.plans.models import Target
+from grassroots.org.models import Cluster, Sector, Unit, UnitEvent
+from grassroots.people.models import Membership, Person
+from grassroots.pipeline.models import (
+    Admission,
+    Confirmation,
+    Course,
+    Dossier,
+    DossierStep,
+    Enrollment,
+    Source,
+)
+from grassroots.plans.models import Finding, Target
 from grassroots.transfers.models import Transfer
 
-# The order in which files are applied: later files may refer to earlier ones.
+# The order in which files are applied: later files may refer to earlier ones. The first
+# nine are the contract's; the others carry the rest of what the product holds, so that an
+# export imports into an empty database without loss (docs/exchange-format.md).
 FILES = (
     "units",
+    "unit_versions",
+    "restructurings",
     "people",
+    "split_assignments",
     "sources",
     "courses",
     "enrollments",
+    "dossiers",
+    "dossier_steps",
     "admissions",
+    "members",
     "confirmations",
     "transfers",
     "targets",
+    "findings",
 )
 
 TEXT, DATE, YESNO, INT, CODE, NATIONAL_ID = "text", "date", "yesno", "int", "code", "national_id"
+DECIMAL, JSON = "decimal", "json"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -72,6 +92,23 @@ COLUMNS = {
         _c("parent_code", CODE, field=UNIT_CODE),
         _c("cluster", field=(Cluster, "name")),
         _c("sector", field=(Sector, "name")),
+        _c("valid_from", DATE),
+        _c("valid_to", DATE),
+        _c("special_area", field=(Unit, "special_area")),
+    ),
+    "unit_versions": (
+        _c("unit_code", CODE, True, field=UNIT_CODE),
+        _c("valid_from", DATE, True),
+        _c("valid_to", DATE),
+        _c("parent_code", CODE, field=UNIT_CODE),
+        _c("name", required=True, field=(Unit, "name")),
+    ),
+    "restructurings": (
+        _c("effective_date", DATE, True),
+        _c("kind", required=True, field=(UnitEvent, "kind")),
+        _c("unit_code", CODE, True, field=UNIT_CODE),
+        _c("units"),
+        _c("reference", field=(UnitEvent, "reference")),
     ),
     "people": (
         _c("national_id", NATIONAL_ID, True, field=(Person, "national_id")),
@@ -84,6 +121,12 @@ COLUMNS = {
         _c("education", field=(Person, "education")),
         _c("occupation", field=(Person, "occupation")),
         _c("unit_code", CODE, field=UNIT_CODE),
+    ),
+    "split_assignments": (
+        _c("effective_date", DATE, True),
+        _c("unit_code", CODE, True, field=UNIT_CODE),
+        _c("national_id", NATIONAL_ID, True, field=(Person, "national_id")),
+        _c("to_unit_code", CODE, True, field=UNIT_CODE),
     ),
     "sources": (
         _c("national_id", NATIONAL_ID, True, field=(Person, "national_id")),
@@ -106,12 +149,52 @@ COLUMNS = {
         _c("certificate_no", field=(Enrollment, "certificate_no")),
         _c("certificate_date", DATE),
     ),
+    "dossiers": (
+        _c("national_id", NATIONAL_ID, True, field=(Person, "national_id")),
+        _c("opened_on", DATE, True),
+        _c("unit_code", CODE, True, field=UNIT_CODE),
+        _c("status", field=(Dossier, "status")),
+        _c("readmission", YESNO),
+        _c("source_unit_code", CODE, field=UNIT_CODE),
+        _c("closed_reason", field=(Dossier, "closed_reason")),
+    ),
+    "dossier_steps": (
+        _c("national_id", NATIONAL_ID, True, field=(Person, "national_id")),
+        _c("opened_on", DATE, True),
+        _c("step", required=True, field=(DossierStep, "step")),
+        _c("date", DATE, True),
+        _c("document_no", field=(DossierStep, "document_no")),
+        _c("data", JSON),
+        _c("exception_rule", field=(DossierStep, "exception_rule")),
+        _c("exception_reason", field=(DossierStep, "exception_reason")),
+        _c("exception_level", field=(DossierStep, "exception_level")),
+        _c("exception_document_no", field=(DossierStep, "exception_document_no")),
+        _c("exception_document_date", DATE),
+        _c("annulled_on", DATE),
+        _c("annul_reason", field=(DossierStep, "annul_reason")),
+    ),
     "admissions": (
         _c("national_id", NATIONAL_ID, True, field=(Person, "national_id")),
         _c("unit_code", CODE, True, field=UNIT_CODE),
         _c("decision_date", DATE, True),
         _c("decision_no", field=(Admission, "decision_no")),
         _c("ceremony_date", DATE),
+        _c("readmission", YESNO),
+        # What the statistics count of the person when admitted (vocabulary and limits of
+        # the person's own fields); column absent: taken from the person on import.
+        _c("education", field=(Person, "education")),
+        _c("occupation", field=(Person, "occupation")),
+    ),
+    "members": (
+        _c("national_id", NATIONAL_ID, True, field=(Person, "national_id")),
+        _c("admitted_on", DATE, True),
+        _c("unit_code", CODE, True, field=UNIT_CODE),
+        _c("status", required=True, field=(Membership, "status")),
+        _c("ceremony_date", DATE),
+        _c("probation_ends_on", DATE),
+        _c("official_since", DATE),
+        _c("ended_on", DATE),
+        _c("unit_since", DATE),
         _c("readmission", YESNO),
     ),
     "confirmations": (
@@ -126,6 +209,16 @@ COLUMNS = {
         _c("to_unit_code", CODE, field=UNIT_CODE),
         _c("destination", field=(Transfer, "destination")),
         _c("destination_type", field=(Transfer, "destination_type")),
+        _c("from_unit_code", CODE, field=UNIT_CODE),
+        _c("origin", field=(Transfer, "origin")),
+        _c("status", field=(Transfer, "status")),
+        _c("report_by", DATE),
+        _c("arrived_on", DATE),
+        _c("ends_on", DATE),
+        _c("ended_on", DATE),
+        _c("letter_no", field=(Transfer, "letter_no")),
+        _c("dues_paid_until", field=(Transfer, "dues_paid_until")),
+        _c("note", field=(Transfer, "note")),
     ),
     "targets": (
         _c("unit_code", CODE, True, field=UNIT_CODE),
@@ -133,6 +226,21 @@ COLUMNS = {
         _c("period_end", DATE, True),
         _c("minimum", INT, True, field=(Target, "minimum")),
         _c("stretch", INT, field=(Target, "stretch")),
+        _c("women_share", DECIMAL, field=(Target, "women_share")),
+        _c("university_share", DECIMAL, field=(Target, "university_share")),
+        _c("student_share", DECIMAL, field=(Target, "student_share")),
+        _c("non_state_worker_share", DECIMAL, field=(Target, "non_state_worker_share")),
+        _c("resolution_ref", field=(Target, "resolution_ref")),
+        _c("resolution_date", DATE),
+    ),
+    "findings": (
+        _c("unit_code", CODE, True, field=UNIT_CODE),
+        _c("by_unit_code", CODE, True, field=UNIT_CODE),
+        _c("date", DATE, True),
+        _c("kind", required=True, field=(Finding, "kind")),
+        _c("findings", required=True, field=(Finding, "findings")),
+        _c("follow_up_due", DATE),
+        _c("follow_up_done_on", DATE),
     ),
 }
 
@@ -146,6 +254,13 @@ KEYS = {
     "confirmations": ("national_id",),
     "transfers": ("national_id", "issued_on"),
     "targets": ("unit_code", "period_start", "period_end"),
+    "unit_versions": ("unit_code", "valid_from"),
+    "restructurings": ("effective_date", "kind", "unit_code"),
+    "split_assignments": ("effective_date", "unit_code", "national_id"),
+    "dossiers": ("national_id", "opened_on"),
+    "dossier_steps": ("national_id", "opened_on", "step", "date"),
+    "members": ("national_id", "admitted_on"),
+    "findings": ("unit_code", "by_unit_code", "date", "kind"),
 }
 
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -184,6 +299,8 @@ def parse_value(column, text):
             return False
         if column.kind == TEXT:
             return ""
+        if column.kind == JSON:
+            return {}
         return None
     if column.kind == DATE:
         try:
@@ -203,6 +320,22 @@ def parse_value(column, text):
         if not re.fullmatch(r"[0-9]{1,9}", text):
             raise RowError(column.name, _("%(value)s is not a whole number ≥ 0") % {"value": text})
         return _validated(column, int(text))
+    if column.kind == DECIMAL:
+        if not re.fullmatch(r"[0-9]{1,3}(\.[0-9])?", text):
+            raise RowError(
+                column.name,
+                _("%(value)s is not a number with at most one decimal (e.g. 45.5)")
+                % {"value": text},
+            )
+        return _validated(column, decimal.Decimal(text))
+    if column.kind == JSON:
+        try:
+            value = json.loads(text)
+        except ValueError:
+            value = None
+        if not isinstance(value, dict):
+            raise RowError(column.name, _("%(value)s is not a JSON object") % {"value": text})
+        return value
     if column.kind == NATIONAL_ID:
         try:
             _validated(column, text)
@@ -260,4 +393,6 @@ def export_text(value):
         return "yes" if value else "no"
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True) if value else ""
     return str(value)

@@ -18,6 +18,13 @@ FILE_LABELS = {
     "confirmations": _("confirmations"),
     "transfers": _("transfers"),
     "targets": _("targets"),
+    "unit_versions": _("unit versions"),
+    "restructurings": _("restructurings"),
+    "split_assignments": _("split assignments"),
+    "dossiers": _("dossiers"),
+    "dossier_steps": _("dossier steps"),
+    "members": _("members"),
+    "findings": _("supervision findings"),
 }
 
 UPLOAD_SUFFIXES = (".xlsx", ".zip", ".csv")

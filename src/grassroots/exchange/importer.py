@@ -99,6 +99,11 @@ class Context:
     scope_user: object
     problems: list
     units: UnitCache = dataclasses.field(default_factory=UnitCache)
+    # The tree over time changed (versions, validity): the report roll-ups are rebuilt.
+    tree_changed: bool = False
+    # Memberships whose state a `members` row gave in this import: that row is the last
+    # word on them, so confirmations and transfers of the same import leave them alone.
+    stated_memberships: set = dataclasses.field(default_factory=set)
 
     def problem(self, file, row, column, message):
         self.problems.append(Problem(file, row, column, str(message)))
@@ -309,7 +314,10 @@ def run_import(
                 if problems or dry_run:
                     transaction.set_rollback(True)
                 else:
-                    _refresh_report_tallies(record)
+                    if ctx.tree_changed:
+                        rollups.rebuild()
+                    else:
+                        _refresh_report_tallies(record)
                     record.summary = summary
                     record.save(update_fields=["summary"])
                     import_id = record.pk

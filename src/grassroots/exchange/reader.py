@@ -12,6 +12,8 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from .format import FILES, cell_text
+from .sheets import unescape
+from .template import is_instructions
 
 
 @dataclasses.dataclass
@@ -63,7 +65,8 @@ def _csv_rows(path):
     def rows():
         with open(path, encoding="utf-8-sig", newline="") as handle:
             for record in csv.reader(handle):
-                yield [cell.strip() for cell in record]
+                # A text a spreadsheet would evaluate was written with an apostrophe.
+                yield [unescape(cell.strip()) for cell in record]
 
     return rows
 
@@ -106,6 +109,8 @@ def _workbook(path):
     try:
         for worksheet in workbook.worksheets:
             name = worksheet.title.strip().lower()
+            if is_instructions(name):
+                continue  # the template's instructions
             if name in FILES:
                 member = getattr(worksheet, "_worksheet_path", None)
                 sheets[name] = Sheet(

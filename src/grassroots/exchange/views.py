@@ -2,8 +2,10 @@
 upload → a check task shows what importing would do → "Import now" starts the import
 task; an export starts an export task. Each redirects to the task's page."""
 
+import io
+
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -14,6 +16,8 @@ from grassroots.tasks import selectors as task_selectors
 from grassroots.tasks import services as task_services
 from grassroots.tasks.models import TaskRun
 
+from . import template as workbook
+from .downloads import XLSX
 from .forms import ExportForm, UploadForm
 from .models import Import
 
@@ -31,6 +35,16 @@ def _page(request, *, upload_form=None, export_form=None, status=200):
 @require_GET
 def index(request):
     return _page(request)
+
+
+@require_GET
+def template(request):
+    """The Excel template, in the user's language (no data: anyone logged in)."""
+    buffer = io.BytesIO()
+    workbook.build(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="grassroots-template.xlsx"'
+    return response
 
 
 @require_POST

@@ -1,6 +1,5 @@
 """The person register: list and search, one person's page, create and change."""
 
-import csv
 import json
 
 from django.contrib import messages
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from grassroots.accounts import scope
 from grassroots.accounts.roles import Action
+from grassroots.downloads import table_response
 from grassroots.formerrors import add_service_errors
 from grassroots.history.services import Trace
 from grassroots.paging import paginate
@@ -56,8 +56,9 @@ def person_list(request):
 
 
 @require_GET
-def person_export(request):
-    """The filtered list as CSV; every export is logged as an Access row."""
+def person_export(request, fmt="csv"):
+    """The filtered list as the exchange format's people file (CSV or Excel), which
+    imports back; every export is logged as an Access row."""
     form, q, unit, people = _filtered(request)
     if form.errors:
         raise Http404
@@ -66,19 +67,8 @@ def person_export(request):
         "unit": unit.code if unit else "—",
     }
     log_export(request.user, what=what, unit=unit)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="people.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    columns = [f for f in PERSON_FIELDS]
-    writer.writerow(columns)
-    for person in people.iterator(chunk_size=500):
-        row = []
-        for field in columns:
-            value = getattr(person, field)
-            row.append(value.code if field == "unit" and value else value)
-        writer.writerow(row)
-    return response
+    records = people.select_related("unit").iterator(chunk_size=500)
+    return table_response("people", records, fmt=fmt, filename="people")
 
 
 @require_GET

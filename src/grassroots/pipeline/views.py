@@ -12,11 +12,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from grassroots.accounts import scope
 from grassroots.accounts.roles import Action
+from grassroots.downloads import table_response
 from grassroots.formerrors import add_service_errors
 from grassroots.history.models import Access, Change
 from grassroots.history.services import Trace, record_access
 from grassroots.paging import paginate
-from grassroots.people.access import log_list_view, log_person
+from grassroots.people.access import log_export, log_list_view, log_person
 from grassroots.people.models import Membership
 from grassroots.workdays import add_working_days, calendar_overrides
 
@@ -56,18 +57,7 @@ def _require_somewhere(user, action):
 
 @require_GET
 def source_list(request):
-    form = SourceFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    sources = selectors.sources_for(
-        request.user,
-        category=filters.get("category", ""),
-        status=filters.get("status", ""),
-        education=filters.get("education", ""),
-        min_age=filters.get("min_age"),
-        max_age=filters.get("max_age"),
-        q=filters.get("q", ""),
-        today=timezone.localdate(),
-    )
+    form, filters, sources = _sources_filtered(request)
     context = {
         "filter_form": form,
         "can_nominate": scope.is_everywhere(request.user)
@@ -81,6 +71,73 @@ def source_list(request):
         shown=_source_shows(context["page_obj"].object_list),
     )
     return render(request, "pipeline/sources.html", context)
+
+
+def _sources_filtered(request):
+    form = SourceFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    sources = selectors.sources_for(
+        request.user,
+        category=filters.get("category", ""),
+        status=filters.get("status", ""),
+        education=filters.get("education", ""),
+        min_age=filters.get("min_age"),
+        max_age=filters.get("max_age"),
+        q=filters.get("q", ""),
+        today=timezone.localdate(),
+    )
+    return form, filters, sources
+
+
+def _dossiers_filtered(request):
+    status = request.GET.get("status", "")
+    if status not in Dossier.Status.values:
+        status = ""
+    person_status = request.GET.get("person_status", "")
+    if person_status not in dict(PersonStatus.CHOICES):
+        person_status = ""
+    q = request.GET.get("q", "")
+    dossiers = selectors.dossiers_for(request.user, status=status, q=q, person_status=person_status)
+    return status, person_status, q, dossiers
+
+
+def _members_filtered(request):
+    status = request.GET.get("status", "")
+    if status not in Membership.Status.values:
+        status = ""
+    q = request.GET.get("q", "").strip()
+    return status, q, selectors.members_for(request.user, status=status, q=q)
+
+
+# What each list page exports: the exchange format's file, its records (in the user's
+# scope, with the page's filters) and what the access log says was exported.
+EXPORTS = {
+    "sources": lambda request: (
+        _sources_filtered(request)[2].select_related("person", "unit"),
+        _("Sources list"),
+    ),
+    "courses": lambda request: (
+        selectors.courses_for(request.user).select_related("organizer"),
+        _("Courses list"),
+    ),
+    "dossiers": lambda request: (
+        _dossiers_filtered(request)[3].select_related("person", "unit", "source__unit"),
+        _("Dossiers list"),
+    ),
+    "members": lambda request: (
+        _members_filtered(request)[2].select_related("person", "unit"),
+        _("Member register"),
+    ),
+}
+
+
+@require_GET
+def list_export(request, table, fmt="csv"):
+    """A list page's records as its file of the exchange format (CSV or Excel), which
+    imports back; logged as an export."""
+    records, what = EXPORTS[table](request)
+    log_export(request.user, what=what)
+    return table_response(table, records.iterator(chunk_size=500), fmt=fmt, filename=table)
 
 
 def _source_shows(sources):
@@ -315,14 +372,7 @@ def course_results(request, code):
 
 @require_GET
 def dossier_list(request):
-    status = request.GET.get("status", "")
-    if status not in Dossier.Status.values:
-        status = ""
-    person_status = request.GET.get("person_status", "")
-    if person_status not in dict(PersonStatus.CHOICES):
-        person_status = ""
-    q = request.GET.get("q", "")
-    dossiers = selectors.dossiers_for(request.user, status=status, q=q, person_status=person_status)
+    status, person_status, q, dossiers = _dossiers_filtered(request)
     counts = selectors.dossier_status_counts(request.user, q=q)
     page = paginate(request, dossiers)
     page["page_obj"].object_list = selectors.annotate_progress(
@@ -674,11 +724,7 @@ def attachment(request, pk):
 
 @require_GET
 def member_list(request):
-    status = request.GET.get("status", "")
-    if status not in Membership.Status.values:
-        status = ""
-    q = request.GET.get("q", "").strip()
-    members = selectors.members_for(request.user, status=status, q=q)
+    status, q, members = _members_filtered(request)
     context = {
         "status": status,
         "statuses": Membership.Status.choices,

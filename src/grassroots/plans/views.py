@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from grassroots.accounts import scope
 from grassroots.accounts.roles import Action
+from grassroots.downloads import table_response
 from grassroots.formerrors import add_service_errors
 from grassroots.history.models import Change
 from grassroots.history.services import Trace
@@ -15,6 +16,7 @@ from grassroots.paging import paginate
 
 from . import selectors, services
 from .forms import FindingCloseForm, FindingForm, TargetCreateForm, TargetForm
+from .models import Finding, Target
 from .services import TARGET_FIELDS
 
 
@@ -32,6 +34,15 @@ def targets(request):
             request.user, Action.DECIDE, services.deciding_unit(unit)
         )
     return render(request, "plans/targets.html", context)
+
+
+@require_GET
+def targets_export(request, fmt="csv"):
+    """The targets below the chosen unit as the exchange format's targets file."""
+    unit = selectors.start_unit(request.user, request.GET.get("unit"))
+    records = Target.objects.none() if unit is None else selectors.targets_under(request.user, unit)
+    records = records.select_related("unit").iterator(chunk_size=500)
+    return table_response("targets", records, fmt=fmt, filename="targets")
 
 
 @require_http_methods(["GET", "POST"])
@@ -109,6 +120,20 @@ def findings(request):
             paginate(request, selectors.findings_under(request.user, unit, open_only=open_only))
         )
     return render(request, "plans/findings.html", context)
+
+
+@require_GET
+def findings_export(request, fmt="csv"):
+    """The findings below the chosen unit as the exchange format's findings file."""
+    unit = selectors.start_unit(request.user, request.GET.get("unit"))
+    open_only = request.GET.get("open") == "1"
+    records = (
+        Finding.objects.none()
+        if unit is None
+        else selectors.findings_under(request.user, unit, open_only=open_only)
+    )
+    records = records.select_related("unit", "by_unit").iterator(chunk_size=500)
+    return table_response("findings", records, fmt=fmt, filename="findings")
 
 
 @require_http_methods(["GET", "POST"])

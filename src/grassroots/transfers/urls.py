@@ -5,6 +5,8 @@ from . import views
 app_name = "transfers"
 urlpatterns = [
     path("", views.transfer_list, name="list"),
+    path("export.csv", views.transfer_export, name="export"),
+    path("export.xlsx", views.transfer_export, {"fmt": "xlsx"}, name="export_xlsx"),
     path("new/", views.transfer_new, name="new"),
     path("incoming/", views.transfer_incoming, name="incoming"),
     path("<int:pk>/", views.transfer_detail, name="detail"),

@@ -13,11 +13,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from grassroots.accounts import scope
 from grassroots.accounts.roles import Action
+from grassroots.downloads import table_response
 from grassroots.formerrors import add_service_errors
 from grassroots.history.models import Change
 from grassroots.history.services import Trace
 from grassroots.paging import paginate
-from grassroots.people.access import log_list_view, log_person
+from grassroots.people.access import log_export, log_list_view, log_person
 from grassroots.people.models import Person
 
 from . import selectors, services
@@ -33,8 +34,7 @@ from .forms import (
 from .models import Transfer
 
 
-@require_GET
-def transfer_list(request):
+def _filtered(request):
     form = TransferFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     queryset = selectors.transfer_list(
@@ -43,6 +43,25 @@ def transfer_list(request):
         kind=filters.get("kind", ""),
         direction=filters.get("direction", ""),
     )
+    return form, filters, queryset
+
+
+@require_GET
+def transfer_export(request, fmt="csv"):
+    """The filtered list as the exchange format's transfers file (CSV or Excel), which
+    imports back; logged as an export."""
+    _form, filters, queryset = _filtered(request)
+    what = _("Transfers list (%(filters)s)") % {
+        "filters": ", ".join(f"{k}: {v}" for k, v in filters.items() if v) or "—"
+    }
+    log_export(request.user, what=what)
+    records = queryset.select_related("person", "to_unit", "from_unit").iterator(chunk_size=500)
+    return table_response("transfers", records, fmt=fmt, filename="transfers")
+
+
+@require_GET
+def transfer_list(request):
+    form, filters, queryset = _filtered(request)
     paging = paginate(request, queryset)
     log_list_view(
         request,

@@ -1,18 +1,28 @@
 """The tables of the exchange format, one applier each, in the order they are applied."""
 
+from .dossiers import DossierApplier, DossierStepApplier
 from .members import AdmissionApplier, ConfirmationApplier, TransferApplier
+from .memberships import MembershipApplier
 from .register import CourseApplier, EnrollmentApplier, PeopleApplier, SourceApplier
-from .targets import TargetApplier
+from .structure import RestructuringApplier, SplitAssignmentApplier, UnitVersionApplier
+from .targets import FindingApplier, TargetApplier
 from .units import UnitApplier
 
 APPLIERS = {
     "units": UnitApplier,
+    "unit_versions": UnitVersionApplier,
+    "restructurings": RestructuringApplier,
     "people": PeopleApplier,
+    "split_assignments": SplitAssignmentApplier,
     "sources": SourceApplier,
     "courses": CourseApplier,
     "enrollments": EnrollmentApplier,
+    "dossiers": DossierApplier,
+    "dossier_steps": DossierStepApplier,
     "admissions": AdmissionApplier,
+    "members": MembershipApplier,
     "confirmations": ConfirmationApplier,
     "transfers": TransferApplier,
     "targets": TargetApplier,
+    "findings": FindingApplier,
 }

@@ -7,6 +7,7 @@ snapshots use the model's field names with foreign keys as codes.
 
 import dataclasses
 import datetime as dt
+import decimal
 
 from django.utils.translation import gettext as _
 
@@ -44,6 +45,8 @@ def age_on(birth, day):
 
 
 def _plain(value):
+    if isinstance(value, decimal.Decimal):
+        return str(value)
     return value.isoformat() if isinstance(value, dt.date) else value
 
 

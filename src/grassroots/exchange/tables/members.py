@@ -88,7 +88,7 @@ class AdmissionApplier(Applier):
     reference_columns = ("national_id", "unit_code")
     model = Admission
     names = {"national_id": "person", "unit_code": "unit"}
-    fixed_fields = ("person", "dossier", "membership", "education", "occupation")
+    fixed_fields = ("person", "dossier", "membership")
 
     def __init__(self, ctx, present):
         super().__init__(ctx, present)
@@ -152,13 +152,18 @@ class AdmissionApplier(Applier):
             "decision_no": a.decision_no,
             "ceremony_date": a.ceremony_date,
             "readmission": a.readmission,
+            "education": a.education,
+            "occupation": a.occupation,
         }
 
     def assign(self, a, row, values):
         if a.pk is None:
             # What the statistics count of the person is taken when the admission is
-            # recorded, as by the admission service.
+            # recorded, as by the admission service; unless the file says what it was.
             a.keep_person_attributes(row.refs["person"])
+        for column in ("education", "occupation"):
+            if column in self.present:
+                setattr(a, column, values[column])
         a.person_id = row.refs["person"].id
         a.unit_id = row.refs["unit_code"].id
         a.decision_date = values["decision_date"]
@@ -310,6 +315,8 @@ class ConfirmationApplier(Applier):
             membership = row.refs["admission"].membership
             if membership is None or membership.status not in active:
                 continue
+            if membership.pk in self.ctx.stated_memberships:
+                continue  # a members row of this import gave its state
             state = membership_state(membership)
             if values["outcome"] == Confirmation.Outcome.CONFIRMED:
                 membership.status = Membership.Status.OFFICIAL
@@ -332,17 +339,19 @@ class TransferApplier(Applier):
     reference_columns = ("national_id",)
     model = Transfer
     names = {"national_id": "person", "to_unit_code": "to_unit"}
-    fixed_fields = (
-        "person",
-        "membership",
-        "from_unit",
+    fixed_fields = ("person", "membership")
+    # Columns added after the contract's: a file without them leaves them as they are.
+    DETAILS = (
         "origin",
         "report_by",
         "arrived_on",
+        "ends_on",
+        "ended_on",
         "letter_no",
         "dues_paid_until",
         "note",
     )
+    MOVED = (Transfer.Status.RECEIVED, Transfer.Status.MADE_OFFICIAL)
 
     def check(self, row):
         has_unit = bool(row.values.get("to_unit_code"))
@@ -357,7 +366,10 @@ class TransferApplier(Applier):
         return True
 
     def resolve(self, rows):
-        refs = self.ctx.units.get_many([r.values.get("to_unit_code") for r in rows])
+        refs = self.ctx.units.get_many(
+            [r.values.get("to_unit_code") for r in rows]
+            + [r.values.get("from_unit_code") for r in rows]
+        )
         people = people_by_national_id(r.values["national_id"] for r in rows)
         memberships = {}
         for membership in (
@@ -369,7 +381,11 @@ class TransferApplier(Applier):
         kept = []
         for r in rows:
             if not all(
-                [self.resolve_person(r, people), self.resolve_unit(r, "to_unit_code", refs)]
+                [
+                    self.resolve_person(r, people),
+                    self.resolve_unit(r, "to_unit_code", refs),
+                    self.resolve_unit(r, "from_unit_code", refs),
+                ]
             ):
                 continue
             mine = memberships.get(r.refs["person"].id, [])
@@ -379,6 +395,13 @@ class TransferApplier(Applier):
                 (m for m in mine if m.admitted_on and m.admitted_on <= r.values["issued_on"]),
                 mine[0] if mine else None,
             )
+            arriving = r.values.get("origin") and not r.values.get("from_unit_code")
+            if arriving and r.values["kind"] == Transfer.Kind.TEMPORARY:
+                # A temporary arrival from outside: the member stays on the roll there.
+                r.refs["membership"] = None
+                if self.allowed(r, "to_unit_code", Action.RECORD_STEP, r.refs["to_unit_code"]):
+                    kept.append(r)
+                continue
             if membership is None:
                 self.error(
                     r,
@@ -386,7 +409,8 @@ class TransferApplier(Applier):
                     _("%(id)s has no membership to transfer") % {"id": r.values["national_id"]},
                 )
                 continue
-            if not self.allowed(r, "national_id", Action.RECORD_STEP, membership.unit):
+            sender = r.refs.get("from_unit_code") or membership.unit
+            if not self.allowed(r, "national_id", Action.RECORD_STEP, sender):
                 continue
             r.refs["membership"] = membership
             kept.append(r)
@@ -410,26 +434,46 @@ class TransferApplier(Applier):
             "to_unit_code": t.to_unit.code if t.to_unit_id else None,
             "destination": t.destination,
             "destination_type": t.destination_type,
+            "from_unit_code": t.from_unit.code if t.from_unit_id else None,
+            "origin": t.origin,
+            "status": t.status,
+            "report_by": t.report_by,
+            "arrived_on": t.arrived_on,
+            "ends_on": t.ends_on,
+            "ended_on": t.ended_on,
+            "letter_no": t.letter_no,
+            "dues_paid_until": t.dues_paid_until,
+            "note": t.note,
         }
 
     def assign(self, t, row, values):
         membership = row.refs["membership"]
+        to_unit = row.refs.get("to_unit_code")
         if t.pk is None:
             t.person_id = row.refs["person"].id
-            t.membership_id = membership.pk
-            t.from_unit_id = membership.unit_id
-            t._from_path = membership_path(membership)
-        else:
-            t._from_path = (t.from_unit or t.to_unit).path
-        to_unit = row.refs.get("to_unit_code")
+            t.membership_id = membership.pk if membership else None
+            if "from_unit_code" in self.present:
+                sender = row.refs.get("from_unit_code")
+                t.from_unit_id = sender.id if sender else None
+            else:
+                t.from_unit_id = membership.unit_id
+        elif "from_unit_code" in self.present:
+            sender = row.refs.get("from_unit_code")
+            t.from_unit_id = sender.id if sender else None
         t.kind = values["kind"]
         t.issued_on = values["issued_on"]
         t.to_unit_id = to_unit.id if to_unit else None
         t.destination = values["destination"]
         t.destination_type = values["destination_type"]
-        t.status = Transfer.Status.RECEIVED if to_unit else Transfer.Status.LEFT_SCOPE
+        for column in self.DETAILS:
+            setattr(t, column, values[column])
+        t.status = values["status"] or (
+            Transfer.Status.RECEIVED if to_unit else Transfer.Status.LEFT_SCOPE
+        )
+        if membership is None or membership.pk in self.ctx.stated_memberships:
+            return  # no membership, or a members row of this import gave its state
         # An official transfer moves the member; later transfers in the batch start there.
-        if values["kind"] == Transfer.Kind.OFFICIAL and to_unit:
+        if values["kind"] == Transfer.Kind.OFFICIAL and to_unit and t.status in self.MOVED:
             if membership.pk not in self.moved:
                 self.moved[membership.pk] = membership_state(membership)
             move_membership(membership, to_unit)
@@ -446,9 +490,16 @@ class TransferApplier(Applier):
         changed = {}
         for row, _transfer, _before, values in created + updated:
             membership = row.refs["membership"]
+            if membership is None or membership.pk in self.ctx.stated_memberships:
+                continue
             before = self.moved.get(membership.pk) or membership_state(membership)
             changed.setdefault(membership.pk, (membership, before, row.refs["person"].full_name))
-            if values["kind"] == Transfer.Kind.OFFICIAL and not values.get("to_unit_code"):
+            if (
+                values["kind"] == Transfer.Kind.OFFICIAL
+                and not values.get("to_unit_code")
+                and (values.get("status") or Transfer.Status.LEFT_SCOPE)
+                in (Transfer.Status.LEFT_SCOPE, Transfer.Status.MADE_OFFICIAL)
+            ):
                 membership.status = Membership.Status.TRANSFERRED_OUT
                 membership.ended_on = values["issued_on"]
         if changed:

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext as _
 
 from grassroots.accounts.roles import Action
-from grassroots.plans.models import Target
+from grassroots.plans.models import Finding, Target
 
 from .base import Applier
 
@@ -15,8 +15,8 @@ class TargetApplier(Applier):
     reference_columns = ("unit_code", "period_start", "period_end")
     model = Target
     names = {"unit_code": "unit"}
-    fixed_fields = (
-        "unit",
+    fixed_fields = ("unit",)
+    DETAILS = (
         "women_share",
         "university_share",
         "student_share",
@@ -78,6 +78,7 @@ class TargetApplier(Applier):
             "period_end": t.period_end,
             "minimum": t.minimum,
             "stretch": t.stretch,
+            **{column: getattr(t, column) for column in TargetApplier.DETAILS},
         }
 
     def assign(self, t, row, values):
@@ -86,10 +87,78 @@ class TargetApplier(Applier):
         t.period_end = values["period_end"]
         t.minimum = values["minimum"]
         t.stretch = values["stretch"]
+        for column in self.DETAILS:
+            setattr(t, column, values[column])
 
     def describe(self, row, obj):
         v = row.values
         return f"{v['unit_code']} {v['period_start']}–{v['period_end']}: {v['minimum']}"
+
+
+class FindingApplier(Applier):
+    """Supervision findings: what an inspecting unit found in a unit below it."""
+
+    file = "findings"
+    reference_columns = ("unit_code", "by_unit_code")
+    model = Finding
+    names = {"unit_code": "unit", "by_unit_code": "by_unit"}
+
+    def check(self, row):
+        due, done = row.values.get("follow_up_due"), row.values.get("follow_up_done_on")
+        if done is not None and done < row.values["date"]:
+            self.error(row, "follow_up_done_on", _("lies before the finding"))
+            return False
+        if due is not None and due < row.values["date"]:
+            self.error(row, "follow_up_due", _("lies before the finding"))
+            return False
+        return True
+
+    def resolve(self, rows):
+        refs = self.ctx.units.get_many(
+            [r.values["unit_code"] for r in rows] + [r.values["by_unit_code"] for r in rows]
+        )
+        return [
+            r
+            for r in rows
+            if all(
+                [
+                    self.resolve_unit(r, "unit_code", refs),
+                    self.resolve_unit(r, "by_unit_code", refs),
+                ]
+            )
+            and self.allowed(r, "by_unit_code", Action.DECIDE, r.refs["by_unit_code"])
+        ]
+
+    def load(self, rows):
+        found = Finding.objects.filter(
+            unit_id__in={r.refs["unit_code"].id for r in rows},
+            date__in={r.values["date"] for r in rows},
+        ).select_related("unit", "by_unit")
+        return {(f.unit.code, f.by_unit.code, f.date, f.kind): f for f in found}
+
+    def allow_existing(self, row, obj):
+        return self.allowed(row, "by_unit_code", Action.DECIDE, obj.by_unit)
+
+    def as_row(self, f):
+        return {
+            "unit_code": f.unit.code,
+            "by_unit_code": f.by_unit.code,
+            "date": f.date,
+            "kind": f.kind,
+            "findings": f.findings,
+            "follow_up_due": f.follow_up_due,
+            "follow_up_done_on": f.follow_up_done_on,
+        }
+
+    def assign(self, f, row, values):
+        f.unit_id = row.refs["unit_code"].id
+        f.by_unit_id = row.refs["by_unit_code"].id
+        for column in ("date", "kind", "findings", "follow_up_due", "follow_up_done_on"):
+            setattr(f, column, values[column])
+
+    def describe(self, row, obj):
+        v = row.values
+        return f"{v['unit_code']} {v['date']} {v['kind']}"
 
 
 def _partly_overlap(a, b):

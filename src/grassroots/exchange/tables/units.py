@@ -26,7 +26,9 @@ from grassroots.pipeline.models import Admission
 from grassroots.reports import rollups
 
 from ..unitrefs import UnitRef
-from .base import WRITE_BATCH, Applier
+from .base import WRITE_BATCH, Applier, _plain_text
+
+DEFAULT_VALID_FROM = Unit._meta.get_field("valid_from").default
 
 
 class UnitApplier(Applier):
@@ -43,6 +45,13 @@ class UnitApplier(Applier):
     def check(self, row):
         if row.values.get("parent_code") and row.values["parent_code"] == row.values["code"]:
             self.error(row, "parent_code", _("a unit cannot be its own parent"))
+            return False
+        if "valid_from" in row.values and row.values["valid_from"] is None:
+            # Empty: since the beginning of the records, as for a unit made on a page.
+            row.values["valid_from"] = DEFAULT_VALID_FROM
+        first, last = row.values.get("valid_from"), row.values.get("valid_to")
+        if first and last and last < first:
+            self.error(row, "valid_to", _("the unit ends before it begins"))
             return False
         return True
 
@@ -66,6 +75,9 @@ class UnitApplier(Applier):
             "parent_code": u.parent_code,
             "cluster": u.cluster.name if u.cluster_id else "",
             "sector": u.sector.name if u.sector_id else "",
+            "valid_from": u.valid_from,
+            "valid_to": u.valid_to,
+            "special_area": u.special_area,
         }
 
     def order(self, numbered_rows):
@@ -114,6 +126,7 @@ class UnitApplier(Applier):
         self.batch_new = {}
         self.moves = []
         self.regroup = []
+        self.revalidated = []
         super().apply(batch)
 
     def resolve(self, rows):
@@ -210,6 +223,9 @@ class UnitApplier(Applier):
             numchild=0,
             effective_cluster_id=cluster or (parent.effective_cluster_id if parent else None),
             effective_sector_id=sector or (parent.effective_sector_id if parent else None),
+            valid_from=values.get("valid_from") or DEFAULT_VALID_FROM,
+            valid_to=values.get("valid_to"),
+            special_area=values.get("special_area") or "",
         )
         self.added[parent.code if parent else None] += 1
         self.batch_new[unit.code] = UnitRef(
@@ -219,7 +235,7 @@ class UnitApplier(Applier):
 
     def _update(self, row, unit, parent, before, after):
         if timeline.has_events(unit):
-            for column in ("parent_code", "name"):
+            for column in ("parent_code", "name", "valid_from", "valid_to"):
                 if after[column] != before[column]:
                     self.error(
                         row,
@@ -228,7 +244,11 @@ class UnitApplier(Applier):
                             "%(code)s has restructuring events: its %(column)s today is "
                             "%(value)s; change it with grassroots restructure"
                         )
-                        % {"code": unit.code, "column": column, "value": before[column] or "—"},
+                        % {
+                            "code": unit.code,
+                            "column": column,
+                            "value": _plain_text(before[column]) or "—",
+                        },
                     )
                     return False
         if "parent_code" in row.values and after["parent_code"] != before["parent_code"]:
@@ -251,6 +271,10 @@ class UnitApplier(Applier):
             return False
         unit.name = after["name"]
         unit.kind = after["kind"]
+        unit.special_area = after["special_area"] or ""
+        if (after["valid_from"], after["valid_to"]) != (before["valid_from"], before["valid_to"]):
+            unit.valid_from, unit.valid_to = after["valid_from"], after["valid_to"]
+            self.revalidated.append(unit)
         cluster = self._grouping(Cluster, after["cluster"])
         sector = self._grouping(Sector, after["sector"])
         if (cluster, sector) != (unit.cluster_id, unit.sector_id):
@@ -262,10 +286,16 @@ class UnitApplier(Applier):
         new_units = Unit.objects.bulk_create([u for _, u, _, _ in created], batch_size=WRITE_BATCH)
         if updated:
             Unit.objects.bulk_update(
-                [u for _, u, _, _ in updated], ["name", "kind", "cluster", "sector"], WRITE_BATCH
+                [u for _, u, _, _ in updated],
+                ["name", "kind", "cluster", "sector", "special_area", "valid_from", "valid_to"],
+                WRITE_BATCH,
             )
             for _row, unit, _before, _after in updated:
                 timeline.set_current_name(unit)
+            for unit in self.revalidated:
+                # A corrected validity (units without events): the versions follow.
+                timeline.correct_validity(unit)
+                self.ctx.tree_changed = True
         changes = []
         for _row, unit, before, after in created + updated:
             fields = dict(after)
