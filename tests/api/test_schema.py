@@ -9,7 +9,7 @@ from django.urls import get_resolver
 
 from grassroots.api import UniqueNamesSchema
 from grassroots.org.models import Unit, UnitEvent, UnitEventPart
-from grassroots.people.models import Education, Gender
+from grassroots.people.models import Education, Gender, Occupation
 from grassroots.pipeline.models import Source
 from grassroots.transfers.models import Transfer
 from tests.api.routes import ROUTES
@@ -108,6 +108,7 @@ VOCABULARIES = {
     "UnitKind": Unit.Kind,
     "Gender": Gender,
     "Education": Education,
+    "Occupation": Occupation,
     "SourceCategory": Source.Category,
     "SourceStatus": Source.Status,
     "TransferKind": Transfer.Kind,

@@ -32,6 +32,8 @@ class Command(TranslatedHelp, BaseCommand):
         if not result.problems:
             for line in result.summary_lines():
                 self.stdout.write(line)
+        for warning in result.warnings:
+            self.stderr.write(str(warning))
         for problem in result.problems:
             self.stderr.write(str(problem))
         if result.problems:
