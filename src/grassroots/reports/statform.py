@@ -85,8 +85,10 @@ def year_earlier(day):
 
 
 def one_decimal(value):
-    """A Decimal to one decimal, rounded half away from zero (Decimal's ROUND_HALF_UP)."""
-    return value.quantize(Decimal("0.1"), ROUND_HALF_UP)
+    """A Decimal to one decimal, rounded half away from zero (Decimal's ROUND_HALF_UP);
+    a change that rounds to nothing is 0.0, not -0.0."""
+    rounded = value.quantize(Decimal("0.1"), ROUND_HALF_UP)
+    return rounded if rounded else Decimal("0.0")
 
 
 def change_pct(this, last):
