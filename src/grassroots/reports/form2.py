@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .exports import html_to_pdf
 from .statform import year_earlier
@@ -25,13 +26,13 @@ HEAD_THIS = "Kỳ này"
 HEAD_LAST = "Cùng kỳ năm trước"
 HEAD_CHANGE = "Tăng, giảm (%)"
 
-# (section number, section heading, first indicator of the section)
+# (section number, the form's heading, first indicator of the section, translated heading)
 SECTIONS = (
-    ("I", "Tổng số và thành phần", "total"),
-    ("II", "Chia theo nghề nghiệp", "occupation.state_official"),
-    ("III", "Chia theo độ tuổi", "age.18_30"),
-    ("IV", "Chia theo trình độ học vấn", "education.none"),
-    ("V", "Chi bộ", "units_admitting"),
+    ("I", "Tổng số và thành phần", "total", gettext_lazy("Total and composition")),
+    ("II", "Chia theo nghề nghiệp", "occupation.state_official", gettext_lazy("By occupation")),
+    ("III", "Chia theo độ tuổi", "age.18_30", gettext_lazy("By age")),
+    ("IV", "Chia theo trình độ học vấn", "education.none", gettext_lazy("By education")),
+    ("V", "Chi bộ", "units_admitting", gettext_lazy("Cells")),
 )
 
 OFFICIAL = {
@@ -78,15 +79,15 @@ OFFICIAL = {
 
 
 def lines(rows):
-    """The form's lines: ("section", number, heading) and ("row", number, official name,
-    translated label or None, row)."""
-    starts = {first: (number, heading) for number, heading, first in SECTIONS}
+    """The form's lines: ("section", number, the form's heading, translated heading) and
+    ("row", number, the form's name, translated label or None in Vietnamese, row)."""
+    starts = {first: (number, heading, label) for number, heading, first, label in SECTIONS}
     vietnamese = (translation.get_language() or "").startswith("vi")
     found, counter = [], 0
     for row in rows:
         if row["indicator"] in starts:
-            number, heading = starts[row["indicator"]]
-            found.append(("section", number, heading))
+            number, heading, label = starts[row["indicator"]]
+            found.append(("section", number, heading, str(label)))
             counter = 0
         counter += 1
         label = None if vietnamese else row["label"]
