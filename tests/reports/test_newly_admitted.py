@@ -228,3 +228,23 @@ def test_the_command_writes_excel_and_pdf(town, tmp_path):
     for heading in ("ĐẢNG VIÊN MỚI KẾT NẠP", "Kỳ này", "Cùng kỳ năm trước", "Tăng, giảm (%)"):
         assert heading in texts
     assert "Tổng số đảng viên mới kết nạp" in texts
+
+
+def test_a_split_unit_restated_follows_each_admitted_person(town):
+    a_year_of_admissions(town)
+    moved = admit(unit("W1C1"), "2024-10-10", birth_date=dt.date(1999, 1, 1), occupation="worker")
+    restructure.unit_split(
+        trace=town.trace,
+        unit=unit("W1C1"),
+        into=[("W1C1A", "Area 1 A"), ("W1C1B", "Area 1 B")],
+        assign={moved.person.national_id: "W1C1B"},
+        day=D("2025-07-01"),
+    )
+    day = D("2025-07-01")
+    for code in [*CODES, "W1C1A", "W1C1B"]:
+        assert_agrees(code, *YEAR)
+        assert_agrees(code, *YEAR, restate_on=day)
+    a = {r["indicator"]: r["this_period"] for r in form("W1C1A", *YEAR, restate_on=day)}
+    b = {r["indicator"]: r["this_period"] for r in form("W1C1B", *YEAR, restate_on=day)}
+    assert (a["total"], b["total"]) == (2, 1)
+    assert (a["units_admitting"], b["units_admitting"]) == (1, 1)
