@@ -58,3 +58,11 @@ def test_pdf_is_a_pdf(town, client_for):
     )
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF")
+
+
+def test_in_vietnamese_the_page_uses_the_forms_own_names(town, client_for):
+    client = client_for("w1_clerk")
+    client.cookies["django_language"] = "vi"
+    page = client.get(reverse("reports:newly_admitted"), YEAR).content.decode()
+    assert "Tổng số đảng viên mới kết nạp" in page
+    assert "Chia theo nghề nghiệp" in page

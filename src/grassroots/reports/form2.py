@@ -79,7 +79,8 @@ OFFICIAL = {
 
 
 def lines(rows):
-    """The form's lines: ("section", number, the form's heading, translated heading) and
+    """The form's lines: ("section", number, the form's heading, translated heading (the
+    form's own in Vietnamese)) and
     ("row", number, the form's name, translated label or None in Vietnamese, row)."""
     starts = {first: (number, heading, label) for number, heading, first, label in SECTIONS}
     vietnamese = (translation.get_language() or "").startswith("vi")
@@ -87,7 +88,7 @@ def lines(rows):
     for row in rows:
         if row["indicator"] in starts:
             number, heading, label = starts[row["indicator"]]
-            found.append(("section", number, heading, str(label)))
+            found.append(("section", number, heading, heading if vietnamese else str(label)))
             counter = 0
         counter += 1
         label = None if vietnamese else row["label"]
