@@ -34,6 +34,7 @@ from grassroots.org.api import router as org_router
 from grassroots.people.api import router as people_router
 from grassroots.pipeline.api import router as pipeline_router
 from grassroots.plans.api import router as plans_router
+from grassroots.reports.api import router as reports_router
 from grassroots.transfers.api import router as transfers_router
 
 NAMESPACE = "api"
@@ -205,7 +206,14 @@ def me(request):
     }
 
 
-for _router in (org_router, people_router, pipeline_router, transfers_router, plans_router):
+for _router in (
+    org_router,
+    people_router,
+    pipeline_router,
+    transfers_router,
+    plans_router,
+    reports_router,
+):
     api.add_router("", _router)
 
 

@@ -218,6 +218,12 @@ ROUTES = [
         record_unit="HS",
         api=True,
     ),
+    Route(
+        "api:report_newly_admitted",
+        data=lambda town: {"unit": "HS", "from": "2024-01-01", "to": "2024-12-31"},
+        record_unit="HS",
+        api=True,
+    ),
     Route("api:target_list", api=True),
     Route("api:target_detail", kwargs=_target, record_unit="HS", api=True),
     Route(

@@ -54,7 +54,7 @@ def test_birth_date_range(api_for):
 
 
 def test_viewer_cannot_change_a_person(api_for):
-    response = api_for("w1_viewer").patch(f"/api/v1/people/{W1_PERSON}", {"occupation": "teacher"})
+    response = api_for("w1_viewer").patch(f"/api/v1/people/{W1_PERSON}", {"job_title": "teacher"})
     assert response.status_code == 403
     assert response.json() == {
         "detail": [
@@ -65,12 +65,27 @@ def test_viewer_cannot_change_a_person(api_for):
 
 def test_clerk_changes_a_person_with_api_history(api_for):
     api = api_for("w1_clerk")
-    response = api.patch(f"/api/v1/people/{W1_PERSON}", {"occupation": "teacher"})
+    response = api.patch(
+        f"/api/v1/people/{W1_PERSON}",
+        {"occupation": "public_employee", "job_title": "teacher", "youth_union": True},
+    )
     assert response.status_code == 200, response.content
-    assert response.json()["occupation"] == "teacher"
+    body = response.json()
+    assert (body["occupation"], body["job_title"], body["youth_union"]) == (
+        "public_employee",
+        "teacher",
+        True,
+    )
     change = Change.objects.filter(model="people.person", action="update").first()
     assert (change.cause, change.reference) == (Cause.API, api.token.prefix)
-    assert change.after["occupation"] == "teacher"
+    assert change.after["occupation"] == "public_employee"
+    assert change.after["job_title"] == "teacher"
+
+
+def test_an_occupation_that_is_not_a_group_is_refused(api_for):
+    response = api_for("w1_clerk").patch(f"/api/v1/people/{W1_PERSON}", {"occupation": "teacher"})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "occupation"]
 
 
 def test_clerk_cannot_move_a_person_out_of_her_ward(api_for):

@@ -9,7 +9,7 @@ from django.urls import get_resolver
 
 from grassroots.api import UniqueNamesSchema
 from grassroots.org.models import Unit, UnitEvent, UnitEventPart
-from grassroots.people.models import Education, Gender
+from grassroots.people.models import Education, Gender, Occupation
 from grassroots.pipeline.models import Source
 from grassroots.transfers.models import Transfer
 from tests.api.routes import ROUTES
@@ -68,6 +68,7 @@ def test_openapi_json_is_public_and_lists_every_route(client):
         ("POST", "/api/v1/targets"),
         ("GET", "/api/v1/targets/{target_id}"),
         ("PATCH", "/api/v1/targets/{target_id}"),
+        ("GET", "/api/v1/reports/newly-admitted"),
     }
     assert operations == expected
     # Every operation's URL name is in the route table, and nothing else is.
@@ -108,6 +109,7 @@ VOCABULARIES = {
     "UnitKind": Unit.Kind,
     "Gender": Gender,
     "Education": Education,
+    "Occupation": Occupation,
     "SourceCategory": Source.Category,
     "SourceStatus": Source.Status,
     "TransferKind": Transfer.Kind,

@@ -20,7 +20,7 @@ from grassroots.demo import loader, story
 from grassroots.org import timeline
 from grassroots.org.models import Unit, UnitAncestry
 from grassroots.paths import under
-from grassroots.people.models import UNIVERSITY_OR_ABOVE, Membership, Person
+from grassroots.people.models import UNIVERSITY_OR_ABOVE, Membership, Occupation, Person
 from grassroots.pipeline.models import (
     Admission,
     Confirmation,
@@ -99,7 +99,7 @@ def test_town_admitted_220_in_2024_to_november_15(town):
 
 def test_2024_special_cases_one_each(town):
     rows = admitted(town, *story.PERIOD_2024_TO_NOV_15)
-    assert rows.filter(person__occupation=story.BUSINESS_OWNER_OCCUPATION).count() == 1
+    assert rows.filter(person__job_title=story.BUSINESS_OWNER_OCCUPATION).count() == 1
     assert rows.exclude(person__religion="").count() == 1
     assert rows.filter(person__ethnic_minority=True).count() == 1
     assert rows.filter(readmission=True).count() == 1
@@ -134,7 +134,7 @@ def test_august_2023_course_87_pupils_35_admitted_34_to_university(town):
     assert enrolled.count() == 87
     assert enrolled.filter(result="completed").exclude(certificate_no="").count() == 87
     pupils = Person.objects.filter(enrollments__course=course)
-    assert set(pupils.values_list("occupation", flat=True)) == {"Học sinh"}
+    assert set(pupils.values_list("job_title", flat=True)) == {"Học sinh"}
     admissions = Admission.objects.filter(person__in=pupils)
     assert admissions.filter(decision_date__lte=dt.date(2024, 5, 30)).count() == 35
     assert admissions.count() == 35
@@ -150,13 +150,13 @@ def test_pham_phu_thu_cell_one_teacher_five_pupils_in_school_year_2023_24(town):
     cell = Unit.objects.get(code=story.PPT_CODE)
     rows = admitted(cell, *story.SCHOOL_YEAR_2023_24)
     assert rows.count() == 6
-    assert rows.filter(person__occupation="Giáo viên").count() == 1
-    assert rows.filter(person__occupation="Học sinh").count() == 5
+    assert rows.filter(person__job_title="Giáo viên").count() == 1
+    assert rows.filter(person__job_title="Học sinh").count() == 5
     trained = Enrollment.objects.filter(
         course__code=story.COURSE_2025_03, person__unit=cell, result="completed"
     )
-    assert trained.filter(person__occupation="Học sinh").count() == 6
-    assert trained.filter(person__occupation="Giáo viên").count() == 2
+    assert trained.filter(person__job_title="Học sinh").count() == 6
+    assert trained.filter(person__job_title="Giáo viên").count() == 2
 
 
 def test_every_admission_has_a_membership_and_confirmation_makes_it_official(town, city):
@@ -379,7 +379,11 @@ def test_every_article_figure_through_the_report_functions(town):
     )
     occupations = {name: n for name, n, _pct in school_year["occupations"]}
     assert school_year["admitted"] == 6
-    assert (occupations.get("Giáo viên"), occupations.get("Học sinh")) == (1, 5)
+    # Teachers are public employees in the statistical form's groups.
+    assert (
+        occupations.get(Occupation.PUBLIC_EMPLOYEE.label),
+        occupations.get(Occupation.PUPIL.label),
+    ) == (1, 5)
 
 
 def test_the_reform_keeps_the_former_town_and_restates_the_new_wards(town, city):
@@ -424,3 +428,24 @@ def test_the_reform_keeps_the_former_town_and_restates_the_new_wards(town, city)
         f"{story.PPT_CODE}-T1",
         f"{story.PPT_CODE}-T2",
     }
+
+
+def test_people_have_occupation_groups_job_titles_and_youth_union(town):
+    # The demo's people (the test town's own six have none) all have a job title and its group.
+    people = Person.objects.exclude(job_title="")
+    assert people.count() > Person.objects.count() - 10
+    assert not people.filter(occupation="").exists()
+    pupils = people.filter(job_title="Học sinh")
+    assert set(pupils.values_list("occupation", flat=True)) == {Occupation.PUPIL}
+    assert not pupils.filter(youth_union=False).exists()
+    teachers = people.filter(job_title="Giáo viên")
+    assert set(teachers.values_list("occupation", flat=True)) == {Occupation.PUBLIC_EMPLOYEE}
+    assert people.filter(job_title=story.BUSINESS_OWNER_OCCUPATION).first().occupation == (
+        Occupation.BUSINESS_OWNER
+    )
+    # Youth Union members are young (up to 30, pupils aside), and there are many of them.
+    members = people.filter(youth_union=True).exclude(job_title="Học sinh")
+    assert members.count() > 100
+    assert not members.filter(birth_date__lt=dt.date(1990, 1, 1)).exists()
+    # The admissions keep the group.
+    assert set(Admission.objects.values_list("occupation", flat=True)) <= set(Occupation.values)

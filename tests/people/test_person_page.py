@@ -117,3 +117,21 @@ def test_other_apps_add_sections_to_the_person_page(client_for):
     finally:
         sections.unregister(provider)
     assert "Dossier of Nguyễn Thị Lan" in page
+
+
+@pytest.mark.django_db
+def test_the_form_takes_the_occupation_group_job_title_and_youth_union(client_for, town):
+    form = _form(occupation="pupil", job_title="Học sinh lớp 12", youth_union="on")
+    response = client_for("secretary").post(reverse("people:create"), form)
+    assert response.status_code == 302
+    person = Person.objects.get(national_id="001095000009")
+    assert (person.occupation, person.job_title, person.youth_union) == (
+        "pupil",
+        "Học sinh lớp 12",
+        True,
+    )
+    page = client_for("secretary").get(response.url).content.decode()
+    assert "Học sinh lớp 12" in page and "Youth Union member" in page
+    response = client_for("secretary").post(reverse("people:create"), _form(occupation="teacher"))
+    assert response.status_code == 200
+    assert "occupation" in response.context["form"].errors

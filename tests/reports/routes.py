@@ -34,6 +34,9 @@ ROUTES = [
         record_unit="W1",
     ),
     Route("reports:composition", data=period("HS"), record_unit="HS"),
+    Route("reports:newly_admitted", data=period("W1"), record_unit="W1"),
+    Route("reports:newly_admitted_xlsx", data=period("W1"), record_unit="W1"),
+    Route("reports:newly_admitted_pdf", data=period("W1C1"), record_unit="W1C1"),
     Route("reports:funnel", data=_course, record_unit="W1"),
     Route(
         "reports:dashboard",

@@ -178,7 +178,7 @@ def routes(records):
         ("full_name", "full_name"),
         ("ethnicity", "ethnicity"),
         ("religion", "religion"),
-        ("occupation", "occupation"),
+        ("job_title", "job_title"),
         ("phone", None),
         ("address", None),
     ]

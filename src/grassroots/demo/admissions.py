@@ -105,7 +105,7 @@ def _fixed_admissions(b, start, end):
             gender="male",
             birth_date=dt.date(1991, 3, 12),
             education=Education.MASTER,
-            occupation="Giáo viên",
+            job_title="Giáo viên",
             religion="",
         )
         return [Planned(teacher, teacher.unit, dt.date(2023, 11, 20), category="teacher")]
@@ -139,7 +139,7 @@ def _course_pupils_admitted(b):
             gender="female" if index % 7 < 4 else "male",  # 20 of 35
             birth_date=birth,
             education=Education.UPPER_SECONDARY,
-            occupation="Học sinh",
+            job_title="Học sinh",
             religion="",
         )
         kind, place = destinations[index]
@@ -164,7 +164,7 @@ def _special_cases_2024(b):
         gender="male",
         birth_date=dt.date(1984, 5, 9),
         education=Education.UNIVERSITY,
-        occupation=story.BUSINESS_OWNER_OCCUPATION,
+        job_title=story.BUSINESS_OWNER_OCCUPATION,
         religion="",
     )
     believer = b.person(
@@ -172,7 +172,7 @@ def _special_cases_2024(b):
         gender="female",
         birth_date=dt.date(1993, 10, 2),
         education=Education.UPPER_SECONDARY,
-        occupation="Công nhân",
+        job_title="Công nhân",
         religion="Công giáo",
     )
     minority = b.person(
@@ -180,7 +180,7 @@ def _special_cases_2024(b):
         gender="female",
         birth_date=dt.date(1996, 2, 17),
         education=Education.COLLEGE,
-        occupation="Nhân viên y tế",
+        job_title="Nhân viên y tế",
         religion="",
         ethnicity="Cơ Tu",
         ethnic_minority=True,
@@ -190,7 +190,7 @@ def _special_cases_2024(b):
         gender="male",
         birth_date=dt.date(1979, 7, 23),
         education=Education.UNIVERSITY,
-        occupation="Kỹ sư",
+        job_title="Kỹ sư",
         religion="",
     )
     return [

@@ -11,6 +11,7 @@ from grassroots import workdays
 from grassroots.people.models import Education, Person
 
 from . import names
+from .occupations import group_of
 
 UNIVERSITY_LEVELS = [Education.UNIVERSITY] * 8 + [Education.MASTER] * 2 + [Education.DOCTORATE]
 OTHER_LEVELS = (
@@ -36,6 +37,8 @@ RELIGIONS = ["Phật giáo"] * 3 + ["Công giáo"] * 2 + ["Cao Đài"]
 class Builder:
     def __init__(self, *, seed, units, today):
         self.rng = random.Random(seed)
+        # Its own generator: who is in the Youth Union leaves every other draw as it was.
+        self.youth_rng = random.Random(seed + 1)
         self.units = units  # code -> Unit
         self.today = today
         self.overrides = workdays.calendar_overrides()
@@ -62,7 +65,7 @@ class Builder:
         return self.day_between(earliest, latest)
 
     # People -------------------------------------------------------------------------
-    def occupation(self, unit, university):
+    def job_title(self, unit, university):
         sector = unit.effective_sector.name if unit.effective_sector_id else None
         higher, lower = OCCUPATIONS_BY_SECTOR.get(sector, OCCUPATIONS_DEFAULT)
         return self.rng.choice(higher if university else lower)
@@ -70,13 +73,14 @@ class Builder:
     def education(self, university):
         return self.rng.choice(UNIVERSITY_LEVELS if university else OTHER_LEVELS)
 
-    def person(self, *, unit, gender=None, birth_date, education=None, occupation=None, **extra):
-        """A new unsaved person with a fresh national ID; kept in `self.people`."""
+    def person(self, *, unit, gender=None, birth_date, education=None, job_title=None, **extra):
+        """A new unsaved person with a fresh national ID; kept in `self.people`. The job
+        title gives the occupation group; most people of Youth Union age are members."""
         gender = gender or self.rng.choice(["female", "male"])
         if education is None:
             education = self.education(self.rng.random() < 0.35)
-        if occupation is None:
-            occupation = self.occupation(
+        if job_title is None:
+            job_title = self.job_title(
                 unit, education in (Education.UNIVERSITY, Education.MASTER, Education.DOCTORATE)
             )
         self._serial += 1
@@ -86,11 +90,17 @@ class Builder:
             gender=gender,
             birth_date=birth_date,
             education=education,
-            occupation=occupation,
+            occupation=group_of(job_title),
+            job_title=job_title,
             unit=unit,
             phone=f"09{self.rng.randint(10_000_000, 99_999_999)}",
             **extra,
         )
+        if "youth_union" not in extra:
+            young = workdays.add_months(birth_date, 12 * 31) > self.today
+            person.youth_union = job_title == "Học sinh" or (
+                young and self.youth_rng.random() < 0.7
+            )
         if "ethnicity" not in extra:
             person.ethnicity = "Kinh"
         if "religion" not in extra and self.rng.random() < 0.06:

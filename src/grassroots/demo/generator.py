@@ -30,6 +30,7 @@ from grassroots.reports import rollups
 from grassroots.vietnamese import fold, name_sort_key
 
 from . import names
+from .occupations import group_of
 
 BATCH = 10_000
 ALPHABET = Unit.alphabet
@@ -49,7 +50,7 @@ EDUCATION_LEVELS = [
     Education.UNIVERSITY,
     Education.MASTER,
 ]
-OCCUPATIONS = ["Công nhân", "Nông dân", "Giáo viên", "Công chức", "Học sinh", "Kỹ sư", "Buôn bán"]
+JOB_TITLES = ["Công nhân", "Nông dân", "Giáo viên", "Công chức", "Học sinh", "Kỹ sư", "Buôn bán"]
 
 
 class GenerateError(Exception):
@@ -310,7 +311,7 @@ def _write_people(leaves, total, seed, rng, share, result):
     person_writer = _Writer(
         Person,
         ["id", "national_id", "full_name", "gender", "birth_date", "education", "occupation",
-         "unit_id", "search_text", "sort_key", "ethnic_minority", "religion"],
+         "job_title", "unit_id", "search_text", "sort_key", "ethnic_minority", "religion"],
         auto_flush=False,
     )  # fmt: skip
     membership_writer = _Writer(
@@ -346,11 +347,12 @@ def _write_people(leaves, total, seed, rng, share, result):
             birth = dt.date(1945, 1, 1) + dt.timedelta(days=rng.randint(0, 63 * 365))
         minority = rng.random() < 0.02
         religion = "Phật giáo" if rng.random() < 0.05 else ""
-        education, occupation = rng.choice(EDUCATION_LEVELS), rng.choice(OCCUPATIONS)
+        education, job_title = rng.choice(EDUCATION_LEVELS), rng.choice(JOB_TITLES)
+        occupation = group_of(job_title)
         person_writer.add(
             (
                 person_id, national_id, full_name, gender, birth, education,
-                occupation, unit_id, f"{folded} {national_id.lower()}"[:240], key,
+                occupation, job_title, unit_id, f"{folded} {national_id.lower()}"[:240], key,
                 minority, religion,
             )
         )  # fmt: skip

@@ -97,7 +97,7 @@ def plan_courses(b):
                 gender="female" if index % 2 else "male",
                 birth_date=b.day_between(dt.date(2007, 1, 1), dt.date(2007, 5, 31)),
                 education=Education.UPPER_SECONDARY,
-                occupation="Học sinh",
+                job_title="Học sinh",
             )
         )
     for _ in range(story.PPT_TEACHERS_TRAINED_2024_25):
@@ -106,7 +106,7 @@ def plan_courses(b):
                 unit=ppt,
                 birth_date=b.birth_date_for_age(dt.date(2025, 3, 10), 25, 35),
                 education=Education.UNIVERSITY,
-                occupation="Giáo viên",
+                job_title="Giáo viên",
             )
         )
     others = b.cells(exclude_prefixes=(ppt.path,))
@@ -143,7 +143,7 @@ def plan_courses(b):
                 gender="female" if index % 2 else "male",
                 birth_date=b.day_between(dt.date(2006, 5, 1), dt.date(2006, 12, 31)),
                 education=Education.UPPER_SECONDARY,
-                occupation="Học sinh",
+                job_title="Học sinh",
             )
         )
     courses[0][1].extend(pupils)
@@ -237,9 +237,9 @@ def save_sources_in_progress(b, nominated, trainees, registered, mentors_by_unit
                     )
                     if status != Source.Status.TRAINED
                     else b.day_between(earliest, dt.date(2025, 2, 1)),
-                    nominated_by="Đoàn thanh niên" if person.occupation == "Học sinh" else "Chi bộ",
+                    nominated_by="Đoàn thanh niên" if person.job_title == "Học sinh" else "Chi bộ",
                     category=Source.Category.STUDENT
-                    if person.occupation == "Học sinh"
+                    if person.job_title == "Học sinh"
                     else category_for(person.unit),
                     mentor=b.rng.choice(mentors_by_unit.get(person.unit.pk) or [None]),
                     status=status,

@@ -54,6 +54,13 @@ FILES = (
 
 TEXT, DATE, YESNO, INT, CODE, NATIONAL_ID = "text", "date", "yesno", "int", "code", "national_id"
 DECIMAL, JSON = "decimal", "json"
+# A group's code; an older file's free text is read as `FreeOccupation` (see below).
+OCCUPATION = "occupation"
+
+
+class FreeOccupation(str):
+    """An `occupation` cell that is not a group's code: an older file's free text. The
+    importer keeps it as the job title, sets the group to `other` and warns."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -119,7 +126,9 @@ COLUMNS = {
         _c("ethnic_minority", YESNO),
         _c("religion", field=(Person, "religion")),
         _c("education", field=(Person, "education")),
-        _c("occupation", field=(Person, "occupation")),
+        _c("occupation", OCCUPATION, field=(Person, "occupation")),
+        _c("job_title", field=(Person, "job_title")),
+        _c("youth_union", YESNO),
         _c("unit_code", CODE, field=UNIT_CODE),
     ),
     "split_assignments": (
@@ -244,6 +253,8 @@ COLUMNS = {
     ),
 }
 
+_JOB_TITLE = next(c for c in COLUMNS["people"] if c.name == "job_title")
+
 KEYS = {
     "units": ("code",),
     "people": ("national_id",),
@@ -297,7 +308,7 @@ def parse_value(column, text):
             raise RowError(column.name, _("a value is required"))
         if column.kind == YESNO:
             return False
-        if column.kind == TEXT:
+        if column.kind in (TEXT, OCCUPATION):
             return ""
         if column.kind == JSON:
             return {}
@@ -345,6 +356,14 @@ def parse_value(column, text):
                 _("%(value)s: use letters and digits only, at most 20") % {"value": text},
             ) from None
         return text.upper()
+    if column.kind == OCCUPATION:
+        value = text.lower()
+        if value in column.choices:
+            return value
+        try:
+            return FreeOccupation(parse_value(_JOB_TITLE, text))
+        except RowError as exc:
+            raise RowError(column.name, exc.message) from None
     if column.choices:
         value = text.lower()
         if value not in column.choices:

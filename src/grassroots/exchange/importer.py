@@ -50,12 +50,28 @@ class Problem:
         return f"{self.file}:{self.row}: {self.column}: {self.message}"
 
 
+@dataclasses.dataclass(frozen=True)
+class RowWarning(Problem):
+    """A row taken in as the format says, but not as written (an older file's free-text
+    occupation): printed as `file:row: column: warning: message`; it does not stop the
+    import."""
+
+    def __str__(self):
+        return _("%(file)s:%(row)s: %(column)s: warning: %(message)s") % {
+            "file": self.file,
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+        }
+
+
 @dataclasses.dataclass
 class Result:
     summary: dict
     problems: list
     dry_run: bool
     import_id: int | None = None
+    warnings: list = dataclasses.field(default_factory=list)
 
     @property
     def ok(self):
@@ -104,9 +120,13 @@ class Context:
     # Memberships whose state a `members` row gave in this import: that row is the last
     # word on them, so confirmations and transfers of the same import leave them alone.
     stated_memberships: set = dataclasses.field(default_factory=set)
+    warnings: list = dataclasses.field(default_factory=list)
 
     def problem(self, file, row, column, message):
         self.problems.append(Problem(file, row, column, str(message)))
+
+    def warning(self, file, row, column, message):
+        self.warnings.append(RowWarning(file, row, column, str(message)))
 
     def allowed(self, action, unit_ref):
         """May the uploading user act on this unit? Always for the command line."""
@@ -278,7 +298,7 @@ def run_import(
     `progress(done, total)`, if given, is called after each batch with the rows read so far
     and the rows of all files (total None when it cannot be known beforehand).
     """
-    problems, summary = [], {}
+    problems, warnings, summary = [], [], {}
     label = source_name or Path(path).name
     import_id = None
     try:
@@ -291,7 +311,9 @@ def run_import(
                 actor = user if getattr(user, "is_authenticated", False) else None
                 record = Import.objects.create(actor=actor, source_name=label[:255])
                 trace = Trace(user=actor, cause=Cause.IMPORT, reference=str(record.pk))
-                ctx = Context(trace=trace, scope_user=scope_user, problems=problems)
+                ctx = Context(
+                    trace=trace, scope_user=scope_user, problems=problems, warnings=warnings
+                )
                 advance, next_sheet = (
                     _progress_counter(progress, sheets) if progress else (None, None)
                 )
@@ -325,4 +347,11 @@ def run_import(
         problems.append(Problem(label, 1, "-", str(exc)))
     order = {name: index for index, name in enumerate(FILES)}
     problems.sort(key=lambda p: (order.get(p.file, -1), p.row))
-    return Result(summary=summary, problems=problems, dry_run=dry_run, import_id=import_id)
+    warnings.sort(key=lambda p: (order.get(p.file, -1), p.row))
+    return Result(
+        summary=summary,
+        problems=problems,
+        dry_run=dry_run,
+        import_id=import_id,
+        warnings=warnings,
+    )

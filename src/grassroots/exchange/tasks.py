@@ -18,6 +18,8 @@ from grassroots.tasks import kinds
 from . import exporter
 from .importer import run_import
 
+WARNINGS_SHOWN = 100
+
 
 def _import(work, *, dry_run):
     if not work.input_path.exists():
@@ -30,7 +32,13 @@ def _import(work, *, dry_run):
         source_name=work.params.get("name"),
         progress=work.progress,
     )
-    work.summary = {"files": result.summary, "import_id": result.import_id}
+    work.summary = {
+        "files": result.summary,
+        "import_id": result.import_id,
+        # The first warnings, shown on the page (an older file's free-text occupations).
+        "warnings": [str(w) for w in result.warnings[:WARNINGS_SHOWN]],
+        "warning_count": len(result.warnings),
+    }
     work.problems = result.problems
 
 

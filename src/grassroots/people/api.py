@@ -37,12 +37,13 @@ from grassroots.org.models import Unit
 from grassroots.vietnamese import fold
 
 from . import services
-from .models import Education, Gender, Person
+from .models import Education, Gender, Occupation, Person
 
 router = Router(tags=["people"])
 
 GenderOut = vocabulary(Gender)
 EducationOut = vocabulary(Education)
+OccupationOut = vocabulary(Occupation)
 NationalId = text(Person, "national_id")
 UnitCode = text(Unit, "code")
 
@@ -67,7 +68,9 @@ class PersonOut(Schema):
     ethnic_minority: bool
     religion: str
     education: EducationOut | None
-    occupation: str
+    occupation: OccupationOut | None
+    job_title: str
+    youth_union: bool
     unit: str | None
     phone: str
     email: str
@@ -81,6 +84,10 @@ class PersonOut(Schema):
     def resolve_education(person):
         return person.education or None
 
+    @staticmethod
+    def resolve_occupation(person):
+        return person.occupation or None
+
 
 class PersonIn(Body):
     national_id: NationalId
@@ -91,7 +98,9 @@ class PersonIn(Body):
     ethnic_minority: Flag = False
     religion: text(Person, "religion") = ""
     education: EducationOut | None = None
-    occupation: text(Person, "occupation") = ""
+    occupation: OccupationOut | None = None
+    job_title: text(Person, "job_title") = ""
+    youth_union: Flag = False
     unit: UnitCode | None = None
     phone: text(Person, "phone") = ""
     email: text(Person, "email") = ""
@@ -99,7 +108,8 @@ class PersonIn(Body):
 
 
 class PersonPatch(Body):
-    """The fields to change; `null` clears the education (unknown) or the unit."""
+    """The fields to change; `null` clears the education or the occupation (unknown) or
+    the unit."""
 
     national_id: NationalId = omittable()
     full_name: text(Person, "full_name") = omittable()
@@ -109,7 +119,9 @@ class PersonPatch(Body):
     ethnic_minority: Flag = omittable()
     religion: text(Person, "religion") = omittable()
     education: EducationOut | None = None
-    occupation: text(Person, "occupation") = omittable()
+    occupation: OccupationOut | None = None
+    job_title: text(Person, "job_title") = omittable()
+    youth_union: Flag = omittable()
     unit: UnitCode | None = None
     phone: text(Person, "phone") = omittable()
     email: text(Person, "email") = omittable()
@@ -142,7 +154,7 @@ def _target_unit(user, code):
 
 
 def _fields(payload_fields):
-    for key in ("gender", "education"):
+    for key in ("gender", "education", "occupation"):
         if key in payload_fields:
             payload_fields[key] = value_of(payload_fields[key]) or ""
     return payload_fields

@@ -101,9 +101,19 @@ def person_erase(*, trace, person, reason):
     person.full_name = ERASED
     person.gender = ""
     person.birth_date = TOMBSTONE_BIRTH_DATE
-    for field in ("ethnicity", "religion", "education", "occupation", "phone", "email", "address"):
+    for field in (
+        "ethnicity",
+        "religion",
+        "education",
+        "occupation",
+        "job_title",
+        "phone",
+        "email",
+        "address",
+    ):
         setattr(person, field, "")
     person.ethnic_minority = False
+    person.youth_union = False
     person.save()
     person.refresh_from_db()
     record_change(

@@ -5,7 +5,7 @@ from grassroots.accounts.roles import Action
 from grassroots.inputs import form_field
 from grassroots.org.pickers import UnitPickerField
 
-from .models import Education, Gender, Person
+from .models import Education, Gender, Occupation, Person
 
 
 class PersonForm(forms.Form):
@@ -24,7 +24,14 @@ class PersonForm(forms.Form):
     education = forms.ChoiceField(
         label=_("education"), choices=[("", "—"), *Education.choices], required=False
     )
-    occupation = form_field(Person, "occupation", label=_("occupation"))
+    occupation = forms.ChoiceField(
+        label=_("occupation"),
+        choices=[("", "—"), *Occupation.choices],
+        required=False,
+        help_text=_("The group of the statistical form."),
+    )
+    job_title = form_field(Person, "job_title", label=_("job title"))
+    youth_union = forms.BooleanField(label=_("Youth Union member"), required=False)
     phone = form_field(Person, "phone", label=_("phone"))
     email = form_field(Person, "email", label=_("e-mail"))
     address = form_field(Person, "address", label=_("address"))

@@ -25,6 +25,29 @@ class Education(models.TextChoices):
     DOCTORATE = "doctorate", _("doctorate")
 
 
+class Occupation(models.TextChoices):
+    """The occupation groups of the statistical form (guideline 11-HD/BTCTW, form 2), in
+    the form's order. Empty means unknown and counts as `other`; the person's own words go
+    in `job_title`."""
+
+    STATE_OFFICIAL = "state_official", _("civil servant of the state")
+    PARTY_MASS_ORG_OFFICIAL = (
+        "party_mass_org_official",
+        _("official of the party, the Front or a mass organisation"),
+    )
+    COMMUNE_OFFICIAL = "commune_official", _("commune official")
+    PUBLIC_EMPLOYEE = "public_employee", _("public employee")
+    NON_PUBLIC_EMPLOYEE = "non_public_employee", _("employee outside the public sector")
+    BUSINESS_OWNER = "business_owner", _("owner of a private enterprise")
+    ENTERPRISE_MANAGER = "enterprise_manager", _("enterprise manager")
+    WORKER = "worker", _("staff and workers of enterprises")
+    FARMER = "farmer", _("farmer, forester, fisher")
+    ARMED_FORCES = "armed_forces", _("armed forces")
+    UNIVERSITY_STUDENT = "university_student", _("university student")
+    PUPIL = "pupil", _("pupil")
+    OTHER = "other", _("other")
+
+
 # Degrees that count as "university" in reports (exchange-format.md).
 UNIVERSITY_OR_ABOVE = (Education.UNIVERSITY, Education.MASTER, Education.DOCTORATE)
 
@@ -49,7 +72,17 @@ class Person(models.Model):
         _("education"), max_length=20, choices=Education.choices, blank=True
     )
     occupation = models.CharField(
-        _("occupation"), max_length=120, blank=True, validators=[plain_text]
+        _("occupation"),
+        max_length=30,
+        choices=Occupation.choices,
+        blank=True,
+        help_text=_("The group of the statistical form; empty: unknown."),
+    )
+    job_title = models.CharField(
+        _("job title"), max_length=120, blank=True, validators=[plain_text]
+    )
+    youth_union = models.BooleanField(
+        _("Youth Union member"), default=False, help_text=_("A member of the Youth Union.")
     )
     unit = models.ForeignKey(
         "org.Unit",

@@ -12,7 +12,7 @@ from grassroots import announcements
 from grassroots.history.models import Change
 from grassroots.history.services import record_change, snapshot
 
-from .models import Education, Gender, Person
+from .models import Education, Gender, Occupation, Person
 
 PERSON_FIELDS = (
     "national_id",
@@ -24,6 +24,8 @@ PERSON_FIELDS = (
     "religion",
     "education",
     "occupation",
+    "job_title",
+    "youth_union",
     "unit",
     "phone",
     "email",
@@ -54,6 +56,10 @@ def validate_person(person):
         errors["education"] = [
             _("Unknown education level %(value)s.") % {"value": person.education}
         ]
+    if person.occupation and person.occupation not in Occupation.values:
+        errors["occupation"] = [
+            _("Unknown occupation group %(value)s.") % {"value": person.occupation}
+        ]
     if isinstance(person.birth_date, dt.date):
         today = timezone.localdate()
         if person.birth_date > today:
@@ -74,7 +80,16 @@ def _normalise(fields):
         clean[key] = value.strip() if isinstance(value, str) else value
     if clean.get("national_id"):
         clean["national_id"] = clean["national_id"].upper()
-    for key in ("ethnicity", "religion", "education", "occupation", "phone", "email", "address"):
+    for key in (
+        "ethnicity",
+        "religion",
+        "education",
+        "occupation",
+        "job_title",
+        "phone",
+        "email",
+        "address",
+    ):
         if key in clean and clean[key] is None:
             clean[key] = ""
     return clean

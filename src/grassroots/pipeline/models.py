@@ -285,7 +285,8 @@ class Admission(models.Model):
     # in 2024 stays a pupil in the 2024 figures after going to university). Taken from the
     # person when the admission is recorded (`keep_person_attributes`), never typed.
     education = models.CharField(_("education when admitted"), max_length=20, blank=True)
-    occupation = models.CharField(_("occupation when admitted"), max_length=120, blank=True)
+    # The occupation group (people.Occupation), not the job title.
+    occupation = models.CharField(_("occupation when admitted"), max_length=30, blank=True)
 
     class Meta:
         ordering = ["-decision_date", "id"]

@@ -88,6 +88,24 @@ def edge_facts(unit, start, end):
     )
 
 
+def counted_admissions(unit, start, end, restate_on=None):
+    """The admissions decided in [start, end] that count for `unit` (a queryset): as it
+    was, those whose admitting unit stood at or below it on the decision date; restated
+    on a day, those whose admitting unit's successor stands at or below it that day. The
+    same admissions as `count` counts, for reports that read more of each (the statistical
+    form)."""
+    admissions = Admission.objects.filter(decision_date__gte=start, decision_date__lte=end)
+    if restate_on is None:
+        return admissions.filter(_below_then(unit))
+    units, partial = Restatement(restate_on).members(unit)
+    for unit_id, people, include in partial:
+        if include:
+            units |= Q(unit_id=unit_id, person_id__in=people)
+        else:
+            units |= Q(unit_id=unit_id) & ~Q(person_id__in=people)
+    return admissions.filter(units)
+
+
 def count(unit, start, end, restate_on=None):
     """Counts for `unit` over [start, end]."""
     if restate_on is not None:

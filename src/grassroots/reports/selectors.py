@@ -31,7 +31,7 @@ from grassroots.org import timeline
 from grassroots.org.models import Cluster, Sector, Unit
 from grassroots.org.pickers import unit_from_filter
 from grassroots.paths import under
-from grassroots.people.models import Education
+from grassroots.people.models import Education, Occupation
 from grassroots.pipeline.models import (
     Admission,
     Confirmation,
@@ -286,6 +286,13 @@ def age_at_decision():
     )
 
 
+def _occupation_label(code):
+    """The group's label; a value kept from before the groups existed, as it was written."""
+    if code in Occupation.values:
+        return Occupation(code).label
+    return code or "—"
+
+
 def _age_label(label):
     return gettext("over 60") if label == "over 60" else label
 
@@ -385,7 +392,9 @@ def composition(user, *, unit, date_from, date_to, restate_on=None):
         "readmitted_pct": percent(totals["readmitted"], admitted),
         "education": education_rows,
         "religions": [(name, n, percent(n, admitted)) for name, n in religions],
-        "occupations": [(name or "—", n, percent(n, admitted)) for name, n in occupations],
+        "occupations": [
+            (_occupation_label(code), n, percent(n, admitted)) for code, n in occupations
+        ],
         "age_bands": [
             (_age_label(label), bands[label], percent(bands[label], admitted)) for label in bands
         ],

@@ -13,7 +13,7 @@ from grassroots.accounts import scope
 from grassroots.people.access import log_export
 from grassroots.tasks import services as task_services
 
-from . import charts, documents, periods, selectors
+from . import charts, documents, form2, periods, selectors, statform
 from .documents import COLUMN_LABELS
 from .exports import html_to_pdf
 
@@ -270,6 +270,75 @@ def _composition_charts(data):
             [(str(label), n) for label, n, _pct in data["education"]], title=_("Education")
         ),
     }
+
+
+@require_GET
+def newly_admitted(request):
+    """The statistical form on newly admitted members, with the achievement report's
+    filters (unit, period, restated on)."""
+    try:
+        unit, date_from, date_to, _by, restate_on = _filters(request)
+    except BadFilter as error:
+        return _bad_filter(request, error)
+    rows = statform.newly_admitted(
+        request.user, unit=unit, date_from=date_from, date_to=date_to, restate_on=restate_on
+    )
+    earlier_from, earlier_to = statform.year_earlier(date_from), statform.year_earlier(date_to)
+    query = f"unit={unit.code}&from={date_from.isoformat()}&to={date_to.isoformat()}"
+    if restate_on:
+        query += f"&restate_on={restate_on.isoformat()}"
+    context = {
+        "unit": unit,
+        "date_from": date_from,
+        "date_to": date_to,
+        "earlier_from": earlier_from,
+        "earlier_to": earlier_to,
+        "restate_on": restate_on,
+        "lines": form2.lines(rows),
+        "export_query": query,
+    }
+    return render(request, "reports/newly_admitted.html", context)
+
+
+def _newly_admitted_export(request, kind):
+    try:
+        unit, date_from, date_to, _by, restate_on = _filters(request)
+    except BadFilter as error:
+        return _bad_filter(request, error)
+    rows = statform.newly_admitted(
+        request.user, unit=unit, date_from=date_from, date_to=date_to, restate_on=restate_on
+    )
+    kwargs = {
+        "unit": unit,
+        "date_from": date_from,
+        "date_to": date_to,
+        "restate_on": restate_on,
+        "language": translation.get_language() or "en",
+    }
+    if kind == "xlsx":
+        content = form2.newly_admitted_xlsx(rows, **kwargs)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        content = form2.newly_admitted_pdf(rows, **kwargs)
+        content_type = "application/pdf"
+    what = f"newly admitted form {unit.code} {date_from}–{date_to} ({kind})"
+    if restate_on:
+        what += f" restated on {restate_on}"
+    log_export(request.user, what=what, unit=unit)
+    name = f"newly-admitted-{unit.code}-{date_from.isoformat()}-{date_to.isoformat()}"
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
+    return response
+
+
+@require_GET
+def newly_admitted_xlsx(request):
+    return _newly_admitted_export(request, "xlsx")
+
+
+@require_GET
+def newly_admitted_pdf(request):
+    return _newly_admitted_export(request, "pdf")
 
 
 @require_GET

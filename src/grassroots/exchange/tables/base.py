@@ -121,6 +121,10 @@ class Applier:
     def error(self, row, column, message):
         self.ctx.problem(self.file, row.number, column, message)
 
+    def warn(self, row, column, message):
+        """A row taken in, but not as written: reported, never an error."""
+        self.ctx.warning(self.file, row.number, column, message)
+
     def allowed(self, row, column, action, unit):
         if self.ctx.allowed(action, unit):
             return True

@@ -4,10 +4,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grassroots.accounts.roles import Action
-from grassroots.people.models import Person
+from grassroots.people.models import Occupation, Person
 from grassroots.people.services import OLDEST_PLAUSIBLE_AGE, YOUNGEST_PLAUSIBLE_AGE
 from grassroots.pipeline.models import Course, Enrollment, Source
 
+from ..format import FreeOccupation
 from .base import Applier, people_by_national_id
 
 
@@ -19,6 +20,7 @@ class PeopleApplier(Applier):
     fixed_fields = ("national_id", "phone", "email", "address")
 
     def check(self, row):
+        self.read_free_occupation(row)
         birth = row.values.get("birth_date")
         if birth is None:
             return True
@@ -33,6 +35,22 @@ class PeopleApplier(Applier):
         if message:
             self.error(row, "birth_date", message)
         return message is None
+
+    def read_free_occupation(self, row):
+        """An older file's free-text occupation: kept as the job title (unless the row
+        gives one), the group set to `other`, and the row named in a warning."""
+        text = row.values.get("occupation")
+        if not isinstance(text, FreeOccupation):
+            return
+        row.values["occupation"] = Occupation.OTHER.value
+        if not row.values.get("job_title"):
+            row.values["job_title"] = str(text)
+        self.warn(
+            row,
+            "occupation",
+            _("%(value)s is not an occupation code: kept as the job title, occupation set to other")
+            % {"value": text},
+        )
 
     def resolve(self, rows):
         refs = self.ctx.units.get_many([r.values.get("unit_code") for r in rows])
@@ -66,6 +84,8 @@ class PeopleApplier(Applier):
             "religion": p.religion,
             "education": p.education,
             "occupation": p.occupation,
+            "job_title": p.job_title,
+            "youth_union": p.youth_union,
             "unit_code": p.unit.code if p.unit_id else None,
         }
 

@@ -32,6 +32,10 @@ class Command(TranslatedHelp, BaseCommand):
         if not result.problems:
             for line in result.summary_lines():
                 self.stdout.write(line)
+        # Warnings are not problems (the import goes ahead): standard output, after the
+        # summary, so that standard error lists the problems and nothing else.
+        for warning in result.warnings:
+            self.stdout.write(str(warning))
         for problem in result.problems:
             self.stderr.write(str(problem))
         if result.problems:

@@ -1,4 +1,5 @@
-"""`grassroots report achievement|funnel …`: the reports of the exchange-format contract."""
+"""`grassroots report achievement|funnel|newly-admitted …`: the reports of the
+exchange-format contract."""
 
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from grassroots.commands import TranslatedHelp
 from grassroots.people.access import log_export
-from grassroots.reports import documents, exports, periods, selectors
+from grassroots.reports import documents, exports, form2, periods, selectors, statform
 
 FORMATS = ("table", "csv", "json", "xlsx", "pdf")
 
@@ -26,11 +27,14 @@ def iso_date(text):
 
 class Command(TranslatedHelp, BaseCommand):
     help = gettext_lazy(
-        "Print a report: achievement against plan for a unit, or the funnel of a course."
+        "Print a report: achievement against plan for a unit, the funnel of a course, or "
+        "the statistical form on newly admitted members."
     )
 
     def add_arguments(self, parser):
-        kinds = parser.add_subparsers(dest="kind", required=True, metavar="{achievement,funnel}")
+        kinds = parser.add_subparsers(
+            dest="kind", required=True, metavar="{achievement,funnel,newly-admitted}"
+        )
         achievement = kinds.add_parser("achievement", help="admissions against plan")
         achievement.add_argument("--unit", required=True, help="unit code")
         achievement.add_argument("--from", dest="date_from", required=True, help="YYYY-MM-DD")
@@ -44,6 +48,21 @@ class Command(TranslatedHelp, BaseCommand):
         achievement.add_argument("--format", choices=FORMATS, default="table")
         achievement.add_argument("--output", help="write to this file (needed for xlsx, pdf)")
         _common(achievement)
+        form = kinds.add_parser(
+            "newly-admitted",
+            help="the statistical form on newly admitted members (11-HD/BTCTW, form 2)",
+        )
+        form.add_argument("--unit", required=True, help="unit code")
+        form.add_argument("--from", dest="date_from", required=True, help="YYYY-MM-DD")
+        form.add_argument("--to", dest="date_to", required=True, help="YYYY-MM-DD")
+        form.add_argument(
+            "--restate-on",
+            dest="restate_on",
+            help="YYYY-MM-DD: count the periods on the structure of that day (default: as it was)",
+        )
+        form.add_argument("--format", choices=FORMATS, default="table")
+        form.add_argument("--output", help="write to this file (needed for xlsx, pdf)")
+        _common(form)
         funnel = kinds.add_parser("funnel", help="what became of a course's participants")
         funnel.add_argument("--course", required=True, help="course code")
         funnel.add_argument("--until", required=True, help="YYYY-MM-DD")
@@ -60,6 +79,8 @@ class Command(TranslatedHelp, BaseCommand):
         with translation.override(language):
             if options["kind"] == "achievement":
                 content, what, unit = self._achievement(user, language, fmt, options)
+            elif options["kind"] == "newly-admitted":
+                content, what, unit = self._newly_admitted(user, language, fmt, options)
             else:
                 content, what, unit = self._funnel(user, language, fmt, options)
         log_export(user, what=what, unit=unit)
@@ -117,6 +138,36 @@ class Command(TranslatedHelp, BaseCommand):
         if fmt == "pdf":
             return documents.achievement_pdf(rows, **kwargs), what, unit
         return _text(rows, columns, fmt), what, unit
+
+    def _newly_admitted(self, user, language, fmt, options):
+        date_from, date_to = iso_date(options["date_from"]), iso_date(options["date_to"])
+        restate_on = iso_date(options["restate_on"]) if options.get("restate_on") else None
+        try:
+            selectors.check_period(date_from, date_to, restate_on)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        try:
+            unit = selectors.unit_for_report(user, options["unit"])
+        except Http404 as exc:
+            raise CommandError(f"unknown unit: {options['unit']}") from exc
+        rows = statform.newly_admitted(
+            user, unit=unit, date_from=date_from, date_to=date_to, restate_on=restate_on
+        )
+        what = f"newly admitted form {unit.code} {date_from}–{date_to} ({fmt})"
+        if restate_on:
+            what += f" restated on {restate_on}"
+        kwargs = {
+            "unit": unit,
+            "date_from": date_from,
+            "date_to": date_to,
+            "restate_on": restate_on,
+            "language": language,
+        }
+        if fmt == "xlsx":
+            return form2.newly_admitted_xlsx(rows, **kwargs), what, unit
+        if fmt == "pdf":
+            return form2.newly_admitted_pdf(rows, **kwargs), what, unit
+        return _text(rows, statform.COLUMNS, fmt), what, unit
 
     def _funnel(self, user, language, fmt, options):
         until = iso_date(options["until"])
