@@ -21,4 +21,3 @@ def test_help_prints(name):
     command = load_command_class(get_commands()[name], name)
     texts = list(_helps(command.create_parser("grassroots", name)))
     assert all(f"grassroots {name}" in text for text in texts)
-
