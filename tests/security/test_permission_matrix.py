@@ -24,13 +24,14 @@ case acts on, ROLES which place is inside or outside each user's scope.
 """
 
 import datetime as dt
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.http import Http404
@@ -60,7 +61,8 @@ SAME_MEANING = {NOT_FOUND_IN_BODY: {NOT_FOUND, INVALID}}
 TODAY = timezone.localdate()
 
 # The units a case acts on. `unit`: the unit the action is about; `kind`: its kind;
-# `child_kind`: what may stand below it; `mover`/`to`: a move inside the place; `person`:
+# `child_kind`: what may stand below it; `mover`/`to`: a unit that may move (or close) and
+# where to; `person`:
 # someone of the place; `arrival`: a member elsewhere who is sent to the place.
 PLACES = {
     "W1": dict(
@@ -268,6 +270,15 @@ ACTIONS = [
         done=_event_done("move"),
     ),
     Row(
+        "move a unit (API: PATCH parent_code)",
+        page=lambda c: (
+            f"/units/{c.mover}/move/",
+            {"parent": c.to, "day": _day(), "reference": "", "confirm": "1"},
+        ),
+        api=lambda c: ("patch", f"/api/v1/units/{c.mover}", {"parent_code": c.to}),
+        done=_event_done("move"),
+    ),
+    Row(
         "rename a unit",
         page=lambda c: (
             f"/units/{c.unit}/rename/",
@@ -316,11 +327,11 @@ ACTIONS = [
     Row(
         "close a unit",
         page=lambda c: (
-            f"/units/{c.unit}/close/",
+            f"/units/{c.mover}/close/",
             {"day": _day(), "reference": "", "confirm": "1"},
         ),
-        api=lambda c: ("post", "/api/v1/unit-events/close", {"unit": c.unit, "date": _day()}),
-        cli=lambda c: ["close", c.unit],
+        api=lambda c: ("post", "/api/v1/unit-events/close", {"unit": c.mover, "date": _day()}),
+        cli=lambda c: ["close", c.mover],
         done=_event_done("close"),
     ),
     Row(
@@ -449,6 +460,10 @@ ACTIONS = [
     ),
 ]
 
+# Where the rules are plain, the answer itself is checked too (not only that the doors
+# agree): a superuser may do everything in the ward, a viewer nothing.
+PLAIN = {("superuser", "inside"): OK, ("w1_viewer", "inside"): FORBIDDEN}
+
 CASES = [
     pytest.param(row, username, where, id=f"{row.name}-{username}-{where}")
     for row in ACTIONS
@@ -480,13 +495,24 @@ def api_answer(response, done):
 
 
 def cli_answer(argv, user):
+    """The command refuses with a CommandError raised from what refused it."""
     try:
-        call_command("restructure", *argv, "--date", _day(), "--user", user.username)
-    except PermissionDenied:
-        return FORBIDDEN
-    except Http404:
-        return NOT_FOUND
-    except CommandError:
+        call_command(
+            "restructure",
+            *argv,
+            "--date",
+            _day(),
+            "--user",
+            user.username,
+            stdout=io.StringIO(),
+            stderr=io.StringIO(),
+        )
+    except CommandError as exc:
+        if isinstance(exc.__cause__, PermissionDenied):
+            return FORBIDDEN
+        if isinstance(exc.__cause__, Http404):
+            return NOT_FOUND
+        assert isinstance(exc.__cause__, ValidationError), exc
         return INVALID
     return OK
 
@@ -558,6 +584,25 @@ def test_page_and_api_give_the_same_answer(town, users, row, username, where):
     page = _through(town, user, row, place, _page(user, row))
     api = _through(town, user, row, place, _api(user, row))
     assert agree(page, api), f"page: {page}, API: {api}"
+    if (username, where) in PLAIN:
+        assert page == PLAIN[username, where]
     if row.cli is not None:
         cli = _through(town, user, row, place, _cli(user, row))
         assert agree(page, cli), f"page: {page}, command: {cli}"
+
+
+def test_the_organisation_committee_cannot_create_a_second_root(town, users):
+    """The bug of issue 10: `POST /api/v1/units` without a parent, sent by the organisation
+    committee, created a second root (and answered 404). Both doors now refuse it alike."""
+    roots = list(Unit.get_root_nodes().values_list("code", flat=True))
+    body = {"code": "ROOT2", "name": "Second root", "kind": "committee"}
+    org = users["org"]
+    _token, plaintext = token_create(org, "matrix")
+    api = Client(headers={"Authorization": f"Bearer {plaintext}"})
+    assert api.post("/api/v1/units", body, content_type="application/json").status_code == 403
+    page = Client()
+    page.force_login(org)
+    assert page.post("/units/new/", {**body, "parent": ""}).status_code == 403
+    assert list(Unit.get_root_nodes().values_list("code", flat=True)) == roots
+    below = {**body, "parent_code": "TOWN"}
+    assert api.post("/api/v1/units", below, content_type="application/json").status_code == 201

@@ -6,8 +6,9 @@ import datetime as dt
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -106,6 +107,15 @@ class Command(TranslatedHelp, BaseCommand):
             for message in _messages(exc):
                 self.stderr.write(message)
             raise CommandError(_("Refused: nothing was changed.")) from exc
+        except PermissionDenied as exc:
+            # --user: the same predicates as the pages and the API refuse it.
+            raise CommandError(
+                _("Refused: %(user)s may not restructure these units.") % {"user": user}
+            ) from exc
+        except Http404 as exc:
+            raise CommandError(
+                _("Refused: a unit named is not among the units of %(user)s.") % {"user": user}
+            ) from exc
         self._print(outcome)
 
     def _split(self, options, common, user):
