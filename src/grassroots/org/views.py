@@ -164,10 +164,9 @@ def unit_edit(request, code):
 
 
 def _restructurable(request, code):
-    """The unit, if the user may restructure it (404 out of sight, 403 without the role)."""
+    """The unit, if the user may restructure it (404 out of sight, 403 without the role).
+    An ended unit is refused by the event itself, naming the date, as in the API."""
     unit = selectors.unit_for(request.user, code)
-    if unit.valid_to is not None:
-        raise PermissionDenied
     restructure.require_restructurable(request.user, unit)
     return unit
 
