@@ -64,8 +64,8 @@ TODAY = timezone.localdate()
 
 # The units a case acts on. `unit`: the unit the action is about; `kind`: its kind;
 # `child_kind`: what may stand below it; `mover`/`to`: a unit that may move (or close) and
-# where to; `person`:
-# someone of the place; `arrival`: a member elsewhere who is sent to the place.
+# where to; `person`: someone of the place; `arrival`: a member elsewhere who is sent to
+# the place; `dest`: where a member of the place is sent.
 PLACES = {
     "W1": dict(
         unit="W1C1",
@@ -565,13 +565,13 @@ def _context(town, place):
 
 
 def _through(town, user, row, place, door):
-    """Run one door on fresh data and roll it back: (answer, the write took place)."""
+    """Run one door on fresh data in a savepoint that is rolled back; its answer."""
     with transaction.atomic():
         ctx = _context(town, place)
         row.prepare(ctx)
-        done = door(ctx)
+        answer = door(ctx)
         transaction.set_rollback(True)
-    return done
+    return answer
 
 
 def _page(user, row):
