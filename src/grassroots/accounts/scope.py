@@ -148,6 +148,18 @@ def require(user, action, unit):
         raise PermissionDenied
 
 
+def can_somewhere(user, action):
+    """Does any of the user's roles allow `action` on some unit? A page and an API route
+    that write ask this first, before they look up the records a request names: a role
+    that allows the action nowhere is a 403 on both doors, whatever the request names."""
+    return is_everywhere(user) or bool(paths_for(user, action))
+
+
+def require_somewhere(user, action):
+    if not can_somewhere(user, action):
+        raise PermissionDenied
+
+
 def units_visible_to(user, action=Action.VIEW):
     return scoped(user, _unit_model().objects.all(), unit_field="", action=action)
 

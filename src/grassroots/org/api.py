@@ -183,6 +183,7 @@ def unit_create(request, payload: UnitIn):
     """Create a unit below `parent_code` (needs the right to change units there). A unit
     without a parent (a root) is created only by a superuser or the operator."""
     user = user_of(request)
+    scope.require_somewhere(user, Action.EDIT_UNITS)
     parent = None
     if payload.parent_code is not None:
         parent = unit_by_code(user, payload.parent_code, source="body", field="parent_code")
@@ -344,6 +345,14 @@ def _outcome(outcome):
     }
 
 
+def _event_unit(user, code, field="unit"):
+    """The unit an event is about, checked first as on the page: 404 out of sight, 403
+    unless the caller may restructure where it stands (before the other units named)."""
+    unit = unit_by_code(user, code, source="body", field=field)
+    restructure.require_restructurable(user, unit)
+    return unit
+
+
 def _run_event(request, perform, rename=None):
     trace = trace_for(request)
     try:
@@ -370,7 +379,7 @@ def unit_event_list(request):
 def unit_event_move(request, payload: MoveIn):
     """From `date`, `unit` and everything below it stand under `to` (dry_run: preview)."""
     user = user_of(request)
-    unit = unit_by_code(user, payload.unit, source="body", field="unit")
+    unit = _event_unit(user, payload.unit)
     to = unit_by_code(user, payload.to, source="body", field="to")
     return _run_event(
         request,
@@ -393,7 +402,7 @@ def unit_event_move(request, payload: MoveIn):
 )
 def unit_event_rename(request, payload: RenameIn):
     """From `date`, `unit` is called `name`."""
-    unit = unit_by_code(user_of(request), payload.unit, source="body", field="unit")
+    unit = _event_unit(user_of(request), payload.unit)
     return _run_event(
         request,
         lambda trace: restructure.unit_rename(
@@ -416,7 +425,8 @@ def unit_event_merge(request, payload: MergeIn):
     """From `date`, `units` are merged into `into` (an existing unit, or a new one with
     `name` under `parent`)."""
     user = user_of(request)
-    units = [unit_by_code(user, code, source="body", field="units") for code in payload.units]
+    units = [_event_unit(user, payload.units[0], field="units")]
+    units += [unit_by_code(user, code, source="body", field="units") for code in payload.units[1:]]
     parent = None
     if payload.parent is not None:
         parent = unit_by_code(user, payload.parent, source="body", field="parent")
@@ -443,7 +453,7 @@ def unit_event_merge(request, payload: MergeIn):
 def unit_event_split(request, payload: SplitIn):
     """From `date`, `unit` is split into new units; `assign` maps national IDs and subunit
     codes to the new unit they go to (default: the first)."""
-    unit = unit_by_code(user_of(request), payload.unit, source="body", field="unit")
+    unit = _event_unit(user_of(request), payload.unit)
     return _run_event(
         request,
         lambda trace: restructure.unit_split(
@@ -465,7 +475,7 @@ def unit_event_split(request, payload: SplitIn):
 )
 def unit_event_close(request, payload: CloseIn):
     """`unit` ends the day before `date`."""
-    unit = unit_by_code(user_of(request), payload.unit, source="body", field="unit")
+    unit = _event_unit(user_of(request), payload.unit)
     return _run_event(
         request,
         lambda trace: restructure.unit_close(

@@ -26,9 +26,11 @@ import io
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from grassroots import announcements
+from grassroots.accounts import scope
 from grassroots.accounts import services as account_services
 from grassroots.history.models import Cause, Change
 from grassroots.history.services import Trace, record_change
@@ -150,6 +152,19 @@ def _conflicting_facts(units, day):
     for source in holdings.fact_sources():
         found.extend(source.conflicts(ids, day))
     return found
+
+
+def require_restructurable(user, unit):
+    """The first check of every event, made by the page, the API and the command alike on
+    the unit the event is about, before the other units the request names: 404 if the user
+    cannot see it, 403 unless they may restructure where it stands (its parent today, or
+    on its last day if it has ended). The operator (user None) may."""
+    if user is None:
+        return
+    if not scope.can_see(user, unit):
+        raise Http404
+    day = services.today() if unit.valid_to is None else unit.valid_to
+    services.require(services.can_restructure(user, [timeline.parent_on(unit, day)]), user, unit)
 
 
 def _require(user, units):

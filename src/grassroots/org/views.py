@@ -112,8 +112,10 @@ def unit_create(request):
         if not services.can_create_unit(user, parent):
             raise PermissionDenied
         initial["parent"] = parent.code
-    if not scope.is_everywhere(user) and not scope.paths_for(user, Action.EDIT_UNITS):
-        raise PermissionDenied
+    scope.require_somewhere(user, Action.EDIT_UNITS)
+    if request.method == "POST" and not request.POST.get("parent", "").strip():
+        # A unit without a parent is a root: the same predicate as the API, the same 403.
+        services.require(services.can_create_unit(user, None), user)
     form = UnitCreateForm(
         request.POST or None,
         initial=initial,
@@ -162,11 +164,10 @@ def unit_edit(request, code):
 
 
 def _restructurable(request, code):
-    """The unit, if the user may restructure it (404 out of sight, 403 without the role)."""
+    """The unit, if the user may restructure it (404 out of sight, 403 without the role).
+    An ended unit is refused by the event itself, naming the date, as in the API."""
     unit = selectors.unit_for(request.user, code)
-    parent = timeline.parent_on(unit, timezone.localdate()) if unit.valid_to is None else None
-    if unit.valid_to is not None or not services.can_restructure(request.user, [parent]):
-        raise PermissionDenied
+    restructure.require_restructurable(request.user, unit)
     return unit
 
 

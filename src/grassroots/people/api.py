@@ -201,6 +201,7 @@ def person_detail(request, national_id: NationalId):
 def person_create(request, payload: PersonIn):
     """Register a person in `unit` (needs the right to change people there)."""
     user = user_of(request)
+    scope.require_somewhere(user, Action.EDIT_PEOPLE)
     fields = _fields(payload.model_dump())
     fields["unit"] = _target_unit(user, fields["unit"])
     try:

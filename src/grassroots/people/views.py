@@ -3,7 +3,7 @@
 import json
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -127,8 +127,7 @@ def _units_for_people(user):
 @require_http_methods(["GET", "POST"])
 def person_create(request):
     user = request.user
-    if not scope.is_everywhere(user) and not scope.paths_for(user, Action.EDIT_PEOPLE):
-        raise PermissionDenied
+    scope.require_somewhere(user, Action.EDIT_PEOPLE)
     initial = {}
     if request.GET.get("unit"):
         initial["unit"] = request.GET["unit"]

@@ -13,6 +13,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from grassroots.accounts import scope
+from grassroots.accounts.roles import Action
 from grassroots.api_common import (
     LIST,
     READ_ONE,
@@ -279,6 +280,7 @@ def admission_detail(request, admission_id: RecordId):
 def source_create(request, payload: SourceIn):
     """Nominate a person as a source of `unit` (needs the right to change people there)."""
     user = user_of(request)
+    scope.require_somewhere(user, Action.EDIT_PEOPLE)
     unit = unit_by_code(user, payload.unit, source="body", field="unit")
     fields = _choices(payload.model_dump(exclude={"person", "unit", "mentor"}))
     fields["person"] = person_by_national_id(user, payload.person)
@@ -323,6 +325,7 @@ def course_create(request, payload: CourseIn):
     """Open an awareness course organised by a committee (needs the right to change
     units there)."""
     user = user_of(request)
+    scope.require_somewhere(user, Action.EDIT_UNITS)
     organizer = unit_by_code(user, payload.organizer, source="body", field="organizer")
     fields = payload.model_dump(exclude={"organizer"})
     try:

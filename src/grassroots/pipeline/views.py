@@ -47,11 +47,6 @@ def _trace(request):
     return Trace(user=request.user)
 
 
-def _require_somewhere(user, action):
-    if not scope.is_everywhere(user) and not scope.paths_for(user, action):
-        raise PermissionDenied
-
-
 # Sources ------------------------------------------------------------------------------
 
 
@@ -148,7 +143,7 @@ def _source_shows(sources):
 
 @require_http_methods(["GET", "POST"])
 def source_new(request):
-    _require_somewhere(request.user, Action.EDIT_PEOPLE)
+    scope.require_somewhere(request.user, Action.EDIT_PEOPLE)
     form = SourceForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -222,7 +217,7 @@ def course_list(request):
 
 @require_http_methods(["GET", "POST"])
 def course_new(request):
-    _require_somewhere(request.user, Action.EDIT_UNITS)
+    scope.require_somewhere(request.user, Action.EDIT_UNITS)
     form = CourseForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -264,7 +259,7 @@ def registration(request, code):
     """Screen the sources in scope and register the chosen ones for the course."""
     course = selectors.course_for(request.user, code)
     if not scope.can(request.user, Action.EDIT_UNITS, course.organizer):
-        _require_somewhere(request.user, Action.EDIT_PEOPLE)
+        scope.require_somewhere(request.user, Action.EDIT_PEOPLE)
     today = timezone.localdate()
     candidates = selectors.registration_candidates(
         request.user, course, category=request.GET.get("category", ""), today=today
@@ -403,7 +398,7 @@ def dossier_list(request):
 
 @require_http_methods(["GET", "POST"])
 def dossier_new(request):
-    _require_somewhere(request.user, Action.RECORD_STEP)
+    scope.require_somewhere(request.user, Action.RECORD_STEP)
     initial = {}
     if request.GET.get("person"):
         initial["person"] = request.GET["person"]

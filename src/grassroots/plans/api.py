@@ -9,6 +9,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from grassroots.accounts import scope
+from grassroots.accounts.roles import Action
 from grassroots.api_common import (
     LIST,
     READ_ONE,
@@ -165,6 +166,7 @@ def target_detail(request, target_id: RecordId):
 def target_create(request, payload: TargetIn):
     """Set a unit's target for a period (by its superior: the right to decide there)."""
     user = user_of(request)
+    scope.require_somewhere(user, Action.DECIDE)
     unit = unit_by_code(user, payload.unit, source="body", field="unit")
     fields = _fields(payload.model_dump(exclude={"unit"}))
     try:

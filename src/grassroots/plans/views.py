@@ -21,7 +21,7 @@ from .services import TARGET_FIELDS
 
 
 def _may_plan(user):
-    return scope.is_everywhere(user) or bool(scope.paths_for(user, Action.DECIDE))
+    return scope.can_somewhere(user, Action.DECIDE)
 
 
 @require_GET

@@ -6,8 +6,9 @@ import datetime as dt
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -79,32 +80,45 @@ class Command(TranslatedHelp, BaseCommand):
         try:
             if kind == "move":
                 outcome = restructure.unit_move(
-                    unit=self._unit(options["code"]), new_parent=self._unit(options["to"]), **common
+                    unit=self._subject(options["code"], user),
+                    new_parent=self._unit(options["to"]),
+                    **common,
                 )
             elif kind == "rename":
                 outcome = restructure.unit_rename(
-                    unit=self._unit(options["code"]), name=options["name"], **common
+                    unit=self._subject(options["code"], user), name=options["name"], **common
                 )
             elif kind == "merge":
                 parent = self._unit(options["parent"]) if options["parent"] else None
                 outcome = restructure.unit_merge(
-                    units=[self._unit(code) for code in codes(options["codes"])],
+                    units=self._merged(codes(options["codes"]), user),
                     into=options["into"],
                     name=options["name"],
                     parent=parent,
                     **common,
                 )
             elif kind == "split":
-                outcome = self._split(options, common)
+                outcome = self._split(options, common, user)
             else:
-                outcome = restructure.unit_close(unit=self._unit(options["code"]), **common)
+                outcome = restructure.unit_close(
+                    unit=self._subject(options["code"], user), **common
+                )
         except ValidationError as exc:
             for message in _messages(exc):
                 self.stderr.write(message)
             raise CommandError(_("Refused: nothing was changed.")) from exc
+        except PermissionDenied as exc:
+            # --user: the same predicates as the pages and the API refuse it.
+            raise CommandError(
+                _("Refused: %(user)s may not restructure these units.") % {"user": user}
+            ) from exc
+        except Http404 as exc:
+            raise CommandError(
+                _("Refused: a unit named is not among the units of %(user)s.") % {"user": user}
+            ) from exc
         self._print(outcome)
 
-    def _split(self, options, common):
+    def _split(self, options, common, user):
         new_codes, names = codes(options["into"]), codes(options["names"])
         if len(new_codes) != len(names):
             raise CommandError(
@@ -118,10 +132,22 @@ class Command(TranslatedHelp, BaseCommand):
                 raise CommandError(_("No file %(path)s.") % {"path": path})
             assign = restructure.read_assignments(path.read_text(encoding="utf-8-sig"))
         return restructure.unit_split(
-            unit=self._unit(options["code"]),
+            unit=self._subject(options["code"], user),
             into=list(zip(new_codes, names, strict=True)),
             assign=assign,
             **common,
+        )
+
+    def _subject(self, code, user):
+        """The unit the event is about, checked first as on the page and in the API when
+        the command acts as a user: 404 out of their sight, 403 without the role above."""
+        unit = self._unit(code)
+        restructure.require_restructurable(user, unit)
+        return unit
+
+    def _merged(self, merged, user):
+        return (
+            [self._subject(merged[0], user), *(self._unit(c) for c in merged[1:])] if merged else []
         )
 
     def _unit(self, code):
