@@ -40,19 +40,19 @@ def route_urls(town):
     return urls
 
 
-def html_pages(username, extra=()):
+def html_pages(username, extra=(), per_route=PER_ROUTE):
     """The HTML pages `username` can open: the menu crawl plus `extra`, in a stable order."""
     client = Client()
     client.force_login(get_user_model().objects.get(username=username))
     crawled, _failures = crawl(client)
     urls = {}
     paths = set()
-    per_route = Counter()
+    limit, per_route = per_route, Counter()
     # One URL per path: a filter's query-string variants show the same page layout.
     for url in [*sorted(crawled), *extra]:
         path = url.partition("?")[0]
         name = resolve(path).view_name
-        if path in paths or per_route[name] >= PER_ROUTE:
+        if path in paths or per_route[name] >= limit:
             continue
         paths.add(path)
         per_route[name] += 1

@@ -1,0 +1,46 @@
+"""Every page is accessible: axe-core finds no serious or critical violation.
+
+Runs axe-core (vendored under tests/browser/vendor/, evaluated in the page by Playwright, so the
+page's Content-Security-Policy is untouched and nothing comes from a CDN) on every page of the
+URL map (tests/browser/pages.py) as `org` and as `secretary`, in English, on a wide screen and
+fails on any violation of impact serious or critical, listing page, rule and elements.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.browser.pages import html_pages, route_urls
+
+AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+IMPACTS = {"serious", "critical"}
+# Pages of one URL name share their template; axe takes about half a second a page.
+PER_ROUTE = 2
+
+
+def axe_violations(page):
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE.read_text())
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [v for v in result["violations"] if v["impact"] in IMPACTS]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("username", ["org", "secretary"])
+def test_every_page_passes_axe(page, login, live_url, username):
+    from tests.town import load_town
+
+    urls = html_pages(username, route_urls(load_town()), per_route=PER_ROUTE)
+    assert len(urls) > 15, f"only {urls} found for {username}"
+    login(username)
+    found = []
+    count = 0
+    for url in urls:
+        page.goto(url)
+        for violation in axe_violations(page):
+            count += len(violation["nodes"])
+            targets = [json.dumps(node["target"]) for node in violation["nodes"][:3]]
+            found.append(f"{url}: {violation['id']} ({violation['impact']}) {' '.join(targets)}")
+    print(f"\n{username}: {count} serious or critical axe findings on {len(urls)} pages")
+    assert not found, f"axe as {username}:\n" + "\n".join(found)
