@@ -15,6 +15,7 @@ import os
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.pages import html_pages, route_urls, set_language
@@ -23,6 +24,15 @@ WIDTH, HEIGHT = 360, 740
 LANGUAGES = ("en", "vi", "de")
 PHONE_SAMPLE = 12
 SHOTS = ARTIFACTS / "phone"
+# Buttons, fields and the menu's links lower than 44 px (links inside text and tables are
+# exempt: they are as high as their line).
+SMALL_TARGETS = """
+[...document.querySelectorAll(
+  'button, .button, select, input:not([type=hidden]):not([type=checkbox]):not([type=radio]),'
+  + ' summary, .main-nav a, .top-right a')]
+  .filter(e => e.offsetParent !== null && e.getBoundingClientRect().height < 43.5)
+  .map(e => e.outerHTML.slice(0, 80) + ' ' + Math.round(e.getBoundingClientRect().height) + ' px')
+"""
 
 
 def sample(urls, size):
@@ -49,6 +59,7 @@ def test_every_page_fits_a_phone(page, login, live_url, username):
     page.set_viewport_size({"width": WIDTH, "height": HEIGHT})
     login(username)
     too_wide = []
+    small = []
     widest = (0, None)
     for language in LANGUAGES:
         set_language(page, live_url, language)
@@ -62,8 +73,31 @@ def test_every_page_fits_a_phone(page, login, live_url, username):
             widest = max(widest, (width, f"{url} [{language}]"))
             if width > inner:
                 too_wide.append(f"{url} [{language}]: {width} px")
+            if language == "en":
+                small.extend(f"{url}: {target}" for target in page.evaluate(SMALL_TARGETS))
             page.screenshot(
                 path=str(SHOTS / f"{username}-{language}-{slug(url)}.png"), full_page=True
             )
     print(f"\n{username}: widest page {widest[1]} at {widest[0]} px ({len(urls)} pages)")
     assert not too_wide, f"wider than {WIDTH} px as {username}:\n" + "\n".join(too_wide)
+    assert not small, "touch targets lower than 44 px:\n" + "\n".join(small)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_menu_folds_on_a_phone(page, login):
+    page.set_viewport_size({"width": WIDTH, "height": HEIGHT})
+    login("org")
+    header = page.locator("header.top").bounding_box()
+    assert header["height"] <= 120, f"the header takes {header['height']} px of the screen"
+    people = page.locator(".main-nav").get_by_role("link", name="People", exact=True)
+    expect(people).to_be_hidden()
+    page.locator("details.menu > summary").click()
+    expect(people).to_be_visible()
+    assert people.bounding_box()["height"] >= 44
+    people.click()
+    expect(page.locator("h1")).to_contain_text("People")
+    # On a wide screen the menu shows its links without a click.
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto("/")
+    expect(page.locator("details.menu > summary")).to_be_hidden()
+    expect(people).to_be_visible()
