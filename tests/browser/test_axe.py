@@ -3,7 +3,7 @@
 Runs axe-core (vendored under tests/browser/vendor/, evaluated in the page by Playwright, so the
 page's Content-Security-Policy is untouched and nothing comes from a CDN) on every page of the
 URL map (tests/browser/pages.py) as `org` and as `secretary`, in English, on a wide screen and
-fails on any violation of impact serious or critical, listing page, rule and elements.
+on a phone (360 px: the folded menu, tables scrolling in their own box), and fails on any violation of impact serious or critical, listing page, rule and elements.
 """
 
 import json
@@ -16,7 +16,7 @@ from tests.browser.pages import html_pages, route_urls
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 IMPACTS = {"serious", "critical"}
 # Pages of one URL name share their template; axe takes about half a second a page.
-PER_ROUTE = 2
+PER_ROUTE = 1
 
 
 def axe_violations(page):
@@ -27,12 +27,14 @@ def axe_violations(page):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("width", [1280, 360])
 @pytest.mark.parametrize("username", ["org", "secretary"])
-def test_every_page_passes_axe(page, login, live_url, username):
+def test_every_page_passes_axe(page, login, live_url, username, width):
     from tests.town import load_town
 
     urls = html_pages(username, route_urls(load_town()), per_route=PER_ROUTE)
     assert len(urls) > 15, f"only {urls} found for {username}"
+    page.set_viewport_size({"width": width, "height": 740 if width < 700 else 900})
     login(username)
     found = []
     count = 0
@@ -42,5 +44,7 @@ def test_every_page_passes_axe(page, login, live_url, username):
             count += len(violation["nodes"])
             targets = [json.dumps(node["target"]) for node in violation["nodes"][:3]]
             found.append(f"{url}: {violation['id']} ({violation['impact']}) {' '.join(targets)}")
-    print(f"\n{username}: {count} serious or critical axe findings on {len(urls)} pages")
+    print(
+        f"\n{username} at {width} px: {count} serious or critical axe findings on {len(urls)} pages"
+    )
     assert not found, f"axe as {username}:\n" + "\n".join(found)
