@@ -57,9 +57,15 @@ def test_every_page_fits_a_phone(page, login, live_url, username):
     for old in SHOTS.glob(f"{username}-*.png"):
         old.unlink()
     page.set_viewport_size({"width": WIDTH, "height": HEIGHT})
-    login(username)
     too_wide = []
     small = []
+    # The log-in page, before logging in.
+    page.goto("/login/")
+    if page.evaluate("document.documentElement.scrollWidth") > WIDTH:
+        too_wide.append("/login/")
+    small.extend(f"/login/: {target}" for target in page.evaluate(SMALL_TARGETS))
+    page.screenshot(path=str(SHOTS / f"{username}-login.png"), full_page=True)
+    login(username)
     widest = (0, None)
     for language in LANGUAGES:
         set_language(page, live_url, language)

@@ -14,6 +14,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.test_background_import import worker  # noqa: F401 (the task worker)
+
 README_SEARCH = "huynh huu tu"
 README_FINDS = "Huỳnh Hữu Tú"
 
@@ -70,6 +72,8 @@ def candidate():
     return people.select_related("unit").order_by("national_id").first()
 
 
+@pytest.mark.timeout(600)
+@pytest.mark.usefixtures("worker")
 def test_readme_tour(page, login, live_url, screenshot):
     from django.utils import timezone
 
@@ -151,20 +155,29 @@ def test_readme_tour(page, login, live_url, screenshot):
     page.get_by_role("button", name="Show report").click()
     page.wait_for_load_state()
     expect(main.locator("table").first).to_contain_text("DN")
-    expect(
-        main.get_by_role("button", name="Excel").or_(main.get_by_role("link", name="Excel")).first
-    ).to_be_visible()
+    for export in ("Excel", "PDF"):
+        button = main.get_by_role("button", name=export).or_(main.get_by_role("link", name=export))
+        expect(button.first).to_be_visible()
     nav(page, "Reports")
     main.locator("a[href^='/reports/dashboard/']").first.click()
     expect(page.locator("h1")).to_contain_text("Dashboard")
     expect(page.locator("svg.chart").first).to_be_visible()
 
-    # 7. Import and export, with My tasks.
+    # 7. Import and export: an export runs in the background with a progress bar; leave
+    # the page and find the file under My tasks.
     nav(page, "Import and export")
-    expect(main).to_contain_text("My tasks")
     expect(main.locator("input[type=file]")).to_have_count(1)
+    page.fill("main input[name=unit]", "DB-PPT")
+    page.get_by_role("button", name="Prepare the export").click()
+    page.wait_for_url(re.compile(r"/tasks/\d+/$"))
+    task_url = page.url
+    nav(page, "Reports")
     nav(page, "My tasks")
-    expect(page.locator("h1")).to_be_visible()
+    page.locator(f"main a[href='{task_url.removeprefix(live_url)}']").first.click()
+    expect(page.locator("#task-run")).to_have_attribute("data-status", "done", timeout=120_000)
+    with page.expect_download() as download:
+        page.locator("#task-run a[download]").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
 
     # 8. The language menu.
     for code, lang in (("vi", "vi"), ("de", "de"), ("en", "en")):
