@@ -432,6 +432,7 @@ def dashboard_context(request, unit, date_from, date_to, restate_on=None):
             title=_("Admissions per month against the pace needed"),
         ),
         "pace": pace,
+        "months": months,
         "stages": stages,
         "funnel_chart": charts.funnel(stages, title=_("From sources to confirmed members")),
         "composition": composition,

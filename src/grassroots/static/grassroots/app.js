@@ -49,3 +49,18 @@ document.addEventListener("change", function (event) {
     timers.set(input, setTimeout(function () { search(input); }, 250));
   });
 })();
+
+// A table wider than the screen scrolls inside its own box (app.css, on a phone); such a box
+// takes the keyboard's focus so that it can be scrolled without a pointer too.
+function markScrollingTables() {
+  document.querySelectorAll("main table").forEach(function (table) {
+    if (table.scrollWidth > table.clientWidth + 1) {
+      table.tabIndex = 0;
+    } else if (table.getAttribute("tabindex") === "0") {
+      table.removeAttribute("tabindex");
+    }
+  });
+}
+document.addEventListener("DOMContentLoaded", markScrollingTables);
+window.addEventListener("resize", markScrollingTables);
+document.addEventListener("htmx:afterSettle", markScrollingTables);
