@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from grassroots.exchange.format import FILES
 from tests.urlcheck import Route
 
 TESTS_DIR = Path(__file__).resolve().parents[1]
@@ -70,9 +71,10 @@ TERMS = (
 TERM = re.compile(r"(?<![\w-])(" + "|".join(re.escape(t) for t in TERMS) + r")(?![\w-])")
 # A raw value or key, e.g. transferred_out, lower_secondary, superior_committee.
 CODE = re.compile(r"(?<![\w./-])[a-z]+(?:_[a-z]+)+(?![\w./-])")
-# Codes a page may show on purpose: the column names of the exchange format (a contract,
-# quoted in help texts) and settings named to operators.
-ALLOWED_CODES = {"unit_code"}
+# Codes a page may show on purpose: the file and column names of the exchange format (a
+# contract, quoted in help texts and beside the export's check boxes) and settings named
+# to operators.
+ALLOWED_CODES = {"unit_code", *FILES}
 # Apps whose stored text is the interface's own (history rows, the access log): kept.
 NOT_DATA = {"history", "tasks", "sessions", "admin", "contenttypes", "auth", "axes"}
 
