@@ -5,8 +5,9 @@ and W2 (the units directly below TOWN):
 
 - W1 nominated 12 sources in 2023 (in W1C1): 6 were admitted in 2024–2025, 6 dropped out; today it has 4 sources waiting, 2 course
   graduates not yet in a dossier and 1 dossier in progress;
-- W2 nominated 2 sources in 2024, 1 admitted in 2025, and 3 more in 2025 still waiting
-  (5 sources seen is too little history: the organisation's rates stand in);
+- W2 nominated 2 sources in 2024 (1 admitted in 2025, 1 still waiting) and 3 more in
+  2025, still waiting: 4 waiting, and 5 sources seen is too little history, so the
+  organisation's rates stand in;
 - HS has no pool and no history.
 """
 

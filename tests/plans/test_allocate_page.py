@@ -2,6 +2,7 @@
 saves what the committee chose as the units' targets, with the proposal in the history."""
 
 import datetime as dt
+from fractions import Fraction
 
 from django.urls import reverse
 
@@ -24,11 +25,17 @@ def test_proposal_follows_pool_rates_and_history(town):
     assert list(rows) == ["HS", "W1", "W2"]
     w1, w2, hs = rows["W1"], rows["W2"], rows["HS"]
     assert w1["pool"] == {"sources": 4, "graduates": 2, "dossiers": 1}
-    sources_rate = dict((s, r) for s, _n, r in w1["stages"])["sources"]
+    sources_rate = {s: r for s, _n, r, _b in w1["stages"]}["sources"]
     # W1 nominated 12 + 4 + 2 + 1 sources in 2023–2025, 6 admitted.
     assert sources_rate.own and (sources_rate.converted, sources_rate.seen) == (6, 19)
-    w2_rate = dict((s, r) for s, _n, r in w2["stages"])["sources"]
+    w2_rate = {s: r for s, _n, r, _b in w2["stages"]}["sources"]
     assert not w2_rate.own and w2_rate.value == proposal["org_rates"]["sources"].value
+    # The organisation saw 7 of 24 sources admitted: its rate stands in for W2.
+    assert proposal["org_rates"]["sources"].value == Fraction(7, 24)
+    # Only 2 graduates and 1 dossier in the whole organisation: the default rates.
+    bases = {s: b for s, _n, _r, b in w1["stages"]}
+    assert bases == {"sources": "own", "graduates": "default", "dossiers": "default"}
+    assert {s: b for s, _n, _r, b in w2["stages"]}["sources"] == "organisation"
     assert w1["past"] == [(2023, 0), (2024, 3), (2025, 3)]
     assert hs["weight"] == 0 and hs["minimum"] == 0
     assert sum(row["minimum"] for row in rows.values()) == 10

@@ -20,6 +20,10 @@ STAGES = ("sources", "graduates", "dossiers")
 # A unit's own conversion rate for a stage counts only when it rests on at least this many
 # candidates; below it the organisation's rate stands in.
 MIN_HISTORY = 10
+# Rates assumed for a stage when even the whole organisation has seen fewer than
+# MIN_HISTORY candidates there (a new installation): a starting guess, replaced by the
+# organisation's own figures as soon as it has them.
+DEFAULT_RATES = {"sources": Fraction(1, 4), "graduates": Fraction(1, 2), "dossiers": Fraction(4, 5)}
 # How many years of history the rates and the past admissions look back.
 HISTORY_YEARS = 3
 

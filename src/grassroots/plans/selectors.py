@@ -154,11 +154,19 @@ def _open_pool(path):
     }
 
 
+def _basis(rate, org_rate):
+    """Whose figures a unit's rate rests on: its own, the organisation's, or the default."""
+    if rate.own:
+        return "own"
+    return "organisation" if org_rate.own else "default"
+
+
 def allocation_proposal(user, target):
     """What `plans.allocation` proposes for dividing `target` among the units directly below
     its unit on the period's first day, with the reasons: for each child its open pool by
     stage, the conversion rates (its own over the last `HISTORY_YEARS` years, the
-    organisation's when it saw fewer than `MIN_HISTORY` candidates), its admissions in each
+    organisation's when it saw fewer than `MIN_HISTORY` candidates, `DEFAULT_RATES` when
+    the organisation did too), its admissions in each
     of the last calendar years, the weight and the proposed minimum (and stretch). Also the
     child's existing target for exactly this period, if any.
 
@@ -170,7 +178,7 @@ def allocation_proposal(user, target):
     window = (_years_back(start, allocation.HISTORY_YEARS), start - dt.timedelta(days=1))
     org_history = _stage_history(None, *window)
     org_rates = {
-        stage: allocation.rate(converted, seen, min_history=1)
+        stage: allocation.rate(converted, seen, fallback=allocation.DEFAULT_RATES[stage])
         for stage, (converted, seen) in org_history.items()
     }
     years = list(range(start.year - allocation.HISTORY_YEARS, start.year))
@@ -207,7 +215,10 @@ def allocation_proposal(user, target):
                 "unit": child,
                 "name": names.get(child.pk, child.name),
                 "pool": pool,
-                "stages": [(stage, pool[stage], rates[stage]) for stage in allocation.STAGES],
+                "stages": [
+                    (stage, pool[stage], rates[stage], _basis(rates[stage], org_rates[stage]))
+                    for stage in allocation.STAGES
+                ],
                 "expected": expected,
                 "past": list(zip(years, past, strict=True)),
                 "past_average": allocation.pace(past, 1),
