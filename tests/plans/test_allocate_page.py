@@ -4,6 +4,8 @@ saves what the committee chose as the units' targets, with the proposal in the h
 import datetime as dt
 from fractions import Fraction
 
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from grassroots.history.models import Change
@@ -139,3 +141,27 @@ def w1_target_2026(town):
         period_end=dt.date(2026, 12, 31),
         minimum=4,
     )
+
+
+def test_service_refuses_a_stretch_below_a_minimum_and_a_missing_unit(town):
+    target = town_target(town, minimum=3, stretch=3)
+    trace = Trace(user=town.user("org"))
+    units = {code: town.unit(code) for code in ("HS", "W1", "W2")}
+    with pytest.raises(ValidationError, match="below its minimum"):
+        services.target_allocate(
+            trace=trace,
+            target=target,
+            shares={units["HS"]: (0, 1), units["W1"]: (2, 1), units["W2"]: (1, 1)},
+            proposal={},
+        )
+    with pytest.raises(ValidationError, match="each unit directly below"):
+        services.target_allocate(
+            trace=trace, target=target, shares={units["W1"]: (3, 3)}, proposal={}
+        )
+    w1_target = w1_target_2026(town)
+    cells = {town.unit("W1C1"): (2, None), town.unit("W1C2"): (2, None)}
+    with pytest.raises(PermissionDenied):
+        services.target_allocate(
+            trace=Trace(user=town.user("w1_clerk")), target=w1_target, shares=cells, proposal={}
+        )
+    assert Target.objects.count() == 2
