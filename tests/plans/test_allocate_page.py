@@ -52,7 +52,7 @@ def test_page_shows_the_proposal_and_its_reasons(client_for, town):
     assert "Allocate the target of Town committee" in html
     assert "Ward 1" in html and "High school cell" in html
     assert "own: 6 of 19" in html
-    assert "organisation&#x27;s rate; own only 1 of 5" in html or "own only 1 of 5" in html
+    assert "organisation's; own 1 of 5" in html and "default; own 0 of 2" in html
     assert 'name="minimum_W1"' in html and 'name="stretch_W2"' in html
 
 
