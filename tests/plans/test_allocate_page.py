@@ -165,3 +165,12 @@ def test_service_refuses_a_stretch_below_a_minimum_and_a_missing_unit(town):
             trace=Trace(user=town.user("w1_clerk")), target=w1_target, shares=cells, proposal={}
         )
     assert Target.objects.count() == 2
+
+
+def test_page_reads_a_bounded_number_of_queries(client_for, town, django_assert_max_num_queries):
+    build_pool(town)
+    target = town_target(town)
+    client = client_for("org")
+    # About a dozen counting queries per unit below, whatever the size of the pool.
+    with django_assert_max_num_queries(60):
+        assert client.get(_url(target)).status_code == 200

@@ -82,3 +82,18 @@ def test_pace_is_the_yearly_average_times_the_period():
     year = allocation.period_years(dt.date(2025, 1, 1), dt.date(2025, 12, 31))
     assert year == 1
     assert allocation.weight(Fraction(3, 2), 2) == Fraction(7, 2)
+
+
+def test_stretch_follows_the_weights():
+    minimums = allocation.largest_remainder(10, [5, 3, 2])
+    assert allocation.stretch_shares(12, [5, 3, 2], minimums) == [6, 4, 2]
+
+
+def test_stretch_never_falls_below_a_minimum_in_the_alabama_paradox():
+    weights = [1, 3, 3]
+    minimums = allocation.largest_remainder(3, weights)
+    assert minimums == [1, 1, 1]
+    # Plain largest remainder of 4 would give [0, 2, 2]: the first unit would lose a seat.
+    assert allocation.largest_remainder(4, weights) == [0, 2, 2]
+    shares = allocation.stretch_shares(4, weights, minimums)
+    assert shares == [1, 2, 1] and sum(shares) == 4

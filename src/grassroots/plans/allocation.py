@@ -100,3 +100,17 @@ def largest_remainder(total, weights):
     for i in order[:left]:
         shares[i] += 1
     return shares
+
+
+def stretch_shares(stretch, weights, minimums):
+    """The stretch divided by the same weights, never below a unit's minimum share.
+
+    The largest remainder can give a unit fewer seats out of a larger total (the "Alabama
+    paradox": weights 1, 3, 3 give 1, 1, 1 of 3 but 0, 2, 2 of 4). When that happens the
+    stretch is instead each minimum plus a largest-remainder share of the difference.
+    """
+    shares = largest_remainder(stretch, weights)
+    if all(s >= m for s, m in zip(shares, minimums, strict=True)):
+        return shares
+    extra = largest_remainder(int(stretch) - sum(minimums), weights)
+    return [m + e for m, e in zip(minimums, extra, strict=True)]

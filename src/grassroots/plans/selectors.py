@@ -230,7 +230,7 @@ def allocation_proposal(user, target):
     weights = [row["weight"] for row in rows]
     minimums = allocation.largest_remainder(target.minimum, weights) if rows else []
     stretches = (
-        allocation.largest_remainder(target.stretch, weights)
+        allocation.stretch_shares(target.stretch, weights, minimums)
         if rows and target.stretch is not None
         else [None] * len(rows)
     )
