@@ -82,6 +82,10 @@ def test_saving_writes_the_childrens_targets_and_the_history(client_for, town):
     assert change.before == {"allocation_proposed": proposed}
     assert change.after == {"allocation_chosen": {"HS": [1, 1], "W1": [6, 7], "W2": [3, 4]}}
     assert Change.objects.filter(model="plans.target", action="create").count() == 4
+    # The target's own page shows the allocation in its history and links to it.
+    html = client_for("org").get(reverse("plans:target_edit", args=[target.pk])).content.decode()
+    assert "allocation_chosen" in html or "Allocated to the units below" in html
+    assert _url(target) in html
 
 
 def test_saving_again_changes_the_childrens_targets(client_for, town):
