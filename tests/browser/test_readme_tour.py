@@ -113,7 +113,7 @@ def test_readme_tour(page, login, live_url, screenshot):
     nav(page, "Sources")
     page.get_by_role("link", name="Nominate a source").click()
     page.fill("input[name=person]", person.national_id)
-    page.select_option("select[name=unit]", person.unit.code)
+    page.fill("input[name=unit]", person.unit.code)
     page.fill("input[name=nominated_on]", today.isoformat())
     page.select_option("select[name=category]", "other")
     page.click("main form.form button[type=submit]")

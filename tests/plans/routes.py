@@ -15,6 +15,18 @@ def _target(town):
     return {"pk": target.pk}
 
 
+def _w1_target(town):
+    from grassroots.plans.models import Target
+
+    target, _ = Target.objects.get_or_create(
+        unit=town.unit("W1"),
+        period_start=dt.date(2024, 1, 1),
+        period_end=dt.date(2024, 12, 31),
+        defaults={"minimum": 4},
+    )
+    return {"pk": target.pk}
+
+
 def _finding(town):
     from grassroots.plans.models import Finding
 
@@ -41,6 +53,7 @@ ROUTES = [
     Route("plans:targets", data=unit("W1"), record_unit="W1"),
     Route("plans:target_new", data=unit("W1C1"), record_unit="W1C1", weak_user="w1_clerk"),
     Route("plans:target_edit", kwargs=_target, record_unit="W1C1", weak_user="w1_clerk"),
+    Route("plans:target_allocate", kwargs=_w1_target, record_unit="W1", weak_user="w1_viewer"),
     Route("plans:findings", data=unit("W1"), record_unit="W1"),
     Route("plans:finding_new", data=unit("W1C1"), record_unit="W1C1", weak_user="w1_viewer"),
     Route("plans:finding_close", kwargs=_finding, record_unit="W1C1", weak_user="w1_clerk"),

@@ -73,3 +73,69 @@ class FindingCloseForm(forms.Form):
     follow_up_done_on = forms.DateField(
         label=_("follow-up done on"), widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class AllocationForm(forms.Form):
+    """One minimum (and one stretch when the target has one) for each unit below; the
+    numbers must add up to the target's."""
+
+    def __init__(self, *args, target, rows, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.target = target
+        self.rows = rows
+        for row in rows:
+            code = row["unit"].code
+            self.fields[f"minimum_{code}"] = forms.IntegerField(
+                label=_("minimum for %(unit)s") % {"unit": row["name"]},
+                min_value=0,
+                initial=row["minimum"],
+                widget=forms.NumberInput(attrs={"data-allocate": "minimum", "min": 0}),
+            )
+            if target.stretch is not None:
+                self.fields[f"stretch_{code}"] = forms.IntegerField(
+                    label=_("stretch for %(unit)s") % {"unit": row["name"]},
+                    min_value=0,
+                    initial=row["stretch"],
+                    widget=forms.NumberInput(attrs={"data-allocate": "stretch", "min": 0}),
+                )
+
+    def clean(self):
+        data = super().clean()
+        checks = [("minimum", self.target.minimum)]
+        if self.target.stretch is not None:
+            checks.append(("stretch", self.target.stretch))
+        for kind, total in checks:
+            values = [data.get(f"{kind}_{row['unit'].code}") for row in self.rows]
+            if any(v is None for v in values):
+                continue
+            if sum(values) != total:
+                message = (
+                    _("The minimums add up to %(sum)s, not to the target's %(target)s.")
+                    if kind == "minimum"
+                    else _("The stretch targets add up to %(sum)s, not to the target's %(target)s.")
+                )
+                self.add_error(None, message % {"sum": sum(values), "target": total})
+        return data
+
+    def shares(self):
+        """{unit: (minimum, stretch)} from the cleaned numbers."""
+        data = self.cleaned_data
+        return {
+            row["unit"]: (
+                data[f"minimum_{row['unit'].code}"],
+                data.get(f"stretch_{row['unit'].code}"),
+            )
+            for row in self.rows
+        }
+
+    def bound_rows(self):
+        """The proposal's rows, each with its minimum and stretch fields."""
+        for row in self.rows:
+            code = row["unit"].code
+            yield {
+                **row,
+                "minimum_field": self[f"minimum_{code}"],
+                "stretch_field": self[f"stretch_{code}"]
+                if f"stretch_{code}" in self.fields
+                else None,
+            }

@@ -9,7 +9,7 @@ unit may nest but never partly overlap.
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -18,6 +18,7 @@ from grassroots.accounts.roles import Action
 from grassroots.history.models import Change
 from grassroots.history.services import record_change, snapshot
 from grassroots.inputs import field_errors
+from grassroots.org import timeline
 
 from .models import Finding, Target
 
@@ -251,3 +252,95 @@ def finding_close(*, trace, finding, done_on):
     finding.save(update_fields=["follow_up_done_on"])
     record_change(trace, finding, action=Change.Action.UPDATE, before=before)
     return finding
+
+
+def _share(value):
+    return None if value is None else int(value)
+
+
+@transaction.atomic
+def target_allocate(*, trace, target, shares, proposal):
+    """Divide `target` among the units directly below its unit on the period's first day:
+    `shares` is {child unit: (minimum, stretch)}; each child gets (or has changed) its
+    target for the same period with the parent target's resolution. The minimums must sum
+    to the target's minimum, and the stretches to its stretch when it has one (else there
+    are none). `proposal` ({unit code: (minimum, stretch)}) is what the page proposed; the
+    history of the parent target records it beside what was chosen. Needs DECIDE on the
+    target's unit (what `target_set` needs for every child). Returns the child targets.
+    """
+    target = Target.objects.select_for_update().select_related("unit").get(pk=target.pk)
+    if trace.actor is not None:
+        scope.require(trace.actor, Action.VIEW, target.unit)
+        if not scope.can(trace.actor, Action.DECIDE, target.unit):
+            raise PermissionDenied
+    children = timeline.children_on(target.unit, target.period_start)
+    given = {getattr(unit, "pk", unit): value for unit, value in shares.items()}
+    if set(given) != {child.pk for child in children}:
+        raise ValidationError(_("Give one number for each unit directly below this one."))
+    minimums = [_share(given[child.pk][0]) for child in children]
+    stretches = [_share(given[child.pk][1]) for child in children]
+    errors = []
+    if any(m is None or m < 0 for m in minimums):
+        errors.append(_("Each minimum is a whole number of at least 0."))
+    elif sum(minimums) != target.minimum:
+        errors.append(
+            _("The minimums add up to %(sum)s, not to the target's %(target)s.")
+            % {"sum": sum(minimums), "target": target.minimum}
+        )
+    if target.stretch is None:
+        if any(s is not None for s in stretches):
+            errors.append(_("This target has no stretch to divide."))
+    elif any(s is None or s < 0 for s in stretches):
+        errors.append(_("Each stretch is a whole number of at least 0."))
+    elif sum(stretches) != target.stretch:
+        errors.append(
+            _("The stretch targets add up to %(sum)s, not to the target's %(target)s.")
+            % {"sum": sum(stretches), "target": target.stretch}
+        )
+    if not errors and target.stretch is not None:
+        for child, minimum, stretch in zip(children, minimums, stretches, strict=True):
+            if stretch < minimum:
+                errors.append(
+                    _("The stretch of %(unit)s is below its minimum.") % {"unit": child.name}
+                )
+    if errors:
+        raise ValidationError(errors)
+    existing = {
+        t.unit_id: t
+        for t in Target.objects.filter(
+            unit__in=children, period_start=target.period_start, period_end=target.period_end
+        )
+    }
+    saved = []
+    for child, minimum, stretch in zip(children, minimums, stretches, strict=True):
+        values = {
+            "minimum": minimum,
+            "stretch": stretch,
+            "resolution_ref": target.resolution_ref,
+            "resolution_date": target.resolution_date,
+        }
+        if child.pk in existing:
+            saved.append(target_update(trace=trace, target=existing[child.pk], **values))
+        else:
+            saved.append(
+                target_set(
+                    trace=trace,
+                    unit=child,
+                    period_start=target.period_start,
+                    period_end=target.period_end,
+                    **values,
+                )
+            )
+    chosen = {
+        child.code: [minimum, stretch]
+        for child, minimum, stretch in zip(children, minimums, stretches, strict=True)
+    }
+    record_change(
+        trace,
+        target,
+        action=Change.Action.UPDATE,
+        before={"allocation_proposed": {code: list(v) for code, v in proposal.items()}},
+        after={"allocation_chosen": chosen},
+        reason=_("Allocated to the units below"),
+    )
+    return saved

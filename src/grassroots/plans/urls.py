@@ -9,6 +9,7 @@ urlpatterns = [
     path("targets/export.xlsx", views.targets_export, {"fmt": "xlsx"}, name="targets_export_xlsx"),
     path("targets/new/", views.target_new, name="target_new"),
     path("targets/<int:pk>/", views.target_edit, name="target_edit"),
+    path("targets/<int:pk>/allocate/", views.target_allocate, name="target_allocate"),
     path("findings/", views.findings, name="findings"),
     path("findings/export.csv", views.findings_export, name="findings_export"),
     path(

@@ -15,7 +15,7 @@ from grassroots.history.services import Trace
 from grassroots.paging import paginate
 
 from . import selectors, services
-from .forms import FindingCloseForm, FindingForm, TargetCreateForm, TargetForm
+from .forms import AllocationForm, FindingCloseForm, FindingForm, TargetCreateForm, TargetForm
 from .models import Finding, Target
 from .services import TARGET_FIELDS
 
@@ -30,6 +30,9 @@ def targets(request):
     context = {"unit": unit, "may_plan": _may_plan(request.user)}
     if unit is not None:
         context.update(paginate(request, selectors.targets_under(request.user, unit)))
+        context["allocatable"] = {
+            t.pk for t in context["page_obj"] if scope.can(request.user, Action.DECIDE, t.unit)
+        }
         context["may_plan_here"] = scope.can(
             request.user, Action.DECIDE, services.deciding_unit(unit)
         )
@@ -106,7 +109,43 @@ def target_edit(request, pk):
     return render(
         request,
         "plans/form.html",
-        {"form": form, "title": title, "target": target, "can_delete": True, "changes": changes},
+        {
+            "form": form,
+            "title": title,
+            "target": target,
+            "can_delete": True,
+            "changes": changes,
+            "can_allocate": scope.can(user, Action.DECIDE, target.unit),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def target_allocate(request, pk):
+    """Propose shares of a target for the units below, let the committee change them, and
+    save them as the units' targets."""
+    user = request.user
+    target = selectors.target_to_allocate(user, pk)
+    proposal = selectors.allocation_proposal(user, target)
+    rows = proposal["rows"]
+    form = AllocationForm(request.POST or None, target=target, rows=rows)
+    if request.method == "POST" and form.is_valid():
+        proposed = {row["unit"].code: (row["minimum"], row["stretch"]) for row in rows}
+        try:
+            services.target_allocate(
+                trace=Trace(user=user), target=target, shares=form.shares(), proposal=proposed
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, _("Targets saved for the %(n)s units below.") % {"n": len(rows)}
+            )
+            return redirect(f"{_targets_url()}?unit={target.unit.code}")
+    return render(
+        request,
+        "plans/allocate.html",
+        {**proposal, "form": form, "bound_rows": list(form.bound_rows())},
     )
 
 
