@@ -146,6 +146,9 @@ def main():
             f"{username:<10} {count:>6} {sel[0]:>11.1f} / {sel[1]:>9.1f} "
             f"{pag[0]:>9.1f} / {pag[1]:>8.1f} {queries:>7}  {shown}"
         )
+    (f_best, f_median), (i_best, i_median) = arithmetic(max(3, args.repeat // 2))
+    print(f"10,000 due dates: {f_best:.1f} / {f_median:.1f} ms (best / median)")
+    print(f"300 inverse look-ups: {i_best:.1f} / {i_median:.1f} ms (best / median)")
 
 
 if __name__ == "__main__":
