@@ -10,7 +10,12 @@ from grassroots.accounts import scope
 from grassroots.accounts.roles import Action
 from grassroots.people.models import Membership, Person
 from grassroots.vietnamese import fold
-from grassroots.workdays import add_months, add_working_days, calendar_overrides
+from grassroots.workdays import (
+    add_months,
+    add_working_days,
+    calendar_overrides,
+    latest_start,
+)
 
 from . import engine
 from .facts import after_facts, dossier_facts
@@ -470,12 +475,14 @@ class _ConfirmationDue:
     def due(self, ends):
         return add_working_days(ends, self.days, self.overrides)
 
-    def last_end(self, accept, start):
-        """The latest probation end on or before `start` whose due date `accept`s."""
-        day = start
-        while not accept(self.due(day)):
-            day -= dt.timedelta(days=1)
-        return day
+    def last_end(self, due_by, start):
+        """The latest probation end on or before `start` whose vote is due by `due_by`."""
+        if self.days < 0:  # not a rule anyone sets; the lookup below needs count >= 0
+            day = start
+            while self.due(day) > due_by:
+                day -= dt.timedelta(days=1)
+            return day
+        return min(start, latest_start(due_by, self.days, self.overrides))
 
 
 def _confirmations_due(user, horizon, rules, *, unit=None, limit=None):
@@ -503,7 +510,7 @@ def _confirmations_due(user, horizon, rules, *, unit=None, limit=None):
             # before it by name: fetch them too (a few days' worth at most).
             last = admissions[-1]
             last_due = calc.due(calc.ends(last))
-            bound = calc.last_end(lambda due: due <= last_due, last_due)
+            bound = calc.last_end(last_due, last_due)
             admissions += list(
                 dated.filter(
                     membership__probation_ends_on__gt=last.membership.probation_ends_on,
@@ -545,9 +552,9 @@ def confirmation_counts(user, today, *, horizon_days=30, unit=None, cap=None):
     rules = get_rules()
     calc = _ConfirmationDue(rules)
     horizon = today + dt.timedelta(days=horizon_days)
-    last_overdue = calc.last_end(lambda due: due < today, today)
-    last_today = calc.last_end(lambda due: due <= today, today)
-    last_listed = calc.last_end(lambda due: due <= horizon, horizon)
+    last_overdue = calc.last_end(today - dt.timedelta(days=1), today)
+    last_today = calc.last_end(today, today)
+    last_listed = calc.last_end(horizon, horizon)
     pending = _pending_confirmations(user, unit)
     ends = "membership__probation_ends_on"
     buckets = {
