@@ -209,3 +209,25 @@ def test_only_an_administrator_above_every_unit_may_restructure(town):
             name="City",
             day=E,
         )
+
+
+def test_a_merge_into_a_new_unit_sorted_before_the_merged_ones(town):
+    """The new unit's code sorts before the wards' in the tree: the merge ends the wards it
+    read before it created the new unit (the service reads each unit afresh before ending
+    it, since what the event moved first may have shifted its path)."""
+    day = dt.date(2025, 7, 1)
+    restructure.unit_merge(
+        trace=town.trace,
+        units=[Unit.objects.get(code="W1"), Unit.objects.get(code="W2")],
+        into="A12",
+        name="Wards 1 and 2",
+        parent=Unit.objects.get(code="TOWN"),
+        day=day,
+    )
+    merged = Unit.objects.get(code="A12")
+    for code in ("W1", "W2"):
+        ended = Unit.objects.get(code=code)
+        assert ended.valid_to == day - dt.timedelta(days=1)
+        assert ended.get_parent() == merged
+    assert Unit.objects.get(code="W2C1").get_parent() == merged
+    assert timeline.rebuild_ancestry(check=True) == (set(), set())

@@ -212,9 +212,12 @@ def _move_from(event_trace, event, unit, parent, day):
 
 def _end(event_trace, event, unit, day):
     """`unit` exists no more from `day`: it ends the day before; its roles end with it."""
+    # Read afresh: what the event moved before (another merged unit, a subunit) may have
+    # shifted this unit's path since the caller read it.
+    caller, unit = unit, Unit.objects.get(pk=unit.pk)
     before = services.snapshot_unit(unit)
     last_day = day - ONE_DAY
-    unit.valid_to = last_day
+    unit.valid_to = caller.valid_to = last_day
     unit.save(update_fields=["valid_to"])
     timeline.end_unit(unit, last_day)
     _record_unit(event_trace, unit, before)
