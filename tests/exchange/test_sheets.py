@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
-from grassroots.exchange import exporter, sheets
+from grassroots import sheets
+from grassroots.exchange import exporter
 from grassroots.exchange import template as workbook_template
 from grassroots.exchange.format import COLUMNS, FILES, YESNO
 from grassroots.org.models import Unit

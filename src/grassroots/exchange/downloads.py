@@ -9,7 +9,9 @@ import io
 
 from django.http import HttpResponse
 
-from . import exporter, sheets
+from grassroots import sheets
+
+from . import exporter
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = ("csv", "xlsx")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.db.models import Exists, OuterRef, Q
 
+from grassroots import sheets
 from grassroots.org.models import SplitShare, Unit, UnitEvent, UnitEventPart, UnitVersion
 from grassroots.paths import under
 from grassroots.people.models import Membership, Person
@@ -28,7 +29,6 @@ from grassroots.pipeline.models import (
 from grassroots.plans.models import Finding, Target
 from grassroots.transfers.models import Transfer
 
-from . import sheets
 from .format import COLUMNS, DATE, DECIMAL, FILES, INT, export_text
 from .tables import APPLIERS
 

@@ -11,8 +11,9 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from grassroots.sheets import unescape
+
 from .format import FILES, cell_text
-from .sheets import unescape
 from .template import is_instructions
 
 

@@ -16,7 +16,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from . import sheets
+from grassroots import sheets
+
 from .format import COLUMNS, DATE, FILES, INT, KEYS, YESNO
 
 INSTRUCTIONS = gettext_noop("Instructions")

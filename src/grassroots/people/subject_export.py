@@ -5,6 +5,8 @@ import json
 
 from openpyxl import Workbook
 
+from grassroots import sheets
+
 SHEETS = (
     "memberships",
     "sources",
@@ -47,6 +49,7 @@ def as_xlsx(data):
         "outside_your_scope",
         [{"record_type": key, "count": n} for key, n in data["outside_your_scope"].items()],
     )
+    sheets.make_safe(book)  # a name like "=1+1" stays text
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -13,6 +13,8 @@ from urllib.parse import urlparse
 
 from django.utils.translation import gettext as _
 
+from grassroots import sheets
+
 
 def cell_text(value):
     if value is None:
@@ -20,12 +22,17 @@ def cell_text(value):
     return str(value)
 
 
+def _csv_cell(value):
+    return sheets.escape(value) if isinstance(value, str) else cell_text(value)
+
+
 def to_csv(rows, columns):
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([cell_text(row[c]) for c in columns])
+        # A text (a unit's name) that a spreadsheet would evaluate gets an apostrophe.
+        writer.writerow([_csv_cell(row[c]) for c in columns])
     return out.getvalue()
 
 
@@ -95,6 +102,7 @@ def to_xlsx(rows, columns, *, title, filters, headers=None):
         width = max(len(str(h)) for h in [header, *(cell_text(r[column]) for r in rows)])
         sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 8), 40)
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+    sheets.make_safe(book)  # a unit named "=1+1" stays text
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -14,6 +14,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from grassroots import sheets
+
 from .exports import html_to_pdf
 from .statform import year_earlier
 
@@ -182,6 +184,7 @@ def newly_admitted_xlsx(rows, *, unit, date_from, date_to, restate_on=None, lang
         sheet.append([])
         sheet.append([_("Issued on %(day)s") % {"day": data["issued"].isoformat()}])
         out = io.BytesIO()
+        sheets.make_safe(book)  # a unit or person named "=1+1" stays text
         book.save(out)
         return out.getvalue()
 

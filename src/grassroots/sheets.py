@@ -1,4 +1,5 @@
-"""Writing tables to CSV and Excel: the one place every export and the template go through.
+"""Writing tables to CSV and Excel: the one place every export, report workbook and the
+template go through (it sits outside the apps so that every layer may use it).
 
 - Typed cells in Excel: dates are real dates with a date format, numbers are numbers,
   everything else is text (stored as a string, never a formula), and the pane is frozen
@@ -89,6 +90,20 @@ def xlsx_cell(sheet, value):
     if dangerous(text):
         cell.quotePrefix = True
     return cell
+
+
+def make_safe(workbook):
+    """An ordinary (not write-only) workbook built with `append`: every text cell becomes a
+    string, never a formula, with the quote prefix where a spreadsheet would evaluate it.
+    Call it just before saving."""
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
+                    if dangerous(cell.value):
+                        cell.quotePrefix = True
+    return workbook
 
 
 def xlsx_sheet(workbook, title, header):
