@@ -140,7 +140,7 @@ def test_readme_tour(page, login, live_url, screenshot):
     step_form.locator("button[type=submit]").click()
     page.wait_for_load_state()
     # Refused with the rule's name: a step cannot be dated in the future.
-    expect(page.locator("#step-form")).to_contain_text("date_in_future")
+    expect(page.locator("#step-form")).to_contain_text("lies in the future")
     screenshot("tour-refused-step")
 
     # 5. Work list: overdue, due today and coming in the next 30 days.

@@ -133,6 +133,8 @@ EXPECTED = {
     "plans:finding_new as secretary (404)": 6,
     "plans:findings as org (200)": 6,
     "plans:findings as secretary (404)": 6,
+    "plans:target_allocate as org (200)": 34,
+    "plans:target_allocate as secretary (404)": 5,
     "plans:target_edit as org (200)": 7,
     "plans:target_edit as secretary (404)": 5,
     "plans:target_new as org (200)": 6,

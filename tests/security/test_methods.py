@@ -49,6 +49,7 @@ FORMS = {
     "deadlines:calendar",
     "plans:target_new",
     "plans:target_edit",
+    "plans:target_allocate",
     "plans:finding_new",
     "plans:finding_close",
     "exchange:index",

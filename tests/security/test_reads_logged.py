@@ -112,7 +112,9 @@ def request_as(client, town, route, kwargs):
     url = reverse(route.name, kwargs=kwargs)
     if route.api:
         _token, plaintext = tokens.token_create(user, "walk")
-        return client.get(url, headers={"Authorization": f"Bearer {plaintext}"})
+        return client.get(
+            url, route.build_data(town) or None, headers={"Authorization": f"Bearer {plaintext}"}
+        )
     client.force_login(user)
     return client.get(url, route.build_data(town) or None)
 

@@ -79,17 +79,25 @@ def account_preferences(get_response):
     def middleware(request):
         session = getattr(request, "session", None)
         user = getattr(request, "user", None)
-        if session is not None and user is not None and user.is_authenticated:
-            language = session.get(LANGUAGE)
-            if language and language != request.LANGUAGE_CODE:
-                translation.activate(language)
-                request.LANGUAGE_CODE = language
-            if session.get(MUST_CHANGE_PASSWORD) and not _open_anyway(request):
-                if request.headers.get("HX-Request"):
-                    # A piece of a page (the menu's badge): nothing, rather than the
-                    # password page swapped into it.
-                    return HttpResponse(status=204)
-                return redirect("accounts:password_change")
+        if session is None or user is None or not user.is_authenticated:
+            return get_response(request)
+        language = session.get(LANGUAGE)
+        if not language or language == request.LANGUAGE_CODE:
+            return respond(request, session)
+        # Only for this request: the thread serves other users next.
+        request.LANGUAGE_CODE = language
+        with translation.override(language):
+            response = respond(request, session)
+        response.headers["Content-Language"] = language
+        return response
+
+    def respond(request, session):
+        if session.get(MUST_CHANGE_PASSWORD) and not _open_anyway(request):
+            if request.headers.get("HX-Request"):
+                # A piece of a page (the menu's badge): nothing, rather than the
+                # password page swapped into it.
+                return HttpResponse(status=204)
+            return redirect("accounts:password_change")
         return get_response(request)
 
     return middleware

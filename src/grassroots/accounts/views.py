@@ -73,7 +73,7 @@ def token_create(request):
             # Rendered, not redirected: the plaintext exists only in this response.
             context = _me_context(request, new_token=token, plaintext=plaintext)
             response = render(request, "accounts/me.html", context)
-            response["Cache-Control"] = "no-store"
+            response["Cache-Control"] = "private, no-store"
             return response
     return render(request, "accounts/me.html", _me_context(request, token_form=form), status=400)
 

@@ -32,5 +32,5 @@ def table_response(name, records, *, fmt, filename):
         response.write("\ufeff")
         sheets.write_csv(response, header, rows)
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    response["Cache-Control"] = "no-store"
+    response["Cache-Control"] = "private, no-store"
     return response

@@ -85,18 +85,25 @@ class AllocationForm(forms.Form):
         self.rows = rows
         for row in rows:
             code = row["unit"].code
+            # The inputs stand in a table without their own <label>: they carry it.
+            label = _("minimum for %(unit)s") % {"unit": row["name"]}
             self.fields[f"minimum_{code}"] = forms.IntegerField(
-                label=_("minimum for %(unit)s") % {"unit": row["name"]},
+                label=label,
                 min_value=0,
                 initial=row["minimum"],
-                widget=forms.NumberInput(attrs={"data-allocate": "minimum", "min": 0}),
+                widget=forms.NumberInput(
+                    attrs={"data-allocate": "minimum", "min": 0, "aria-label": label}
+                ),
             )
             if target.stretch is not None:
+                label = _("stretch for %(unit)s") % {"unit": row["name"]}
                 self.fields[f"stretch_{code}"] = forms.IntegerField(
-                    label=_("stretch for %(unit)s") % {"unit": row["name"]},
+                    label=label,
                     min_value=0,
                     initial=row["stretch"],
-                    widget=forms.NumberInput(attrs={"data-allocate": "stretch", "min": 0}),
+                    widget=forms.NumberInput(
+                        attrs={"data-allocate": "stretch", "min": 0, "aria-label": label}
+                    ),
                 )
 
     def clean(self):
