@@ -21,7 +21,10 @@ def test_the_people_list_logs_each_person_shown_in_one_statement(client_for, tow
     PersonFactory.create_batch(3, unit=town.unit("W1C2"))
     client = client_for("org")
     with CaptureQueriesContext(connection) as queries:
-        client.get(reverse("people:list"), {"q": "nguyen", "unit": "W1"})
+        response = client.get(reverse("people:list"), {"q": "nguyen", "unit": "W1"})
+    assert response.status_code == 200
+    assert not response.context["form"].errors, response.context["form"].errors
+    assert response.context["page_obj"].object_list, "the list shows nobody"
     inserts = [q for q in queries if q["sql"].startswith('INSERT INTO "history_access"')]
     assert len(inserts) == 1
     shown = _views()
