@@ -218,8 +218,12 @@ def _export(request, kind):
         what=f"achievement report {unit.code} {date_from}–{date_to} by {by} ({kind})",
         unit=unit,
     )
+    return _attachment(content, content_type, f"{name}.{kind}")
+
+
+def _attachment(content, content_type, filename):
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
@@ -326,9 +330,7 @@ def _newly_admitted_export(request, kind):
         what += f" restated on {restate_on}"
     log_export(request.user, what=what, unit=unit)
     name = f"newly-admitted-{unit.code}-{date_from.isoformat()}-{date_to.isoformat()}"
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
-    return response
+    return _attachment(content, content_type, f"{name}.{kind}")
 
 
 @require_GET

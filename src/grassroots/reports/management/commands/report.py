@@ -101,7 +101,8 @@ class Command(TranslatedHelp, BaseCommand):
             raise CommandError(f"no active user {username}")
         return user
 
-    def _achievement(self, user, language, fmt, options):
+    def _unit_and_period(self, user, options):
+        """The report's unit (in the user's scope) and its checked dates."""
         date_from, date_to = iso_date(options["date_from"]), iso_date(options["date_to"])
         restate_on = iso_date(options["restate_on"]) if options.get("restate_on") else None
         try:
@@ -112,6 +113,10 @@ class Command(TranslatedHelp, BaseCommand):
             unit = selectors.unit_for_report(user, options["unit"])
         except Http404 as exc:
             raise CommandError(f"unknown unit: {options['unit']}") from exc
+        return unit, date_from, date_to, restate_on
+
+    def _achievement(self, user, language, fmt, options):
+        unit, date_from, date_to, restate_on = self._unit_and_period(user, options)
         by = options["by"]
         rows = selectors.achievement(
             user,
@@ -140,16 +145,7 @@ class Command(TranslatedHelp, BaseCommand):
         return _text(rows, columns, fmt), what, unit
 
     def _newly_admitted(self, user, language, fmt, options):
-        date_from, date_to = iso_date(options["date_from"]), iso_date(options["date_to"])
-        restate_on = iso_date(options["restate_on"]) if options.get("restate_on") else None
-        try:
-            selectors.check_period(date_from, date_to, restate_on)
-        except ValueError as exc:
-            raise CommandError(str(exc)) from exc
-        try:
-            unit = selectors.unit_for_report(user, options["unit"])
-        except Http404 as exc:
-            raise CommandError(f"unknown unit: {options['unit']}") from exc
+        unit, date_from, date_to, restate_on = self._unit_and_period(user, options)
         rows = statform.newly_admitted(
             user, unit=unit, date_from=date_from, date_to=date_to, restate_on=restate_on
         )
