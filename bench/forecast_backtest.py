@@ -6,8 +6,9 @@ compare with what was admitted by 31 December, beside the pace-only baseline.
 
 Uses the database DATABASE_URL (or DATA_DIR for SQLite) points at, filled by `grassroots
 demo` or `grassroots generate`. For every year whose 1 July has at least a year of history
-before it, and every unit that admitted someone in the year before or in the year itself,
-the period is the calendar year; its minimum is the unit's target for exactly that year
+before it, the period is the calendar year. Which units are replayed is decided from what was known on
+1 July: a target for the year, admissions the year before or this year so far, or someone in
+the pipeline. The minimum is the unit's target for exactly that year
 when there is one, else what the unit admitted the year before (at least 1): a plan of the
 usual kind. Printed for the forecast and for the baseline (admitted × days in period / days
 gone, the probability from a Poisson of the rest): the mean absolute error of the year's
@@ -69,13 +70,21 @@ def replay(year, units, max_depth):
     for unit in units:
         if unit.depth > max_depth:
             continue
-        if not last_year[unit.path] and not actual[unit.path] and unit.pk not in targets:
-            continue
         minimum = targets.get(unit.pk, max(last_year[unit.path], 1))
         periods.append((unit, start, end, minimum, None))
     facts = forecasting.read_facts(as_of)
     rows = []
     for result in forecasting.forecast_periods(facts, periods):
+        # Which units are replayed is decided from what was known on 1 July only: a target,
+        # admissions the year before or this year so far, or someone in the pipeline.
+        known = (
+            result.unit.pk in targets
+            or last_year[result.unit.path]
+            or result.outcome.admitted
+            or result.pipeline
+        )
+        if not known:
+            continue
         total = actual[result.unit.path]
         baseline = forecast.naive(result.outcome.admitted, start, end, as_of, result.minimum)
         rows.append(

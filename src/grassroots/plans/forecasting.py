@@ -29,6 +29,9 @@ MATURITY_DAYS = 365
 PACE_DAYS = 2 * 365
 # Facts further back than this cannot matter (a dossier open for longer is stale).
 LOOKBACK_DAYS = 6 * 365
+# A stage whose history in the whole organisation holds fewer candidates than this is read
+# as the stage before it (a dossier's opening, then entering the pipeline).
+MIN_HISTORY = 10
 
 GRADUATE = "graduate"
 OPENED = "opened"
@@ -37,11 +40,21 @@ ENTRY = "entry"
 
 @dataclasses.dataclass
 class Candidate:
-    """Someone in the pipeline on `as_of`: at `stage` since `since`, in the unit at `path`."""
+    """Someone in the pipeline on `as_of`: at `stage` since `since`, in the unit at `path`;
+    `entered` is when the dossier was opened (or the course completed)."""
 
     path: str
     stage: str
     since: dt.date
+    entered: dt.date = None
+
+    def fallbacks(self):
+        """(stage, since) to read the history of, nearest first: the stage itself, then
+        the dossier's opening, then entering the pipeline."""
+        yield self.stage, self.since
+        if self.stage not in (OPENED, GRADUATE, ENTRY):
+            yield OPENED, self.entered
+        yield ENTRY, self.entered
 
 
 @dataclasses.dataclass
@@ -127,7 +140,7 @@ def read_facts(as_of, path=None):
             in_dossier.add(person)  # open, or closed: not waiting as a graduate either
             if not closed:
                 day, stage = reached[-1]
-                candidates.append(Candidate(unit_path, stage, day))
+                candidates.append(Candidate(unit_path, stage, day, opened))
     graduates = _under(
         Enrollment.objects.filter(
             result=Enrollment.Result.COMPLETED,
@@ -147,7 +160,7 @@ def read_facts(as_of, path=None):
         if decided is None and person not in in_dossier and not admitted_on.get(person):
             if person not in latest or latest[person][1] < day:
                 latest[person] = (unit_path, day)
-    candidates += [Candidate(p, GRADUATE, day) for p, day in latest.values()]
+    candidates += [Candidate(p, GRADUATE, day, day) for p, day in latest.values()]
     entries = []
     for person, (unit_path, day) in entered.items():
         decided = admitted_after(person, day)
@@ -257,9 +270,9 @@ def forecast_periods(facts, periods):
         remaining = (end - as_of).days
         chances = []
         for candidate in own_candidates[path]:
-            history = org.get(candidate.stage, empty)
-            rate = forecast.shrunk_rate(own.get(candidate.stage, empty), history)
-            waited = (as_of - candidate.since).days
+            name, since, history = _history_for(candidate, org)
+            rate = forecast.shrunk_rate(own.get(name, empty), history)
+            waited = (as_of - since).days
             chances.append(forecast.chance(rate, history, waited, remaining))
         entry = org.get(ENTRY, empty)
         entry_rate = forecast.shrunk_rate(own.get(ENTRY, empty), entry)
@@ -271,6 +284,17 @@ def forecast_periods(facts, periods):
             Forecast(unit, start, end, minimum, outcome, len(chances), pace, behind, target)
         )
     return results
+
+
+def _history_for(candidate, org):
+    """(stage, since, organisation's history) to forecast `candidate` with: its own stage,
+    or the first stage before it with at least `MIN_HISTORY` candidates seen."""
+    found = None
+    for name, since in candidate.fallbacks():
+        found = (name, since, org.get(name, forecast.Stage()))
+        if found[2].seen >= MIN_HISTORY:
+            break
+    return found
 
 
 def running_targets(units, as_of):

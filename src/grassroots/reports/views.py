@@ -434,7 +434,7 @@ def dashboard_context(request, unit, date_from, date_to, restate_on=None):
             [(m.strftime("%m/%y"), n) for m, n in months],
             pace=pace,
             title=_("Admissions per month against the pace needed"),
-            future=[m.strftime("%m/%y") for m in future],
+            future=future,
             band=band,
         ),
         "forecasts": forecasts,
@@ -459,9 +459,9 @@ def dashboard_context(request, unit, date_from, date_to, restate_on=None):
 
 
 def _forecasts(user, unit, date_to, months):
-    """The forecasts of the unit's running targets today and, when the chart ends in this
-    year's current month, the band for its remaining months: the forecast of the year's
-    target (else the first running one) spread evenly over the months left."""
+    """The forecasts of the unit's running targets today and, when the chart ends today, the
+    band for the months left after this one: the forecast of the calendar year's target
+    (else the first running one) spread evenly over them."""
     today = timezone.localdate()
     forecasts = forecasting.unit_forecasts(user, unit, today)
     if not forecasts or date_to != today:
@@ -478,9 +478,12 @@ def _forecasts(user, unit, date_to, months):
     month = dt.date(today.year, today.month, 1)
     while True:
         month = (month + dt.timedelta(days=32)).replace(day=1)
-        if month > chosen.end or month.year > today.year:
+        if month > chosen.end:
             break
         future.append(month)
+    labels = [m.strftime("%m/%y") for m in future]
+    if not future and chosen.end > today:
+        future = labels = ["→" + chosen.end.strftime("%d/%m")]  # the rest of this month
     if not future:
         return forecasts, [], None
     outcome, n = chosen.outcome, len(future)
@@ -489,7 +492,7 @@ def _forecasts(user, unit, date_to, months):
         (outcome.expected - outcome.admitted) / n,
         max(outcome.high - outcome.admitted, 0) / n,
     )
-    return forecasts, future, rest
+    return forecasts, labels, rest
 
 
 def _dashboard_period(request):
