@@ -117,3 +117,9 @@ def test_a_findings_follow_up_enters_the_work_list(town):
     assert len(items) == 1 and items[0]["unit"].code == "W2"
     assert [i for i in work_list(town.user("outsider"), today) if i["kind"] == "finding"]
     assert not [i for i in work_list(town.user("secretary"), today) if i["kind"] == "finding"]
+
+
+def test_the_organisation_is_two_levels_up_or_the_root(town):
+    assert forecasting.organisation_path(town.unit("W1C1G1")) == town.unit("W1").path
+    assert forecasting.organisation_path(town.unit("W1C1")) == town.unit("TOWN").path
+    assert forecasting.organisation_path(town.unit("TOWN")) == town.unit("TOWN").path

@@ -32,6 +32,9 @@ LOOKBACK_DAYS = 6 * 365
 # A stage whose history in the whole organisation holds fewer candidates than this is read
 # as the stage before it (a dossier's opening, then entering the pipeline).
 MIN_HISTORY = 10
+# The organisation whose history a unit's rates are shrunk toward, on the pages: the subtree
+# of the unit this many levels above the page's unit (the back-test reads everything).
+PRIOR_LEVELS_UP = 2
 
 GRADUATE = "graduate"
 OPENED = "opened"
@@ -306,8 +309,18 @@ def running_targets(units, as_of):
     )
 
 
-def forecasts_for_targets(targets, as_of):
-    facts = read_facts(as_of)
+def organisation_path(unit):
+    """Whose history stands for "the organisation's" when forecasting `unit` and the units
+    below it: the subtree of the unit `PRIOR_LEVELS_UP` levels above it (or the root), so
+    that a page reads a bounded part of the tree, with the neighbours to compare with."""
+    depth = max(unit.depth - PRIOR_LEVELS_UP, 1)
+    return unit.path[: depth * len(unit.path) // unit.depth]
+
+
+def forecasts_for_targets(targets, as_of, organisation=None):
+    """Forecasts of `targets` on `as_of`, the organisation's history read under the path
+    `organisation` (everywhere when None)."""
+    facts = read_facts(as_of, organisation)
     periods = [(t.unit, t.period_start, t.period_end, t.minimum, t) for t in targets]
     return forecast_periods(facts, periods)
 
@@ -315,7 +328,7 @@ def forecasts_for_targets(targets, as_of):
 def unit_forecasts(user, unit, as_of):
     """The forecasts of `unit`'s running targets (its dashboard)."""
     scope.require(user, Action.VIEW, unit)
-    return forecasts_for_targets(running_targets([unit], as_of), as_of)
+    return forecasts_for_targets(running_targets([unit], as_of), as_of, organisation_path(unit))
 
 
 def units_at_risk(user, unit, as_of, everyone=False):
@@ -324,7 +337,9 @@ def units_at_risk(user, unit, as_of, everyone=False):
     scope.require(user, Action.VIEW, unit)
     children = [c for c in timeline.children_on(unit, as_of) if scope.can_see(user, c)]
     names = timeline.names_on([c.pk for c in children], as_of)
-    results = forecasts_for_targets(running_targets(children, as_of), as_of)
+    results = forecasts_for_targets(
+        running_targets(children, as_of), as_of, organisation_path(unit)
+    )
     for result in results:
         result.name = names.get(result.unit.pk, result.unit.name)
     if not everyone:
