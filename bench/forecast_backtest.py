@@ -91,6 +91,7 @@ def replay(year, units, max_depth):
             {
                 "year": year,
                 "unit": result.unit.code,
+                "level": result.unit.depth,
                 "minimum": result.minimum,
                 "actual": total,
                 "made": total >= result.minimum,
@@ -143,6 +144,15 @@ def main():
     print(f"{'':10}{'MAE':>8}{'Brier':>8}")
     for key, (mae, brier, _bands) in results.items():
         print(f"{key:10}{mae:8.2f}{brier:8.3f}")
+    for name, key in (("year", "year"), ("level", "level")):
+        print(f"\nmean absolute error by {name}: forecast / baseline (unit-periods)")
+        for value in sorted({r[key] for r in rows}):
+            group = [r for r in rows if r[key] == value]
+            errors = [
+                sum(abs(r[k][0] - r["actual"]) for r in group) / len(group)
+                for k in ("forecast", "baseline")
+            ]
+            print(f"{value:>6}: {errors[0]:7.2f} / {errors[1]:7.2f}  ({len(group)})")
     print("\ncalibration: units given p in band → how many reached the minimum")
     print(f"{'band %':>10} | {'forecast':>16} | {'baseline':>16}")
     for i, (low, high) in enumerate(BANDS):

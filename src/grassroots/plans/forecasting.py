@@ -44,19 +44,22 @@ ENTRY = "entry"
 @dataclasses.dataclass
 class Candidate:
     """Someone in the pipeline on `as_of`: at `stage` since `since`, in the unit at `path`;
-    `entered` is when the dossier was opened (or the course completed)."""
+    `opened` is when their dossier was opened, `entered` when they entered the pipeline
+    (their first completed course or dossier)."""
 
+    person: int
     path: str
     stage: str
     since: dt.date
+    opened: dt.date = None
     entered: dt.date = None
 
     def fallbacks(self):
         """(stage, since) to read the history of, nearest first: the stage itself, then
         the dossier's opening, then entering the pipeline."""
         yield self.stage, self.since
-        if self.stage not in (OPENED, GRADUATE, ENTRY):
-            yield OPENED, self.entered
+        if self.opened is not None and self.stage != OPENED:
+            yield OPENED, self.opened
         yield ENTRY, self.entered
 
 
@@ -143,7 +146,7 @@ def read_facts(as_of, path=None):
             in_dossier.add(person)  # open, or closed: not waiting as a graduate either
             if not closed:
                 day, stage = reached[-1]
-                candidates.append(Candidate(unit_path, stage, day, opened))
+                candidates.append(Candidate(person, unit_path, stage, day, opened))
     graduates = _under(
         Enrollment.objects.filter(
             result=Enrollment.Result.COMPLETED,
@@ -163,7 +166,9 @@ def read_facts(as_of, path=None):
         if decided is None and person not in in_dossier and not admitted_on.get(person):
             if person not in latest or latest[person][1] < day:
                 latest[person] = (unit_path, day)
-    candidates += [Candidate(p, GRADUATE, day, day) for p, day in latest.values()]
+    candidates += [Candidate(who, p, GRADUATE, day) for who, (p, day) in latest.items()]
+    for candidate in candidates:
+        candidate.entered = entered[candidate.person][1]
     entries = []
     for person, (unit_path, day) in entered.items():
         decided = admitted_after(person, day)
