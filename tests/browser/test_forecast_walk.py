@@ -47,6 +47,9 @@ def test_forecast_band_at_risk_list_and_a_finding_to_follow_up(page, login, town
     page.wait_for_load_state()
     assert [r.get_attribute("data-unit") for r in rows.all()] == ["W1", "W2"]
     screenshot("forecast-at-risk")
+    page.set_viewport_size({"width": 360, "height": 740})
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     page.click("tr[data-unit=W2] a.record-finding")
     page.wait_for_load_state()
