@@ -5,8 +5,8 @@ compare with what was admitted by 31 December, beside the pace-only baseline.
     DATA_DIR=/tmp/fc-gen  .venv/bin/python -W ignore bench/forecast_backtest.py
 
 Uses the database DATABASE_URL (or DATA_DIR for SQLite) points at, filled by `grassroots
-demo` or `grassroots generate`. For every year whose 1 July has at least a year of history
-before it, the period is the calendar year. Which units are replayed is decided from what was known on
+demo` or `grassroots generate`. For every year that has ended, with at least a year of
+admissions before it, the period is the calendar year. Which units are replayed is decided from what was known on
 1 July: a target for the year, admissions the year before or this year so far, or someone in
 the pipeline. The minimum is the unit's target for exactly that year
 when there is one, else what the unit admitted the year before (at least 1): a plan of the
@@ -32,6 +32,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.db.models import Max, Min  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from grassroots.org.models import Unit  # noqa: E402
 from grassroots.pipeline.models import Admission  # noqa: E402
@@ -126,8 +127,10 @@ def main():
         a, _, b = args.years.partition("-")
         years = range(int(a), int(b or a) + 1)
     else:
+        # Years that have ended, with at least a year of admissions before them.
+        today = timezone.localdate()
         years = range(first["first"].year + 1, first["last"].year + 1)
-        years = [y for y in years if dt.date(y, 12, 31) <= first["last"] + dt.timedelta(days=62)]
+        years = [y for y in years if dt.date(y, 12, 31) < today]
     units = list(Unit.objects.order_by("path"))
     rows = []
     for year in years:
