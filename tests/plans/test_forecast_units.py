@@ -11,6 +11,8 @@ today, see the same story moved to end on today.
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -123,3 +125,26 @@ def test_the_organisation_is_two_levels_up_or_the_root(town):
     assert forecasting.organisation_path(town.unit("W1C1G1")) == town.unit("W1").path
     assert forecasting.organisation_path(town.unit("W1C1")) == town.unit("TOWN").path
     assert forecasting.organisation_path(town.unit("TOWN")) == town.unit("TOWN").path
+
+
+def test_at_risk_page_reads_the_same_number_of_queries_for_more_units(
+    client_for, town, django_assert_max_num_queries
+):
+    today_data(town)
+    client = client_for("org")
+    url = reverse("plans:at_risk")
+    client.get(url, {"unit": "TOWN", "all": "1"})
+    with CaptureQueriesContext(connection) as before:
+        client.get(url, {"unit": "TOWN", "all": "1"})
+    today = timezone.localdate()
+    Target.objects.create(
+        unit=town.unit("HS"),
+        period_start=today - dt.timedelta(days=10),
+        period_end=today + dt.timedelta(days=10),
+        minimum=1,
+    )
+    for code in ("HS", "W2C1", "W1C2"):
+        _dossier(town.unit(code), today - dt.timedelta(days=5))
+    with django_assert_max_num_queries(len(before)):
+        html = client.get(url, {"unit": "TOWN", "all": "1"}).content.decode()
+    assert 'data-unit="HS"' in html

@@ -438,6 +438,7 @@ def dashboard_context(request, unit, date_from, date_to, restate_on=None):
             band=band,
         ),
         "forecasts": forecasts,
+        "forecast_at_risk": any(f.at_risk for f in forecasts),
         "pace": pace,
         "months": months,
         "stages": stages,
