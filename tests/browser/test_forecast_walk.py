@@ -6,6 +6,8 @@ import datetime as dt
 
 import pytest
 
+from tests.browser.test_axe import axe_violations
+
 
 @pytest.fixture
 def town(live_url):
@@ -30,6 +32,7 @@ def test_forecast_band_at_risk_list_and_a_finding_to_follow_up(page, login, town
     forecast = page.locator("#forecast")
     assert "Chance of reaching 3" in forecast.inner_text()
     assert page.locator("svg.chart g.forecast-band").count() >= 1
+    assert not axe_violations(page)
     screenshot("forecast-dashboard")
 
     page.goto("/reports/dashboard/TOWN/")
@@ -47,6 +50,7 @@ def test_forecast_band_at_risk_list_and_a_finding_to_follow_up(page, login, town
     page.wait_for_load_state()
     assert [r.get_attribute("data-unit") for r in rows.all()] == ["W1", "W2"]
     screenshot("forecast-at-risk")
+    assert not axe_violations(page)
     page.set_viewport_size({"width": 360, "height": 740})
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     page.set_viewport_size({"width": 1280, "height": 900})
