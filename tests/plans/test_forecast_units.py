@@ -148,3 +148,23 @@ def test_at_risk_page_reads_the_same_number_of_queries_for_more_units(
     with django_assert_max_num_queries(len(before)):
         html = client.get(url, {"unit": "TOWN", "all": "1"}).content.decode()
     assert 'data-unit="HS"' in html
+
+
+def test_a_graduate_without_a_unit_counts_nowhere(town):
+    from grassroots.pipeline.models import Course, Enrollment
+
+    course = Course.objects.create(
+        code="C-1",
+        organizer=town.unit("TOWN"),
+        title="Awareness",
+        start_date=D(2025, 3, 1),
+        end_date=D(2025, 3, 5),
+    )
+    Enrollment.objects.create(course=course, person=person(unit=None), result="completed")
+    Enrollment.objects.create(
+        course=course, person=person(unit=town.unit("W2C1")), result="completed"
+    )
+    facts = forecasting.read_facts(AS_OF)
+    assert [(c.path, c.stage) for c in facts.candidates] == [
+        (town.unit("W2C1").path, forecasting.GRADUATE)
+    ]

@@ -149,6 +149,7 @@ def read_facts(as_of, path=None):
                 candidates.append(Candidate(person, unit_path, stage, day, opened))
     graduates = _under(
         Enrollment.objects.filter(
+            person__unit__isnull=False,  # a graduate without a unit belongs to no unit's plan
             result=Enrollment.Result.COMPLETED,
             course__end_date__gte=earliest,
             course__end_date__lte=as_of,
