@@ -225,6 +225,7 @@ ROUTES = [
         api=True,
     ),
     Route("api:target_list", api=True),
+    Route("api:forecast_list", api=True),
     Route("api:target_detail", kwargs=_target, record_unit="HS", api=True),
     Route(
         "api:target_create",

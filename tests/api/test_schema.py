@@ -69,6 +69,7 @@ def test_openapi_json_is_public_and_lists_every_route(client):
         ("GET", "/api/v1/targets/{target_id}"),
         ("PATCH", "/api/v1/targets/{target_id}"),
         ("GET", "/api/v1/reports/newly-admitted"),
+        ("GET", "/api/v1/forecasts"),
     }
     assert operations == expected
     # Every operation's URL name is in the route table, and nothing else is.

@@ -55,6 +55,7 @@ ROUTES = [
     Route("plans:target_edit", kwargs=_target, record_unit="W1C1", weak_user="w1_clerk"),
     Route("plans:target_allocate", kwargs=_w1_target, record_unit="W1", weak_user="w1_viewer"),
     Route("plans:findings", data=unit("W1"), record_unit="W1"),
+    Route("plans:at_risk", data=unit("W1"), record_unit="W1"),
     Route("plans:finding_new", data=unit("W1C1"), record_unit="W1C1", weak_user="w1_viewer"),
     Route("plans:finding_close", kwargs=_finding, record_unit="W1C1", weak_user="w1_clerk"),
 ]

@@ -6,7 +6,8 @@ Three sources are merged into one list of plain dicts
 - transfers not yet received (the member must report by `report_by`);
 - awareness-course certificates about to expire (60 months after the certificate date)
   for people not admitted since;
-- the admission pipeline's own deadlines (`grassroots.pipeline.selectors.due_items`).
+- the admission pipeline's own deadlines (`grassroots.pipeline.selectors.due_items`);
+- supervision findings whose follow-up is due and not yet recorded done (`plans`).
 
 Only what is overdue, due today or due in the next `HORIZON_DAYS` days is listed, most
 urgent (most overdue) first. Every source reads through the user's scope.
@@ -27,6 +28,7 @@ from grassroots.paths import under
 from grassroots.people.models import Membership
 from grassroots.pipeline.models import Admission, Enrollment
 from grassroots.pipeline.selectors import confirmation_counts, confirmations_due, due_items
+from grassroots.plans.models import Finding
 from grassroots.transfers.models import Transfer
 from grassroots.transfers.selectors import transfer_list
 from grassroots.workdays import add_months
@@ -196,6 +198,36 @@ def _certificate_items(user, today, unit):
         )
 
 
+def _finding_items(user, today, unit):
+    """Follow-ups of supervision findings not yet done, due within the horizon: the unit
+    inspected and the committee that inspected it both see them (one query)."""
+    findings = scope.scoped(
+        user,
+        Finding.objects.filter(
+            follow_up_done_on__isnull=True,
+            follow_up_due__isnull=False,
+            follow_up_due__lte=today + dt.timedelta(days=HORIZON_DAYS),
+        ).select_related("unit", "by_unit"),
+    )
+    if unit is not None:
+        findings = findings.filter(under(unit.path, "unit__path"))
+    for finding in findings.order_by("follow_up_due", "id"):
+        yield _item(
+            kind="finding",
+            person=None,
+            unit=finding.unit,
+            due_on=finding.follow_up_due,
+            url=f"{reverse('plans:findings')}?unit={finding.unit.code}&open=1",
+            label=_("Follow up the finding of %(date)s by %(by)s on %(unit)s")
+            % {
+                "date": finding.date.isoformat(),
+                "by": finding.by_unit.code,
+                "unit": finding.unit.code,
+            },
+            today=today,
+        )
+
+
 def _person_url(person):
     try:
         return reverse("people:detail", kwargs={"national_id": person.national_id})
@@ -241,6 +273,7 @@ def work_list(user, today, unit=None, limit=None):
         *_temporary_items(user, today, unit),
         *_role_items(user, today, unit),
         *_certificate_items(user, today, unit),
+        *_finding_items(user, today, unit),
         *_pipeline_items(user, today, unit, limit),
     ]
     items.sort(key=_sort_key)
@@ -269,6 +302,7 @@ class WorkList:
             *_temporary_items(self.user, self.today, self.unit),
             *_role_items(self.user, self.today, self.unit),
             *_certificate_items(self.user, self.today, self.unit),
+            *_finding_items(self.user, self.today, self.unit),
             *_pipeline_items(self.user, self.today, self.unit, limit),
         ]
 

@@ -2,7 +2,10 @@
 
 `generate` writes a root and a balanced tree of units to the given depth, people spread
 over the lowest two levels (cells and groups), an admission with its membership for about
-a tenth of them (decision dates 2019–2025), and the reports' tallies. It bypasses the
+a tenth of them (decision dates 2019–2025) with the dossier that led to it (opened 60–300
+days before the decision), open dossiers that never led to an admission for some of the
+others (so that the forecast's back-test has a pipeline to replay), and the reports'
+tallies. It bypasses the
 services on purpose, like a bulk import: rows go in batches (`executemany` on SQLite,
 `COPY` on PostgreSQL) with ids allocated here, treebeard paths computed here (steplen 4,
 alphabet 0-9A-Z), and memory bounded by the number of units, not of people. One summary
@@ -25,7 +28,7 @@ from django.db import connection, transaction
 from grassroots.history.models import Cause, Change
 from grassroots.org.models import OPEN_END, Cluster, Sector, Unit, UnitAncestry, UnitVersion
 from grassroots.people.models import Education, Membership, Person
-from grassroots.pipeline.models import Admission
+from grassroots.pipeline.models import Admission, Dossier
 from grassroots.reports import rollups
 from grassroots.vietnamese import fold, name_sort_key
 
@@ -320,12 +323,19 @@ def _write_people(leaves, total, seed, rng, share, result):
          "probation_ends_on", "official_since", "readmission"],
         auto_flush=False,
     )  # fmt: skip
+    dossier_writer = _Writer(
+        Dossier, ["id", "person_id", "unit_id", "opened_on", "status"], auto_flush=False
+    )
     admission_writer = _Writer(
         Admission,
         ["id", "person_id", "unit_id", "decision_date", "decision_no", "ceremony_date",
-         "readmission", "membership_id", "needs_review", "education", "occupation"],
+         "readmission", "membership_id", "needs_review", "education", "occupation",
+         "dossier_id"],
         auto_flush=False,
     )  # fmt: skip
+    # The dossiers draw from their own generator, so the rest is what it was before them.
+    dossier_rng = random.Random(seed * 7919 + 1)
+    dossier_id = _next_id(Dossier)
     person_id = _next_id(Person)
     membership_id = _next_id(Membership)
     admission_id = _next_id(Admission)
@@ -356,7 +366,13 @@ def _write_people(leaves, total, seed, rng, share, result):
                 minority, religion,
             )
         )  # fmt: skip
+        if unit_id is not None and not admitted and dossier_rng.random() < share * 0.4:
+            opened = FIRST_DECISION + dt.timedelta(days=dossier_rng.randint(-300, span))
+            dossier_writer.add((dossier_id, person_id, unit_id, opened, "open"))
+            dossier_id += 1
         if admitted and unit_id is not None:
+            opened = decision - dt.timedelta(days=dossier_rng.randint(60, 300))
+            dossier_writer.add((dossier_id, person_id, unit_id, opened, "admitted"))
             ceremony = decision + dt.timedelta(days=rng.randint(7, 35))
             probation_end = ceremony + dt.timedelta(days=365)
             official = probation_end + dt.timedelta(days=40) < today
@@ -380,14 +396,16 @@ def _write_people(leaves, total, seed, rng, share, result):
                     False,
                     education,
                     occupation,
+                    dossier_id,
                 )
             )
+            dossier_id += 1
             membership_id += 1
             admission_id += 1
         person_id += 1
         if len(person_writer.rows) >= BATCH:
-            _flush(person_writer, membership_writer, admission_writer)
-    _flush(person_writer, membership_writer, admission_writer)
+            _flush(person_writer, membership_writer, dossier_writer, admission_writer)
+    _flush(person_writer, membership_writer, dossier_writer, admission_writer)
     result.people = person_writer.count
     result.admissions = admission_writer.count
 
@@ -407,7 +425,7 @@ def _write_tallies():
 def _reset_sequences():
     """Ids were allocated here: move PostgreSQL's sequences past them."""
     statements = connection.ops.sequence_reset_sql(
-        no_style(), [Unit, UnitVersion, UnitAncestry, Person, Membership, Admission]
+        no_style(), [Unit, UnitVersion, UnitAncestry, Person, Membership, Dossier, Admission]
     )
     if statements:
         with connection.cursor() as cursor:

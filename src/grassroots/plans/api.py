@@ -5,6 +5,7 @@ A target has no natural key of its own and is addressed by id."""
 import datetime as dt
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -30,7 +31,7 @@ from grassroots.api_common import (
 from grassroots.api_fields import Day, count, decimal_of, omittable, percentage, text
 from grassroots.org.models import Unit
 
-from . import selectors, services
+from . import forecasting, selectors, services
 from .models import Target
 
 router = Router(tags=["targets"])
@@ -190,3 +191,66 @@ def target_update(request, target_id: RecordId, payload: TargetPatch):
     except ValidationError as exc:
         raise service_errors(exc) from exc
     return selectors.target_for(user, target_id)
+
+
+class ForecastOut(Schema):
+    """One unit's forecast for one running target, on the day of the request."""
+
+    unit: str
+    unit_name: str
+    target_id: int
+    period_start: dt.date
+    period_end: dt.date
+    minimum: int
+    admitted: int = Field(description="Admissions so far in the period.")
+    expected: float = Field(description="Expected admissions at the period's end.")
+    low: int = Field(description="10th percentile of the admissions at the period's end.")
+    high: int = Field(description="90th percentile of the admissions at the period's end.")
+    probability: float = Field(description="Chance of reaching the minimum, from 0 to 1.")
+    pipeline: int = Field(description="Candidates in the pipeline counted in the forecast.")
+    behind_plan: bool
+    at_risk: bool
+
+
+class ForecastFilters(Filters):
+    unit: text(Unit, "code") = omittable(
+        description="The committee whose direct children are forecast (default: the "
+        "caller's first unit)."
+    )
+    at_risk: bool = Field(False, description="Keep only the units at risk.")
+
+
+def _forecast_out(row):
+    return {
+        "unit": row.unit.code,
+        "unit_name": row.name or row.unit.name,
+        "target_id": row.target.pk,
+        "period_start": row.start,
+        "period_end": row.end,
+        "minimum": row.minimum,
+        "admitted": row.outcome.admitted,
+        "expected": round(row.outcome.expected, 3),
+        "low": row.outcome.low,
+        "high": row.outcome.high,
+        "probability": round(row.outcome.probability, 4),
+        "pipeline": row.pipeline,
+        "behind_plan": row.behind,
+        "at_risk": row.at_risk,
+    }
+
+
+@router.get(
+    "/forecasts", response=responses({200: list[ForecastOut]}, LIST), url_name="forecast_list"
+)
+def forecast_list(request, filters: Query[ForecastFilters]):
+    """Forecasts of the running targets of the units directly below `unit`, least likely to
+    reach their minimum first (the committee's list of units at risk; `docs/planning.md`)."""
+    user = user_of(request)
+    if filters.unit:
+        unit = unit_by_code(user, filters.unit)
+    else:
+        unit = selectors.start_unit(user)
+        if unit is None:
+            return []
+    rows = forecasting.units_at_risk(user, unit, timezone.localdate(), everyone=not filters.at_risk)
+    return [_forecast_out(row) for row in rows]

@@ -52,6 +52,17 @@ def findings_under(user, unit, open_only=False):
     return findings.order_by("-date", "-id")
 
 
+def open_findings_count(units):
+    """{unit id: findings about it whose follow-up is not done} for units already checked
+    to be in scope, in one query."""
+    return dict(
+        Finding.objects.filter(unit__in=units, follow_up_done_on__isnull=True)
+        .values_list("unit_id")
+        .annotate(n=Count("id"))
+        .values_list("unit_id", "n")
+    )
+
+
 def finding_for(user, pk):
     return scope.get_scoped(user, Finding.objects.select_related("unit", "by_unit"), pk=pk)
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("targets/new/", views.target_new, name="target_new"),
     path("targets/<int:pk>/", views.target_edit, name="target_edit"),
     path("targets/<int:pk>/allocate/", views.target_allocate, name="target_allocate"),
+    path("at-risk/", views.at_risk, name="at_risk"),
     path("findings/", views.findings, name="findings"),
     path("findings/export.csv", views.findings_export, name="findings_export"),
     path(

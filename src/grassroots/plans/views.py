@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -14,7 +15,7 @@ from grassroots.history.models import Change
 from grassroots.history.services import Trace
 from grassroots.paging import paginate
 
-from . import selectors, services
+from . import forecasting, selectors, services
 from .forms import AllocationForm, FindingCloseForm, FindingForm, TargetCreateForm, TargetForm
 from .models import Finding, Target
 from .services import TARGET_FIELDS
@@ -226,3 +227,33 @@ def finding_close(request, pk):
             return redirect(f"{_findings_url()}?unit={finding.unit.code}")
     title = _("Close the follow-up of %(finding)s") % {"finding": finding}
     return render(request, "plans/form.html", {"form": form, "title": title, "finding": finding})
+
+
+SORTS = {"probability": False, "-probability": True}
+
+
+@require_GET
+def at_risk(request):
+    """The units directly below a committee whose running period is at risk: a chance
+    below one half of reaching the minimum, or behind plan. `?all=1` lists every unit with a
+    running target; `?sort=-probability` puts the likeliest first."""
+    user = request.user
+    unit = selectors.start_unit(user, request.GET.get("unit"))
+    everyone = request.GET.get("all") == "1"
+    sort = request.GET.get("sort", "probability")
+    if sort not in SORTS:
+        sort = "probability"
+    today = timezone.localdate()
+    context = {"unit": unit, "everyone": everyone, "sort": sort, "today": today}
+    if unit is not None:
+        rows = forecasting.units_at_risk(user, unit, today, everyone=everyone)
+        if SORTS[sort]:
+            rows.sort(key=lambda r: (-(r.probability or 0), r.unit.path))
+        elif everyone:
+            rows.sort(key=lambda r: (forecasting.sortable(r.probability), r.unit.path))
+        counts = selectors.open_findings_count([r.unit for r in rows])
+        for row in rows:
+            row.open_findings = counts.get(row.unit.pk, 0)
+        context["rows"] = rows
+        context["may_record"] = scope.can(user, Action.DECIDE, unit)
+    return render(request, "plans/at_risk.html", context)

@@ -83,16 +83,19 @@ def progress_bar(value, goal, *, title, width=320, height=30):
     return _svg(width, height, body, title)
 
 
-def months_vs_pace(months, *, pace, title, width=620, height=220):
+def months_vs_pace(months, *, pace, title, width=620, height=220, future=(), band=None):
     """Columns of admissions per month, with the monthly pace needed as a dashed line.
 
-    `months`: [(label, count)]; `pace`: admissions per month needed, or None.
+    `months`: [(label, count)]; `pace`: admissions per month needed, or None. `future`:
+    labels of the months left in the period and `band`: (low, expected, high) admissions a
+    month the forecast gives them, drawn as a shaded band with the expected value marked.
     """
     left, bottom, top = 36, 28, 10
     plot_h = height - bottom - top
-    n = max(len(months), 1)
+    future = list(future) if band else []
+    n = max(len(months) + len(future), 1)
     step = (width - left - 10) / n
-    largest = max([c for _m, c in months] + [pace or 0, 1])
+    largest = max([c for _m, c in months] + [pace or 0, 1] + ([band[2]] if future else []))
     parts = [
         f'<line x1="{left}" y1="{top + plot_h}" x2="{width - 6}" y2="{top + plot_h}" '
         f'stroke="{MUTED}"/>',
@@ -113,6 +116,21 @@ def months_vs_pace(months, *, pace, title, width=620, height=220):
                 f'<text x="{x + step * 0.35:.1f}" y="{top + plot_h - h - 3:.1f}" '
                 f'text-anchor="middle" font-size="10" {FONT}>{count}</text>'
             )
+    for index, label in enumerate(future, start=len(months)):
+        low, expected, high = band
+        x = left + index * step + step * 0.15
+        y_high = top + plot_h - plot_h * high / largest
+        y_low = top + plot_h - plot_h * low / largest
+        y_mid = top + plot_h - plot_h * expected / largest
+        parts.append(
+            f'<g class="forecast-band"><rect x="{x:.1f}" y="{y_high:.1f}" '
+            f'width="{step * 0.7:.1f}" height="{max(y_low - y_high, 1):.1f}" fill="{OK}" '
+            f'opacity="0.25"><title>{escape(str(label))}: {low:.1f}–{high:.1f}</title></rect>'
+            f'<line x1="{x:.1f}" y1="{y_mid:.1f}" x2="{x + step * 0.7:.1f}" y2="{y_mid:.1f}" '
+            f'stroke="{OK}" stroke-width="2"/></g>'
+            f'<text x="{x + step * 0.35:.1f}" y="{height - 10}" text-anchor="middle" '
+            f'font-size="10" fill="{MUTED}" {FONT}>{escape(str(label))}</text>'
+        )
     if pace:
         y = top + plot_h - plot_h * pace / largest
         parts.append(

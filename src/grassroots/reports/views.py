@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from grassroots.accounts import scope
 from grassroots.people.access import log_export
+from grassroots.plans import forecasting
 from grassroots.tasks import services as task_services
 
 from . import charts, documents, form2, periods, selectors, statform
@@ -398,6 +399,7 @@ def dashboard_context(request, unit, date_from, date_to, restate_on=None):
     pace = None
     if year_target[0]:
         pace = year_target[0] / 12
+    forecasts, future, band = _forecasts(user, unit, date_to, months)
     stages = selectors.pipeline_funnel(user, unit=unit, date_from=date_from, date_to=date_to)
     stage_labels = {
         "sources": _("sources"),
@@ -432,7 +434,11 @@ def dashboard_context(request, unit, date_from, date_to, restate_on=None):
             [(m.strftime("%m/%y"), n) for m, n in months],
             pace=pace,
             title=_("Admissions per month against the pace needed"),
+            future=future,
+            band=band,
         ),
+        "forecasts": forecasts,
+        "forecast_at_risk": any(f.at_risk for f in forecasts),
         "pace": pace,
         "months": months,
         "stages": stages,
@@ -451,6 +457,43 @@ def dashboard_context(request, unit, date_from, date_to, restate_on=None):
         "export_query": _export_query(unit, date_from, date_to, "children", restate_on),
         "restate_on": restate_on,
     }
+
+
+def _forecasts(user, unit, date_to, months):
+    """The forecasts of the unit's running targets today and, when the chart ends today, the
+    band for the months left after this one: the forecast of the calendar year's target
+    (else the first running one) spread evenly over them."""
+    today = timezone.localdate()
+    forecasts = forecasting.unit_forecasts(user, unit, today)
+    if not forecasts or date_to != today:
+        return forecasts, [], None
+    chosen = next(
+        (
+            f
+            for f in forecasts
+            if (f.start, f.end) == (dt.date(today.year, 1, 1), dt.date(today.year, 12, 31))
+        ),
+        forecasts[0],
+    )
+    future = []
+    month = dt.date(today.year, today.month, 1)
+    while True:
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+        if month > chosen.end:
+            break
+        future.append(month)
+    labels = [m.strftime("%m/%y") for m in future]
+    if not future and chosen.end > today:
+        future = labels = ["→" + chosen.end.strftime("%d/%m")]  # the rest of this month
+    if not future:
+        return forecasts, [], None
+    outcome, n = chosen.outcome, len(future)
+    rest = (
+        max(outcome.low - outcome.admitted, 0) / n,
+        (outcome.expected - outcome.admitted) / n,
+        max(outcome.high - outcome.admitted, 0) / n,
+    )
+    return forecasts, labels, rest
 
 
 def _dashboard_period(request):
