@@ -9,8 +9,10 @@ today, see the same story moved to end on today.
 """
 
 import datetime as dt
+from io import StringIO
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -20,7 +22,7 @@ from grassroots.deadlines.selectors import work_list
 from grassroots.history.services import Trace
 from grassroots.pipeline.models import Dossier
 from grassroots.plans import forecasting, services
-from grassroots.plans.models import Finding, Target
+from grassroots.plans.models import Finding, StoredForecast, Target
 from tests.plans.allocation_data import admit
 from tests.reports.data import person
 
@@ -168,3 +170,59 @@ def test_a_graduate_without_a_unit_counts_nowhere(town):
     assert [(c.path, c.stage) for c in facts.candidates] == [
         (town.unit("W2C1").path, forecasting.GRADUATE)
     ]
+
+
+def test_the_nightly_job_stores_what_a_page_would_show(town):
+    build(town)
+    org, committee = town.user("org"), town.unit("TOWN")
+    live = forecasting.units_at_risk(org, committee, AS_OF, everyone=True)
+    assert all(row.made_on is None for row in live)
+    assert services.record_forecasts(AS_OF) == 2
+    stored = forecasting.units_at_risk(org, committee, AS_OF, everyone=True)
+    assert [(r.unit.code, r.made_on) for r in stored] == [("W2", AS_OF), ("W1", AS_OF)]
+    for before, after in zip(live, stored, strict=True):
+        assert after.outcome.expected == pytest.approx(before.outcome.expected)
+        assert after.probability == pytest.approx(before.probability)
+        assert (after.outcome.low, after.outcome.high) == (before.outcome.low, before.outcome.high)
+        assert (after.pipeline, after.behind, after.at_risk) == (
+            before.pipeline,
+            before.behind,
+            before.at_risk,
+        )
+    # Run again the same day: replaced, not doubled; a week later the old rows are gone.
+    assert services.record_forecasts(AS_OF) == 2
+    assert StoredForecast.objects.count() == 2
+    services.record_forecasts(AS_OF + dt.timedelta(days=forecasting.STORED_DAYS))
+    assert not StoredForecast.objects.filter(made_on=AS_OF).exists()
+
+
+def test_a_large_committee_reads_the_stored_forecast_or_says_it_is_pending(
+    client_for, town, monkeypatch
+):
+    today = timezone.localdate()
+    build(town, as_of=today)
+    monkeypatch.setattr(forecasting, "LIVE_UNITS", 3)  # the town is "too large" now
+    client = client_for("org")
+    page = client.get(reverse("plans:at_risk") + "?unit=TOWN&all=1").content.decode()
+    assert 'id="forecast-pending"' in page and 'id="at-risk"' not in page
+    dashboard = client.get(reverse("reports:dashboard", args=["W1"])).content.decode()
+    assert 'id="forecast-pending"' in dashboard
+    api = client.get("/api/v1/forecasts?unit=TOWN")
+    assert api.status_code == 200 and api.json() == []
+
+    call_command("forecasts", stdout=StringIO())
+    page = client.get(reverse("plans:at_risk") + "?unit=TOWN&all=1").content.decode()
+    assert 'id="forecast-pending"' not in page and 'data-unit="W1"' in page
+    assert f"(forecast of {today:%Y-%m-%d})" in page
+    dashboard = client.get(reverse("reports:dashboard", args=["W1"])).content.decode()
+    assert 'id="forecast-pending"' not in dashboard and "(forecast of" in dashboard
+    rows = client.get("/api/v1/forecasts?unit=TOWN").json()
+    assert {row["unit"]: row["made_on"] for row in rows} == {
+        "W1": today.isoformat(),
+        "W2": today.isoformat(),
+    }
+
+
+def test_the_forecasts_command_refuses_a_bad_date(db):
+    with pytest.raises(CommandError, match="not a date"):
+        call_command("forecasts", "--on", "7 December")

@@ -210,6 +210,10 @@ class ForecastOut(Schema):
     pipeline: int = Field(description="Candidates in the pipeline counted in the forecast.")
     behind_plan: bool
     at_risk: bool
+    made_on: dt.date = Field(
+        description="The day the forecast was made: today, or for a committee too large to "
+        "forecast on each request the night of the background worker's last run."
+    )
 
 
 class ForecastFilters(Filters):
@@ -236,6 +240,7 @@ def _forecast_out(row):
         "pipeline": row.pipeline,
         "behind_plan": row.behind,
         "at_risk": row.at_risk,
+        "made_on": row.made_on or timezone.localdate(),
     }
 
 

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.apps import AppConfig
 
 from grassroots.history import subjects
@@ -10,3 +12,8 @@ class PlansConfig(AppConfig):
     def ready(self):
         subjects.register("plans.target", unit="unit")
         subjects.register("plans.finding", unit="unit")
+        from grassroots.tasks import schedule
+
+        from .services import record_forecasts
+
+        schedule.daily("plans.forecasts", at=dt.time(2, 0), run=record_forecasts)

@@ -15,11 +15,12 @@ from collections import defaultdict
 from grassroots.accounts import scope
 from grassroots.accounts.roles import Action
 from grassroots.org import timeline
+from grassroots.org.models import Unit
 from grassroots.paths import under
 from grassroots.pipeline.models import Admission, Dossier, DossierStep, Enrollment
 
 from . import forecast
-from .models import Target
+from .models import StoredForecast, Target
 
 HISTORY_DAYS = 3 * 365
 # Only candidates who reached a stage at least this long ago tell its rate: the more recent
@@ -35,6 +36,12 @@ MIN_HISTORY = 10
 # The organisation whose history a unit's rates are shrunk toward, on the pages: the subtree
 # of the unit this many levels above the page's unit (the back-test reads everything).
 PRIOR_LEVELS_UP = 2
+
+# A page forecasts on the spot only when the organisation whose history it reads has at most
+# this many units (its read then takes a fraction of a second); above, it shows the forecast
+# the nightly job stored (`record_forecasts`), made at most `STORED_DAYS` days ago.
+LIVE_UNITS = 5000
+STORED_DAYS = 7
 
 GRADUATE = "graduate"
 OPENED = "opened"
@@ -228,6 +235,7 @@ class Forecast:
     behind: bool
     target: object = None
     name: str = ""
+    made_on: dt.date = None  # the day of a stored forecast (None: made for this request)
 
     @property
     def probability(self):
@@ -323,12 +331,103 @@ def organisation_path(unit):
     return unit.path[: depth * len(unit.path) // unit.depth]
 
 
+class Forecasts(list):
+    """Forecasts in the order of the targets asked for; `pending` holds the targets that
+    have none yet (too large to forecast on the spot, not yet forecast by the nightly job)."""
+
+    def __init__(self, forecasts=(), pending=()):
+        super().__init__(forecasts)
+        self.pending = list(pending)
+
+
 def forecasts_for_targets(targets, as_of, organisation=None):
     """Forecasts of `targets` on `as_of`, the organisation's history read under the path
-    `organisation` (everywhere when None)."""
-    facts = read_facts(as_of, organisation)
-    periods = [(t.unit, t.period_start, t.period_end, t.minimum, t) for t in targets]
-    return forecast_periods(facts, periods)
+    `organisation` (everywhere when None): stored by the nightly job when it forecast them
+    in the last `STORED_DAYS` days, else made now when that organisation is small enough
+    (`LIVE_UNITS`), else pending."""
+    if not targets:
+        return Forecasts()  # nothing to forecast: read no history
+    stored = _stored(targets, as_of)
+    missing = [t for t in targets if t.pk not in stored]
+    made = {}
+    pending = []
+    if missing:
+        if _small(organisation):
+            facts = read_facts(as_of, organisation)
+            periods = [(t.unit, t.period_start, t.period_end, t.minimum, t) for t in missing]
+            made = {f.target.pk: f for f in forecast_periods(facts, periods)}
+        else:
+            pending = missing
+    found = [stored.get(t.pk) or made.get(t.pk) for t in targets]
+    return Forecasts([f for f in found if f is not None], pending)
+
+
+def _small(organisation):
+    units = Unit.objects.all() if organisation is None else Unit.objects.filter(under(organisation))
+    return not units[LIVE_UNITS : LIVE_UNITS + 1].exists()
+
+
+def _stored(targets, as_of):
+    """{target id: Forecast} from the latest stored forecast of each target in the last
+    `STORED_DAYS` days up to `as_of`."""
+    by_id = {t.pk: t for t in targets}
+    rows = StoredForecast.objects.filter(
+        target_id__in=list(by_id),
+        made_on__lte=as_of,
+        made_on__gt=as_of - dt.timedelta(days=STORED_DAYS),
+    ).order_by("target_id", "-made_on")
+    found = {}
+    for row in rows:
+        if row.target_id in found:
+            continue
+        target = by_id[row.target_id]
+        outcome = forecast.Outcome(
+            row.admitted, row.expected, row.probability, row.low, row.high, ()
+        )
+        found[row.target_id] = Forecast(
+            target.unit,
+            target.period_start,
+            target.period_end,
+            target.minimum,
+            outcome,
+            row.pipeline,
+            row.pace,
+            row.behind,
+            target,
+            made_on=row.made_on,
+        )
+    return found
+
+
+def forecasts_to_store(as_of):
+    """Forecasts of every target running on `as_of`, each with the same organisation history
+    a page would read for it (`organisation_path`), from one read of the whole pipeline."""
+    targets = list(
+        Target.objects.filter(period_start__lte=as_of, period_end__gte=as_of)
+        .select_related("unit")
+        .order_by("unit__path", "period_start")
+    )
+    if not targets:
+        return []
+    facts = read_facts(as_of)
+    groups = defaultdict(list)
+    for target in targets:
+        groups[organisation_path(target.unit)].append(target)
+    results = []
+    for path, members in groups.items():
+        periods = [(t.unit, t.period_start, t.period_end, t.minimum, t) for t in members]
+        results += forecast_periods(_facts_under(facts, path), periods)
+    return results
+
+
+def _facts_under(facts, path):
+    return Facts(
+        as_of=facts.as_of,
+        admissions=[a for a in facts.admissions if a[0].startswith(path)],
+        candidates=[c for c in facts.candidates if c.path.startswith(path)],
+        events=[e for e in facts.events if e.path.startswith(path)],
+        entries=[e for e in facts.entries if e[0].startswith(path)],
+    )
 
 
 def unit_forecasts(user, unit, as_of):
@@ -348,10 +447,11 @@ def units_at_risk(user, unit, as_of, everyone=False):
     )
     for result in results:
         result.name = names.get(result.unit.pk, result.unit.name)
+    pending = results.pending
     if not everyone:
         results = [r for r in results if r.at_risk]
-    results.sort(key=lambda r: (not r.at_risk, sortable(r.probability), r.unit.path))
-    return results
+    results = sorted(results, key=lambda r: (not r.at_risk, sortable(r.probability), r.unit.path))
+    return Forecasts(results, pending)
 
 
 def sortable(probability):

@@ -96,3 +96,29 @@ class Finding(models.Model):
 
     def __str__(self):
         return f"{self.unit.code} {self.date} {self.get_kind_display()}"
+
+
+class StoredForecast(models.Model):
+    """A target's forecast as made on `made_on` by the nightly job (`plans.forecasting.
+    record_forecasts`): what the pages and the API show for a committee whose history is too
+    large to read on every request. A forecast is a statement of a day, not a copy of a
+    fact: it is not kept true afterwards, and the page says which day it is from."""
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="forecasts")
+    made_on = models.DateField()
+    admitted = models.PositiveIntegerField()
+    expected = models.FloatField()
+    probability = models.FloatField(null=True)
+    low = models.PositiveIntegerField()
+    high = models.PositiveIntegerField()
+    pipeline = models.PositiveIntegerField()
+    pace = models.FloatField()
+    behind = models.BooleanField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["target", "made_on"], name="one_forecast_a_day")
+        ]
+
+    def __str__(self):
+        return f"{self.target} on {self.made_on}"

@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grassroots.accounts import scope
@@ -20,7 +21,8 @@ from grassroots.history.services import record_change, snapshot
 from grassroots.inputs import field_errors
 from grassroots.org import timeline
 
-from .models import Finding, Target
+from . import forecasting
+from .models import Finding, StoredForecast, Target
 
 SHARE_FIELDS = ("women_share", "university_share", "student_share", "non_state_worker_share")
 TARGET_FIELDS = (
@@ -344,3 +346,36 @@ def target_allocate(*, trace, target, shares, proposal):
         reason=_("Allocated to the units below"),
     )
     return saved
+
+
+@transaction.atomic
+def record_forecasts(as_of=None):
+    """Store the forecast of every target running on `as_of` (today), replacing that day's
+    (the nightly job `plans.forecasts`, or `grassroots forecast`). Derived figures, not a
+    user's change: no history rows. Returns how many were stored."""
+    as_of = as_of or timezone.localdate()
+    made = forecasting.forecasts_to_store(as_of)
+    StoredForecast.objects.filter(made_on=as_of).delete()
+    StoredForecast.objects.bulk_create(
+        [
+            StoredForecast(
+                target=f.target,
+                made_on=as_of,
+                admitted=f.outcome.admitted,
+                expected=f.outcome.expected,
+                probability=f.outcome.probability,
+                low=f.outcome.low,
+                high=f.outcome.high,
+                pipeline=f.pipeline,
+                pace=f.pace,
+                behind=f.behind,
+            )
+            for f in made
+        ],
+        batch_size=2000,
+    )
+    # Yesterday's and older forecasts past the window no page reads any more.
+    StoredForecast.objects.filter(
+        made_on__lte=as_of - dt.timedelta(days=forecasting.STORED_DAYS)
+    ).delete()
+    return len(made)
