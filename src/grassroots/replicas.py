@@ -61,10 +61,10 @@ class ReplicaRouter:
     def db_for_read(self, model, **hints):
         if _reading.get() and replica_configured():
             return REPLICA
-        return "default"
+        return None  # Django's choice: the primary, or where a related instance came from
 
     def db_for_write(self, model, **hints):
-        return "default"
+        return "default"  # also for a record read from the replica
 
     def allow_relation(self, obj1, obj2, **hints):
         return True  # the same data, copied
