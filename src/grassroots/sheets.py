@@ -62,15 +62,18 @@ def text_of(value):
 _FIRST = frozenset((*DANGEROUS, "'"))
 
 
+def _csv_cell(value):
+    if value.__class__ is dt.date:
+        return value.isoformat()  # begins with a digit: nothing to escape
+    return escape(text_of(value))
+
+
 def csv_cells(cells):
     """Cells as written to CSV: texts escaped, other values as the format writes them.
     (The common case, a text that begins harmlessly, costs one look at its first
     character: the full exports write millions of cells.)"""
     return [
-        (c if not c or c[0] not in _FIRST else escape(c))
-        if c.__class__ is str
-        else escape(text_of(c))
-        for c in cells
+        c if c.__class__ is str and (not c or c[0] not in _FIRST) else _csv_cell(c) for c in cells
     ]
 
 

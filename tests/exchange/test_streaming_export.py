@@ -77,3 +77,22 @@ def test_the_people_list_csv_is_streamed(client_for):
     text = b"".join(response.streaming_content).decode()
     assert text.startswith("\ufeffnational_id,full_name,")
     assert response["Cache-Control"] == "private, no-store"
+
+
+def test_csv_cells_write_each_kind_of_value_as_the_format_does():
+    import datetime as dt
+    from decimal import Decimal
+
+    cells = ["=1+1", "'=x", "Nguyễn", "", None, dt.date(2025, 1, 2), True, 3, Decimal("4.5")]
+    assert sheets.csv_cells(cells) == [
+        "'=1+1",
+        "''=x",
+        "Nguyễn",
+        "",
+        "",
+        "2025-01-02",
+        "yes",
+        "3",
+        "4.5",
+    ]
+    assert sheets.csv_cells(cells) == [sheets.escape(sheets.text_of(c)) for c in cells]
