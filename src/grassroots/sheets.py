@@ -16,6 +16,7 @@ template go through (it sits outside the apps so that every layer may use it).
 import csv
 import datetime as dt
 import decimal
+import io
 
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMAT = "yyyy-mm-dd"
@@ -57,13 +58,32 @@ def text_of(value):
     return str(value)
 
 
+# A text cell needs a look only when it begins with one of these (DANGEROUS or "'").
+_FIRST = frozenset((*DANGEROUS, "'"))
+
+
+def _csv_cell(value):
+    if value.__class__ is dt.date:
+        return value.isoformat()  # begins with a digit: nothing to escape
+    return escape(text_of(value))
+
+
+def csv_cells(cells):
+    """Cells as written to CSV: texts escaped, other values as the format writes them.
+    (The common case, a text that begins harmlessly, costs one look at its first
+    character: the full exports write millions of cells.)"""
+    return [
+        c if c.__class__ is str and (not c or c[0] not in _FIRST) else _csv_cell(c) for c in cells
+    ]
+
+
 def csv_writer(handle):
     """A CSV writer whose `writerow` escapes every text cell."""
     writer = csv.writer(handle)
 
     class Writer:
         def writerow(self, cells):
-            writer.writerow([escape(text_of(c)) for c in cells])
+            writer.writerow(csv_cells(cells))
 
     return Writer()
 
@@ -127,12 +147,66 @@ def xlsx_append(sheet, values):
 
 def write_csv(handle, header, rows):
     """Header and rows (typed values) to an open text handle; returns the number of rows."""
-    writer = csv_writer(handle)
-    writer.writerow(header)
+    writer = csv.writer(handle)
+    writer.writerow(csv_cells(header))
+    writerows = writer.writerows
     count = 0
+    batch = []
     for values in rows:
-        writer.writerow(values)
+        batch.append(csv_cells(values))
+        if len(batch) == 1000:
+            writerows(batch)
+            count += len(batch)
+            batch = []
+    writerows(batch)
+    return count + len(batch)
+
+
+def csv_chunks(header, rows, *, prefix="", size=1000):
+    """The CSV text of header and rows in pieces of `size` rows, for a streamed response:
+    memory does not grow with the number of rows."""
+    buffer = io.StringIO()
+    buffer.write(prefix)
+    writer = csv.writer(buffer)
+    writer.writerow(csv_cells(header))
+    pending = 0
+    for values in rows:
+        writer.writerow(csv_cells(values))
+        pending += 1
+        if pending == size:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+            pending = 0
+    yield buffer.getvalue()
+
+
+# Excel's limit is 1,048,576 rows a sheet: the header and this many records.
+SHEET_ROWS = 1_048_575
+
+
+def continuation_title(title, number):
+    """The name of the number-th sheet of a table too long for one: `people (2)`, …"""
+    return f"{title} ({number})"
+
+
+def xlsx_table(workbook, title, header, rows, *, tick=None):
+    """The rows under a header on a write-only sheet `title`, continued on sheets
+    `title (2)`, `title (3)`, … (each with the header) beyond SHEET_ROWS records; the
+    importer reads them as one table. `tick()`, if given, after each record. Returns the
+    number of records."""
+    sheet = xlsx_sheet(workbook, title, header)
+    count, on_sheet, number = 0, 0, 1
+    for values in rows:
+        if on_sheet == SHEET_ROWS:
+            number += 1
+            sheet = xlsx_sheet(workbook, continuation_title(title, number), header)
+            on_sheet = 0
+        xlsx_append(sheet, values)
         count += 1
+        on_sheet += 1
+        if tick is not None:
+            tick()
     return count
 
 
@@ -142,7 +216,5 @@ def write_xlsx(target, sheets):
 
     workbook = Workbook(write_only=True)
     for title, header, rows in sheets:
-        sheet = xlsx_sheet(workbook, title, header)
-        for values in rows:
-            xlsx_append(sheet, values)
+        xlsx_table(workbook, title, header, rows)
     workbook.save(target)

@@ -122,7 +122,7 @@ def test_template_download_is_in_the_users_language(client_for):
 def test_people_list_exports_the_people_file(client_for, town, tmp_path):
     client = client_for("org")
     response = client.get(reverse("people:export"), {"unit": "HS"})
-    body = response.content.decode("utf-8-sig")
+    body = response.getvalue().decode("utf-8-sig")
     assert body.splitlines()[0] == ",".join(c.name for c in COLUMNS["people"])
     assert "no-store" in response["Cache-Control"]
     (tmp_path / "people.csv").write_text(body, encoding="utf-8")
@@ -130,18 +130,19 @@ def test_people_list_exports_the_people_file(client_for, town, tmp_path):
     assert result.summary["people"] == {"created": 0, "updated": 0, "unchanged": 2}
 
     response = client.get(reverse("people:export_xlsx"), {"unit": "HS"})
-    book = load_workbook(io.BytesIO(response.content))
+    content = response.getvalue()  # a file read once
+    book = load_workbook(io.BytesIO(content))
     sheet = book["people"]
     assert sheet.freeze_panes == "A2"
     assert sheet.cell(row=2, column=4).is_date
-    (tmp_path / "people.xlsx").write_bytes(response.content)
+    (tmp_path / "people.xlsx").write_bytes(content)
     assert imported(tmp_path / "people.xlsx").summary["people"]["unchanged"] == 2
 
 
 def test_transfers_list_exports_the_transfers_file(client_for, town, tmp_path):
     imported(write(tmp_path / "story", **STORY))
     response = client_for("org").get(reverse("transfers:export"))
-    body = response.content.decode("utf-8-sig")
+    body = response.getvalue().decode("utf-8-sig")
     lines = body.splitlines()
     assert lines[0] == ",".join(c.name for c in COLUMNS["transfers"])
     assert len(lines) == 3
@@ -149,7 +150,7 @@ def test_transfers_list_exports_the_transfers_file(client_for, town, tmp_path):
     result = imported(tmp_path / "transfers.csv")
     assert result.summary["transfers"] == {"created": 0, "updated": 0, "unchanged": 2}
     response = client_for("org").get(reverse("transfers:export_xlsx"))
-    sheet = load_workbook(io.BytesIO(response.content))["transfers"]
+    sheet = load_workbook(io.BytesIO(response.getvalue()))["transfers"]
     issued = sheet.cell(row=2, column=3)
     assert issued.is_date and issued.value == dt.datetime(2024, 10, 1)  # latest first
 
@@ -175,7 +176,7 @@ def test_every_list_page_exports_its_file_and_it_imports_back(
     client = client_for("org")
     response = client.get(reverse(url), query)
     assert response.status_code == 200
-    body = response.content.decode("utf-8-sig")
+    body = response.getvalue().decode("utf-8-sig")
     lines = body.splitlines()
     assert lines[0] == ",".join(c.name for c in COLUMNS[file])
     assert len(lines) > 1 or file == "findings"
@@ -184,6 +185,6 @@ def test_every_list_page_exports_its_file_and_it_imports_back(
     assert result.summary[file]["created"] == result.summary[file]["updated"] == 0
 
     response = client.get(reverse(url + "_xlsx"), query)
-    sheet = load_workbook(io.BytesIO(response.content))[file]
+    sheet = load_workbook(io.BytesIO(response.getvalue()))[file]
     assert [c.value for c in sheet[1]] == [c.name for c in COLUMNS[file]]
     assert sheet.freeze_panes == "A2"

@@ -43,7 +43,7 @@ def test_person_page_shows_memberships_and_logs_the_view(client_for, town):
 def test_export_is_logged(client_for, town):
     response = client_for("org").get(reverse("people:export"), {"unit": "HS"})
     assert response["Content-Type"].startswith("text/csv")
-    body = response.content.decode("utf-8-sig")
+    body = response.getvalue().decode("utf-8-sig")
     assert "Nguyễn Thị Lan" in body and "Đặng Hữu Tú" not in body
     assert Access.objects.get().kind == Access.Kind.EXPORT
 

@@ -53,3 +53,12 @@ def test_pdf_renders_without_fetching_outside(monkeypatch):
     pdf = html_to_pdf('<p>Đảng bộ</p><img src="http://example.com/logo.png">')
     assert pdf.startswith(b"%PDF")
     assert asked == ["http://example.com/logo.png"] and not opened
+
+
+def test_pdf_asked_again_is_not_laid_out_again(monkeypatch):
+    first = html_to_pdf("<p>Đảng bộ phường Điện An, lần 1</p>", stylesheets=["achievement.css"])
+    monkeypatch.setattr("grassroots.reports.exports.local_only_fetcher", None)  # would fail
+    assert (
+        html_to_pdf("<p>Đảng bộ phường Điện An, lần 1</p>", stylesheets=["achievement.css"])
+        == first
+    )

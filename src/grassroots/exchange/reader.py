@@ -4,6 +4,7 @@ single CSV file named like its table. Rows are read one at a time (bounded memor
 import contextlib
 import csv
 import dataclasses
+import re
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
@@ -72,18 +73,46 @@ def _csv_rows(path):
     return rows
 
 
-def _xlsx_rows(path, title):
+def _xlsx_rows(path, titles):
+    """The rows of sheet titles[0], then those of its continuation sheets (`people (2)`,
+    …, written when a table is longer than a sheet holds) without their header row."""
+
     def rows():
         from openpyxl import load_workbook
 
         workbook = load_workbook(path, read_only=True, data_only=True)
         try:
-            for values in workbook[title].iter_rows(values_only=True):
-                yield [cell_text(v) for v in values]
+            for index, title in enumerate(titles):
+                found = workbook[title].iter_rows(values_only=True)
+                if index:
+                    next(found, None)  # the continuation's copy of the header
+                for values in found:
+                    yield [cell_text(v) for v in values]
         finally:
             workbook.close()
 
     return rows
+
+
+def _count_all(counters):
+    def count():
+        counts = [c() for c in counters]
+        if None in counts:
+            return None
+        return sum(counts) - (len(counts) - 1)  # one header for the whole table
+
+    return count
+
+
+_CONTINUATION = re.compile(r"^(?P<name>.+) \((?P<number>[2-9]|[1-9][0-9]+)\)$")
+
+
+def _continuation(title):
+    """(file name, number) for a continuation sheet's title such as `people (2)`."""
+    match = _CONTINUATION.match(title)
+    if match and match["name"] in FILES:
+        return match["name"], int(match["number"])
+    return None
 
 
 def _folder(path):
@@ -106,16 +135,18 @@ def _workbook(path):
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise DatasetError(_("%(file)s is not a readable workbook.") % {"file": path.name}) from exc
-    sheets, unknown = {}, []
+    sheets, unknown, parts = {}, [], {}
     try:
         for worksheet in workbook.worksheets:
             name = worksheet.title.strip().lower()
             if is_instructions(name):
                 continue  # the template's instructions
-            if name in FILES:
-                member = getattr(worksheet, "_worksheet_path", None)
-                sheets[name] = Sheet(
-                    name, _xlsx_rows(path, worksheet.title), _count_xlsx_rows(path, member)
+            member = getattr(worksheet, "_worksheet_path", None)
+            continued = _continuation(name)
+            if name in FILES or continued:
+                key, number = continued or (name, 1)
+                parts.setdefault(key, []).append(
+                    (number, worksheet.title, _count_xlsx_rows(path, member))
                 )
             elif any(
                 any(v not in (None, "") for v in row)
@@ -124,6 +155,17 @@ def _workbook(path):
                 unknown.append(worksheet.title)
     finally:
         workbook.close()
+    for name, found in parts.items():
+        found.sort()
+        if found[0][0] != 1 or [n for n, _t, _c in found] != list(range(1, len(found) + 1)):
+            # A continuation without its first sheet, or with a gap: not read as a table.
+            unknown.extend(title for _n, title, _c in found)
+            continue
+        sheets[name] = Sheet(
+            name,
+            _xlsx_rows(path, [title for _n, title, _c in found]),
+            _count_all([count for _n, _t, count in found]),
+        )
     return sheets, unknown
 
 

@@ -5,8 +5,11 @@ Rows are dicts keyed by the report's columns; None is an empty cell, Decimal a p
 """
 
 import csv
+import hashlib
 import io
 import json
+import threading
+from collections import OrderedDict
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlparse
@@ -145,10 +148,81 @@ def local_only_fetcher():
     return LocalOnlyFetcher(allowed_protocols=("data", "file"), allow_redirects=False)
 
 
-def html_to_pdf(html):
-    """Render HTML to PDF bytes; any outside resource is refused (and left out)."""
+# What is the same for every document, made once per process (and thread): WeasyPrint's
+# font configuration (fontconfig's font list and Pango's font map with its metrics and
+# shaping caches; a new one per document costs a fresh scan of the system fonts) and the
+# parsed stylesheets. Measured in bench/pdf_bench.py.
+_per_thread = threading.local()
+_STYLESHEETS = {}
+_STYLESHEETS_LOCK = threading.Lock()
+
+
+def font_configuration():
+    """This thread's WeasyPrint FontConfiguration (Pango's font map is not thread-safe)."""
+    config = getattr(_per_thread, "font_config", None)
+    if config is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        config = _per_thread.font_config = FontConfiguration()
+    return config
+
+
+def stylesheet(name):
+    """A stylesheet beside the PDF templates (`reports/pdf/<name>`), parsed once."""
+    sheet = _STYLESHEETS.get(name)
+    if sheet is None:
+        from weasyprint import CSS
+
+        path = Path(__file__).resolve().parent / "templates" / "reports" / "pdf" / name
+        with _STYLESHEETS_LOCK:
+            sheet = _STYLESHEETS.setdefault(name, CSS(string=path.read_text()))
+    return sheet
+
+
+def _lean_html():
+    """WeasyPrint's HTML with `reports/pdf/ua.css` as its default stylesheet, for documents
+    whose own stylesheet says the rest. (`_ua_stylesheets` is WeasyPrint's hook for its
+    default sheets; should it disappear, the full defaults apply and nothing breaks.)"""
     from weasyprint import HTML
 
-    return HTML(
+    class Lean(HTML):
+        def _ua_stylesheets(self, forms=False):
+            return [stylesheet("ua.css")]
+
+    return Lean
+
+
+# The last few documents, by a digest of their HTML: a report asked for again (the same
+# unit, period, figures and day of issue) is not laid out again. Per process, in memory,
+# never written anywhere.
+_RECENT = OrderedDict()
+_RECENT_SIZE = 16
+_RECENT_LOCK = threading.Lock()
+LeanHTML = None
+
+
+def html_to_pdf(html, stylesheets=()):
+    """Render HTML (with the named stylesheets from `reports/pdf/`) to PDF bytes; any
+    outside resource is refused (and left out)."""
+    from weasyprint import HTML
+
+    global LeanHTML
+    if LeanHTML is None:
+        LeanHTML = _lean_html()
+    key = hashlib.sha256("\0".join([html, *stylesheets]).encode()).digest()
+    with _RECENT_LOCK:
+        if key in _RECENT:
+            _RECENT.move_to_end(key)
+            return _RECENT[key]
+    document = LeanHTML if stylesheets else HTML
+    pdf = document(
         string=html, url_fetcher=local_only_fetcher(), base_url="file:///nonexistent/"
-    ).write_pdf()
+    ).write_pdf(
+        stylesheets=[stylesheet(name) for name in stylesheets],
+        font_config=font_configuration(),
+    )
+    with _RECENT_LOCK:
+        _RECENT[key] = pdf
+        while len(_RECENT) > _RECENT_SIZE:
+            _RECENT.popitem(last=False)
+    return pdf

@@ -41,6 +41,7 @@ from grassroots.pipeline.models import (
     Source,
 )
 from grassroots.plans.models import Finding, Target
+from grassroots.replicas import reads_from_replica
 from grassroots.transfers.models import Transfer
 from grassroots.vietnamese import fold, sort_key
 
@@ -164,6 +165,7 @@ def _sum(groups):
     return total
 
 
+@reads_from_replica
 def achievement(user, *, unit, date_from, date_to, by="children", language=None, restate_on=None):
     """The achievement report rows for `unit` (a Unit or a code) over [date_from, date_to].
 
@@ -233,6 +235,7 @@ def _target(targets, unit, date_from, date_to):
     return choose_target(targets.get(unit.pk, []), date_from, date_to)
 
 
+@reads_from_replica
 def unit_total(user, *, unit, date_from, date_to, restate_on=None):
     """The first row of `achievement` (the unit itself) without the rows below it."""
     scope.require(user, Action.VIEW, unit)
@@ -331,6 +334,7 @@ def _main_counts(unit, date_from, date_to, restate_on=None):
     }
 
 
+@reads_from_replica
 def composition(user, *, unit, date_from, date_to, restate_on=None):
     """Who was admitted: women, education, ethnic minority, religion, occupation, ages,
     and the main counts beside the same period a year earlier with the change in per cent.
@@ -412,6 +416,7 @@ def course_for_report(user, code):
     )
 
 
+@reads_from_replica
 def course_funnel(user, *, course, until):
     """One row for a course: its enrolled people and how many of them were completed,
     admitted, confirmed and transferred out on or before `until`, plus one column per
@@ -456,6 +461,7 @@ def course_funnel(user, *, course, until):
 # --- dashboard ----------------------------------------------------------------------------
 
 
+@reads_from_replica
 def admissions_per_month(user, *, unit, date_from, date_to, restate_on=None):
     """[(first day of month, admitted)] for every month touching [date_from, date_to]."""
     scope.require(user, Action.VIEW, unit)
@@ -468,6 +474,7 @@ def admissions_per_month(user, *, unit, date_from, date_to, restate_on=None):
     return result
 
 
+@reads_from_replica
 def pipeline_funnel(user, *, unit, date_from, date_to):
     """Sources nominated below the unit in the period, and how far they got since:
     [(stage, count, conversion % from the previous stage)].
@@ -509,6 +516,7 @@ def pipeline_funnel(user, *, unit, date_from, date_to):
     return stages
 
 
+@reads_from_replica
 def findings_for(user, *, unit, limit=20):
     """Findings on the unit and the units below it, newest first."""
     scope.require(user, Action.VIEW, unit)
