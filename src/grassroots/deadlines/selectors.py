@@ -6,7 +6,8 @@ Three sources are merged into one list of plain dicts
 - transfers not yet received (the member must report by `report_by`);
 - awareness-course certificates about to expire (60 months after the certificate date)
   for people not admitted since;
-- the admission pipeline's own deadlines (`grassroots.pipeline.selectors.due_items`).
+- the admission pipeline's own deadlines (`grassroots.pipeline.selectors.due_items`);
+- what the apps above register in `deadlines.sources` (conference tasks).
 
 Only what is overdue, due today or due in the next `HORIZON_DAYS` days is listed, most
 urgent (most overdue) first. Every source reads through the user's scope.
@@ -31,6 +32,8 @@ from grassroots.transfers.models import Transfer
 from grassroots.transfers.selectors import transfer_list
 from grassroots.workdays import add_months
 from grassroots.workdays.models import CalendarDay
+
+from . import sources
 
 HORIZON_DAYS = 30
 CERTIFICATE_VALID_MONTHS = 60
@@ -224,6 +227,15 @@ def _pipeline_items(user, today, unit, limit=None):
         )
 
 
+def _registered_items(user, today, unit):
+    """The deadlines of the apps above (`deadlines.sources`), within the horizon."""
+    horizon = today + dt.timedelta(days=HORIZON_DAYS)
+    for provider in sources.providers():
+        for item in provider(user, today, unit):
+            if item["due_on"] <= horizon:
+                yield _item(**item, today=today)
+
+
 def _sort_key(item):
     person = item["person"]
     return (item["due_on"], getattr(person, "sort_key", ""), item["kind"])
@@ -242,6 +254,7 @@ def work_list(user, today, unit=None, limit=None):
         *_role_items(user, today, unit),
         *_certificate_items(user, today, unit),
         *_pipeline_items(user, today, unit, limit),
+        *_registered_items(user, today, unit),
     ]
     items.sort(key=_sort_key)
     return items if limit is None else items[:limit]
@@ -270,6 +283,7 @@ class WorkList:
             *_role_items(self.user, self.today, self.unit),
             *_certificate_items(self.user, self.today, self.unit),
             *_pipeline_items(self.user, self.today, self.unit, limit),
+            *_registered_items(self.user, self.today, self.unit),
         ]
 
     @cached_property
