@@ -26,7 +26,6 @@ from django.utils.translation import gettext as _
 
 from grassroots.accounts import scope
 from grassroots.accounts.roles import Action
-from grassroots.paths import under
 from grassroots.plans.models import Finding
 from grassroots.reports import charts, statform
 from grassroots.reports import selectors as reports
@@ -121,16 +120,18 @@ def _funnel(user, units, date_from, date_to):
     return stages
 
 
-def _findings(committee, units, date_from, date_to):
-    paths = [u.path for u in units]
+def _findings(units, date_from, date_to):
+    """The findings of the period about the participating units or units below them (on
+    today's structure: the findings follow their units)."""
+    paths = {u.path for u in units}
     found = (
-        Finding.objects.filter(
-            under(committee.path, "unit__path"), date__gte=date_from, date__lte=date_to
-        )
+        Finding.objects.filter(date__gte=date_from, date__lte=date_to)
         .select_related("unit", "by_unit")
         .order_by("date", "id")
     )
-    return [f for f in found if any(f.unit.path.startswith(p) for p in paths)]
+    return [
+        f for f in found if any(f.unit.path[:n] in paths for n in range(4, len(f.unit.path) + 1, 4))
+    ]
 
 
 def paper_data(
@@ -205,7 +206,7 @@ def paper_data(
         ]
         behind = [row for row in rows if reports.behind_plan(row, date_from, date_to, today=today)]
         stages = _funnel(user, units, date_from, date_to)
-        findings = _findings(committee, units, date_from, date_to)
+        findings = _findings(units, date_from, date_to)
         chart_items = [
             (
                 row["unit_name"],

@@ -15,7 +15,6 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,8 +25,8 @@ from grassroots.accounts.roles import Action
 from grassroots.history.models import Change
 from grassroots.history.services import record_change, snapshot
 from grassroots.inputs import field_errors
-from grassroots.org.models import Unit
-from grassroots.paths import under
+from grassroots.org import timeline
+from grassroots.org.models import Unit, UnitVersion
 
 from .models import Conclusion, Conference, Participation, Recognition, Task
 
@@ -58,32 +57,27 @@ def require_holder(user, committee):
         raise PermissionDenied
 
 
-def _in_force(day):
-    return Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gte=day))
-
-
 def default_participants(committee, *, cluster=None, sector=None, day=None):
-    """The units of `cluster` (or `sector`) strictly below `committee` on `day`: the
-    outermost units where the grouping is in force (the units below them belong to the
-    same grouping through them), in tree order."""
+    """The units of `cluster` (or `sector`) that stood below `committee` on `day`: the
+    outermost ones (the units below them belong to the grouping through them), in tree
+    order. Read off the structure of that day (`org.timeline`), so that a committee
+    that a restructuring ended still finds the units of its time."""
     day = day or timezone.localdate()
     if cluster is None and sector is None:
         return []
-    units = Unit.objects.filter(under(committee.path, "path"), _in_force(day)).exclude(
-        pk=committee.pk
-    )
+    units = Unit.objects.filter(pk__in=timeline.below_on(committee, day, include_self=False))
     if cluster is not None:
         units = units.filter(effective_cluster=cluster)
     else:
         units = units.filter(effective_sector=sector)
-    kept, paths = [], set()
-    for unit in units.order_by("path"):
-        steps = range(4, len(unit.path), 4)
-        if any(unit.path[:n] in paths for n in steps):
-            continue
-        paths.add(unit.path)
-        kept.append(unit)
-    return kept
+    units = list(units.order_by("path"))
+    ids = {unit.pk for unit in units}
+    parents = dict(
+        UnitVersion.objects.filter(timeline.on(day), unit_id__in=ids).values_list(
+            "unit_id", "parent_id"
+        )
+    )
+    return [unit for unit in units if parents.get(unit.pk) not in ids]
 
 
 def _clean_text(value):
