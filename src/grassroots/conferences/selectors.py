@@ -62,28 +62,28 @@ def conclusions_with_tasks(conference):
     return [(c, tasks.get(c.pk, [])) for c in conference.conclusions.order_by("id")]
 
 
-def previous_conference(conference):
-    """The latest earlier conference of the same committee and the same cluster or sector
-    (for a list of units: none)."""
+def previous_conference(conference, user=None):
+    """The latest earlier conference of the same cluster or sector (for a list of units:
+    none) that the user may see: held by this committee or by another (a committee a
+    restructuring ended held the cluster's conferences before)."""
     if not conference.cluster_id and not conference.sector_id:
         return None
+    found = Conference.objects.filter(cluster=conference.cluster, sector=conference.sector)
+    if user is not None:
+        found = scope.scoped(user, found, unit_field="committee")
     return (
-        Conference.objects.filter(
-            committee=conference.committee,
-            cluster=conference.cluster,
-            sector=conference.sector,
-        )
-        .exclude(pk=conference.pk)
+        found.exclude(pk=conference.pk)
         .filter(date__lte=conference.date)
         .exclude(date=conference.date, pk__gt=conference.pk)
+        .select_related("committee")
         .order_by("-date", "-id")
         .first()
     )
 
 
-def previous_tasks(conference):
+def previous_tasks(conference, user=None):
     """(previous conference, its tasks) — what became of them — or (None, [])."""
-    previous = previous_conference(conference)
+    previous = previous_conference(conference, user)
     if previous is None:
         return None, []
     tasks = list(

@@ -138,7 +138,7 @@ def conference_new(request):
 
 def _detail_context(request, conference):
     user = request.user
-    previous, previous_tasks = selectors.previous_tasks(conference)
+    previous, previous_tasks = selectors.previous_tasks(conference, user)
     may_hold = services.can_hold_conference(user, conference.committee)
     return {
         "conference": conference,
@@ -151,7 +151,7 @@ def _detail_context(request, conference):
         "previous_tasks": previous_tasks,
         "may_hold": may_hold,
         "today": timezone.localdate(),
-        "languages": LANGUAGES,
+        "paper_languages": LANGUAGES,
         "language": translation.get_language() or "vi",
         "changes": Change.objects.filter(
             model="conferences.conference", object_id=str(conference.pk)
