@@ -59,6 +59,12 @@ def main():
     parser.add_argument("--lang", default="vi")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--output", default="/tmp/conference-bench.pdf")
+    parser.add_argument(
+        "--participants",
+        type=int,
+        help="take this many cells of the cluster as the participants (a conference of "
+        "units listed one by one) instead of its outermost units",
+    )
     args = parser.parse_args()
 
     if args.cluster:
@@ -79,6 +85,14 @@ def main():
         year = last.year - 1
         date_from, date_to = dt.date(year, 1, 1), dt.date(year, 12, 31)
     units = default_participants(committee, cluster=cluster, day=date_to)
+    listed = None
+    if args.participants:
+        listed = list(
+            Unit.objects.filter(effective_cluster=cluster, kind=Unit.Kind.CELL).order_by("path")[
+                : args.participants
+            ]
+        )
+        units = listed
     print(
         f"{connection.vendor}: committee {committee.code}, cluster {cluster.name} "
         f"({size} units in force), {len(units)} participants, {date_from}–{date_to}"
@@ -89,6 +103,7 @@ def main():
             SYSTEM,
             committee=committee,
             cluster=cluster,
+            units=listed,
             date_from=date_from,
             date_to=date_to,
             language=args.lang,
