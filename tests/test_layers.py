@@ -23,6 +23,7 @@ LAYERS = {
     "plans": 4,
     "deadlines": 5,
     "reports": 5,
+    "conferences": 6,
     "exchange": 6,
     "demo": 6,
     "core": 7,

@@ -29,6 +29,7 @@ from ninja.openapi.schema import OpenAPISchema
 from grassroots.accounts.models import RoleAssignment
 from grassroots.api_auth import AUTH
 from grassroots.api_common import ANY, ApiError, item, responses, service_errors, user_of
+from grassroots.conferences.api import router as conferences_router
 from grassroots.core.errors import security_log
 from grassroots.org.api import router as org_router
 from grassroots.people.api import router as people_router
@@ -213,6 +214,7 @@ for _router in (
     transfers_router,
     plans_router,
     reports_router,
+    conferences_router,
 ):
     api.add_router("", _router)
 

@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "grassroots.deadlines",
     "grassroots.plans",
     "grassroots.reports",
+    "grassroots.conferences",
     "grassroots.exchange",
     "grassroots.demo",
     "grassroots.core",

@@ -27,6 +27,7 @@ urlpatterns = [
     path("transfers/", include("grassroots.transfers.urls")),
     path("deadlines/", include("grassroots.deadlines.urls")),
     path("plans/", include("grassroots.plans.urls")),
+    path("conferences/", include("grassroots.conferences.urls")),
     path("reports/", include("grassroots.reports.urls")),
     path("exchange/", include("grassroots.exchange.urls")),
     path(

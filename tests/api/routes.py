@@ -13,6 +13,7 @@ from grassroots.org import restructure
 from grassroots.pipeline.models import Admission, Course, Source
 from grassroots.plans.models import Target
 from grassroots.transfers.models import Transfer
+from tests.conferences.routes import API_ROUTES
 from tests.urlcheck import Route
 
 HS_PUPIL = "001090000002"
@@ -256,3 +257,6 @@ def _event(town):
         trace=town.trace, unit=town.unit("HS"), name="High school", day=D(2025, 7, 1)
     )
     return outcome.event.pk
+
+
+ROUTES += API_ROUTES  # the conferences' (tests/conferences/routes.py)

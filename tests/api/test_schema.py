@@ -7,7 +7,9 @@ import re
 import pytest
 from django.urls import get_resolver
 
+from grassroots.accounts.models import Role
 from grassroots.api import UniqueNamesSchema
+from grassroots.conferences.models import Recognition
 from grassroots.org.models import Unit, UnitEvent, UnitEventPart
 from grassroots.people.models import Education, Gender, Occupation
 from grassroots.pipeline.models import Source
@@ -70,6 +72,17 @@ def test_openapi_json_is_public_and_lists_every_route(client):
         ("PATCH", "/api/v1/targets/{target_id}"),
         ("GET", "/api/v1/reports/newly-admitted"),
         ("GET", "/api/v1/forecasts"),
+        ("GET", "/api/v1/conferences"),
+        ("POST", "/api/v1/conferences"),
+        ("GET", "/api/v1/conferences/{conference_id}"),
+        ("POST", "/api/v1/conferences/{conference_id}/attendance"),
+        ("POST", "/api/v1/conferences/{conference_id}/conclusions"),
+        ("GET", "/api/v1/conference-tasks"),
+        ("GET", "/api/v1/conference-tasks/{task_id}"),
+        ("POST", "/api/v1/conference-tasks/{task_id}/complete"),
+        ("GET", "/api/v1/recognitions"),
+        ("POST", "/api/v1/recognitions"),
+        ("GET", "/api/v1/recognitions/{recognition_id}"),
     }
     assert operations == expected
     # Every operation's URL name is in the route table, and nothing else is.
@@ -118,6 +131,8 @@ VOCABULARIES = {
     "TransferDestinationType": Transfer.DestinationType,
     "UnitEventKind": UnitEvent.Kind,
     "UnitEventPartRole": UnitEventPart.Role,
+    "Role": Role,
+    "RecognitionKind": Recognition.Kind,
 }
 
 

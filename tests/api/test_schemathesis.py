@@ -28,6 +28,7 @@ from schemathesis.engine import Status, events, from_schema
 from schemathesis.transport.wsgi import WSGITransport
 
 from grassroots import announcements
+from grassroots.conferences import services as conference_services
 from grassroots.history.services import Trace
 from grassroots.people.models import Membership
 from grassroots.pipeline import services as pipeline_services
@@ -86,6 +87,29 @@ def demo_records(town):
             period_end=D(2025, 12, 31),
             minimum=minimum,
         )
+    # A conference of the town with a conclusion, a task and a commendation.
+    conference = conference_services.conference_create(
+        trace=trace,
+        committee=town.unit("TOWN"),
+        title="Gò Nổi conference",
+        date=D(2025, 1, 15),
+        period_from=D(2024, 1, 1),
+        period_to=D(2024, 12, 31),
+        units=[town.unit("W1"), town.unit("HS")],
+    )
+    conference_services.conclusion_add(
+        trace=trace,
+        conference=conference,
+        text="Nominate sources.",
+        tasks=[
+            {"unit": town.unit("HS"), "role": "secretary", "action": "Nominate two sources",
+             "due_on": D(2025, 3, 31)}
+        ],
+    )  # fmt: skip
+    conference_services.recognition_record(
+        trace=trace, conference=conference, kind="commend", unit=town.unit("HS"),
+        date=D(2025, 1, 15), text="Twelve sources.",
+    )  # fmt: skip
 
 
 @pytest.fixture

@@ -16,11 +16,12 @@ from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, RestrictedError
 
+from grassroots.conferences import services as conference_services
 from grassroots.exchange import exporter
 from grassroots.exchange.format import FILES
 from grassroots.history.services import Trace
 from grassroots.org import restructure, timeline
-from grassroots.org.models import Unit
+from grassroots.org.models import Cluster, Unit
 from grassroots.people import services as people_services
 from grassroots.people.models import Membership, Person
 from grassroots.plans import services as plan_services
@@ -147,7 +148,7 @@ def _make_history(town, tmp_path):
         resolution_ref="NQ 7",
         resolution_date=dt.date(2024, 12, 20),
     )
-    plan_services.finding_record(
+    finding = plan_services.finding_record(
         trace=trace,
         unit=town.unit("W1C1"),
         date=dt.date(2024, 5, 2),
@@ -155,6 +156,7 @@ def _make_history(town, tmp_path):
         findings="The sources list was not reviewed.\nFollow up in July.",
         follow_up_due=dt.date(2024, 7, 1),
     )
+    _conference(town, trace, finding)
     # The reform of 1 July 2025.
     system = Trace.system("reform")
     restructure.unit_merge(
@@ -182,6 +184,55 @@ def _make_history(town, tmp_path):
         reference="NQ 1659",
     )
     restructure.unit_rename(trace=system, unit=Unit.objects.get(code="W1"), name="Ward One", day=E)
+
+
+def _conference(town, trace, finding):
+    """A cluster's conference: attendance, two conclusions (one with tasks, one done),
+    praise by the conference and criticism by the finding."""
+    conference = conference_services.conference_create(
+        trace=trace,
+        committee=town.unit("TOWN"),
+        cluster=Cluster.objects.get(name="Gò Nổi"),
+        title="Gò Nổi: winning new members",
+        date=dt.date(2024, 7, 15),
+        place="Town hall",
+        chair="Lê Văn Dũng",
+        period_from=dt.date(2024, 1, 1),
+        period_to=dt.date(2024, 6, 30),
+        units=[town.unit("W1"), town.unit("W2"), town.unit("HS")],
+    )
+    for p, values in zip(
+        conference.participations.order_by("unit__path"),
+        [{"attendees": 12, "invited": 15}, {"present": False}, {"present": True}],
+        strict=True,
+    ):
+        conference_services.participation_record(trace=trace, participation=p, **values)
+    first = conference_services.conclusion_add(
+        trace=trace,
+        conference=conference,
+        text="Sources in the enterprises.\nEach ward nominates five.",
+        tasks=[
+            {"unit": town.unit("W1C1"), "role": "secretary", "action": "Nominate five sources",
+             "due_on": dt.date(2024, 9, 30)},
+            {"unit": town.unit("W2"), "role": "organisation_committee",
+             "action": "Review the sources list", "due_on": dt.date(2024, 8, 31)},
+        ],
+    )  # fmt: skip
+    conference_services.conclusion_add(trace=trace, conference=conference, text="Report in July.")
+    conference_services.task_complete(
+        trace=trace, task=first.tasks.get(unit__code="W1C1"), completed_on=dt.date(2024, 9, 1),
+        note="Five nominated.",
+    )  # fmt: skip
+    conference_services.recognition_record(
+        trace=trace, conference=conference, kind="commend", unit=town.unit("W1"),
+        date=dt.date(2024, 7, 15), text="Twelve sources.", decision="Certificate of merit",
+        document_ref="QĐ 12",
+    )  # fmt: skip
+    conference_services.recognition_record(
+        trace=trace, finding=finding, kind="shortcoming", unit=town.unit("W1C1"),
+        person=Person.objects.get(national_id="001090000004"), date=dt.date(2024, 5, 2),
+        text="List not reviewed.", decision="Reminded in writing",
+    )  # fmt: skip
 
 
 def _export(target, fmt, unit=None):

@@ -52,6 +52,10 @@ FORMS = {
     "plans:target_allocate",
     "plans:finding_new",
     "plans:finding_close",
+    "conferences:new",
+    "conferences:conclusion_new",
+    "conferences:recognition_new",
+    "conferences:task",
     "exchange:index",
 }
 

@@ -8,6 +8,7 @@ Three sources are merged into one list of plain dicts
   for people not admitted since;
 - the admission pipeline's own deadlines (`grassroots.pipeline.selectors.due_items`);
 - supervision findings whose follow-up is due and not yet recorded done (`plans`).
+- what the apps above register in `deadlines.sources` (conference tasks).
 
 Only what is overdue, due today or due in the next `HORIZON_DAYS` days is listed, most
 urgent (most overdue) first. Every source reads through the user's scope.
@@ -33,6 +34,8 @@ from grassroots.transfers.models import Transfer
 from grassroots.transfers.selectors import transfer_list
 from grassroots.workdays import add_months
 from grassroots.workdays.models import CalendarDay
+
+from . import sources
 
 HORIZON_DAYS = 30
 CERTIFICATE_VALID_MONTHS = 60
@@ -256,6 +259,15 @@ def _pipeline_items(user, today, unit, limit=None):
         )
 
 
+def _registered_items(user, today, unit):
+    """The deadlines of the apps above (`deadlines.sources`), within the horizon."""
+    horizon = today + dt.timedelta(days=HORIZON_DAYS)
+    for provider in sources.providers():
+        for item in provider(user, today, unit):
+            if item["due_on"] <= horizon:
+                yield _item(**item, today=today)
+
+
 def _sort_key(item):
     person = item["person"]
     return (item["due_on"], getattr(person, "sort_key", ""), item["kind"])
@@ -275,6 +287,7 @@ def work_list(user, today, unit=None, limit=None):
         *_certificate_items(user, today, unit),
         *_finding_items(user, today, unit),
         *_pipeline_items(user, today, unit, limit),
+        *_registered_items(user, today, unit),
     ]
     items.sort(key=_sort_key)
     return items if limit is None else items[:limit]
@@ -304,6 +317,7 @@ class WorkList:
             *_certificate_items(self.user, self.today, self.unit),
             *_finding_items(self.user, self.today, self.unit),
             *_pipeline_items(self.user, self.today, self.unit, limit),
+            *_registered_items(self.user, self.today, self.unit),
         ]
 
     @cached_property

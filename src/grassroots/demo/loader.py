@@ -34,6 +34,7 @@ from grassroots.transfers.models import Transfer
 from . import admissions as story_admissions
 from . import pipelines, reform, story, structure
 from .builder import Builder
+from .conferences import load_conference
 from .transfers import load_transfers
 
 ACCOUNTS = [
@@ -224,8 +225,9 @@ def _build(today, log):
     _summary(trace, Target, targets, town.path, "targets")
     findings = _write_findings(units)
     _summary(trace, Finding, findings, town.path, "supervision findings")
+    load_conference(trace, units)
     _rebuild_rollups()
-    step("targets, findings, report tallies")
+    step("targets, findings, the conference of Gò Nổi, report tallies")
     _live_through_the_reform(trace, log)
     step("the reform of 1 July 2025")
 

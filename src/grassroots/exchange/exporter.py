@@ -14,6 +14,7 @@ from pathlib import Path
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from grassroots import sheets
+from grassroots.conferences.models import Conference, Recognition, Task
 from grassroots.org.models import SplitShare, Unit, UnitEvent, UnitEventPart, UnitVersion
 from grassroots.paths import under
 from grassroots.people.models import Membership, Person
@@ -234,6 +235,21 @@ QUERIES = {
     "findings": lambda unit: (
         Finding.objects.filter(_within(unit, "unit__path"))
         .select_related("unit", "by_unit")
+        .order_by("date", "id")
+    ),
+    "conferences": lambda unit: (
+        Conference.objects.filter(_within(unit, "committee__path"))
+        .select_related("committee", "cluster", "sector")
+        .order_by("date", "id")
+    ),
+    "conference_tasks": lambda unit: (
+        Task.objects.filter(_within(unit, "conclusion__conference__committee__path"))
+        .select_related("unit", "conclusion__conference__committee")
+        .order_by("conclusion__conference__date", "conclusion_id", "id")
+    ),
+    "recognitions": lambda unit: (
+        Recognition.objects.filter(_within(unit, "unit__path"))
+        .select_related("unit", "person", "conference__committee", "finding__by_unit")
         .order_by("date", "id")
     ),
 }

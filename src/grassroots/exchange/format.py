@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext as _
 
+from grassroots.conferences.models import Conference, Recognition, Task
 from grassroots.org.models import Cluster, Sector, Unit, UnitEvent
 from grassroots.people.models import Membership, Person
 from grassroots.pipeline.models import (
@@ -50,6 +51,9 @@ FILES = (
     "transfers",
     "targets",
     "findings",
+    "conferences",
+    "conference_tasks",
+    "recognitions",
 )
 
 TEXT, DATE, YESNO, INT, CODE, NATIONAL_ID = "text", "date", "yesno", "int", "code", "national_id"
@@ -251,6 +255,46 @@ COLUMNS = {
         _c("follow_up_due", DATE),
         _c("follow_up_done_on", DATE),
     ),
+    "conferences": (
+        _c("committee_code", CODE, True, field=UNIT_CODE),
+        _c("date", DATE, True),
+        _c("title", required=True, field=(Conference, "title")),
+        _c("cluster", field=(Cluster, "name")),
+        _c("sector", field=(Sector, "name")),
+        _c("place", field=(Conference, "place")),
+        _c("chair", field=(Conference, "chair")),
+        _c("period_from", DATE, True),
+        _c("period_to", DATE, True),
+        _c("participants"),
+        _c("conclusions", JSON),
+    ),
+    "conference_tasks": (
+        _c("conference_committee_code", CODE, True, field=UNIT_CODE),
+        _c("conference_date", DATE, True),
+        _c("conference_title", required=True, field=(Conference, "title")),
+        _c("conclusion_no", INT, True),
+        _c("unit_code", CODE, True, field=UNIT_CODE),
+        _c("action", required=True, field=(Task, "action")),
+        _c("role", required=True, field=(Task, "role")),
+        _c("due_on", DATE, True),
+        _c("completed_on", DATE),
+        _c("completion_note", field=(Task, "completion_note")),
+    ),
+    "recognitions": (
+        _c("unit_code", CODE, True, field=UNIT_CODE),
+        _c("date", DATE, True),
+        _c("kind", required=True, field=(Recognition, "kind")),
+        _c("national_id", field=(Person, "national_id")),
+        _c("text", required=True, field=(Recognition, "text")),
+        _c("decision", field=(Recognition, "decision")),
+        _c("document_ref", field=(Recognition, "document_ref")),
+        _c("conference_committee_code", CODE, field=UNIT_CODE),
+        _c("conference_date", DATE),
+        _c("conference_title", field=(Conference, "title")),
+        _c("finding_by_unit_code", CODE, field=UNIT_CODE),
+        _c("finding_date", DATE),
+        _c("finding_kind", field=(Finding, "kind")),
+    ),
 }
 
 _JOB_TITLE = next(c for c in COLUMNS["people"] if c.name == "job_title")
@@ -272,6 +316,16 @@ KEYS = {
     "dossier_steps": ("national_id", "opened_on", "step", "date"),
     "members": ("national_id", "admitted_on"),
     "findings": ("unit_code", "by_unit_code", "date", "kind"),
+    "conferences": ("committee_code", "date", "title"),
+    "conference_tasks": (
+        "conference_committee_code",
+        "conference_date",
+        "conference_title",
+        "conclusion_no",
+        "unit_code",
+        "action",
+    ),
+    "recognitions": ("unit_code", "date", "kind", "national_id"),
 }
 
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

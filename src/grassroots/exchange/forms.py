@@ -25,6 +25,9 @@ FILE_LABELS = {
     "dossier_steps": _("dossier steps"),
     "members": _("members"),
     "findings": _("supervision findings"),
+    "conferences": _("conferences"),
+    "conference_tasks": _("conference tasks"),
+    "recognitions": _("praise and criticism"),
 }
 
 UPLOAD_SUFFIXES = (".xlsx", ".zip", ".csv")

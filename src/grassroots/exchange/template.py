@@ -163,6 +163,44 @@ EXAMPLES = {
             "findings": "Sources reviewed every quarter.",
         }
     ],
+    "conferences": [
+        {
+            "committee_code": "TOWN",
+            "date": D(2025, 3, 10),
+            "title": "Winning new members in Gò Nổi",
+            "cluster": "Gò Nổi",
+            "place": "Town hall",
+            "period_from": D(2024, 7, 1),
+            "period_to": D(2024, 12, 31),
+            "participants": "W1:12/15",
+            "conclusions": '{"1": "Every ward nominates sources in its enterprises."}',
+        }
+    ],
+    "conference_tasks": [
+        {
+            "conference_committee_code": "TOWN",
+            "conference_date": D(2025, 3, 10),
+            "conference_title": "Winning new members in Gò Nổi",
+            "conclusion_no": 1,
+            "unit_code": "W1",
+            "action": "Nominate five sources in the two enterprises",
+            "role": "secretary",
+            "due_on": D(2025, 6, 30),
+        }
+    ],
+    "recognitions": [
+        {
+            "unit_code": "W1",
+            "date": D(2025, 3, 10),
+            "kind": "commend",
+            "text": "Twelve sources nominated in six months.",
+            "decision": "Certificate of merit",
+            "document_ref": "QĐ 12-QĐ/TU",
+            "conference_committee_code": "TOWN",
+            "conference_date": D(2025, 3, 10),
+            "conference_title": "Winning new members in Gò Nổi",
+        }
+    ],
 }
 
 

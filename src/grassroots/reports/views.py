@@ -14,7 +14,7 @@ from grassroots.people.access import log_export
 from grassroots.plans import forecasting
 from grassroots.tasks import services as task_services
 
-from . import charts, documents, form2, periods, selectors, statform
+from . import charts, documents, form2, panels, periods, selectors, statform
 from .documents import COLUMN_LABELS
 from .exports import html_to_pdf
 
@@ -454,6 +454,7 @@ def dashboard_context(request, unit, date_from, date_to, restate_on=None):
         if ranking
         else None,
         "findings": selectors.findings_for(user, unit=unit, limit=10),
+        "panels": panels.for_dashboard(request, unit, date_from, date_to),
         "export_query": _export_query(unit, date_from, date_to, "children", restate_on),
         "restate_on": restate_on,
     }

@@ -1,5 +1,6 @@
 """The tables of the exchange format, one applier each, in the order they are applied."""
 
+from .conferences import ConferenceApplier, ConferenceTaskApplier, RecognitionApplier
 from .dossiers import DossierApplier, DossierStepApplier
 from .members import AdmissionApplier, ConfirmationApplier, TransferApplier
 from .memberships import MembershipApplier
@@ -25,4 +26,7 @@ APPLIERS = {
     "transfers": TransferApplier,
     "targets": TargetApplier,
     "findings": FindingApplier,
+    "conferences": ConferenceApplier,
+    "conference_tasks": ConferenceTaskApplier,
+    "recognitions": RecognitionApplier,
 }
