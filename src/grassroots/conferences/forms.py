@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from grassroots.accounts.models import Role
 from grassroots.accounts.roles import Action
@@ -30,7 +31,7 @@ class ConferenceForm(forms.Form):
     sector = forms.ModelChoiceField(
         label=_("sector"), queryset=Sector.objects.order_by("name"), required=False
     )
-    title = form_field(Conference, "title", label=_("title"))
+    title = form_field(Conference, "title", label=pgettext_lazy("conference", "title"))
     date = _date(_("date"))
     place = form_field(Conference, "place", label=_("place"))
     chair = form_field(Conference, "chair", label=_("chair"))

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from grassroots.accounts.models import Role
 from grassroots.inputs import multiline_text, plain_text
@@ -39,7 +40,9 @@ class Conference(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    title = models.CharField(_("title"), max_length=200, validators=[plain_text])
+    title = models.CharField(
+        pgettext_lazy("conference", "title"), max_length=200, validators=[plain_text]
+    )
     date = models.DateField(_("date"))
     place = models.CharField(_("place"), max_length=200, blank=True, validators=[plain_text])
     chair = models.CharField(_("chair"), max_length=200, blank=True, validators=[plain_text])
