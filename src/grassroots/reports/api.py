@@ -8,7 +8,15 @@ from decimal import Decimal
 
 from ninja import Field, Query, Router, Schema
 
-from grassroots.api_common import LIST, Filters, invalid, responses, unit_by_code, user_of
+from grassroots.api_common import (
+    LIST,
+    ApiError,
+    Filters,
+    item,
+    responses,
+    unit_by_code,
+    user_of,
+)
 from grassroots.api_fields import Day, omittable, text
 from grassroots.org.models import Unit
 
@@ -44,7 +52,7 @@ def _number(value):
 
 @router.get(
     "/reports/newly-admitted",
-    response=responses({200: list[FormRowOut]}, LIST),
+    response=responses({200: list[FormRowOut]}, (*LIST, 409)),
     url_name="report_newly_admitted",
 )
 def newly_admitted(request, filters: Query[NewlyAdmittedFilters]):
@@ -56,7 +64,9 @@ def newly_admitted(request, filters: Query[NewlyAdmittedFilters]):
     try:
         periods.check_period(filters.date_from, filters.date_to, filters.restate_on)
     except ValueError as exc:
-        raise invalid("query", "to", str(exc)) from exc
+        # The period fits the schema but not the calendar (an end before its start, a
+        # restatement before the end): a rule, answered 409 as everywhere (docs/api.md).
+        raise ApiError(409, [item(["query", "to"], str(exc), "period")]) from exc
     rows = statform.newly_admitted(
         user,
         unit=unit,
