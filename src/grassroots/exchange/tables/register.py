@@ -5,7 +5,11 @@ from django.utils.translation import gettext as _
 
 from grassroots.accounts.roles import Action
 from grassroots.people.models import Occupation, Person
-from grassroots.people.services import OLDEST_PLAUSIBLE_AGE, YOUNGEST_PLAUSIBLE_AGE
+from grassroots.people.services import (
+    OLDEST_PLAUSIBLE_AGE,
+    YOUNGEST_PLAUSIBLE_AGE,
+    person_bulk_create,
+)
 from grassroots.pipeline.models import Course, Enrollment, Source
 
 from ..format import FreeOccupation
@@ -19,12 +23,16 @@ class PeopleApplier(Applier):
     names = {"unit_code": "unit"}
     fixed_fields = ("national_id", "phone", "email", "address")
 
+    def __init__(self, ctx, present):
+        super().__init__(ctx, present)
+        self.today = timezone.localdate()
+
     def check(self, row):
         self.read_free_occupation(row)
         birth = row.values.get("birth_date")
         if birth is None:
             return True
-        today = timezone.localdate()
+        today = self.today
         message = None
         if birth > today:
             message = _("the birth date lies in the future")
@@ -101,6 +109,21 @@ class PeopleApplier(Applier):
 
     def describe(self, row, obj):
         return obj.full_name
+
+    def new_record(self, row, after):
+        return None  # person_bulk_create writes plain values
+
+    def create(self, created):
+        """New people go through the register's bulk service (COPY on PostgreSQL), which
+        also writes their history rows."""
+        people = []
+        for row, _obj, _before, after in created:
+            fields = after.copy()
+            del fields["unit_code"]
+            fields["unit"] = row.refs.get("unit_code")
+            people.append(fields)
+        person_bulk_create(trace=self.ctx.trace, people=people)
+        return True
 
 
 class SourceApplier(Applier):
