@@ -212,6 +212,7 @@ def main():
     generate(folder, args.rows)
     env, drop, vendor = scratch_database(url, workdir)
     lines = []
+    load_before = os.getloadavg()
     try:
         subprocess.run([GRASSROOTS, "migrate", "--no-input", "-v0"], env=env, check=True, cwd=ROOT)
         for label, command in [
@@ -250,7 +251,8 @@ def main():
     finally:
         if not args.keep:
             drop()
-    print(f"\n{vendor}, {args.rows:,} people (log: {log})\n")
+    load = ", ".join(f"{a:.1f}" for a in (*load_before[:1], *os.getloadavg()[:1]))
+    print(f"\n{vendor}, {args.rows:,} people (log: {log}; load average before, after: {load})\n")
     print(f"{'contender':<32} {'seconds':>9} {'rows/s':>10} {'CPU s':>8} {'peak MB':>9}  note")
     for label, seconds, cpu, peak, note in lines:
         if seconds is None:

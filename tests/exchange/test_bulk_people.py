@@ -115,3 +115,31 @@ def test_the_same_bad_cell_is_named_on_every_row(town, tmp_path):
     found = problems(result)
     assert [p.split(":")[1] for p in found] == ["2", "3", "4", "5"]
     assert Person.objects.filter(national_id__startswith="0793").count() == 0
+
+
+def _indexes():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        return set(connection.introspection.get_constraints(cursor, "people_person"))
+
+
+def test_a_large_load_builds_the_indexes_again(town, tmp_path, monkeypatch):
+    from grassroots.people import services
+
+    monkeypatch.setattr(services, "BULK_LOAD_ROWS", 5)
+    before = _indexes()
+    lines = ["national_id,full_name,gender,birth_date,unit_code"]
+    lines += [f"0794{i:08d},Nguyễn Văn Số {i},male,1990-01-01,W1C1" for i in range(300)]
+    folder = write(tmp_path, people="\n".join(lines) + "\n")
+    result = run_import(folder, batch_size=50)
+    assert result.ok, problems(result)
+    assert _indexes() == before
+    assert Person.objects.filter(search_text__contains="nguyen van so 12 ").count() == 1
+    # A load that fails is rolled back with its indexes.
+    lines.append("079499999999,Bad Row,robot,1990-01-01,W1C1")
+    lines = [lines[0]] + [line.replace("0794", "0795", 1) for line in lines[1:]]
+    failed = run_import(write(tmp_path / "bad", people="\n".join(lines) + "\n"), batch_size=50)
+    assert not failed.ok
+    assert _indexes() == before
+    assert not Person.objects.filter(national_id__startswith="0795").exists()

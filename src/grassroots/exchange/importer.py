@@ -204,6 +204,8 @@ def _import_sheet(ctx, sheet, batch_size, advance=None):
         applier = APPLIERS[sheet.name](ctx, {n for n in names if n})
         if not ok:
             return applier.counts
+        if applier.wants_row_count:
+            applier.expected_rows = sheet.count_rows()
         batch = []
         for numbered in applier.order(_numbered_rows(ctx, sheet.name, names, rows, position)):
             batch.append(numbered)

@@ -1,5 +1,6 @@
 """Changing the person register. Each function is one transaction and writes history."""
 
+import collections
 import copy
 import datetime as dt
 
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from grassroots import announcements, bulk
 from grassroots.history.models import Change
 from grassroots.history.services import insert_changes, record_change, snapshot
+from grassroots.org import tally
 
 from .models import Education, Gender, Occupation, Person, derived_fields
 
@@ -159,7 +161,11 @@ def person_bulk_create(*, trace, people):
             values["unit"] = unit.id if unit is not None else None
             yield (*values.values(), *derive(values["full_name"], values["national_id"]))
 
-    new_ids = bulk.insert_rows(Person, _BULK_COLUMNS, rows(), with_ids=True)
+    units = collections.Counter(
+        unit.id for unit in (fields.get("unit") for fields in people) if unit is not None
+    )
+    with tally.people_inserted_in_bulk(units):
+        new_ids = bulk.insert_rows(Person, _BULK_COLUMNS, rows(), with_ids=True)
 
     def changes():
         for fields, person_id in zip(people, new_ids, strict=True):
@@ -174,3 +180,26 @@ def person_bulk_create(*, trace, people):
 
     insert_changes(trace, Person, Change.Action.CREATE, changes())
     return {fields["national_id"]: i for fields, i in zip(people, new_ids, strict=True)}
+
+
+# A load of at least this many people, more than the register holds, builds the table's
+# search and order indexes once at the end instead of row by row (PostgreSQL).
+BULK_LOAD_ROWS = 50_000
+
+
+def person_bulk_load_begin(expected_rows):
+    """Before many `person_bulk_create` calls of one load of about `expected_rows` people:
+    on PostgreSQL, when the load is large and larger than the register, the person table's
+    non-unique indexes are set aside until `person_bulk_load_end` (the people are not
+    searchable by others until the load commits anyway; the unique national ID stays
+    enforced). Returns what to pass to `person_bulk_load_end`. Inside one transaction."""
+    if expected_rows is None or expected_rows < BULK_LOAD_ROWS:
+        return []
+    if Person.objects.count() >= expected_rows:
+        return []
+    return bulk.set_indexes_aside(Person)
+
+
+def person_bulk_load_end(set_aside):
+    """Build again what `person_bulk_load_begin` set aside, in the same transaction."""
+    bulk.restore_indexes(set_aside)

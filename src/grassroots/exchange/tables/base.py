@@ -71,6 +71,9 @@ class Applier:
     names = {}
     # columns `resolve` needs: a row with other bad cells still has its references checked
     reference_columns = ()
+    # set `expected_rows` (the file's rows, header included, or None) before the first batch
+    wants_row_count = False
+    expected_rows = None
 
     def __init__(self, ctx, present):
         self.ctx = ctx

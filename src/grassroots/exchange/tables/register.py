@@ -4,11 +4,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grassroots.accounts.roles import Action
+from grassroots.bulk import existing_values
 from grassroots.people.models import Occupation, Person
 from grassroots.people.services import (
     OLDEST_PLAUSIBLE_AGE,
     YOUNGEST_PLAUSIBLE_AGE,
     person_bulk_create,
+    person_bulk_load_begin,
+    person_bulk_load_end,
 )
 from grassroots.pipeline.models import Course, Enrollment, Source
 
@@ -23,9 +26,17 @@ class PeopleApplier(Applier):
     names = {"unit_code": "unit"}
     fixed_fields = ("national_id", "phone", "email", "address")
 
+    wants_row_count = True
+
     def __init__(self, ctx, present):
         super().__init__(ctx, present)
         self.today = timezone.localdate()
+        self.set_aside = None
+
+    def finish(self):
+        if self.set_aside:
+            person_bulk_load_end(self.set_aside)
+        self.set_aside = None
 
     def check(self, row):
         self.read_free_occupation(row)
@@ -67,7 +78,10 @@ class PeopleApplier(Applier):
         return [r for r in rows if self.resolve_unit(r, "unit_code", refs, Action.EDIT_PEOPLE)]
 
     def load(self, rows):
-        ids = [r.key[0] for r in rows]
+        # Which exist, in one light query; only those are read as records.
+        ids = list(existing_values(Person, "national_id", [r.key[0] for r in rows]))
+        if not ids:
+            return {}
         return {
             (p.national_id,): p
             for p in Person.objects.filter(national_id__in=ids).select_related("unit")
@@ -116,6 +130,8 @@ class PeopleApplier(Applier):
     def create(self, created):
         """New people go through the register's bulk service (COPY on PostgreSQL), which
         also writes their history rows."""
+        if self.set_aside is None:
+            self.set_aside = person_bulk_load_begin(self.expected_rows)
         people = []
         for row, _obj, _before, after in created:
             fields = after.copy()
