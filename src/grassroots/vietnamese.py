@@ -7,6 +7,7 @@ name (the last word), then the family and middle names; letters first (a < ă < 
 collation orders it the same way.
 """
 
+import functools
 import unicodedata
 
 ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
@@ -16,14 +17,23 @@ TONES = {"\u0300": 2, "\u0309": 3, "\u0303": 4, "\u0301": 5, "\u0323": 6}  # huy
 VOWEL_MARKS = {"\u0306", "\u0302", "\u031b"}  # breve, circumflex, horn: part of the letter
 
 
+# Names are made of a few thousand syllables: each word is worked out once per process
+# (bounded), which makes folding and keying a million names cheap.
+WORD_CACHE = 65_536
+
+
 def fold(text):
     """Lower-case, strip every diacritic, đ → d, collapse spaces."""
     if not text:
         return ""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFD", text.lower())
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(stripped.split())
+    return " ".join(w for w in map(_fold_word, text.split()) if w)
+
+
+@functools.lru_cache(maxsize=WORD_CACHE)
+def _fold_word(word):
+    word = word.replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", word.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).strip()
 
 
 def _letters_and_tone(word):
@@ -51,14 +61,24 @@ def _letter_code(letter):
     return 90
 
 
+@functools.lru_cache(maxsize=WORD_CACHE)
+def _word_key(word):
+    """(letters part, tones part) of one word's key."""
+    letters, tones = _letters_and_tone(word)
+    return (
+        "".join(f"{_letter_code(letter):02d}" for letter in letters),
+        "".join(str(t) for t in tones) or "1",
+    )
+
+
+def _words_key(words):
+    keys = [_word_key(word) for word in words]
+    return "00".join(k[0] for k in keys) + "000" + "0".join(k[1] for k in keys)
+
+
 def sort_key(text):
     """A digits-only key that orders text by Vietnamese letters first, then tones."""
-    primary, secondary = [], []
-    for word in (text or "").split():
-        letters, tones = _letters_and_tone(word)
-        primary.append("".join(f"{_letter_code(letter):02d}" for letter in letters))
-        secondary.append("".join(str(t) for t in tones) or "1")
-    return "00".join(primary) + "000" + "0".join(secondary)
+    return _words_key((text or "").split())
 
 
 def name_sort_key(full_name):
@@ -66,4 +86,4 @@ def name_sort_key(full_name):
     words = (full_name or "").split()
     if not words:
         return ""
-    return sort_key(" ".join([words[-1], *words[:-1]]))
+    return _words_key([words[-1], *words[:-1]])

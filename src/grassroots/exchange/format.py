@@ -13,7 +13,7 @@ import json
 import re
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator
+from django.core.validators import MaxLengthValidator, RegexValidator
 from django.utils.translation import gettext as _
 
 from grassroots.conferences.models import Conference, Recognition, Task
@@ -435,9 +435,28 @@ def parse_value(column, text):
     return _validated(column, text)
 
 
+def _quick_yes(validator):
+    """A quicker test that a value passes `validator` (a pattern, compiled once), or None.
+    Only a yes is taken from it: a value it refuses meets the validator itself, for the
+    message."""
+    if isinstance(validator, RegexValidator):
+        regex = re.compile(validator.regex.pattern, validator.regex.flags)
+        inverse = validator.inverse_match
+        return lambda value: isinstance(value, str) and bool(regex.search(value)) != inverse
+    return None
+
+
+_quick = {}
+
+
 def _validated(column, value):
     """The value, if the model field's validators take it; else the first refusal."""
-    for validator in column.validators:
+    checks = _quick.get(id(column))
+    if checks is None:
+        checks = _quick[id(column)] = [(v, _quick_yes(v)) for v in column.validators]
+    for validator, quick in checks:
+        if quick is not None and quick(value):
+            continue
         try:
             validator(value)
         except ValidationError as exc:
@@ -445,16 +464,48 @@ def _validated(column, value):
     return value
 
 
+# A column's cells repeat (genders, units, dates, vocabularies): each distinct text is parsed
+# once per process and its value remembered, up to this many per column. Only values are
+# kept (never problems, which are in the reader's language); a value is immutable.
+PARSED_PER_COLUMN = 4096
+_parsed = {}
+
+
+_MISSING = object()
+_plans = {}
+
+
+def _plan(file, present):
+    """[(name, column, its parsed texts)] of the present columns, remade when `present`
+    is another set (one per file being read)."""
+    plan = _plans.get(file)
+    if plan is None or plan[0] is not present:
+        columns = [
+            (c.name, c, _parsed.setdefault((file, c.name), {}))
+            for c in COLUMNS[file]
+            if c.name in present
+        ]
+        plan = _plans[file] = (present, columns)
+    return plan[1]
+
+
 def parse_row(file, present, cells):
     """Typed values of the present columns, and [(column, message)] for the bad cells."""
     values, errors = {}, []
-    for column in COLUMNS[file]:
-        if column.name not in present:
+    for name, column, known in _plan(file, present):
+        text = cells.get(name, "")
+        value = known.get(text, _MISSING)
+        if value is not _MISSING:
+            values[name] = value
             continue
         try:
-            values[column.name] = parse_value(column, cells.get(column.name, ""))
+            value = parse_value(column, text)
         except RowError as exc:
             errors.append((exc.column, exc.message))
+            continue
+        values[name] = value
+        if column.kind != JSON and len(known) < PARSED_PER_COLUMN:
+            known[text] = value
     return values, errors
 
 

@@ -18,6 +18,7 @@ import datetime as dt
 from pathlib import Path
 
 from django.db import DatabaseError, reset_queries, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from grassroots.accounts import scope
@@ -203,6 +204,8 @@ def _import_sheet(ctx, sheet, batch_size, advance=None):
         applier = APPLIERS[sheet.name](ctx, {n for n in names if n})
         if not ok:
             return applier.counts
+        if applier.wants_row_count:
+            applier.expected_rows = sheet.count_rows()
         batch = []
         for numbered in applier.order(_numbered_rows(ctx, sheet.name, names, rows, position)):
             batch.append(numbered)
@@ -229,14 +232,14 @@ def _import_sheet(ctx, sheet, batch_size, advance=None):
 def _refresh_report_tallies(record):
     """Keep the report roll-ups equal to a fresh count, inside the import's transaction.
 
-    What changed is read back from this import's own history rows: the people and
-    admissions written, and for changed admissions their old unit and date.
+    What changed is read back from this import's own history rows: the people changed and
+    the admissions written, and for changed admissions their old unit and date. A person
+    this import created has no admission but those it wrote, which are read themselves.
     """
-
     changes = Change.objects.filter(
+        Q(model="pipeline.admission") | Q(model="people.person", action=Change.Action.UPDATE),
         cause=Cause.IMPORT,
         reference=str(record.pk),
-        model__in=["people.person", "pipeline.admission"],
     )
     if changes.count() > rollups.REBUILD_ABOVE:
         rollups.rebuild()

@@ -68,7 +68,9 @@ def _csv_rows(path):
         with open(path, encoding="utf-8-sig", newline="") as handle:
             for record in csv.reader(handle):
                 # A text a spreadsheet would evaluate was written with an apostrophe.
-                yield [unescape(cell.strip()) for cell in record]
+                yield [
+                    unescape(cell) if cell[:1] == "'" else cell for cell in map(str.strip, record)
+                ]
 
     return rows
 

@@ -7,9 +7,13 @@ command or importer into the service, so the same service records the right caus
 import dataclasses
 import datetime as dt
 import decimal
+import json
 
 from django.db import models
 from django.db.models.fields.files import FieldFile
+from django.utils import timezone
+
+from grassroots import bulk
 
 from .models import Access, Cause, Change
 
@@ -101,6 +105,52 @@ def record_changes(rows):
     ]
     Change.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
+
+
+CHANGE_COLUMNS = (
+    "at",
+    "actor_id",
+    "cause",
+    "reference",
+    "action",
+    "model",
+    "object_id",
+    "object_repr",
+    "before",
+    "after",
+    "reason",
+)
+
+
+def insert_changes(trace, model, action, changes):
+    """Write many history rows of one kind at once, without model instances (the services'
+    bulk variants: `people.services.person_bulk_create`). `changes` yields
+    (object id, record as text, before, after), snapshots as `snapshot` makes them;
+    returns how many were written. Call inside the service's transaction."""
+    at = bulk.adapt_datetime(timezone.now())
+    actor = trace.actor
+    fixed = (
+        at,
+        actor.pk if actor is not None else None,
+        trace.cause,
+        trace.reference[:120],
+        action,
+        model._meta.label_lower,
+    )
+    reason = trace.reason
+    dumps = json.dumps
+    rows = (
+        (
+            *fixed,
+            str(object_id),
+            str(text)[:240],
+            None if before is None else dumps(before),
+            None if after is None else dumps(after),
+            reason,
+        )
+        for object_id, text, before, after in changes
+    )
+    return bulk.insert_rows(Change, CHANGE_COLUMNS, rows)
 
 
 def reassigned_rows(trace, records, *, field, to):

@@ -17,6 +17,8 @@ subtree figures is that every write also updates its ancestors' rows (the root's
 a short hot spot, held until the writer commits).
 """
 
+import contextlib
+
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 STEPLEN = 4  # treebeard's step: a unit at depth d has a path of 4*d characters
@@ -278,3 +280,34 @@ def rebuild(using=DEFAULT_DB_ALIAS):
             cursor.execute(sql)
         cursor.execute("SELECT COUNT(*) FROM org_unittally")
         return cursor.fetchone()[0]
+
+
+@contextlib.contextmanager
+def people_inserted_in_bulk(unit_counts, using=DEFAULT_DB_ALIAS):
+    """Around a bulk insert of people: `unit_counts` is {unit id: people inserted}.
+
+    PostgreSQL's statement trigger already counts a COPY in one grouped upsert. SQLite's
+    trigger runs once per row (a join over the unit's ancestors each time): it is set aside
+    for the insert, inside the writer's transaction, and the counts are added once per
+    unit afterwards, so the counters stay exact and a rollback undoes both."""
+    conn = connections[using]
+    if conn.vendor != "sqlite":
+        yield
+        return
+    with conn.cursor() as cursor:
+        cursor.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'org_tally_person_ins'"
+        )
+        found = cursor.fetchone()
+        if found is None:
+            yield
+            return
+        cursor.execute("DROP TRIGGER org_tally_person_ins")
+        yield
+        cursor.execute(found[0])
+        for unit, count in sorted(unit_counts.items()):
+            if unit is None or not count:
+                continue
+            for statement in _sqlite_add(int(unit), int(count), 0).split(";"):
+                if statement.strip():
+                    cursor.execute(statement)

@@ -116,8 +116,12 @@ class Person(models.Model):
         super().save(*args, **kwargs)
 
     def refresh_derived_fields(self):
-        self.search_text = f"{fold(self.full_name)} {self.national_id.lower()}"[:240]
-        self.sort_key = name_sort_key(self.full_name)[:400]
+        self.search_text, self.sort_key = derived_fields(self.full_name, self.national_id)
+
+
+def derived_fields(full_name, national_id):
+    """(search_text, sort_key) of a person: what search matches and the roster order."""
+    return f"{fold(full_name)} {national_id.lower()}"[:240], name_sort_key(full_name)[:400]
 
 
 class Membership(models.Model):

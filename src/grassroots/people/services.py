@@ -1,5 +1,6 @@
 """Changing the person register. Each function is one transaction and writes history."""
 
+import collections
 import copy
 import datetime as dt
 
@@ -8,11 +9,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from grassroots import announcements
+from grassroots import announcements, bulk
 from grassroots.history.models import Change
-from grassroots.history.services import record_change, snapshot
+from grassroots.history.services import insert_changes, record_change, snapshot
+from grassroots.org import tally
 
-from .models import Education, Gender, Occupation, Person
+from .models import Education, Gender, Occupation, Person, derived_fields
 
 PERSON_FIELDS = (
     "national_id",
@@ -120,3 +122,84 @@ def person_update(*, trace, person, **fields):
     announcements.announce(announcements.PERSON_CHANGED, person=person, before=stored)
     record_change(trace, person, action=Change.Action.UPDATE, before=before)
     return person
+
+
+# The table's columns as person_bulk_create writes them: PERSON_FIELDS (the unit by id),
+# then the derived search text and sort key.
+_BULK_COLUMNS = (
+    *(f if f != "unit" else "unit_id" for f in PERSON_FIELDS),
+    "search_text",
+    "sort_key",
+)
+_BULK_DEFAULTS = {
+    **{f: "" for f in PERSON_FIELDS},
+    "ethnic_minority": False,
+    "youth_union": False,
+    "unit": None,
+}
+
+
+@transaction.atomic
+def person_bulk_create(*, trace, people):
+    """Register many people at once (the importer's rows): no model instance per person,
+    COPY on PostgreSQL. `people` is a list of dicts of PERSON_FIELDS, `unit` given as any
+    object with `id` and `code` (or None), each already checked field by field against the
+    model's own limits (the importer checks every cell with them, `exchange/format.py`).
+    Computes each person's search text and sort key, and writes one history row per person
+    whose `after` holds the fields given (the unit by code). Returns {national ID: id}."""
+    if not people:
+        return {}
+    defaults = _BULK_DEFAULTS
+    derive = derived_fields
+
+    def rows():
+        for fields in people:
+            values = {**defaults, **fields}
+            if len(values) != len(defaults):
+                raise ValueError(f"unknown person fields {set(fields) - set(defaults)}")
+            unit = values["unit"]
+            values["unit"] = unit.id if unit is not None else None
+            yield (*values.values(), *derive(values["full_name"], values["national_id"]))
+
+    units = collections.Counter(
+        unit.id for unit in (fields.get("unit") for fields in people) if unit is not None
+    )
+    with tally.people_inserted_in_bulk(units):
+        new_ids = bulk.insert_rows(Person, _BULK_COLUMNS, rows(), with_ids=True)
+
+    def changes():
+        for fields, person_id in zip(people, new_ids, strict=True):
+            after = fields.copy()
+            for name, value in fields.items():
+                if isinstance(value, dt.date):
+                    after[name] = value.isoformat()
+            if "unit" in fields:
+                unit = fields["unit"]
+                after["unit"] = unit.code if unit is not None else None
+            yield person_id, fields["full_name"], None, after
+
+    insert_changes(trace, Person, Change.Action.CREATE, changes())
+    return {fields["national_id"]: i for fields, i in zip(people, new_ids, strict=True)}
+
+
+# A load of at least this many people, more than the register holds, builds the table's
+# search and order indexes once at the end instead of row by row (PostgreSQL).
+BULK_LOAD_ROWS = 50_000
+
+
+def person_bulk_load_begin(expected_rows):
+    """Before many `person_bulk_create` calls of one load of about `expected_rows` people:
+    on PostgreSQL, when the load is large and larger than the register, the person table's
+    non-unique indexes are set aside until `person_bulk_load_end` (the people are not
+    searchable by others until the load commits anyway; the unique national ID stays
+    enforced). Returns what to pass to `person_bulk_load_end`. Inside one transaction."""
+    if expected_rows is None or expected_rows < BULK_LOAD_ROWS:
+        return []
+    if Person.objects.count() >= expected_rows:
+        return []
+    return bulk.set_indexes_aside(Person)
+
+
+def person_bulk_load_end(set_aside):
+    """Build again what `person_bulk_load_begin` set aside, in the same transaction."""
+    bulk.restore_indexes(set_aside)

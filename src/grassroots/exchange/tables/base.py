@@ -71,6 +71,9 @@ class Applier:
     names = {}
     # columns `resolve` needs: a row with other bad cells still has its references checked
     reference_columns = ()
+    # set `expected_rows` (the file's rows, header included, or None) before the first batch
+    wants_row_count = False
+    expected_rows = None
 
     def __init__(self, ctx, present):
         self.ctx = ctx
@@ -186,9 +189,7 @@ class Applier:
                 if not self.allow_new(row):
                     continue
                 after = {**self.defaults, **row.values}
-                obj = self.model()
-                self.assign(obj, row, after)
-                created.append((row, obj, None, after))
+                created.append((row, self.new_record(row, after), None, after))
                 continue
             if not self.allow_existing(row, obj):
                 continue
@@ -210,9 +211,24 @@ class Applier:
 
     fixed_fields = ()
 
+    def new_record(self, row, after):
+        """The unsaved record of a new row (None when `create` writes without one)."""
+        obj = self.model()
+        self.assign(obj, row, after)
+        return obj
+
+    def create(self, created):
+        """Write the new rows [(row, record, None, after)]; their history is written by
+        `write` unless this returns True (a service's bulk variant wrote it)."""
+        self.model.objects.bulk_create([obj for _, obj, _, _ in created], batch_size=WRITE_BATCH)
+        return False
+
     def write(self, created, updated):
         manager = self.model.objects
-        manager.bulk_create([obj for _, obj, _, _ in created], batch_size=WRITE_BATCH)
+        new = created
+        if created and self.create(created):
+            self.counts["created"] += len(created)
+            created = []
         if updated:
             manager.bulk_update(
                 [obj for _, obj, _, _ in updated], self.update_fields(), batch_size=WRITE_BATCH
@@ -232,7 +248,7 @@ class Applier:
         Change.objects.bulk_create(changes, batch_size=WRITE_BATCH)
         self.counts["created"] += len(created)
         self.counts["updated"] += len(updated)
-        self.after_write(created, updated)
+        self.after_write(new, updated)
 
     # --- shared lookups ---------------------------------------------------------------
     def resolve_unit(self, row, column, refs, action=None):

@@ -4,8 +4,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grassroots.accounts.roles import Action
+from grassroots.bulk import existing_values
 from grassroots.people.models import Occupation, Person
-from grassroots.people.services import OLDEST_PLAUSIBLE_AGE, YOUNGEST_PLAUSIBLE_AGE
+from grassroots.people.services import (
+    OLDEST_PLAUSIBLE_AGE,
+    YOUNGEST_PLAUSIBLE_AGE,
+    person_bulk_create,
+    person_bulk_load_begin,
+    person_bulk_load_end,
+)
 from grassroots.pipeline.models import Course, Enrollment, Source
 
 from ..format import FreeOccupation
@@ -19,12 +26,24 @@ class PeopleApplier(Applier):
     names = {"unit_code": "unit"}
     fixed_fields = ("national_id", "phone", "email", "address")
 
+    wants_row_count = True
+
+    def __init__(self, ctx, present):
+        super().__init__(ctx, present)
+        self.today = timezone.localdate()
+        self.set_aside = None
+
+    def finish(self):
+        if self.set_aside:
+            person_bulk_load_end(self.set_aside)
+        self.set_aside = None
+
     def check(self, row):
         self.read_free_occupation(row)
         birth = row.values.get("birth_date")
         if birth is None:
             return True
-        today = timezone.localdate()
+        today = self.today
         message = None
         if birth > today:
             message = _("the birth date lies in the future")
@@ -59,7 +78,10 @@ class PeopleApplier(Applier):
         return [r for r in rows if self.resolve_unit(r, "unit_code", refs, Action.EDIT_PEOPLE)]
 
     def load(self, rows):
-        ids = [r.key[0] for r in rows]
+        # Which exist, in one light query; only those are read as records.
+        ids = list(existing_values(Person, "national_id", [r.key[0] for r in rows]))
+        if not ids:
+            return {}
         return {
             (p.national_id,): p
             for p in Person.objects.filter(national_id__in=ids).select_related("unit")
@@ -101,6 +123,23 @@ class PeopleApplier(Applier):
 
     def describe(self, row, obj):
         return obj.full_name
+
+    def new_record(self, row, after):
+        return None  # person_bulk_create writes plain values
+
+    def create(self, created):
+        """New people go through the register's bulk service (COPY on PostgreSQL), which
+        also writes their history rows."""
+        if self.set_aside is None:
+            self.set_aside = person_bulk_load_begin(self.expected_rows)
+        people = []
+        for row, _obj, _before, after in created:
+            fields = after.copy()
+            del fields["unit_code"]
+            fields["unit"] = row.refs.get("unit_code")
+            people.append(fields)
+        person_bulk_create(trace=self.ctx.trace, people=people)
+        return True
 
 
 class SourceApplier(Applier):
