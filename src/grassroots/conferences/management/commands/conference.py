@@ -5,25 +5,16 @@ conference, prepared from the data (the same document as the conference page's).
 import time
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.http import Http404
 from django.utils.translation import gettext_lazy
 
 from grassroots.commands import TranslatedHelp
 from grassroots.conferences import paper
 from grassroots.org.models import Cluster, Sector
 from grassroots.people.access import log_export
-from grassroots.reports import periods, selectors
+from grassroots.reports.commandline import acting_user, unit_and_period
 
 LANGUAGES = ("vi", "en", "de")
-
-
-def iso_date(text):
-    try:
-        return periods.report_date(text)
-    except ValueError as exc:
-        raise CommandError(str(exc)) from exc
 
 
 class Command(TranslatedHelp, BaseCommand):
@@ -57,17 +48,8 @@ class Command(TranslatedHelp, BaseCommand):
         )
 
     def handle(self, *args, **options):
-        user = self._user(options.get("user"))
-        date_from, date_to = iso_date(options["date_from"]), iso_date(options["date_to"])
-        restate_on = iso_date(options["restate_on"]) if options.get("restate_on") else None
-        try:
-            periods.check_period(date_from, date_to, restate_on)
-        except ValueError as exc:
-            raise CommandError(str(exc)) from exc
-        try:
-            unit = selectors.unit_for_report(user, options["unit"])
-        except Http404 as exc:
-            raise CommandError(f"unknown unit: {options['unit']}") from exc
+        user = acting_user(options.get("user"))
+        unit, date_from, date_to, restate_on = unit_and_period(user, options)
         cluster = sector = None
         if options.get("cluster"):
             cluster = Cluster.objects.filter(name=options["cluster"]).first()
@@ -100,11 +82,3 @@ class Command(TranslatedHelp, BaseCommand):
             f"{options['output']}: {len(data['units'])} units, "
             f"{data['total']['admitted']} admitted, {time.monotonic() - started:.2f} s\n"
         )
-
-    def _user(self, username):
-        if not username:
-            return selectors.SYSTEM
-        user = get_user_model().objects.filter(username=username, is_active=True).first()
-        if user is None:
-            raise CommandError(f"no active user {username}")
-        return user

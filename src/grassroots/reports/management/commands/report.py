@@ -3,7 +3,6 @@ exchange-format contract."""
 
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 from django.template.loader import render_to_string
@@ -13,16 +12,10 @@ from django.utils.translation import gettext_lazy
 
 from grassroots.commands import TranslatedHelp
 from grassroots.people.access import log_export
-from grassroots.reports import documents, exports, form2, periods, selectors, statform
+from grassroots.reports import documents, exports, form2, selectors, statform
+from grassroots.reports.commandline import acting_user, iso_date, unit_and_period
 
 FORMATS = ("table", "csv", "json", "xlsx", "pdf")
-
-
-def iso_date(text):
-    try:
-        return periods.report_date(text)
-    except ValueError as exc:
-        raise CommandError(str(exc)) from exc
 
 
 class Command(TranslatedHelp, BaseCommand):
@@ -71,7 +64,7 @@ class Command(TranslatedHelp, BaseCommand):
         _common(funnel)
 
     def handle(self, *args, **options):
-        user = self._user(options.get("user"))
+        user = acting_user(options.get("user"))
         language = options.get("language") or translation.get_language() or "en"
         fmt = options["format"]
         if fmt in ("xlsx", "pdf") and not options.get("output"):
@@ -93,30 +86,8 @@ class Command(TranslatedHelp, BaseCommand):
         else:
             self.stdout.write(content, ending="")
 
-    def _user(self, username):
-        if not username:
-            return selectors.SYSTEM
-        user = get_user_model().objects.filter(username=username, is_active=True).first()
-        if user is None:
-            raise CommandError(f"no active user {username}")
-        return user
-
-    def _unit_and_period(self, user, options):
-        """The report's unit (in the user's scope) and its checked dates."""
-        date_from, date_to = iso_date(options["date_from"]), iso_date(options["date_to"])
-        restate_on = iso_date(options["restate_on"]) if options.get("restate_on") else None
-        try:
-            selectors.check_period(date_from, date_to, restate_on)
-        except ValueError as exc:
-            raise CommandError(str(exc)) from exc
-        try:
-            unit = selectors.unit_for_report(user, options["unit"])
-        except Http404 as exc:
-            raise CommandError(f"unknown unit: {options['unit']}") from exc
-        return unit, date_from, date_to, restate_on
-
     def _achievement(self, user, language, fmt, options):
-        unit, date_from, date_to, restate_on = self._unit_and_period(user, options)
+        unit, date_from, date_to, restate_on = unit_and_period(user, options)
         by = options["by"]
         rows = selectors.achievement(
             user,
@@ -145,7 +116,7 @@ class Command(TranslatedHelp, BaseCommand):
         return _text(rows, columns, fmt), what, unit
 
     def _newly_admitted(self, user, language, fmt, options):
-        unit, date_from, date_to, restate_on = self._unit_and_period(user, options)
+        unit, date_from, date_to, restate_on = unit_and_period(user, options)
         rows = statform.newly_admitted(
             user, unit=unit, date_from=date_from, date_to=date_to, restate_on=restate_on
         )
