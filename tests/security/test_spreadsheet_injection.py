@@ -30,6 +30,8 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from grassroots import sheets
+from grassroots.conferences import services as conference_services
+from grassroots.conferences.models import Conference, Recognition, Task
 from grassroots.exchange import exporter
 from grassroots.exchange.format import COLUMNS, FILES, TEXT
 from grassroots.org.models import Cluster, Sector, Unit, UnitEvent, UnitVersion
@@ -75,14 +77,29 @@ FILE_MODEL = {
     "transfers": Transfer,
     "targets": Target,
     "findings": Finding,
+    "conferences": Conference,
+    "conference_tasks": Task,
+    "recognitions": Recognition,
 }
 # Columns whose text lives in another model's field.
-ELSEWHERE = {("units", "cluster"): (Cluster, "name"), ("units", "sector"): (Sector, "name")}
+ELSEWHERE = {
+    ("units", "cluster"): (Cluster, "name"),
+    ("units", "sector"): (Sector, "name"),
+    ("conferences", "cluster"): (Cluster, "name"),
+    ("conferences", "sector"): (Sector, "name"),
+    ("conference_tasks", "conference_title"): (Conference, "title"),
+    ("recognitions", "conference_title"): (Conference, "title"),
+}
 # Text columns that are not free text, and why.
 NOT_FREE_TEXT = {
     ("restructurings", "units"): "the codes of the units taking part, written by the product",
     ("dossier_steps", "data"): "JSON written by the product",
     ("dossier_steps", "step"): "a step of the dossier's vocabulary (the importer checks it)",
+    ("conferences", "participants"): "the codes of the units taking part, written by the product",
+    ("conference_tasks", "role"): "a role of the vocabulary (the importer checks it)",
+    ("recognitions", "kind"): "commend or shortcoming (the importer checks it)",
+    ("recognitions", "national_id"): "a reference to a person, planted in the people file",
+    ("recognitions", "finding_kind"): "a finding's kind of the vocabulary (the importer checks it)",
 }
 # Rows whose field may hold free text: a transfer has either a unit or a destination.
 PLANT_ONLY = {(Transfer, "destination"): {"to_unit__isnull": True}}
@@ -160,6 +177,45 @@ def _story(town, tmp_path):
         kind="shortcoming",
         findings="Sources list not reviewed.",
     )
+    # A conference of every cluster and every sector (each name shows in the file), with a
+    # task done with a note and praise of a person.
+    committee = town.unit("TOWN")
+    grouped = [("cluster", c) for c in Cluster.objects.order_by("pk")]
+    grouped += [("sector", s) for s in Sector.objects.order_by("pk")]
+    assert {kind for kind, _g in grouped} == {"cluster", "sector"}
+    for number, (kind, grouping) in enumerate(grouped):
+        conference = conference_services.conference_create(
+            trace=town.trace,
+            committee=committee,
+            title=f"Conference {number}",
+            date=dt.date(2025, 1, 15 + number),
+            period_from=dt.date(2024, 1, 1),
+            period_to=dt.date(2024, 12, 31),
+            place="Hall",
+            chair="Chair",
+            units=[town.unit("W1"), town.unit("HS")],
+            **{kind: grouping},
+        )
+        conference_services.conclusion_add(
+            trace=town.trace,
+            conference=conference,
+            text="Nominate sources.",
+            tasks=[
+                {"unit": town.unit("HS"), "role": "secretary", "action": "Nominate two",
+                 "due_on": dt.date(2025, 3, 31)}
+            ],
+        )  # fmt: skip
+        conference_services.task_complete(
+            trace=town.trace,
+            task=Task.objects.filter(conclusion__conference=conference).get(),
+            completed_on=dt.date(2025, 3, 1),
+            note="Done.",
+        )
+        conference_services.recognition_record(
+            trace=town.trace, conference=conference, kind="commend", unit=town.unit("HS"),
+            person=Person.objects.order_by("pk").first(), date=conference.date,
+            text="Twelve sources.", decision="Praised.", document_ref="QD-1",
+        )  # fmt: skip
 
 
 def _rows(model, name):
