@@ -43,7 +43,7 @@ from urllib.parse import urlencode, urljoin, urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import Resolver404, resolve
 from django.utils import translation
@@ -242,6 +242,12 @@ def demo(django_db_setup, django_db_blocker):
             RoleAssignment.objects.filter(user__username__in=USERS).exclude(
                 under(city.path, "unit__path")
             ).delete()
+            if connection.vendor == "postgresql":
+                # The planner's statistics of this worker's database may still describe
+                # what an earlier test left (100,000 imported people, since truncated):
+                # read the demo's own figures, or some pages pick plans that take seconds.
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")
             yield city
         finally:
             transaction.set_rollback(True)
