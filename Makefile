@@ -43,7 +43,7 @@ lint: install-dev
 
 test: install-dev lint
 	$(BIN)/grassroots makemigrations --check --dry-run
-	$(BIN)/pytest -n $(PYTEST_WORKERS) -q --durations=15
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -q --durations=15
 
 messages: install-dev
 	cd src/grassroots && ../../$(BIN)/grassroots makemessages -l vi -l de --no-obsolete --add-location file -i "static/*"

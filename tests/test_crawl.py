@@ -53,13 +53,17 @@ from grassroots.demo import loader, story
 from grassroots.org.models import Unit, UnitAncestry
 from grassroots.paths import under
 
+# The three crawls share one load of the demo (a module fixture): under pytest-xdist they run
+# on one worker (`--dist loadgroup` in the Makefile) instead of loading it on each.
+pytestmark = pytest.mark.xdist_group("demo-crawl")
+
 TODAY = dt.date(2026, 11, 29)
 USERS = ("admin", "org", "secretary")
 LANGUAGES = ("en", "vi", "de")
 MAX_PAGES = 400
-PER_ROUTE = 12
+PER_ROUTE = 6
 QUERY_VARIANTS = 2
-LANGUAGE_SAMPLE = 30
+LANGUAGE_SAMPLE = 20
 INVALID = "@@INVALID-TEMPLATE-VARIABLE"
 INVALID_FOUND = re.compile(r"@@INVALID-TEMPLATE-VARIABLE ([^@]*)@@")
 TEMPLATES = Path(__file__).resolve().parents[1] / "src" / "grassroots"

@@ -2,36 +2,21 @@
 
 Runs axe-core (vendored under tests/browser/vendor/, evaluated in the page by Playwright, so the
 page's Content-Security-Policy is untouched and nothing comes from a CDN) on every page of the
-URL map (tests/browser/pages.py) as `org` on a wide screen and on a phone (360 px: the folded
-menu, tables scrolling in their own box) and as `secretary` on a phone, in English, and fails on
-any violation of impact serious or critical, listing page, rule and elements.
+URL map (tests/browser/pages.py) as `org` on a wide screen, in English, and fails on any
+violation of impact serious or critical, listing page, rule and elements. On a phone (360 px:
+the folded menu, tables scrolling in their own box) tests/browser/test_phone_width.py runs the
+same check as `org` and as `secretary` while it opens every page, so each page is loaded once
+at that width.
 """
-
-import json
-from pathlib import Path
 
 import pytest
 
+from tests.browser.axe import PER_ROUTE, axe_findings
 from tests.browser.pages import html_pages, route_urls
-
-AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
-IMPACTS = {"serious", "critical"}
-# Pages of one URL name share their template; axe takes about half a second a page.
-PER_ROUTE = 1
-
-
-def axe_violations(page):
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.evaluate(AXE.read_text())
-    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    return [v for v in result["violations"] if v["impact"] in IMPACTS]
 
 
 @pytest.mark.django_db(transaction=True)
-# The committee on a wide screen and a phone; the cell secretary, who works on a phone, on
-# the phone (the secretary's pages are the committee's pages of a smaller scope, so the wide
-# screen adds nothing the committee's run does not check).
-@pytest.mark.parametrize(("username", "width"), [("org", 1280), ("org", 360), ("secretary", 360)])
+@pytest.mark.parametrize(("username", "width"), [("org", 1280)])
 def test_every_page_passes_axe(page, login, live_url, username, width):
     from tests.town import load_town
 
@@ -42,9 +27,7 @@ def test_every_page_passes_axe(page, login, live_url, username, width):
 
     def check(url):
         page.goto(url)
-        for violation in axe_violations(page):
-            targets = [json.dumps(node["target"]) for node in violation["nodes"][:3]]
-            found.append(f"{url}: {violation['id']} ({violation['impact']}) {' '.join(targets)}")
+        found.extend(axe_findings(page, url))
 
     check("/login/")  # before logging in
     login(username)

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from tests.browser.test_axe import axe_violations
+from tests.browser.axe import axe_violations
 
 
 @pytest.fixture
