@@ -233,6 +233,13 @@ def _conference(town, trace, finding):
         person=Person.objects.get(national_id="001090000004"), date=dt.date(2024, 5, 2),
         text="List not reviewed.", decision="Reminded in writing",
     )  # fmt: skip
+    # The conference criticises the same person of the same cell on the same day: a
+    # recognition is known by its source too, so the two stay two.
+    conference_services.recognition_record(
+        trace=trace, conference=conference, kind="shortcoming", unit=town.unit("W1C1"),
+        person=Person.objects.get(national_id="001090000004"), date=dt.date(2024, 5, 2),
+        text="Sources list late again.",
+    )  # fmt: skip
 
 
 def _export(target, fmt, unit=None):

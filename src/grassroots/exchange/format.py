@@ -325,7 +325,20 @@ KEYS = {
         "unit_code",
         "action",
     ),
-    "recognitions": ("unit_code", "date", "kind", "national_id"),
+    # Known by its source too: a conference and a finding (or two conferences) may praise or
+    # criticise the same person of the same unit on the same day.
+    "recognitions": (
+        "unit_code",
+        "date",
+        "kind",
+        "national_id",
+        "conference_committee_code",
+        "conference_date",
+        "conference_title",
+        "finding_by_unit_code",
+        "finding_date",
+        "finding_kind",
+    ),
 }
 
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -24,7 +24,7 @@ from grassroots.history.models import Change
 from grassroots.org.models import Cluster, Sector
 from grassroots.plans.models import Finding
 
-from ..format import KEYS
+from ..format import COLUMNS, KEYS, parse_value
 from .base import Applier, people_by_national_id
 
 PARTICIPANT = re.compile(r"^(?P<code>[^:\s;]+)(?::(?P<what>present|absent|\d{1,5}(?:/\d{1,5})?))?$")
@@ -379,6 +379,11 @@ class RecognitionApplier(Applier):
                 _("name the conference or the finding (all of its columns), not both"),
             )
             return False
+        # The source is part of the key: a file may leave out the columns of the source it
+        # does not use, which then read as empty cells.
+        for column in COLUMNS[self.file]:
+            if column.name in (*self.ORIGIN, *self.FINDING):
+                v.setdefault(column.name, parse_value(column, ""))
         return True
 
     def resolve(self, rows):
@@ -444,11 +449,12 @@ class RecognitionApplier(Applier):
         found = Recognition.objects.filter(
             unit_id__in={r.refs["unit_code"].id for r in rows},
             date__in={r.values["date"] for r in rows},
-        ).select_related("unit", "person")
-        return {
-            (x.unit.code, x.date, x.kind, x.person.national_id if x.person_id else ""): x
-            for x in found
-        }
+        ).select_related("unit", "person", "conference__committee", "finding__by_unit")
+        keyed = {}
+        for x in found:
+            row = self.as_row(x)
+            keyed[tuple(row[k] for k in KEYS[self.file])] = x
+        return keyed
 
     def as_row(self, x):
         conference, finding = x.conference, x.finding
