@@ -54,7 +54,9 @@ def _admitted(units, start, end):
     lengths = sorted({len(p) for p in paths})
     for path in days:
         for length in lengths:
-            if path[:length] in paths:
+            # A path shorter than `length` is not in a subtree of that length (path[:length]
+            # would be the path itself, counted again).
+            if length <= len(path) and path[:length] in paths:
                 counts[path[:length]] += 1
     return counts
 
