@@ -13,7 +13,9 @@ when there is one, else what the unit admitted the year before (at least 1): a p
 usual kind. Printed for the forecast and for the baseline (admitted × days in period / days
 gone, the probability from a Poisson of the rest): the mean absolute error of the year's
 total, the Brier score of "reached the minimum", and the calibration (of the units given a
-probability in each band, how many reached their minimum).
+probability in each band, how many reached their minimum). With --as-pages each unit is
+forecast with its organisation's history as a page reads it (`organisation_path`), not the
+whole organisation's.
 """
 
 import argparse
@@ -54,12 +56,14 @@ def _admitted(units, start, end):
     lengths = sorted({len(p) for p in paths})
     for path in days:
         for length in lengths:
-            if path[:length] in paths:
+            # A path shorter than `length` is not in a subtree of that length (path[:length]
+            # would be the path itself, counted again).
+            if length <= len(path) and path[:length] in paths:
                 counts[path[:length]] += 1
     return counts
 
 
-def replay(year, units, max_depth):
+def replay(year, units, max_depth, as_pages=False):
     start, as_of, end = dt.date(year, 1, 1), dt.date(year, 7, 1), dt.date(year, 12, 31)
     last_year = _admitted(units, dt.date(year - 1, 1, 1), dt.date(year - 1, 12, 31))
     actual = _admitted(units, start, end)
@@ -75,7 +79,7 @@ def replay(year, units, max_depth):
         periods.append((unit, start, end, minimum, None))
     facts = forecasting.read_facts(as_of)
     rows = []
-    for result in forecasting.forecast_periods(facts, periods):
+    for result in _forecast(facts, periods, as_pages):
         # Which units are replayed is decided from what was known on 1 July only: a target,
         # admissions the year before or this year so far, or someone in the pipeline.
         known = (
@@ -103,6 +107,20 @@ def replay(year, units, max_depth):
     return rows
 
 
+def _forecast(facts, periods, as_pages):
+    """The whole organisation's history for every unit, or (`as_pages`) each unit's
+    organisation's, the subtree a page and the nightly job read for it."""
+    if not as_pages:
+        return forecasting.forecast_periods(facts, periods)
+    groups = defaultdict(list)
+    for period in periods:
+        groups[forecasting.organisation_path(period[0])].append(period)
+    results = []
+    for path, members in groups.items():
+        results += forecasting.forecast_periods(forecasting._facts_under(facts, path), members)
+    return results
+
+
 def summary(rows, key):
     n = len(rows)
     mae = sum(abs(r[key][0] - r["actual"]) for r in rows) / n
@@ -119,6 +137,11 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--max-depth", type=int, default=99, help="deepest level forecast")
     parser.add_argument("--years", help="e.g. 2022-2025 (default: every year with history)")
+    parser.add_argument(
+        "--as-pages",
+        action="store_true",
+        help="each unit with its organisation's history as a page reads it, not the whole one",
+    )
     args = parser.parse_args()
     first = Admission.objects.aggregate(first=Min("decision_date"), last=Max("decision_date"))
     if first["first"] is None:
@@ -134,7 +157,7 @@ def main():
     units = list(Unit.objects.order_by("path"))
     rows = []
     for year in years:
-        found = replay(year, units, args.max_depth)
+        found = replay(year, units, args.max_depth, args.as_pages)
         print(f"{year}: {len(found)} unit-periods", flush=True)
         rows += found
     if not rows:

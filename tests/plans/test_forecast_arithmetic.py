@@ -44,30 +44,51 @@ def test_minimum_already_reached_is_certain():
 
 
 def test_chance_is_conditional_on_the_time_already_waited():
-    stage = forecast.stage(3, 4, [40, 10, 30, 20])
-    # F(15) = 1/4, F(35) = 3/4: 0.8 × (3/4 − 1/4) / (1 − 0.8 × 1/4) = 0.5.
-    assert forecast.chance(0.8, stage, waited=15, remaining=20) == pytest.approx(0.5)
-    # From the stage's first day, everything within 100 days: the whole rate.
-    assert forecast.chance(0.8, stage, waited=0, remaining=100) == pytest.approx(0.8)
-    # Waited longer than anyone ever did: no chance left.
-    assert forecast.chance(0.8, stage, waited=50, remaining=100) == 0
-    assert forecast.chance(0.8, forecast.Stage(), waited=0, remaining=100) == 0
+    history = forecast.hazard([(40, True), (10, True), (30, True), (20, True)])
+    # Nobody censored: S is the share not yet admitted, S(15) = 3/4, S(35) = 1/4.
+    assert forecast.chance(history, waited=15, remaining=20) == pytest.approx(1 - (1 / 4) / (3 / 4))
+    # From the stage's first day, everything within 100 days.
+    assert forecast.chance(history, waited=0, remaining=100) == pytest.approx(1)
+    # Waited longer than anyone did: no chance left.
+    assert forecast.chance(history, waited=50, remaining=100) == 0
+    assert forecast.chance(forecast.Hazard(), waited=0, remaining=100) == 0
 
 
-def test_own_rate_is_shrunk_toward_the_organisations():
-    own, organisation = forecast.stage(2, 2), forecast.stage(8, 18)
-    # The organisation's (8 + 1) / (18 + 2) = 0.45, worth 10 candidates beside the own 2 of 2.
-    assert forecast.shrunk_rate(own, organisation) == pytest.approx((2 + 10 * 0.45) / 12)
-    assert forecast.shrunk_rate(forecast.Stage(), organisation) == pytest.approx(0.45)
-    many = forecast.stage(900, 1000)
-    assert forecast.shrunk_rate(many, organisation) == pytest.approx(0.896, abs=1e-3)
+def test_those_still_waiting_count_for_as_long_as_they_have_waited():
+    # Admitted after 10, 20 and 30 days; one still waiting after 20 days (censored).
+    history = forecast.hazard([(10, True), (20, True), (20, False), (30, True)])
+    assert (history.seen, history.admitted) == (4, 3)
+    # At 10 days 1 of 4 admitted, at 20 days 1 of the 3 still waiting (the censored one
+    # too), at 30 days the last one waiting: S = 3/4, 3/4 × 2/3 = 1/2, 0.
+    assert [history.still_waiting(d) for d in (5, 10, 25, 30)] == pytest.approx([1, 0.75, 0.5, 0])
+    assert history.at(25) == pytest.approx(1 / 4 + 1 / 3)
+    # Two who never came lower the chance: 8 admitted after 100 days, 2 waiting 900 days.
+    stalled = forecast.hazard([(100, True)] * 8 + [(900, False)] * 2)
+    assert forecast.chance(stalled, waited=0, remaining=200) == pytest.approx(0.8)
+    assert forecast.chance(stalled, waited=300, remaining=200) == 0
 
 
-def test_pace_counts_the_entries_that_have_time_to_be_admitted():
-    stage = forecast.stage(2, 4, [10, 30])
-    # ∫₀⁴⁰ F = ((40 − 10) + (40 − 30)) / 2 = 20 days; 0.5 a day × rate 0.5 × 20.
-    assert forecast.pace_mean(0.5, 0.5, stage, 40) == pytest.approx(5)
-    assert forecast.pace_mean(0.5, 0.5, stage, 5) == 0
+def test_a_units_ratio_is_shrunk_toward_the_organisations():
+    # 2 admitted where the organisation's hazard expected 4, weighed against 10 of the prior.
+    assert forecast.hazard_ratio(2, 4) == pytest.approx(12 / 14)
+    assert forecast.hazard_ratio(0, 0) == 1
+    assert forecast.hazard_ratio(900, 450) == pytest.approx(1.98, abs=0.01)
+    # The ratio is a power of the chance of still waiting: twice as fast, (1/2)² left.
+    history = forecast.hazard([(10, True), (20, True)])
+    assert forecast.chance(history, waited=0, remaining=15, ratio=2) == pytest.approx(0.75)
+
+
+def test_pace_counts_the_entries_of_the_same_window_before():
+    # 6 admitted within the window by people who entered in it, 0.5 entries a day before it
+    # (summed over the years read): 12 days; a unit with 0.25 entries a day expects 3.
+    days = forecast.admissions_per_entry(6, 0.5)
+    assert days == 12 and forecast.pace_mean(0.25, days) == 3
+    assert forecast.admissions_per_entry(3, 0) == 0
+    # Entries arriving evenly (a new organisation): ∫ (1 − S), S = 1/2 after 10 days and 0
+    # after 30: over 40 days (30 − 10) × 1/2 + (40 − 30) × 1 = 20.
+    history = forecast.hazard([(10, True), (30, True)])
+    assert history.integral(40) == pytest.approx(20)
+    assert history.integral(5) == 0
 
 
 def test_behind_plan_compares_with_the_share_of_days_gone():
@@ -113,3 +134,22 @@ def test_expected_lies_between_admitted_and_everything(admitted, chances, pace):
     assert 0 <= result.probability <= 1
     assert sum(result.distribution) == pytest.approx(1, abs=1e-6)
     assert admitted <= result.low <= result.high
+
+
+observations = st.lists(st.tuples(st.integers(0, 400), st.booleans()), max_size=30)
+
+
+@settings(deadline=None)
+@given(
+    observations=observations,
+    waited=st.integers(0, 500),
+    a=st.integers(0, 400),
+    b=st.integers(0, 400),
+    ratio=st.floats(0.1, 5),
+)
+def test_more_time_left_is_never_a_smaller_chance(observations, waited, a, b, ratio):
+    history = forecast.hazard(observations)
+    short, long = sorted((a, b))
+    p_short = forecast.chance(history, waited, short, ratio)
+    p_long = forecast.chance(history, waited, long, ratio)
+    assert 0 <= p_short <= p_long + 1e-12 <= 1 + 1e-12

@@ -62,21 +62,45 @@ def test_forecast_reads_the_pipeline_as_it_stood(town):
     by_code = {row.unit.code: row for row in rows}
     assert list(by_code) == ["W2", "W1"]  # at risk first
     w1, w2 = by_code["W1"], by_code["W2"]
-    # Own 8 of 10 shrunk toward the organisation's (8 + 1) / (10 + 2) = 0.75, same history.
-    rate = (8 + 10 * 0.75) / 20
-    # The stale 2023 dossiers have waited longer than anyone did: no chance left. The 3 new
-    # ones have 213 days ahead, more than the 100 every admission took: the whole rate.
-    # New entries: 3 dossiers and 2 direct admissions in the last 730 days, each admitted
-    # within the 183 days left with the entry rate (the same here), after 100 days.
-    pace = 5 / 730 * rate * (183 - 100)
+    # The `opened` stage in the town: of the 10 still waiting after 100 days (the 3 of June
+    # are censored at 30), 8 admitted: S(100) = 0.2. W1's 8 admissions are what the town's
+    # hazard expects of its 13 dossiers (8 × 0.8 + 2 × 0.8 + 3 × 0): its ratio is 1.
+    # The stale 2023 dossiers have waited longer than anyone admitted: no chance left. The 3
+    # new ones have 213 days ahead, past the 100 every admission took: 1 − 0.2 each.
+    # New entries: in the same half-year of 2024 and of 2023 nobody entered and was admitted
+    # within it, so none are expected now.
     assert w1.outcome.admitted == 2 and w1.pipeline == 5
-    assert w1.pace == pytest.approx(pace)
-    assert w1.outcome.expected == pytest.approx(2 + 3 * rate + pace)
+    assert w1.pace == 0
+    assert w1.outcome.expected == pytest.approx(2 + 3 * 0.8)
+    assert w1.probability == pytest.approx(1 - 0.2**3)
     assert w1.probability > 0.9 and not w1.behind and not w1.at_risk
     assert w2.outcome.expected == 0 and w2.probability == 0
     assert w2.behind and w2.at_risk
     # W1's own subtree includes W1C1; TOWN's children only.
     assert forecasting.units_at_risk(town.user("org"), town.unit("TOWN"), AS_OF) == [w2]
+
+
+def test_new_entries_are_expected_as_in_the_same_months_before(town):
+    # W2C1: 2 dossiers opened on 1 September 2022 and admitted on 1 December, 2 opened on
+    # 1 September 2023 and admitted on 15 November, 4 opened on 1 August 2024 and admitted
+    # on 1 November. Forecast on 1 July 2025 for the rest of the year.
+    cell = town.unit("W2C1")
+    for count, opened, decided in (
+        (2, D(2022, 9, 1), "2022-12-01"),
+        (2, D(2023, 9, 1), "2023-11-15"),
+        (4, D(2024, 8, 1), "2024-11-01"),
+    ):
+        for _ in range(count):
+            dossier = _dossier(cell, opened, status=Dossier.Status.ADMITTED)
+            admit(dossier.person, cell, decided)
+    facts = forecasting.read_facts(AS_OF)
+    [result] = forecasting.forecast_periods(
+        facts, [(cell, D(2025, 1, 1), D(2025, 12, 31), 1, None)]
+    )
+    # The same window a year before brought 4 entries admitted within it, two years before
+    # 2; the two years before each window held 4 and 2 entries: κ = (4 + 2) / (6 / 730) =
+    # 730 days. W2C1 had 6 entries in the last 730 days: μ = 6 / 730 × κ = 6.
+    assert result.pipeline == 0 and result.pace == pytest.approx(6)
 
 
 def test_facts_after_the_day_are_not_known(town):

@@ -9,18 +9,22 @@ For a unit and a running period, on day `as_of` with `R` days left:
     P(reach min)  = P(admitted + Σ Bernoulli(pᵢ) + Poisson(μ) ≥ minimum)
 
 A candidate stands at a stage (a course graduate not yet in a dossier, or an open dossier at
-its last recorded step) since `waited` days. With `q` the stage's admission rate and `F` the
-distribution of the days from reaching the stage to admission (among those admitted),
+its last recorded step) since `waited` days. The history of the stage gives S(d), the chance
+of still waiting d days after reaching it (Kaplan–Meier: those not admitted, yet or ever,
+count as waiting for as long as they have waited: censored), and the unit's own history a
+hazard ratio θ against the organisation's, shrunk toward 1:
 
-    pᵢ = q · (F(waited + R) − F(waited)) / (1 − q · F(waited))
+    pᵢ = 1 − (S(waited + R) / S(waited))^θ
+    θ  = (O + k) / (E + k)
 
 (the chance of admission in the next R days, given that it has not happened in the first
-`waited`). The rate `q` is the unit's own, shrunk toward the organisation's (a beta prior of
-`PRIOR_STRENGTH` pseudo-candidates): q = (aᵤ + k · q₀) / (nᵤ + k). New entries arrive as a
-Poisson process at the unit's historical rate λ per day, and each is admitted within the
-time left with the entry stage's q and F, so
+`waited`; O the unit's admissions from the stage, E what the organisation's cumulative
+hazard H (Nelson–Aalen) expected of the same candidates over the days each was observed,
+k = `PRIOR_STRENGTH`). New entries
+arrive at the unit's rate λ a day, and the organisation's same window of the years before
+says how many admissions within the window each entry a day brings (κ days):
 
-    μ = λ · q · ∫₀ᴿ F(s) ds = λ · q · (1/m) Σ over the m past delays d of max(0, R − d).
+    μ = λ · κ
 
 The total is a sum of independent Bernoullis and a Poisson: its exact distribution is the
 convolution of the Bernoullis' (computed one candidate at a time) with the Poisson's.
@@ -31,7 +35,7 @@ import math
 from bisect import bisect_right
 from dataclasses import dataclass
 
-# How many pseudo-candidates of the organisation's history a unit's own rate is mixed with.
+# How many admissions' worth of the organisation's history a unit's own is weighed against.
 PRIOR_STRENGTH = 10
 # Below this the Poisson's and the Bernoullis' tails are dropped.
 TAIL = 1e-12
@@ -40,58 +44,99 @@ AT_RISK_BELOW = 0.5
 
 
 @dataclass(frozen=True)
-class Stage:
-    """What the history shows for one stage: of `seen` candidates who reached it, `admitted`
-    were admitted, after `delays` days (sorted)."""
+class Hazard:
+    """What the history shows for one stage, by the days since reaching it: at each delay t
+    after which someone was admitted, of those still waiting at t days (the admitted, and
+    the others who had waited that long by then), the share admitted at t. From these, the
+    chance of still waiting after d days, S(d) = Π over t ≤ d of (1 − share) (Kaplan–Meier),
+    and the cumulative hazard H(d) = Σ over t ≤ d of share (Nelson–Aalen). `seen`
+    candidates reached the stage, `admitted` of them were admitted."""
 
-    admitted: int = 0
+    days: tuple = ()  # the distinct delays to admission, rising
+    survival: tuple = ()  # S at each of them
+    cumulative: tuple = ()  # H at each of them
     seen: int = 0
-    delays: tuple = ()
+    admitted: int = 0
 
-    def cdf(self, days):
-        """F(days): the share of the admitted whose admission came within `days` days."""
-        if not self.delays:
-            return 0.0
-        return bisect_right(self.delays, days) / len(self.delays)
+    def _index(self, days):
+        return bisect_right(self.days, days) - 1
 
-    def integral(self, days):
-        """∫₀^days F(s) ds."""
-        if not self.delays or days <= 0:
-            return 0.0
-        return sum(days - d for d in self.delays if d < days) / len(self.delays)
+    def still_waiting(self, days):
+        """S(days)."""
+        i = self._index(days)
+        return self.survival[i] if i >= 0 else 1.0
 
+    def at(self, days):
+        """H(days)."""
+        i = self._index(days)
+        return self.cumulative[i] if i >= 0 else 0.0
 
-def stage(admitted, seen, delays=()):
-    return Stage(admitted, seen, tuple(sorted(delays)))
-
-
-def organisation_rate(history):
-    """The organisation's rate for a stage, (a + 1) / (n + 2): never exactly 0 or 1."""
-    return (history.admitted + 1) / (history.seen + 2)
-
-
-def shrunk_rate(own, organisation, strength=PRIOR_STRENGTH):
-    """The unit's rate with the organisation's as a beta prior of `strength` candidates."""
-    prior = organisation_rate(organisation)
-    return (own.admitted + strength * prior) / (own.seen + strength)
+    def integral(self, days, ratio=1.0):
+        """∫₀^days (1 − S(s)^ratio) ds: of `days` days, how many a candidate who reaches
+        the stage on the first can expect to spend admitted."""
+        total = 0.0
+        for i, start in enumerate(self.days):
+            if start >= days:
+                break
+            stop = min(self.days[i + 1] if i + 1 < len(self.days) else days, days)
+            total += (stop - start) * (1 - self.survival[i] ** ratio)
+        return total
 
 
-def chance(rate, delays, waited, remaining):
-    """The chance that a candidate who has waited `waited` days at a stage (rate `rate`,
-    delay distribution `delays`, a Stage) is admitted within the next `remaining` days."""
+def hazard(observations):
+    """The `Hazard` of (days, admitted) pairs: the days to admission of those admitted, the
+    days waited so far of the others (censored: still waiting then, not known after)."""
+    ordered = sorted(observations)
+    days, survival, cumulative = [], [], []
+    still, running, waiting, admitted, i = 1.0, 0.0, len(ordered), 0, 0
+    while i < len(ordered):
+        day, done, j = ordered[i][0], 0, i
+        while j < len(ordered) and ordered[j][0] == day:
+            done += bool(ordered[j][1])
+            j += 1
+        if done:
+            # Everyone still waiting at `day` days, those censored on that day too.
+            still *= 1 - done / waiting
+            running += done / waiting
+            days.append(day)
+            survival.append(still)
+            cumulative.append(running)
+            admitted += done
+        waiting -= j - i
+        i = j
+    return Hazard(tuple(days), tuple(survival), tuple(cumulative), len(ordered), admitted)
+
+
+def hazard_ratio(observed, expected, strength=PRIOR_STRENGTH):
+    """θ: a unit's `observed` admissions against the `expected` that the organisation's
+    hazard gives its candidates, shrunk toward 1 by a gamma prior worth `strength`
+    admissions (empirical Bayes): about 1 for a unit with little history, O / E with much."""
+    return (observed + strength) / (expected + strength)
+
+
+def chance(history, waited, remaining, ratio=1.0):
+    """The chance that a candidate who has waited `waited` days at a stage (its `Hazard`
+    `history`, the unit's ratio `ratio`) is admitted within the next `remaining` days:
+    1 − (S(waited + remaining) / S(waited))^ratio; none for one who has waited longer than
+    anyone still waiting when the last of the history was admitted."""
     if remaining < 0:
         return 0.0
     waited = max(waited, 0)
-    before = rate * delays.cdf(waited)
-    if before >= 1:
+    now = history.still_waiting(waited)
+    if now <= 0:
         return 0.0
-    p = rate * (delays.cdf(waited + remaining) - delays.cdf(waited)) / (1 - before)
-    return min(max(p, 0.0), 1.0)
+    return 1 - (history.still_waiting(waited + remaining) / now) ** ratio
 
 
-def pace_mean(entries_per_day, rate, delays, remaining):
-    """μ: expected admissions, before the end, of candidates entering after today."""
-    return max(entries_per_day, 0.0) * rate * delays.integral(remaining)
+def admissions_per_entry(admitted, entries_per_day):
+    """κ: admissions within a window by people who entered within it, per entry a day before
+    it (both summed over the same windows of earlier years); 0 without entries."""
+    return admitted / entries_per_day if entries_per_day > 0 else 0.0
+
+
+def pace_mean(entries_per_day, days):
+    """μ = λ · κ: expected admissions, before the end, of candidates entering after today."""
+    return max(entries_per_day, 0.0) * max(days, 0.0)
 
 
 def poisson_binomial(chances):

@@ -22,19 +22,20 @@ from grassroots.pipeline.models import Admission, Dossier, DossierStep, Enrollme
 from . import forecast
 from .models import StoredForecast, Target
 
+# The stages' history: the candidates who reached them in this many days before `as_of`.
 HISTORY_DAYS = 3 * 365
-# Only candidates who reached a stage at least this long ago tell its rate: the more recent
-# ones may still be admitted.
-MATURITY_DAYS = 365
 # New entries per day are counted over this many days before `as_of`.
 PACE_DAYS = 2 * 365
+# The admissions new entries bring within a window are read from the same window of this
+# many years before.
+SEASON_YEARS = 2
 # Facts further back than this cannot matter (a dossier open for longer is stale).
 LOOKBACK_DAYS = 6 * 365
 # A stage whose history in the whole organisation holds fewer candidates than this is read
 # as the stage before it (a dossier's opening, then entering the pipeline).
 MIN_HISTORY = 10
-# The organisation whose history a unit's rates are shrunk toward, on the pages: the subtree
-# of the unit this many levels above the page's unit (the back-test reads everything).
+# The organisation whose history a unit's is measured against, on the pages: the subtree of
+# the unit this many levels above the page's unit (the back-test reads everything).
 PRIOR_LEVELS_UP = 2
 
 # A page forecasts on the spot only when the organisation whose history it reads has at most
@@ -132,6 +133,7 @@ def read_facts(as_of, path=None):
     candidates, events = [], []
     entered = {}
     in_dossier = set()
+    first_opened = {}
     for pk, person, unit_path, opened, status in dossiers.values_list(
         "pk", "person_id", "unit__path", "opened_on", "status"
     ).iterator(chunk_size=5000):
@@ -145,6 +147,7 @@ def read_facts(as_of, path=None):
             and last_step.get(pk, opened) <= as_of
         )
         _enter(entered, person, unit_path, opened)
+        first_opened[person] = min(opened, first_opened.get(person, opened))
         for day, stage in reached:
             events.append(
                 Event(unit_path, stage, day, None if decided is None else (decided - day).days)
@@ -167,9 +170,14 @@ def read_facts(as_of, path=None):
     latest = {}
     for person, unit_path, day in graduates.iterator(chunk_size=5000):
         decided = admitted_after(person, day)
-        events.append(
-            Event(unit_path, GRADUATE, day, None if decided is None else (decided - day).days)
-        )
+        # The `graduate` stage is a graduate with no dossier and never admitted (as its
+        # candidates are): one whose dossier was open already has the dossier's stages.
+        if first_opened.get(person, day + ONE_DAY) > day and not _admitted_before(
+            admitted_on, person, day
+        ):
+            events.append(
+                Event(unit_path, GRADUATE, day, None if decided is None else (decided - day).days)
+            )
         _enter(entered, person, unit_path, day)
         if decided is None and person not in in_dossier and not admitted_on.get(person):
             if person not in latest or latest[person][1] < day:
@@ -192,25 +200,72 @@ def read_facts(as_of, path=None):
     return Facts(as_of, admissions, candidates, events, entries)
 
 
+ONE_DAY = dt.timedelta(days=1)
+
+
+def _admitted_before(admitted_on, person, day):
+    return any(decided < day for decided in admitted_on.get(person, ()))
+
+
 def _enter(entered, person, unit_path, day):
     if person not in entered or entered[person][1] > day:
         entered[person] = (unit_path, day)
 
 
-def _stage_tables(events, as_of):
-    """{stage: forecast.Stage} from the events of the matured window."""
+def _observations(events, as_of):
+    """(event, days, admitted) of the events of the history window: the days to admission,
+    or the days waited by `as_of` of those not admitted (censored)."""
     start = as_of - dt.timedelta(days=HISTORY_DAYS)
-    end = as_of - dt.timedelta(days=MATURITY_DAYS)
-    counts = defaultdict(lambda: [0, 0, []])
     for event in events:
-        if not start <= event.on <= end:
+        if not start <= event.on <= as_of:
             continue
-        row = counts[event.stage]
-        row[1] += 1
-        if event.delay is not None:
-            row[0] += 1
-            row[2].append(event.delay)
-    return {s: forecast.stage(a, n, delays) for s, (a, n, delays) in counts.items()}
+        if event.delay is None:
+            yield event, (as_of - event.on).days, False
+        elif event.delay >= 0:  # a step after the admission (a ceremony) tells nothing
+            yield event, event.delay, True
+
+
+def _hazards(events, as_of):
+    """{stage: forecast.Hazard} from the events of the history window."""
+    by_stage = defaultdict(list)
+    for event, days, admitted in _observations(events, as_of):
+        by_stage[event.stage].append((days, admitted))
+    return {stage: forecast.hazard(pairs) for stage, pairs in by_stage.items()}
+
+
+def _observed_expected(events, org, as_of):
+    """{stage: [O, E]}: of a unit's events of the history window, the admissions, and the
+    admissions the organisation's hazard expected over the days each was observed."""
+    counts = defaultdict(lambda: [0, 0.0])
+    for event, days, admitted in _observations(events, as_of):
+        history = org.get(event.stage)
+        if history is not None:
+            row = counts[event.stage]
+            row[0] += admitted
+            row[1] += history.at(days)
+    return counts
+
+
+def _admissions_per_entry(events, org, as_of, remaining):
+    """κ, in days: in the same `remaining` days after `as_of` in each of the `SEASON_YEARS`
+    years before, how many people entered the pipeline and were admitted within them, per
+    entry a day in the `PACE_DAYS` before. Courses and congresses keep a calendar, so
+    entries do not arrive evenly; an organisation with no entries then (a new one) is
+    assumed to receive them evenly."""
+    admitted, per_day = 0, 0.0
+    entries = [e for e in events if e.stage == ENTRY]
+    for years in range(1, SEASON_YEARS + 1):
+        start = as_of - dt.timedelta(days=365 * years)
+        end = start + dt.timedelta(days=remaining)
+        before = start - dt.timedelta(days=PACE_DAYS)
+        for event in entries:
+            if before < event.on <= start:
+                per_day += 1 / PACE_DAYS
+            elif start < event.on <= end and event.delay is not None:
+                admitted += (end - event.on).days >= event.delay
+    if per_day == 0:
+        return org.get(ENTRY, forecast.Hazard()).integral(remaining)
+    return forecast.admissions_per_entry(admitted, per_day)
 
 
 def _owner(paths_by_length, path):
@@ -254,7 +309,7 @@ class Forecast:
 def forecast_periods(facts, periods):
     """Forecasts for `periods`, [(unit, start, end, minimum, target)], from `facts`."""
     as_of = facts.as_of
-    org = _stage_tables(facts.events, as_of)
+    org = _hazards(facts.events, as_of)
     by_length = defaultdict(dict)
     for unit, *_rest in periods:
         by_length[len(unit.path)][unit.path] = unit.path
@@ -276,24 +331,24 @@ def forecast_periods(facts, periods):
     for admission_path, day in facts.admissions:
         for owner in _owner(by_length, admission_path):
             own_admissions[owner].append(day)
-    empty = forecast.Stage()
     results = []
     tables = {}
+    per_entry = {}
     for unit, start, end, minimum, target in periods:
         path = unit.path
         if path not in tables:
-            tables[path] = _stage_tables(own_events[path], as_of)
+            tables[path] = _observed_expected(own_events[path], org, as_of)
         own = tables[path]
         remaining = (end - as_of).days
         chances = []
         for candidate in own_candidates[path]:
             name, since, history = _history_for(candidate, org)
-            rate = forecast.shrunk_rate(own.get(name, empty), history)
+            ratio = forecast.hazard_ratio(*own.get(name, (0, 0.0)))
             waited = (as_of - since).days
-            chances.append(forecast.chance(rate, history, waited, remaining))
-        entry = org.get(ENTRY, empty)
-        entry_rate = forecast.shrunk_rate(own.get(ENTRY, empty), entry)
-        pace = forecast.pace_mean(own_entries[path] / PACE_DAYS, entry_rate, entry, remaining)
+            chances.append(forecast.chance(history, waited, remaining, ratio))
+        if remaining not in per_entry:
+            per_entry[remaining] = _admissions_per_entry(facts.events, org, as_of, remaining)
+        pace = forecast.pace_mean(own_entries[path] / PACE_DAYS, per_entry[remaining])
         admitted = sum(1 for day in own_admissions[path] if start <= day <= as_of)
         outcome = forecast.outcome(admitted, chances, pace, minimum)
         behind = minimum is not None and forecast.behind_plan(admitted, minimum, start, end, as_of)
@@ -308,7 +363,7 @@ def _history_for(candidate, org):
     or the first stage before it with at least `MIN_HISTORY` candidates seen."""
     found = None
     for name, since in candidate.fallbacks():
-        found = (name, since, org.get(name, forecast.Stage()))
+        found = (name, since, org.get(name, forecast.Hazard()))
         if found[2].seen >= MIN_HISTORY:
             break
     return found
