@@ -1,4 +1,5 @@
-"""`{% url %}` (core/quickurl.py, remembering what it reversed) writes what Django's wrote."""
+"""`{% url %}` (core/quickurl.py, remembering what it reversed) and `links.link_to` (a route
+reversed once for a long list) write what Django's `reverse` writes."""
 
 import pytest
 from django.template import Context, engines
@@ -6,6 +7,7 @@ from django.template.defaulttags import URLNode
 from django.urls import NoReverseMatch, reverse, set_script_prefix
 
 from grassroots.core.quickurl import QuickURLNode, _reversed
+from grassroots.links import link_to
 
 
 def render(text, **context):
@@ -65,3 +67,27 @@ def test_the_script_prefix_is_part_of_what_is_remembered():
     finally:
         set_script_prefix("/")
     assert first.startswith("/one/") and second.startswith("/two/")
+
+
+@pytest.mark.parametrize(
+    ("name", "values"),
+    [
+        ("org:unit", ["DB-PPT", "A&B C", "Đà Nẵng", "100%", "a?b#c"]),
+        ("org:children", ["DN", "a b"]),
+        ("pipeline:dossier", [1, 62, 9081726354]),
+    ],
+)
+def test_link_to_writes_what_reverse_gives(name, values):
+    link = link_to(name)
+    for value in values:
+        assert link(value) == reverse(name, args=[value])
+
+
+def test_link_to_leaves_a_slash_to_reverse():
+    with pytest.raises(NoReverseMatch):
+        link_to("org:unit")("x/y")
+
+
+def test_link_to_refuses_a_route_without_one_plain_argument():
+    with pytest.raises(NoReverseMatch):
+        link_to("org:tree")

@@ -7,32 +7,20 @@ The phrases are the template's own messages (the same msgids), so the catalogues
 change; the numbers are localised as the template localised them.
 """
 
-from urllib.parse import quote
-
-from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.safestring import mark_safe
 from django.utils.translation import ngettext
 
+from grassroots.links import link_to
+
 from .models import Unit
-
-PLACEHOLDER = "0PLACEHOLDER0"
-# What `reverse` leaves unquoted in a path (django.urls.resolvers).
-SAFE_IN_PATH = "!$&'()*+,;=/~:@"
-
-
-def _link(name):
-    """A function code → path of the route `name`, reversing it once: the same text
-    `reverse(name, args=[code])` gives, since quoting works character by character."""
-    before, after = reverse(name, args=[PLACEHOLDER]).split(PLACEHOLDER)
-    return lambda code: before + quote(code, safe=SAFE_IN_PATH) + after
 
 
 def label(nodes, day):
     """Set `.href`, `.kind_label`, `.people_text`, `.members_text`, `.more_url` and
     `.more_text` on `nodes` and their loaded children (from `selectors.tree_for` /
     `children_of`); `day` is the page's day. Returns `nodes`."""
-    unit_path, children_path = _link("org:unit"), _link("org:children")
+    unit_path, children_path = link_to("org:unit"), link_to("org:children")
     kinds = {value: str(name) for value, name in Unit.Kind.choices}
     stack = list(nodes)
     while stack:
