@@ -196,7 +196,7 @@ ACCESS_COLUMNS = ("at", "actor_id", "kind", "what", "person_id", "unit_id")
 
 def record_reads(user, *, what, shown, kind=Access.Kind.VIEW):
     """Log the people a page or an API list showed: one row per person, all written in
-    one statement, without model instances (`bulk.insert_rows`: a list page logs fifty
+    one statement, without model instances (`bulk.insert_values`: a list page logs fifty
     rows on every view). `shown` holds people or (person, unit) pairs, the unit a Unit or
     its id; it defaults to the person's own (a source is filed under the nominating unit,
     a transfer under its sending unit, so that the officers responsible for the record
@@ -221,4 +221,4 @@ def record_reads(user, *, what, shown, kind=Access.Kind.VIEW):
             continue
         seen.add((person.pk, unit_id))
         rows.append((*fixed, person.pk, unit_id))
-    return bulk.insert_rows(Access, ACCESS_COLUMNS, rows) if rows else 0
+    return bulk.insert_values(Access, ACCESS_COLUMNS, rows) if rows else 0
