@@ -149,6 +149,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "grassroots.core.context.navigation",
             ],
+            # `{% url %}` remembering what it reversed (core/quickurl.py).
+            "builtins": ["grassroots.core.quickurl"],
         },
     }
 ]

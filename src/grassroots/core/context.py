@@ -1,4 +1,4 @@
-"""Template context every page needs: the navigation and the user's top units."""
+"""Template context every page needs: whether the menu offers the accounts page."""
 
 from grassroots.accounts import scope
 from grassroots.accounts.roles import Action
@@ -8,8 +8,8 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    # The roles are read once per request (scope keeps them on the request's user).
     return {
-        "nav_top_units": scope.top_units(user),
         "nav_can_manage_accounts": scope.is_everywhere(user)
         or bool(scope.paths_for(user, Action.MANAGE_ACCOUNTS)),
     }

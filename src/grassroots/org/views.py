@@ -16,7 +16,7 @@ from grassroots.history.selectors import changes_with_reference, visible_changes
 from grassroots.history.services import Trace
 from grassroots.paging import paginate
 
-from . import restructure, sections, selectors, services, timeline
+from . import restructure, sections, selectors, services, timeline, treenodes
 from .forms import (
     CloseEventForm,
     MergeEventForm,
@@ -42,7 +42,7 @@ def _day(request):
 def tree(request):
     form, day = _day(request)
     context = {
-        "roots": selectors.tree_for(request.user, day),
+        "roots": treenodes.label(selectors.tree_for(request.user, day), day),
         "day": day,
         "today": timezone.localdate(),
         "day_form": form,
@@ -55,7 +55,7 @@ def children(request, code):
     """The next level below a unit: the partial the tree fetches when a node is opened."""
     unit = selectors.unit_for(request.user, code)
     _form, day = _day(request)
-    nodes = selectors.children_of(request.user, unit, day)
+    nodes = treenodes.label(selectors.children_of(request.user, unit, day), day)
     return render(request, "org/partials/tree_nodes.html", {"nodes": nodes, "day": day})
 
 
@@ -77,7 +77,7 @@ def unit_detail(request, code):
         "name_on_day": timeline.name_on(unit, day),
         "parent": parent,
         "parent_visible": parent is not None and scope.can_see(request.user, parent),
-        "subunits": selectors.children_of(request.user, unit, day),
+        "subunits": treenodes.label(selectors.children_of(request.user, unit, day), day),
         "versions": list(unit.versions.select_related("parent").order_by("valid_from")),
         "successors": selectors.successors_of(unit),
         "predecessors": selectors.predecessors_of(unit),

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from grassroots.accounts import scope
 from grassroots.accounts.roles import Action
+from grassroots.links import link_to
 from grassroots.people.models import Membership, Person
 from grassroots.vietnamese import fold
 from grassroots.workdays import (
@@ -374,8 +375,9 @@ def due_items(user, today, *, horizon_days=30, unit=None, limit=None):
         )
     )
     open_dossiers = annotate_progress(dossiers, today=today, rules=rules)
+    dossier_link = link_to("pipeline:dossier")  # thousands of rows nationally
     for dossier in open_dossiers:
-        url = reverse("pipeline:dossier", args=[dossier.pk])
+        url = dossier_link(dossier.pk)
         for due in dossier.dues:
             if due.due_on > horizon or due.kind in ("confirmation", "confirmation_decision"):
                 continue
