@@ -82,7 +82,7 @@ def generate(folder, rows, seed=7):
                     "yes" if minority else "no",
                     "Buddhist" if rng.random() < 0.15 else "",
                     rng.choice(EDUCATION),
-                    "teacher" if n % 7 == 0 else "",
+                    "public_employee" if n % 7 == 0 else "",
                     f"BENCH{n % CELLS:02d}",
                 ]
             )

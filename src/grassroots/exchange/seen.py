@@ -1,0 +1,81 @@
+"""The keys a file has given so far, kept by the database instead of in memory.
+
+To name a key that appears twice in a file, the importer must remember every key it has
+read: a Python set of them grows with the file (about 100 bytes a row, 100 MB at a million
+people). They go instead into a temporary table with the key as its primary key, a batch
+at a time; a key of a batch is looked up there first, and one found is a repeat. The table
+lives in the import's transaction (PostgreSQL drops it at the end of it; it is dropped
+when the file is done, and any left behind by a rolled-back import is dropped before the
+next one), on the server's temporary space, so the importer's memory stays flat.
+"""
+
+import datetime as dt
+
+from django.db import connection
+
+
+def key_text(key):
+    """A row's key (a tuple of typed values) as one text."""
+    return "\x1f".join(
+        "\x00" if v is None else v.isoformat() if isinstance(v, dt.date) else str(v) for v in key
+    )
+
+
+class SeenKeys:
+    """The keys of one file's rows, with the number of the row that gave each first."""
+
+    def __init__(self, file):
+        self.table = connection.ops.quote_name(f"exchange_seen_{file}")
+        self.ready = False
+
+    def _create(self, cursor):
+        cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
+        drop = " ON COMMIT DROP" if connection.vendor == "postgresql" else ""
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {self.table} "
+            f"(key text PRIMARY KEY, row_number integer NOT NULL){drop}"
+        )
+        self.ready = True
+
+    def add(self, first_rows):
+        """Record `first_rows` ({key text: row number}, each key once) and return those
+        of its keys given before, by an earlier batch, with that earlier row's number; the
+        keys returned are not recorded again."""
+        if not first_rows:
+            return {}
+        keys = list(first_rows)
+        earlier = {}
+        with connection.cursor() as cursor:
+            if not self.ready:
+                self._create(cursor)
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    f"SELECT key, row_number FROM {self.table} WHERE key = ANY(%s)", [keys]
+                )
+                earlier.update(cursor.fetchall())
+                new = [k for k in keys if k not in earlier] if earlier else keys
+                cursor.execute(
+                    f"INSERT INTO {self.table} (key, row_number) "
+                    "SELECT * FROM unnest(%s::text[], %s::integer[])",
+                    [new, [first_rows[k] for k in new]],
+                )
+                return earlier
+            for start in range(0, len(keys), 900):
+                chunk = keys[start : start + 900]
+                marks = ", ".join(["%s"] * len(chunk))
+                cursor.execute(
+                    f"SELECT key, row_number FROM {self.table} WHERE key IN ({marks})", chunk
+                )
+                earlier.update(cursor.fetchall())
+            cursor.executemany(
+                f"INSERT INTO {self.table} (key, row_number) VALUES (%s, %s)",
+                [(k, n) for k, n in first_rows.items() if k not in earlier],
+            )
+        return earlier
+
+    def close(self):
+        """Drop the table (the file is done)."""
+        if self.ready:
+            with connection.cursor() as cursor:
+                cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
+            self.ready = False
