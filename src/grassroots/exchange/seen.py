@@ -10,15 +10,18 @@ next one), on the server's temporary space, so the importer's memory stays flat.
 """
 
 import datetime as dt
+import json
 
 from django.db import connection
 
 
 def key_text(key):
-    """A row's key (a tuple of typed values) as one text."""
-    return "\x1f".join(
-        "\x00" if v is None else v.isoformat() if isinstance(v, dt.date) else str(v) for v in key
-    )
+    """A row's key (a tuple of typed values) as one text, told apart from any other key of
+    the same file: a key of one column is its text, a key of several a JSON list."""
+    if len(key) == 1:
+        (value,) = key
+        return value.isoformat() if isinstance(value, dt.date) else str(value)
+    return json.dumps([v.isoformat() if isinstance(v, dt.date) else v for v in key])
 
 
 class SeenKeys:
@@ -43,23 +46,28 @@ class SeenKeys:
         keys returned are not recorded again."""
         if not first_rows:
             return {}
-        keys = list(first_rows)
         earlier = {}
         with connection.cursor() as cursor:
             if not self.ready:
                 self._create(cursor)
             if connection.vendor == "postgresql":
+                # One statement: its SELECT sees the table as it was before its INSERT,
+                # so it finds exactly the keys of earlier batches. The batch travels as
+                # one JSON text, quicker to send than an array of thousands of texts.
                 cursor.execute(
-                    f"SELECT key, row_number FROM {self.table} WHERE key = ANY(%s)", [keys]
+                    f"""WITH given AS (
+                        SELECT e->>0 AS key, (e->>1)::integer AS row_number
+                        FROM json_array_elements(%s::json) AS e
+                    ), added AS (
+                        INSERT INTO {self.table} (key, row_number)
+                        SELECT key, row_number FROM given ON CONFLICT (key) DO NOTHING
+                    )
+                    SELECT seen.key, seen.row_number
+                    FROM {self.table} AS seen JOIN given USING (key)""",
+                    [json.dumps(list(first_rows.items()), ensure_ascii=False)],
                 )
-                earlier.update(cursor.fetchall())
-                new = [k for k in keys if k not in earlier] if earlier else keys
-                cursor.execute(
-                    f"INSERT INTO {self.table} (key, row_number) "
-                    "SELECT * FROM unnest(%s::text[], %s::integer[])",
-                    [new, [first_rows[k] for k in new]],
-                )
-                return earlier
+                return dict(cursor.fetchall())
+            keys = list(first_rows)
             for start in range(0, len(keys), 900):
                 chunk = keys[start : start + 900]
                 marks = ", ".join(["%s"] * len(chunk))

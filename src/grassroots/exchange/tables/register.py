@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grassroots.accounts.roles import Action
-from grassroots.bulk import existing_values
+from grassroots.bulk import existing_values, value_in
 from grassroots.people.models import Occupation, Person
 from grassroots.people.services import (
     OLDEST_PLAUSIBLE_AGE,
@@ -120,7 +120,7 @@ class PeopleApplier(Applier):
         ids = list(existing_values(Person, "national_id", [r.key[0] for r in rows]))
         if not ids:
             return {}
-        found = Person.objects.filter(national_id__in=ids).values_list(
+        found = Person.objects.filter(value_in(Person, "national_id", ids)).values_list(
             "pk", "unit_id", "unit__code", *STORED_FIELDS
         )
         stored = []
