@@ -1,12 +1,14 @@
 """The keys a file has given so far, kept by the database instead of in memory.
 
 To name a key that appears twice in a file, the importer must remember every key it has
-read: a Python set of them grows with the file (about 100 bytes a row, 100 MB at a million
-people). They go instead into a temporary table with the key as its primary key, a batch
-at a time; a key of a batch is looked up there first, and one found is a repeat. The table
-lives in the import's transaction (PostgreSQL drops it at the end of it; it is dropped
-when the file is done, and any left behind by a rolled-back import is dropped before the
-next one), on the server's temporary space, so the importer's memory stays flat.
+read: a Python set of them grows with the file (about 100 bytes a row, 100 MB at a
+million people). They go instead into a temporary table with the key as its primary key,
+a batch at a time (a key repeated within a batch is found before, in the batch's own
+dict); a key of the batch that the table already holds is a repeat, reported on its own
+row (the table keeps the number of the row that gave it first). It lives in the import's
+transaction (PostgreSQL drops it at the end of it; it is dropped when the file is done,
+and one left behind by a rolled-back import is dropped before the next), in the
+database's temporary space, so the importer's memory stays flat.
 """
 
 import datetime as dt
@@ -67,6 +69,15 @@ class SeenKeys:
                     [json.dumps(list(first_rows.items()), ensure_ascii=False)],
                 )
                 return dict(cursor.fetchall())
+            # SQLite: the batch goes in, a key already there left as it was; only when
+            # fewer rows went in than were given are the repeats looked for (rows whose
+            # number is not this batch's).
+            cursor.executemany(
+                f"INSERT OR IGNORE INTO {self.table} (key, row_number) VALUES (%s, %s)",
+                list(first_rows.items()),
+            )
+            if cursor.rowcount == len(first_rows):
+                return earlier
             keys = list(first_rows)
             for start in range(0, len(keys), 900):
                 chunk = keys[start : start + 900]
@@ -74,11 +85,7 @@ class SeenKeys:
                 cursor.execute(
                     f"SELECT key, row_number FROM {self.table} WHERE key IN ({marks})", chunk
                 )
-                earlier.update(cursor.fetchall())
-            cursor.executemany(
-                f"INSERT INTO {self.table} (key, row_number) VALUES (%s, %s)",
-                [(k, n) for k, n in first_rows.items() if k not in earlier],
-            )
+                earlier.update((k, n) for k, n in cursor.fetchall() if n != first_rows[k])
         return earlier
 
     def close(self):
