@@ -9,6 +9,8 @@ take JSON text.
 """
 
 from django.db import connection
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
 
 
 def adapt_datetime(value):
@@ -115,6 +117,20 @@ def restore_indexes(definitions):
         cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
         for definition in definitions:
             cursor.execute(definition)
+
+
+def value_in(model, column, values):
+    """A condition for a queryset of `model`: `column` is one of `values` (a list). On
+    PostgreSQL one array parameter (`= ANY`), which thousands of values pass far quicker
+    than an IN list of as many parameters; elsewhere `__in`."""
+    if connection.vendor != "postgresql":
+        return Q(**{f"{column}__in": values})
+    quote = connection.ops.quote_name
+    return RawSQL(
+        f"{quote(model._meta.db_table)}.{quote(column)} = ANY(%s)",
+        [list(values)],
+        output_field=BooleanField(),
+    )
 
 
 def existing_values(model, column, values):

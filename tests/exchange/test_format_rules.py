@@ -90,6 +90,60 @@ def test_duplicate_key_within_the_file(town, tmp_path):
     ]
 
 
+def test_a_key_repeated_in_a_later_batch_is_named_with_its_row(town, tmp_path):
+    # Keys seen are kept in the database (a temporary table), a batch at a time: a repeat
+    # across batches is found there, a repeat within a batch before it gets there.
+    folder = write(
+        tmp_path,
+        people=PEOPLE_HEADER
+        + "079000000001,An,male,1990-01-01,HS\n"
+        + "079000000002,Binh,male,1990-01-01,HS\n"
+        + "079000000003,Chi,female,1990-01-01,HS\n"
+        + "079000000003,Chi again,female,1990-01-01,HS\n"
+        + "079000000004,Dung,male,1990-01-01,HS\n"
+        + "079000000001,An again,male,1990-01-01,HS\n"
+        + "079000000002,Binh again,male,1990-01-01,HS\n",
+    )
+    assert problems(run_import(folder, batch_size=2)) == [
+        "people:5: national_id: the key 079000000003 appears more than once in the file",
+        "people:7: national_id: the key 079000000001 appears more than once in the file",
+        "people:8: national_id: the key 079000000002 appears more than once in the file",
+    ]
+    assert not Person.objects.filter(national_id__startswith="0790000000").exists()
+
+
+def test_a_key_of_several_columns_repeated_in_a_later_batch_is_named(town, tmp_path):
+    folder = write(
+        tmp_path,
+        targets="""
+            unit_code,period_start,period_end,minimum,stretch
+            W1,2020-01-01,2020-12-31,10,
+            W1,2021-01-01,2021-12-31,2,3
+            W2,2020-01-01,2020-12-31,2,
+            W1,2020-01-01,2020-12-31,4,
+        """,
+    )
+    assert problems(run_import(folder, batch_size=2)) == [
+        "targets:5: period_end: the key W1 + 2020-01-01 + 2020-12-31 appears more than once"
+        " in the file"
+    ]
+
+
+def test_keys_seen_by_a_failed_or_earlier_import_are_forgotten(town, tmp_path):
+    people = PEOPLE_HEADER + "".join(
+        f"07900000000{i},Person {i},male,1990-01-01,HS\n" for i in range(1, 6)
+    )
+    bad = write(tmp_path / "bad", people=people + "079000000001,Again,male,1990-01-01,HS\n")
+    assert not run_import(bad, batch_size=2).ok
+    assert not run_import(
+        write(tmp_path / "dry", people=people), batch_size=2, dry_run=True
+    ).problems
+    good = write(tmp_path / "good", people=people)
+    imported(good, batch_size=2)
+    result = imported(good, batch_size=2)
+    assert result.summary["people"] == {"created": 0, "updated": 0, "unchanged": 5}
+
+
 def test_partly_overlapping_targets_are_refused(town, tmp_path):
     folder = write(
         tmp_path,

@@ -218,6 +218,7 @@ def _import_sheet(ctx, sheet, batch_size, advance=None):
         if batch:
             applier.apply(batch)
         applier.finish()
+        applier.close()
         if advance:
             advance(position[0])
     except UnicodeDecodeError:

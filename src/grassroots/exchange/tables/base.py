@@ -15,6 +15,7 @@ from grassroots.history.models import Change
 from grassroots.people.models import Person
 
 from ..format import COLUMNS, KEYS, parse_row, parse_value
+from ..seen import SeenKeys, key_text
 
 WRITE_BATCH = 1000
 
@@ -79,7 +80,9 @@ class Applier:
         self.ctx = ctx
         self.present = present
         self.counts = {"created": 0, "updated": 0, "unchanged": 0}
-        self.seen = set()
+        # The keys read so far, to name a key given twice: in a temporary table, so that
+        # memory does not grow with the file (`exchange/seen.py`).
+        self.seen = SeenKeys(self.file)
         self.defaults = {c.name: parse_value(c, "") for c in COLUMNS[self.file] if not c.required}
 
     # --- hooks -------------------------------------------------------------------
@@ -143,6 +146,7 @@ class Applier:
 
     def apply(self, batch):
         rows, broken, checked = [], [], []  # checked: both, in the batch's order
+        batch_keys = {}  # key text → the row of this batch that gave it
         key_columns = KEYS[self.file]
         for number, cells in batch:
             values, errors = parse_row(self.file, self.present, cells)
@@ -158,17 +162,21 @@ class Applier:
                     checked.append(row)
                 continue
             row.key = tuple(values[k] for k in key_columns)
-            if row.key in self.seen:
-                self.error(
-                    row,
-                    key_columns[-1],
-                    _("the key %(key)s appears more than once in the file")
-                    % {"key": " + ".join(_plain_text(v) for v in row.key)},
-                )
+            text = key_text(row.key)
+            if text in batch_keys:
+                self.repeated(row)
                 continue
-            self.seen.add(row.key)
+            batch_keys[text] = row
             rows.append(row)
             checked.append(row)
+        # Keys given by an earlier batch, found in the table of the keys seen.
+        earlier = self.seen.add({text: row.number for text, row in batch_keys.items()})
+        if earlier:
+            repeats = {id(batch_keys[text]) for text in earlier}
+            for text in earlier:
+                self.repeated(batch_keys[text])
+            rows = [r for r in rows if id(r) not in repeats]
+            checked = [r for r in checked if id(r) not in repeats]
         if broken:
             # Together, in the batch's order: a broken row's references and period are
             # checked against the other rows too; it is never written.
@@ -180,9 +188,22 @@ class Applier:
         created, updated = self.apply_rows(rows, self.load(rows))
         self.write(created, updated)
 
+    def repeated(self, row):
+        key_columns = KEYS[self.file]
+        self.error(
+            row,
+            key_columns[-1],
+            _("the key %(key)s appears more than once in the file")
+            % {"key": " + ".join(_plain_text(v) for v in row.key)},
+        )
+
+    def close(self):
+        """The file is done: let go of what the applier kept in the database."""
+        self.seen.close()
+
     def apply_rows(self, rows, existing):
         """Split the batch into new and changed records, counting the unchanged ones."""
-        created, updated = [], []
+        created, updated, changed = [], [], []
         for row in rows:
             obj = existing.get(row.key)
             if obj is None:
@@ -198,9 +219,16 @@ class Applier:
             if after == before:
                 self.counts["unchanged"] += 1
                 continue
+            changed.append((row, obj, before, after))
+        for row, obj, before, after in self.records_to_change(changed):
             self.assign(obj, row, after)
             updated.append((row, obj, before, after))
         return created, updated
+
+    def records_to_change(self, changed):
+        """[(row, record, before, after)] of the changed rows, with records `assign` can
+        change and `write` save: those `load` gave, unless it gave lighter ones."""
+        return changed
 
     def update_fields(self):
         return [

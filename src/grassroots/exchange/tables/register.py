@@ -1,10 +1,12 @@
 """The register: people, sources, courses and enrolments."""
 
+import dataclasses
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grassroots.accounts.roles import Action
-from grassroots.bulk import existing_values
+from grassroots.bulk import existing_values, value_in
 from grassroots.people.models import Occupation, Person
 from grassroots.people.services import (
     OLDEST_PLAUSIBLE_AGE,
@@ -17,6 +19,41 @@ from grassroots.pipeline.models import Course, Enrollment, Source
 
 from ..format import FreeOccupation
 from .base import Applier, people_by_national_id
+
+STORED_FIELDS = (
+    "national_id",
+    "full_name",
+    "gender",
+    "birth_date",
+    "ethnicity",
+    "ethnic_minority",
+    "religion",
+    "education",
+    "occupation",
+    "job_title",
+    "youth_union",
+)
+
+
+@dataclasses.dataclass(slots=True)
+class StoredPerson:
+    """A person in the register as `as_row` and the scope checks read them: the fields
+    the file can give, the unit as a `UnitRef`; no model instance."""
+
+    national_id: str
+    full_name: str
+    gender: str
+    birth_date: object
+    ethnicity: str
+    ethnic_minority: bool
+    religion: str
+    education: str
+    occupation: str
+    job_title: str
+    youth_union: bool
+    pk: int = 0
+    unit_id: int | None = None
+    unit: object = None
 
 
 class PeopleApplier(Applier):
@@ -78,14 +115,30 @@ class PeopleApplier(Applier):
         return [r for r in rows if self.resolve_unit(r, "unit_code", refs, Action.EDIT_PEOPLE)]
 
     def load(self, rows):
-        # Which exist, in one light query; only those are read as records.
+        # Which exist, in one light query; those are read as plain values, not records
+        # (an unchanged row, the re-import's usual case, needs no more).
         ids = list(existing_values(Person, "national_id", [r.key[0] for r in rows]))
         if not ids:
             return {}
-        return {
-            (p.national_id,): p
-            for p in Person.objects.filter(national_id__in=ids).select_related("unit")
-        }
+        found = Person.objects.filter(value_in(Person, "national_id", ids)).values_list(
+            "pk", "unit_id", "unit__code", *STORED_FIELDS
+        )
+        stored = []
+        for pk, unit_id, code, *values in found:
+            person = StoredPerson(*values)
+            person.pk, person.unit_id, person.unit = pk, unit_id, code
+            stored.append(person)
+        units = self.ctx.units.get_many([p.unit for p in stored if p.unit])
+        for person in stored:
+            if person.unit is not None:
+                person.unit = units[person.unit]
+        return {(p.national_id,): p for p in stored}
+
+    def records_to_change(self, changed):
+        if not changed:
+            return changed
+        people = Person.objects.select_related("unit").in_bulk([obj.pk for _, obj, _, _ in changed])
+        return [(row, people[obj.pk], before, after) for row, obj, before, after in changed]
 
     def allow_new(self, row):
         if "unit_code" in self.present:
