@@ -3,8 +3,11 @@
 Each file is streamed from the database (`iterator(chunk_size=...)`), written row by row
 to CSV files or a write-only workbook. A unit filter keeps its subtree, plus the people
 who have a record there, the memberships its records refer to, and the units outside it
-that the files name (with every unit above them), so that it imports on its own. Rows are written with the importer's own `as_row`, so export
-then import into an empty database gives the same data.
+that the files name (with every unit above them), so that it imports on its own. Rows are
+written with the importer's own `as_row`, or for the big files (`PLAIN`) read as plain
+values or, in CSV, written by the database, each proven to give the same cells (see
+docs/architecture.md, "Streaming exports"), so export then import into an empty database
+gives the same data.
 """
 
 import tempfile
