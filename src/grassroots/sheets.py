@@ -50,7 +50,7 @@ def escaped_in_sql(expression):
     """`escape` as an SQL expression (Django's; any database) of a text `expression`:
     the database escapes the cells of the full CSV export. NULL stays NULL."""
     from django.db.models import Case, CharField, Q, Value, When
-    from django.db.models.functions import Concat, Substr
+    from django.db.models.functions import Concat, Ord, Substr
     from django.db.models.lookups import Exact, In
 
     first, second = Substr(expression, 1, 1), Substr(expression, 2, 1)
@@ -60,10 +60,10 @@ def escaped_in_sql(expression):
         default=expression,
         output_field=CharField(),
     )
-    # Most texts begin harmlessly: one look at their first character (as `csv_cells`).
-    return Case(
-        When(In(first, sorted(_FIRST)), then=escaped), default=expression, output_field=CharField()
-    )
+    # Most texts begin harmlessly: one look at their first character's code, which costs
+    # the database a third of a substring (as `csv_cells`).
+    gate = In(Ord(expression), sorted(ord(c) for c in _FIRST))
+    return Case(When(gate, then=escaped), default=expression, output_field=CharField())
 
 
 def unescape(text):
