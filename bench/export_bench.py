@@ -8,7 +8,10 @@ child process starts Django and runs `exchange.exporter.write_csv_folder` or `wr
 into a temporary folder (every file, or those named by --only), as `grassroots export`
 and the background export do. Printed per run: records written, wall time, records per
 second, the child's CPU time (less that of a child that only starts Django) and records
-per CPU second (steadier than the wall time on a shared machine), the child's peak memory (`ru_maxrss`, through `os.wait4`) and, for comparison,
+per CPU second (steadier than the wall time on a shared machine); on PostgreSQL also the
+CPU time of the child's server process (read from /proc: the server must run on this
+machine) and records per CPU second of both, since the database may do part of the work;
+the child's peak memory (`ru_maxrss`, through `os.wait4`) and, for comparison,
 the peak of a child that only starts Django, and the size of what was written. --limit N
 writes the first N records of each file only (a slice of its query), e.g. to time XLSX on
 a part of a national database.
@@ -30,6 +33,23 @@ import json, os, sys, time
 import django
 django.setup()
 from pathlib import Path
+from django.db import connection
+
+
+def server_cpu():  # PostgreSQL: this session's server process, on this machine
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+server_before = server_cpu()
 started = time.perf_counter()
 fmt, folder, only, limit = sys.argv[1], Path(sys.argv[2]), sys.argv[3], int(sys.argv[4])
 only = only.split(",") if only else None
@@ -49,7 +69,8 @@ else:
         counts = exporter.write_xlsx(folder / "export.xlsx", only=only)
 seconds = time.perf_counter() - started
 size = sum(p.stat().st_size for p in folder.iterdir())
-print("RESULT " + json.dumps({"counts": counts, "seconds": seconds, "bytes": size}))
+server = server_cpu() - server_before
+print("RESULT " + json.dumps({"counts": counts, "seconds": seconds, "bytes": size, "server": server}))
 """
 
 
@@ -86,16 +107,17 @@ def main():
     print(f"Django alone: peak {baseline['peak_mib']:.0f} MiB, CPU {baseline['cpu']:.1f} s")
     print(
         "| format | records | wall s | records/s | CPU s (less Django's start) | records/CPU s "
-        "| peak MiB | written MB |"
+        "| server CPU s | records/CPU s with the server's | peak MiB | written MB |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for fmt in args.formats.split(","):
         result = run(fmt, args.only, args.limit)
         total = sum(result["counts"].values())
         cpu = max(result["cpu"] - baseline["cpu"], 0.001)
         print(
             f"| {fmt} | {total:,} | {result['seconds']:.1f} | {total / result['seconds']:,.0f} | "
-            f"{cpu:.1f} | {total / cpu:,.0f} | {result['peak_mib']:.0f} | "
+            f"{cpu:.1f} | {total / cpu:,.0f} | {result['server']:.1f} | "
+            f"{total / (cpu + result['server']):,.0f} | {result['peak_mib']:.0f} | "
             f"{result['bytes'] / 1e6:,.1f} |",
             flush=True,
         )

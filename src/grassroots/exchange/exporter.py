@@ -3,15 +3,33 @@
 Each file is streamed from the database (`iterator(chunk_size=...)`), written row by row
 to CSV files or a write-only workbook. A unit filter keeps its subtree, plus the people
 who have a record there, the memberships its records refer to, and the units outside it
-that the files name (with every unit above them), so that it imports on its own. Rows are written with the importer's own `as_row`, so export
-then import into an empty database gives the same data.
+that the files name (with every unit above them), so that it imports on its own. Rows are
+written with the importer's own `as_row`, or for the big files (`PLAIN`) read as plain
+values or, in CSV, written by the database, each proven to give the same cells (see
+docs/architecture.md, "Streaming exports"), so export then import into an empty database
+gives the same data.
 """
 
 import tempfile
 import zipfile
 from pathlib import Path
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db import connections
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    DateField,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
 
 from grassroots import sheets
 from grassroots.conferences.models import Conference, Recognition, Task
@@ -275,10 +293,23 @@ TYPED = (DATE, INT, DECIMAL)
 
 
 # The biggest files are read as plain values, not model instances: for each column the
-# lookup that gives what the applier's `as_row` gives (tests/exchange/test_export_plain.py
-# proves them equal). Several times faster: a national register has millions of people.
+# lookup that gives what the applier's `as_row` gives, where it is not the column's name
+# (tests/exchange/test_streaming_export.py proves them equal). Several times faster: a
+# national register has millions of people. In CSV the database writes their cells
+# (`_csv_cells_query`; tests/exchange/test_export_sql.py proves the bytes equal).
+PERSON, UNIT = {"national_id": "person__national_id"}, {"unit_code": "unit__code"}
 PLAIN = {
-    "people": {"unit_code": "unit__code"},
+    "people": UNIT,
+    "sources": {**PERSON, **UNIT},
+    "enrollments": {**PERSON, "course_code": "course__code"},
+    "dossiers": {**PERSON, **UNIT, "source_unit_code": "source__unit__code"},
+    "admissions": {**PERSON, **UNIT},
+    "members": {**PERSON, **UNIT},
+    "transfers": {
+        **PERSON,
+        "to_unit_code": "to_unit__code",
+        "from_unit_code": "from_unit__code",
+    },
 }
 
 
@@ -289,6 +320,63 @@ def _plain(name, found):
         return None
     lookups = [PLAIN[name].get(c.name, c.name) for c in COLUMNS[name]]
     return found.values_list(*lookups).iterator(chunk_size=CHUNK)
+
+
+def _field(model, lookup):
+    for part in lookup.split("__"):
+        field = model._meta.get_field(part)
+        model = field.related_model
+    return field
+
+
+class _StoredDate(Func):
+    """A date column as the database gives it: PostgreSQL's date (which the csv module
+    writes as ISO), SQLite's stored ISO text, cast so that the sqlite3 module does not
+    parse it into a date first (it does for a column declared `date`)."""
+
+    template = "%(expressions)s"
+    output_field = CharField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="CAST(%(expressions)s AS TEXT)")
+
+
+def _csv_cell(model, lookup):
+    """One column's CSV cell as an SQL expression: yes/no, a date (ISO), a text escaped
+    by `sheets.escaped_in_sql`. NULL stays NULL: an empty cell."""
+    field = _field(model, lookup)
+    if isinstance(field, BooleanField):
+        return Case(
+            When(Q(**{lookup: True}), then=Value("yes")),
+            When(Q(**{lookup: False}), then=Value("no")),
+            output_field=CharField(),
+        )
+    if isinstance(field, DateField):
+        return _StoredDate(F(lookup))
+    if isinstance(field, CharField | TextField):
+        return sheets.escaped_in_sql(F(lookup))
+    raise TypeError(f"{lookup}: no CSV form for {type(field).__name__}")
+
+
+def _csv_cells_query(name, found):
+    """The query of a PLAIN file as SQL whose rows are its CSV cells in column order, or
+    None for a file read through its records."""
+    if name not in PLAIN or not isinstance(found, QuerySet):
+        return None
+    cells = [_csv_cell(found.model, PLAIN[name].get(c.name, c.name)) for c in COLUMNS[name]]
+    return found.values_list(*cells)
+
+
+def _cursor_batches(query, tick):
+    """The query's rows CHUNK at a time, straight from the database's cursor (no model
+    instances, no value converters; on PostgreSQL a server-side cursor), so memory does
+    not grow with the records."""
+    sql, params = query.query.sql_with_params()
+    with connections[query.db].chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while batch := cursor.fetchmany(CHUNK):
+            yield batch
+            tick(rows=len(batch))
 
 
 def typed_rows(name, unit=None, records=None):
@@ -336,17 +424,19 @@ def _names(only):
 
 
 def _counter(names, unit, progress):
-    """tick() after each row: progress(rows written, rows of all files), every CHUNK rows
-    and at the end of each file (tick(end=True)). Header rows count as rows."""
+    """tick() after each row (tick(rows=n) after n): progress(rows written, rows of all
+    files), every CHUNK rows and at the end of each file (tick(end=True)). Header rows
+    count as rows."""
     if progress is None:
-        return lambda end=False: None
+        return lambda end=False, rows=1: None
     total = sum(record_count(name, unit) + 1 for name in names)
     done = [0]
 
-    def tick(end=False):
+    def tick(end=False, rows=1):
+        before = done[0]
         if not end:
-            done[0] += 1
-        if end or done[0] % CHUNK == 0:
+            done[0] += rows
+        if end or done[0] // CHUNK != before // CHUNK:
             progress(done[0], max(total, done[0]))
 
     return tick
@@ -355,7 +445,8 @@ def _counter(names, unit, progress):
 def write_csv_folder(folder, *, unit=None, only=None, progress=None):
     """One UTF-8 CSV file per table in `folder`; returns {file: number of records}.
 
-    `progress(done, total)`, if given, is called every CHUNK records.
+    The PLAIN files' cells are written by the database (`_csv_cells_query`), the others'
+    from their records. `progress(done, total)`, if given, is called every CHUNK records.
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -363,10 +454,16 @@ def write_csv_folder(folder, *, unit=None, only=None, progress=None):
     tick = _counter(names, unit, progress)
     counts = {}
     for name in names:
+        found = QUERIES[name](unit)
+        cells = _csv_cells_query(name, found)
         with open(folder / f"{name}.csv", "w", encoding="utf-8", newline="") as handle:
-            counts[name] = sheets.write_csv(
-                handle, header(name), _ticking(typed_rows(name, unit), tick)
-            )
+            if cells is None:
+                rows = _ticking(typed_rows(name, unit, records=found), tick)
+                counts[name] = sheets.write_csv(handle, header(name), rows)
+            else:
+                tick()  # the header
+                batches = _cursor_batches(cells, tick)
+                counts[name] = sheets.write_csv_batches(handle, header(name), batches)
         tick(end=True)
     return counts
 
