@@ -62,3 +62,40 @@ def test_pdf_asked_again_is_not_laid_out_again(monkeypatch):
         html_to_pdf("<p>Đảng bộ phường Điện An, lần 1</p>", stylesheets=["achievement.css"])
         == first
     )
+
+
+def test_the_cycle_collector_is_back_on_after_a_document_even_when_it_fails(monkeypatch):
+    import gc
+
+    from grassroots.reports import exports
+
+    seen = []
+
+    class Failing:
+        def __init__(self, **kwargs):
+            pass
+
+        def write_pdf(self, **kwargs):
+            seen.append(gc.isenabled())
+            raise RuntimeError("layout failed")
+
+    assert gc.isenabled()
+    monkeypatch.setattr(exports, "LeanHTML", Failing)
+    with pytest.raises(RuntimeError):
+        html_to_pdf("<p>collector test</p>", stylesheets=("achievement.css",))
+    assert seen == [False]  # paused while laying out
+    assert gc.isenabled()
+    # Nested (two threads at once): on again only when the last one is done.
+    with exports._collector_paused():
+        with exports._collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    # Left alone when someone else had switched it off.
+    gc.disable()
+    try:
+        with exports._collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -4,7 +4,9 @@ Excel workbook with the filters on the sheet, and PDF through WeasyPrint.
 Rows are dicts keyed by the report's columns; None is an empty cell, Decimal a percentage.
 """
 
+import contextlib
 import csv
+import gc
 import hashlib
 import io
 import json
@@ -201,6 +203,34 @@ _RECENT_LOCK = threading.Lock()
 LeanHTML = None
 
 
+_RENDERING = 0  # documents being laid out now, in all threads
+_COLLECTOR_OFF_BY_US = False
+_GC_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """The cycle collector waits while a document is laid out: WeasyPrint makes hundreds of
+    thousands of short-lived objects, and the collections they set off cost a tenth of a
+    document's time (measured: median 316 → 265 ms CPU for the demo's achievement PDF).
+    The last of the documents being laid out at once switches it back on (only if it was
+    on before); what the layout left is then collected as usual."""
+    global _RENDERING, _COLLECTOR_OFF_BY_US
+    with _GC_LOCK:
+        _RENDERING += 1
+        if _RENDERING == 1 and gc.isenabled():
+            gc.disable()
+            _COLLECTOR_OFF_BY_US = True
+    try:
+        yield
+    finally:
+        with _GC_LOCK:
+            _RENDERING -= 1
+            if _RENDERING == 0 and _COLLECTOR_OFF_BY_US:
+                _COLLECTOR_OFF_BY_US = False
+                gc.enable()
+
+
 def html_to_pdf(html, stylesheets=()):
     """Render HTML (with the named stylesheets from `reports/pdf/`) to PDF bytes; any
     outside resource is refused (and left out)."""
@@ -215,12 +245,13 @@ def html_to_pdf(html, stylesheets=()):
             _RECENT.move_to_end(key)
             return _RECENT[key]
     document = LeanHTML if stylesheets else HTML
-    pdf = document(
-        string=html, url_fetcher=local_only_fetcher(), base_url="file:///nonexistent/"
-    ).write_pdf(
-        stylesheets=[stylesheet(name) for name in stylesheets],
-        font_config=font_configuration(),
-    )
+    with _collector_paused():
+        pdf = document(
+            string=html, url_fetcher=local_only_fetcher(), base_url="file:///nonexistent/"
+        ).write_pdf(
+            stylesheets=[stylesheet(name) for name in stylesheets],
+            font_config=font_configuration(),
+        )
     with _RECENT_LOCK:
         _RECENT[key] = pdf
         while len(_RECENT) > _RECENT_SIZE:
