@@ -17,22 +17,11 @@ from grassroots.people.services import (
 )
 from grassroots.pipeline.models import Course, Enrollment, Source
 
-from ..format import FreeOccupation
+from ..format import COLUMNS, FreeOccupation
 from .base import Applier, people_by_national_id
 
-STORED_FIELDS = (
-    "national_id",
-    "full_name",
-    "gender",
-    "birth_date",
-    "ethnicity",
-    "ethnic_minority",
-    "religion",
-    "education",
-    "occupation",
-    "job_title",
-    "youth_union",
-)
+# The register's fields a people file can give (its columns but the unit's code).
+STORED_FIELDS = tuple(c.name for c in COLUMNS["people"] if c.name != "unit_code")
 
 
 @dataclasses.dataclass(slots=True)
