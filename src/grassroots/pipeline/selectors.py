@@ -1,6 +1,7 @@
 """Reading the pipeline, always through the acting user's scope (accounts.scope)."""
 
 import datetime as dt
+from collections import defaultdict
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
@@ -169,16 +170,26 @@ def dossier_status_counts(user, *, unit=None, q=""):
     return {row["person_status"]: row["n"] for row in rows}
 
 
-def _after(dossiers):
-    """{dossier id: facts after the decision} for admitted dossiers, in two queries."""
+def _after(dossiers, source=None):
+    """{dossier id: facts after the decision} for admitted dossiers, in two queries.
+
+    With `source` (the queryset the dossiers came from) the admitted ones are named by a
+    subquery of it rather than by a list of their ids."""
     admitted = [d.pk for d in dossiers if d.status == Dossier.Status.ADMITTED]
     if not admitted:
         return {}
+    if source is not None:
+        admitted = _ids(source.filter(status=Dossier.Status.ADMITTED))
     admissions = Admission.objects.filter(dossier_id__in=admitted).select_related("membership")
     confirmations = {
         c.admission_id: c for c in Confirmation.objects.filter(admission__dossier_id__in=admitted)
     }
     return {a.dossier_id: after_facts(a, confirmations.get(a.pk)) for a in admissions}
+
+
+def _ids(queryset, field="pk"):
+    """`field` of a queryset's rows as a subquery (no prefetch, no order)."""
+    return queryset.prefetch_related(None).order_by().values(field)
 
 
 def _certificates(people_ids):
@@ -194,15 +205,31 @@ def _certificates(people_ids):
     return dict(rows)  # the latest wins: ordered ascending
 
 
-def annotate_progress(dossiers, today=None, rules=None):
-    """Attach .current_step, .next_step and .next_due (engine.Due or None) to each dossier."""
+def annotate_progress(dossiers, today=None, rules=None, source=None):
+    """Attach .current_step, .next_step and .next_due (engine.Due or None) to each dossier.
+
+    With `source`, the queryset the dossiers come from, their steps, certificates and
+    admissions are read by subqueries of it instead of by lists of ids: the work list
+    reads tens of thousands of dossiers nationally."""
     rules = rules or get_rules()
     overrides = calendar_overrides()  # once per list, not once per row
     dossiers = list(dossiers)
-    certificates = _certificates([d.person_id for d in dossiers])
-    after = _after(dossiers)
+    if not dossiers:
+        return dossiers
+    if source is None:
+        certificates = _certificates([d.person_id for d in dossiers])
+        steps_by_dossier = None
+    else:
+        certificates = _certificates(_ids(source, "person_id"))
+        steps_by_dossier = _steps_of(source)
+    after = _after(dossiers, source)
     for dossier in dossiers:
-        steps = [step for step in dossier.steps.all() if step.annulled_at is None]
+        all_steps = (
+            dossier.steps.all()
+            if steps_by_dossier is None
+            else steps_by_dossier.get(dossier.pk, ())
+        )
+        steps = [step for step in all_steps if step.annulled_at is None]
         facts = dossier_facts(
             dossier,
             steps=steps,
@@ -350,6 +377,35 @@ def person_timeline(user, person):
     return sorted(events, key=lambda event: event["date"])
 
 
+# What the rules (facts.dossier_facts) and the work list's items read of a dossier.
+_DUE_FIELDS = (
+    "id",
+    "status",
+    "opened_on",
+    "readmission",
+    "person_id",
+    "unit_id",
+    "person__national_id",
+    "person__full_name",
+    "person__sort_key",
+    "person__birth_date",
+    "person__education",
+    "unit__code",
+    "unit__name",
+    "unit__path",
+    "unit__special_area",
+)
+
+
+def _steps_of(dossiers):
+    """{dossier id: [its steps by date]} of the dossiers of a queryset, in one query."""
+    found = defaultdict(list)
+    steps = DossierStep.objects.filter(dossier__in=_ids(dossiers)).order_by("date", "id")
+    for step in steps:
+        found[step.dossier_id].append(step)
+    return found
+
+
 def due_items(user, today, *, horizon_days=30, unit=None, limit=None):
     """What needs doing in the user's scope: dicts {kind, person, unit, due_on, url, label}.
 
@@ -374,7 +430,14 @@ def due_items(user, today, *, horizon_days=30, unit=None, limit=None):
             admission__membership__status=Membership.Status.PROBATIONARY,
         )
     )
-    open_dossiers = annotate_progress(dossiers, today=today, rules=rules)
+    # Nationally tens of thousands of dossiers: only the fields the rules and the list read,
+    # and what belongs to them read by subqueries (a prefetch would send every id).
+    open_dossiers = annotate_progress(
+        dossiers.prefetch_related(None).only(*_DUE_FIELDS),
+        today=today,
+        rules=rules,
+        source=dossiers,
+    )
     dossier_link = link_to("pipeline:dossier")  # thousands of rows nationally
     for dossier in open_dossiers:
         url = dossier_link(dossier.pk)
