@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django_otp.oath import totp
+from playwright.sync_api import expect
 
 NARROW = {"width": 360, "height": 740}
 
@@ -42,7 +43,9 @@ def test_org_sets_up_a_second_factor_and_logs_in_with_it(page, login):
     page.fill("input[name=username]", "org")
     page.fill("input[name=password]", "demo")
     page.click("button[type=submit]")
-    assert page.locator(".errors").count() == 1  # no code: refused like a wrong password
+    # The click returns once the answer starts to arrive: wait for the page, not its start.
+    page.wait_for_load_state()
+    expect(page.locator(".errors")).to_have_count(1)  # no code: refused like a wrong password
     page.fill("input[name=password]", "demo")
     page.fill("input[name=otp_token]", _code(secret, drift=1))
     page.click("button[type=submit]")
