@@ -11,6 +11,7 @@ from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from grassroots.accounts.models import Profile
@@ -137,4 +138,4 @@ def test_a_mail_failure_is_logged_and_the_day_is_sent_at_the_next_run(
 
 def test_the_digest_is_a_daily_task():
     assert "deadlines.digest" in schedule.jobs()
-    assert schedule.jobs()["deadlines.digest"].run is send_daily_digests
+    assert import_string(schedule.jobs()["deadlines.digest"].run) is send_daily_digests

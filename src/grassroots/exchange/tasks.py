@@ -73,28 +73,3 @@ def export_run(work):
     label = unit.code if unit else "all"
     work.save_result(f"grassroots-{label}.{'xlsx' if fmt == 'xlsx' else 'zip'}", save)
     work.summary = {"counts": counts}
-
-
-def register():
-    kinds.register(
-        "import_check",
-        title=lambda run: _("Check of %(name)s") % {"name": run.params["name"]},
-        run=check_run,
-        template="exchange/partials/import_result.html",
-    )
-    kinds.register(
-        "import_apply",
-        title=lambda run: _("Import of %(name)s") % {"name": run.params["name"]},
-        run=apply_run,
-        template="exchange/partials/import_result.html",
-        atomic=True,
-    )
-    kinds.register(
-        "export",
-        title=lambda run: (
-            _("Export of %(unit)s (%(format)s)")
-            % {"unit": run.params.get("unit") or _("everything"), "format": run.params["format"]}
-        ),
-        run=export_run,
-        template="exchange/partials/export_result.html",
-    )

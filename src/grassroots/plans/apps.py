@@ -14,6 +14,6 @@ class PlansConfig(AppConfig):
         subjects.register("plans.finding", unit="unit")
         from grassroots.tasks import schedule
 
-        from .services import record_forecasts
-
-        schedule.daily("plans.forecasts", at=dt.time(2, 0), run=record_forecasts)
+        schedule.daily(
+            "plans.forecasts", at=dt.time(2, 0), run="grassroots.plans.services.record_forecasts"
+        )

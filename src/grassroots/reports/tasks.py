@@ -98,28 +98,3 @@ def pack_run(work):
         _name(top, date_from, date_to, "zip").replace("achievement-", "reports-"), write
     )
     work.summary = {"documents": len(codes)}
-
-
-def register():
-    kinds.register(
-        "report_document",
-        title=lambda run: (
-            _("Achievement report %(unit)s %(from)s–%(to)s (%(format)s)")
-            % {
-                "unit": run.params["unit"],
-                "from": run.params["from"],
-                "to": run.params["to"],
-                "format": run.params["format"],
-            }
-        ),
-        run=document_run,
-    )
-    kinds.register(
-        "report_pack",
-        title=lambda run: (
-            _("Achievement reports of %(unit)s and the units below %(from)s–%(to)s")
-            % {"unit": run.params["unit"], "from": run.params["from"], "to": run.params["to"]}
-        ),
-        run=pack_run,
-        template="reports/partials/pack_result.html",
-    )

@@ -8,10 +8,12 @@ here (in their AppConfig.ready()), and this app runs them without knowing what t
     kinds.register(
         "export",
         title=lambda run: _("Export %(unit)s") % {"unit": run.params["unit"]},
-        run=export_run,                        # export_run(work): see tasks/runner.py
+        run="grassroots.exchange.tasks.export_run",   # export_run(work): see tasks/runner.py
         template="exchange/partials/export_result.html",
     )
 
+`run` is the function or its dotted path: a path keeps the module that does the work (and
+all it imports) out of every process's start, and is imported when a run needs it.
 `run(work)` does the work as the run's owner: it reports progress with
 `work.progress(done, total)`, writes a result file with `work.save_result(...)`, and sets
 `work.summary` and `work.problems`. It raises `Refused(message)` when the work cannot be
@@ -23,6 +25,8 @@ are one transaction: the data change is written with its "done", or not at all.
 import dataclasses
 from collections.abc import Callable
 
+from django.utils.module_loading import import_string
+
 
 class Refused(Exception):
     """The work cannot be done as asked; the message is shown to the user."""
@@ -32,9 +36,13 @@ class Refused(Exception):
 class Kind:
     name: str
     title: Callable
-    run: Callable
+    run: Callable | str
     template: str = ""
     atomic: bool = False
+
+    def perform(self, work):
+        run = import_string(self.run) if isinstance(self.run, str) else self.run
+        run(work)
 
 
 _kinds = {}

@@ -172,10 +172,10 @@ def execute(run_id):
             try:
                 if kind.atomic:
                     with transaction.atomic():
-                        kind.run(work)
+                        kind.perform(work)
                         _finish(run, work)
                 else:
-                    kind.run(work)
+                    kind.perform(work)
                     with transaction.atomic():
                         _finish(run, work)
             except kinds.Refused as refusal:

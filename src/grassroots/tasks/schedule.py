@@ -6,6 +6,9 @@ Register a plain function in your app's AppConfig.ready():
 
     schedule.daily("notifications.digest", at=datetime.time(6, 30), run=send_daily_digest)
 
+`run` is the function or its dotted path (imported when the job runs, so that the module
+stays out of every process's start).
+
 How it runs: `ensure()` (called when `grassroots worker` starts, and by
 `grassroots schedule_tasks` for backends without our worker) queues the job's next
 occurrence with the tasks framework's `run_after`. When it runs (`run_recurring` below),
@@ -24,6 +27,7 @@ from collections.abc import Callable
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django_tasks import task
 
 from .models import Recurring
@@ -38,7 +42,11 @@ GRACE = dt.timedelta(minutes=30)
 class Job:
     name: str
     at: dt.time
-    run: Callable
+    run: Callable | str
+
+    def perform(self):
+        run = import_string(self.run) if isinstance(self.run, str) else self.run
+        return run()
 
 
 _jobs = {}
@@ -110,7 +118,7 @@ def run_due(name, due, *, now=None):
         row.last_run_at = now
         row.save(update_fields=["last_run_at"])
         _queue(row, next_time(job.at, max(now, due)), run_recurring)
-    job.run()
+    job.perform()
     return "ran"
 
 
