@@ -64,3 +64,30 @@ function markScrollingTables() {
 document.addEventListener("DOMContentLoaded", markScrollingTables);
 window.addEventListener("resize", markScrollingTables);
 document.addEventListener("htmx:afterSettle", markScrollingTables);
+
+// A list table (<table class="table stack">) is shown on a phone as one card a row, each
+// cell under its column's name (app.css): the names are copied from the table's header
+// into each cell's data-label here, so the templates need not repeat them. A cell that
+// spans columns (the "nothing found" row) gets none.
+function labelStackedTables() {
+  document.querySelectorAll("table.stack").forEach(function (table) {
+    var names = [];
+    var header = table.tHead && table.tHead.rows[0];
+    if (!header) return;
+    Array.prototype.forEach.call(header.cells, function (cell) {
+      for (var i = 0; i < (cell.colSpan || 1); i++) names.push(cell.textContent.trim());
+    });
+    Array.prototype.forEach.call(table.tBodies, function (body) {
+      Array.prototype.forEach.call(body.rows, function (row) {
+        var column = 0;
+        Array.prototype.forEach.call(row.cells, function (cell) {
+          if (cell.colSpan === 1 && names[column]) cell.setAttribute("data-label", names[column]);
+          column += cell.colSpan || 1;
+        });
+      });
+    });
+  });
+}
+document.addEventListener("DOMContentLoaded", function () { labelStackedTables(); });
+// Rows that htmx swaps in (a page of a list, a task's progress) are labelled as they come.
+document.addEventListener("htmx:afterSettle", function () { labelStackedTables(); });
