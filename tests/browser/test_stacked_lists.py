@@ -3,6 +3,7 @@ it stays a table. (Squeezed into 360 px, a seven-column table wrapped every word
 line of its own and a dossier's row grew a screen high.)"""
 
 import pytest
+from playwright.sync_api import expect
 
 NARROW = {"width": 360, "height": 740}
 WIDE = {"width": 1280, "height": 800}
@@ -55,11 +56,10 @@ def test_rows_that_htmx_brings_are_labelled_too(page, login):
     login("org")
     page.set_viewport_size(NARROW)
     page.goto("/people/?page=2")
+    page.evaluate("document.querySelector('table.stack').setAttribute('data-old', '')")
     page.evaluate(
         "htmx.ajax('GET', '/people/', {target: 'table.stack', select: 'table.stack', swap: 'outerHTML'})"
     )
-    page.wait_for_function(
-        "document.querySelectorAll('table.stack tbody td').length > 0 && "
-        "Array.from(document.querySelectorAll('table.stack tbody td')).every(td => td.getAttribute('data-label'))"
-    )
+    page.wait_for_selector("table.stack:not([data-old]) tbody td")
+    expect(page.locator("table.stack tbody td:not([data-label])")).to_have_count(0)
     assert _layout(page)["labels"] == _layout(page)["names"]
