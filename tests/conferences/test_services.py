@@ -11,7 +11,8 @@ from grassroots.conferences import selectors, services
 from grassroots.conferences.models import Participation, Recognition
 from grassroots.history.models import Change
 from grassroots.history.services import Trace
-from grassroots.org.models import Sector
+from grassroots.org import restructure
+from grassroots.org.models import Sector, Unit
 from grassroots.plans import services as plan_services
 from tests.conferences.data import DAY, conclusion, conference
 
@@ -191,3 +192,30 @@ def test_recognitions_by_a_conference_and_by_a_finding(town):
             date=DAY,
             text="neither conference nor finding",
         )
+
+
+def test_a_conference_counts_on_the_structure_of_its_day(town):
+    # W1C2 stood below W1 until it moved to W2 on 1 January 2025.
+    restructure.unit_move(
+        trace=Trace.system("reform"),
+        unit=town.unit("W1C2"),
+        new_parent=town.unit("W2"),
+        day=dt.date(2025, 1, 1),
+        reference="NQ 3",
+    )
+    w1c2 = Unit.objects.get(code="W1C2")
+    before = conference(town, committee=town.unit("W1"), cluster=None, units=[w1c2])
+    assert [p.unit.code for p in before.participations.all()] == ["W1C2"]
+    conclusion(
+        town,
+        before,
+        tasks=[{"unit": w1c2, "role": "secretary", "action": "List the hamlets",
+                "due_on": dt.date(2025, 3, 1)}],
+    )  # fmt: skip
+    with pytest.raises(ValidationError) as exc:
+        conference(town, committee=town.unit("W1"), cluster=None, units=[w1c2],
+                   date=dt.date(2025, 2, 1))  # fmt: skip
+    assert "units" in exc.value.message_dict
+    # A unit standing below the committee today is accepted too (a committee entering an
+    # earlier conference after a reorganisation), though it stood elsewhere on the day.
+    assert conference(town, committee=town.unit("W2"), cluster=None, units=[w1c2])

@@ -104,8 +104,27 @@ def _validate_conference(conference, errors=None):
         raise ValidationError(errors)
 
 
-def _check_units(committee, units):
-    outside = [u for u in units if not u.path.startswith(committee.path) or u.pk == committee.pk]
+def units_not_below(committee, units, day):
+    """Those of `units` (units, or anything with `.id` and `.path`) that neither stood below
+    `committee` on `day` nor stand below it now. A conference counts on the structure of
+    its day: one held before a restructuring keeps the units of its time as participants,
+    and gives them tasks and praise, though they stand elsewhere today. The one rule for
+    the pages, the API and the importer."""
+    units = list(units)
+    then = set(
+        timeline.below_on(committee.id, day, include_self=False)
+        .filter(unit_id__in=[u.id for u in units])
+        .values_list("unit_id", flat=True)
+    )
+    return [
+        u
+        for u in units
+        if u.id not in then and (u.id == committee.id or not u.path.startswith(committee.path))
+    ]
+
+
+def _check_units(committee, units, day):
+    outside = units_not_below(committee, units, day)
     if outside:
         raise ValidationError(
             {
@@ -156,7 +175,7 @@ def conference_create(
         raise ValidationError(
             {"units": _("No unit takes part: choose a cluster or sector with units below.")}
         )
-    _check_units(committee, units)
+    _check_units(committee, units, conference.date)
     conference.save()
     record_change(trace, conference, action=Change.Action.CREATE)
     for unit in units:
@@ -213,7 +232,7 @@ def participation_record(*, trace, participation, present=None, attendees=None, 
 def participation_add(*, trace, conference, unit):
     """Add a unit below the committee to a conference's participants."""
     require_holder(trace.actor, conference.committee)
-    _check_units(conference.committee, [unit])
+    _check_units(conference.committee, [unit], conference.date)
     participation, created = Participation.objects.get_or_create(conference=conference, unit=unit)
     if created:
         record_change(trace, participation, action=Change.Action.CREATE)
@@ -255,7 +274,7 @@ def task_add(*, trace, conclusion, unit, role, action, due_on):
         errors["due_on"] = _("A due date is required.")
     elif due_on < conference.date:
         errors["due_on"] = _("A task cannot be due before the conference.")
-    if not unit.path.startswith(conference.committee.path):
+    if units_not_below(conference.committee, [unit], conference.date):
         errors["unit"] = _("The unit must stand below the committee.")
     errors = {**field_errors(task, ("action",)), **errors}
     if errors:
@@ -328,7 +347,7 @@ def recognition_record(
         raise ValidationError(_("A recognition comes from one conference or one finding."))
     if conference is not None:
         require_holder(actor, conference.committee)
-        if not unit.path.startswith(conference.committee.path):
+        if units_not_below(conference.committee, [unit], conference.date):
             errors["unit"] = _("The unit must stand below the committee.")
     else:
         if actor is not None:

@@ -265,8 +265,14 @@ QUERIES = {
         .select_related("unit", "conclusion__conference__committee")
         .order_by("conclusion__conference__date", "conclusion_id", "id")
     ),
+    # A recognition goes with its source, as a conference's tasks go with the conference:
+    # in a subtree's export, those of a conference or a finding of the subtree (a cell's
+    # praise by a committee above is that committee's record, and its conference is not
+    # in the export to refer to).
     "recognitions": lambda unit: (
-        Recognition.objects.filter(_within(unit, "unit__path"))
+        Recognition.objects.filter(
+            _within(unit, "conference__committee__path") | _within(unit, "finding__unit__path")
+        )
         .select_related("unit", "person", "conference__committee", "finding__by_unit")
         .order_by("date", "id")
     ),

@@ -20,6 +20,7 @@ from grassroots.conferences.models import (
     Recognition,
     Task,
 )
+from grassroots.conferences.services import units_not_below
 from grassroots.history.models import Change
 from grassroots.org.models import Cluster, Sector
 from grassroots.plans.models import Finding
@@ -118,15 +119,16 @@ class ConferenceApplier(Applier):
                     ok = False
                 r.refs[column] = known.get(name) if name else None
             participants = []
-            for code, present, attendees, invited in (
-                parse_participants(r.values.get("participants", "")) or ()
-            ):
+            committee = r.refs["committee_code"]
+            listed = parse_participants(r.values.get("participants", "")) or ()
+            known = [refs[code] for code, *_rest in listed if code in refs]
+            outside = {ref.id for ref in units_not_below(committee, known, r.values["date"])}
+            for code, present, attendees, invited in listed:
                 ref = refs.get(code)
-                committee = r.refs["committee_code"]
                 if ref is None:
                     self.error(r, "participants", _("unknown unit %(code)s") % {"code": code})
                     ok = False
-                elif not ref.path.startswith(committee.path) or ref.id == committee.id:
+                elif ref.id in outside:
                     self.error(
                         r,
                         "participants",
@@ -304,7 +306,7 @@ class ConferenceTaskApplier(Applier):
             if not self.resolve_unit(r, "unit_code", refs):
                 continue
             unit = r.refs["unit_code"]
-            if not unit.path.startswith(conference.committee.path):
+            if units_not_below(conference.committee, [unit], conference.date):
                 self.error(r, "unit_code", _("the unit is not below the committee"))
                 continue
             r.refs["conclusion"] = conclusions[n - 1]
@@ -410,7 +412,7 @@ class RecognitionApplier(Applier):
                     r, "conference_committee_code", Action.DECIDE, conference.committee
                 ):
                     continue
-                if not unit.path.startswith(conference.committee.path):
+                if units_not_below(conference.committee, [unit], conference.date):
                     self.error(r, "unit_code", _("the unit is not below the committee"))
                     continue
                 r.refs["conference"] = conference
