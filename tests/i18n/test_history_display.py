@@ -92,3 +92,17 @@ def test_an_accounts_roles_are_named_in_the_language(town):
         shown = {name: (old, new) for name, old, new in shown_changes(row)}
     assert shown["Rollen"] == ("—", "Sekretär · HS, Betrachter · W1")
     assert shown["Nachbearbeitet am"] == ("Sekretär · HS", "07.12.2026")
+
+
+def test_names_are_text_in_the_language_of_the_call_not_of_a_later_one():
+    # They were lazy: a name made in German read "Roles" once English was active again,
+    # so the test above passed or failed with what an earlier test left active.
+    from django.utils import translation
+
+    from grassroots.history.display import field_name, model_name
+
+    with translation.override("de"):
+        names = field_name(None, "roles"), model_name("org.unit")
+    with translation.override("en"):
+        assert names == ("Rollen", "Einheit")
+        assert all(type(name) is str for name in names)

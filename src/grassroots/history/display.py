@@ -41,7 +41,7 @@ def _model(label):
 def model_name(label):
     """The record type's verbose name, e.g. "people.person" → "Person"."""
     model = _model(label)
-    return capfirst(model._meta.verbose_name) if model else label
+    return str(capfirst(model._meta.verbose_name)) if model else label
 
 
 def _field(model, key):
@@ -62,7 +62,9 @@ def field_name(model, key):
         name = EXTRA_NAMES.get(key) or key.replace("_", " ")
     if not isinstance(name, Promise):
         name = _(name)
-    return capfirst(name)
+    # Text now, in the language active now: a lazy label would be translated wherever it
+    # is next compared or printed, in whatever language is active there.
+    return str(capfirst(name))
 
 
 def _date(value):
