@@ -43,15 +43,16 @@ from urllib.parse import urlencode, urljoin, urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection, transaction
+from django.db import connection
 from django.test import Client
 from django.urls import Resolver404, resolve
 from django.utils import translation
 
 from grassroots.accounts.models import RoleAssignment
-from grassroots.demo import loader, story
+from grassroots.demo import story
 from grassroots.org.models import Unit, UnitAncestry
 from grassroots.paths import under
+from tests.demo.loaded import demo_for_module
 
 # The three crawls share one load of the demo (a module fixture): under pytest-xdist they run
 # on one worker (`--dist loadgroup` in the Makefile) instead of loading it on each.
@@ -235,27 +236,20 @@ def _query(url):
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            loader.load_demo(today=TODAY)
-            # Since the 2025 reform the demo's units stand under the city committee (the
-            # former town committee among them).
-            city = Unit.objects.get(code="DN")
-            RoleAssignment.objects.filter(user__username__in=USERS).exclude(
-                under(city.path, "unit__path")
-            ).delete()
-            if connection.vendor == "postgresql":
-                # The planner's statistics of this worker's database may still describe
-                # what an earlier test left (100,000 imported people, since truncated):
-                # read the demo's own figures, or some pages pick plans that take seconds.
-                with connection.cursor() as cursor:
-                    cursor.execute("ANALYZE")
-            yield city
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    with demo_for_module(django_db_blocker, TODAY):
+        # Since the 2025 reform the demo's units stand under the city committee (the
+        # former town committee among them).
+        city = Unit.objects.get(code="DN")
+        RoleAssignment.objects.filter(user__username__in=USERS).exclude(
+            under(city.path, "unit__path")
+        ).delete()
+        if connection.vendor == "postgresql":
+            # The planner's statistics of this worker's database may still describe
+            # what an earlier test left (100,000 imported people, since truncated):
+            # read the demo's own figures, or some pages pick plans that take seconds.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        yield city
 
 
 @pytest.fixture

@@ -8,15 +8,15 @@ its dossiers in progress.)"""
 import datetime as dt
 
 import pytest
-from django.db import transaction
 
-from grassroots.demo import loader, story
+from grassroots.demo import story
 from grassroots.exchange import exporter
 from grassroots.exchange.format import FILES
 from grassroots.org import timeline
 from grassroots.org.models import Unit
 from grassroots.people.models import Membership
 from grassroots.reports import counting
+from tests.demo.loaded import demo_for_module
 from tests.exchange.helpers import imported
 from tests.exchange.test_round_trip import (
     _empty_database,
@@ -39,15 +39,9 @@ RESTATED_ON = dt.date(2026, 1, 1)
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            assert loader.load_demo(today=TODAY) is True
-            yield
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    with demo_for_module(django_db_blocker, TODAY) as loaded:
+        assert loaded is True
+        yield
 
 
 def _reports(units):

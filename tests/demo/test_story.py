@@ -11,7 +11,6 @@ import json
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Exists, F, OuterRef
 
 from grassroots import workdays
@@ -32,21 +31,16 @@ from grassroots.pipeline.models import (
 )
 from grassroots.plans.models import Finding, Target
 from grassroots.transfers.models import Transfer
+from tests.demo.loaded import demo_for_module
 
 TODAY = dt.date(2026, 11, 29)
 
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            assert loader.load_demo(today=TODAY) is True
-            yield Unit.objects.get(code=story.TOWN_CODE)
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    with demo_for_module(django_db_blocker, TODAY) as loaded:
+        assert loaded is True
+        yield Unit.objects.get(code=story.TOWN_CODE)
 
 
 @pytest.fixture
