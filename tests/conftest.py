@@ -71,3 +71,16 @@ def client_for(client, town):
         return client
 
     return login
+
+
+@pytest.fixture(autouse=True)
+def _each_test_starts_in_the_default_language():
+    """A request through the test client leaves its language active in this thread (the
+    locale middleware activates it and nothing deactivates it after the response): a test
+    that asked for a page in German left the next test's messages in German. Each test
+    starts, and ends, with none active (the settings' LANGUAGE_CODE)."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
