@@ -49,7 +49,15 @@ def _plain(value):
     if isinstance(value, decimal.Decimal):
         return str(value)
     if isinstance(value, models.Model):
-        return getattr(value, "code", None) or getattr(value, "national_id", None) or str(value)
+        # By a key that reads the same in every language: a record's name may hold a
+        # translated label (a membership's is its status), which would stay in the
+        # language of whoever made the change.
+        return (
+            getattr(value, "code", None)
+            or getattr(value, "national_id", None)
+            or getattr(value, "history_key", None)
+            or str(value)
+        )
     if isinstance(value, FieldFile):
         return value.name or None
     return value

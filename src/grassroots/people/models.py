@@ -165,5 +165,11 @@ class Membership(models.Model):
         return f"{self.person} · {self.get_status_display()}"
 
     @property
+    def history_key(self):
+        """How the history names this membership where a record refers to it (a transfer):
+        its person's national ID, the same in every language."""
+        return self.person.national_id
+
+    @property
     def is_active(self):
         return self.status in (self.Status.PROBATIONARY, self.Status.OFFICIAL)
