@@ -91,3 +91,20 @@ def test_a_ward_exported_alone_imports_into_an_empty_database(demo, db, tmp_path
     ward = Unit.objects.get(code="DN-DB")
     assert _files(ward) == files
     assert _reports(Unit.objects.filter(path__startswith=ward.path)) == reports
+
+
+def test_the_former_town_committee_exported_alone_imports_with_its_conference(demo, db, tmp_path):
+    # The reform ended the town committee; its conference of January 2025 names cells that
+    # stand under the city's wards now. Its export carries their versions, so the importer
+    # sees that they stood below the committee on the conference's day. (Its report "as it
+    # was" counts those cells' admissions, which a subtree export of today's tree does not
+    # carry: only the files are compared.)
+    town = Unit.objects.get(code="DB")
+    files = _files(town)
+    assert len(files["conferences"]) == 2 and len(files["conference_tasks"]) == 3
+    exporter.write_csv_folder(tmp_path / "town", unit=town)
+    _empty_database()
+
+    imported(tmp_path / "town")
+
+    assert _files(Unit.objects.get(code="DB")) == files

@@ -32,7 +32,7 @@ from django.db.models import (
 )
 
 from grassroots import sheets
-from grassroots.conferences.models import Conference, Recognition, Task
+from grassroots.conferences.models import Conference, Participation, Recognition, Task
 from grassroots.org.models import SplitShare, Unit, UnitEvent, UnitEventPart, UnitVersion
 from grassroots.paths import under
 from grassroots.people.models import Membership, Person
@@ -87,6 +87,44 @@ def _events_query(unit):
     )
 
 
+def _recognitions_query(unit):
+    # A recognition goes with its source, as a conference's tasks go with the conference:
+    # in a subtree's export, those of a conference or a finding of the subtree (a cell's
+    # praise by a committee above is that committee's record, and its conference is not
+    # in the export to refer to).
+    if unit is None:
+        return Recognition.objects.all()
+    return Recognition.objects.filter(
+        _within(unit, "conference__committee__path") | _within(unit, "finding__unit__path")
+    )
+
+
+def _conference_units(unit):
+    """Ids of the units the subtree's conferences name (participants, the units of their
+    tasks and recognitions). A conference counts on the structure of its day, so these
+    may stand elsewhere now: the export carries their versions too, for the importer to
+    see where they stood (`conferences.services.units_not_below`)."""
+    conferences = Conference.objects.filter(_within(unit, "committee__path"))
+    ids = set(
+        Participation.objects.filter(conference__in=conferences).values_list("unit_id", flat=True)
+    )
+    ids.update(
+        Task.objects.filter(conclusion__conference__in=conferences).values_list(
+            "unit_id", flat=True
+        )
+    )
+    ids.update(_recognitions_query(unit).values_list("unit_id", flat=True))
+    return ids
+
+
+def _versions_query(unit):
+    if unit is None:
+        return UnitVersion.objects.all()
+    return UnitVersion.objects.filter(
+        _within(unit, "unit__path") | Q(unit_id__in=_conference_units(unit))
+    )
+
+
 def _units_named_outside(unit):
     """Ids of the units outside the subtree that its files name (where its people live,
     where its members went, the units above it…), with every unit above them: so that a
@@ -96,7 +134,8 @@ def _units_named_outside(unit):
     ids.update(_members_query(unit).values_list("unit_id"))
     for pair in _transfers_query(unit).values_list("from_unit_id", "to_unit_id"):
         ids.update(pair)
-    ids.update(UnitVersion.objects.filter(_within(unit, "unit__path")).values_list("parent_id"))
+    ids.update(_conference_units(unit))
+    ids.update(_versions_query(unit).values_list("parent_id"))
     ids.update(UnitEventPart.objects.filter(event__in=_events_query(unit)).values_list("unit_id"))
     ids.update(Finding.objects.filter(_within(unit, "unit__path")).values_list("by_unit_id"))
     ids = {i[0] if isinstance(i, tuple) else i for i in ids} - {None}
@@ -199,9 +238,7 @@ def _split_assignments(unit):
 QUERIES = {
     "units": _units,
     "unit_versions": lambda unit: (
-        UnitVersion.objects.filter(_within(unit, "unit__path"))
-        .select_related("unit", "parent")
-        .order_by("unit__code", "valid_from")
+        _versions_query(unit).select_related("unit", "parent").order_by("unit__code", "valid_from")
     ),
     "restructurings": lambda unit: (
         _events_query(unit).prefetch_related("parts__unit").order_by("effective_date", "id")
@@ -265,14 +302,8 @@ QUERIES = {
         .select_related("unit", "conclusion__conference__committee")
         .order_by("conclusion__conference__date", "conclusion_id", "id")
     ),
-    # A recognition goes with its source, as a conference's tasks go with the conference:
-    # in a subtree's export, those of a conference or a finding of the subtree (a cell's
-    # praise by a committee above is that committee's record, and its conference is not
-    # in the export to refer to).
     "recognitions": lambda unit: (
-        Recognition.objects.filter(
-            _within(unit, "conference__committee__path") | _within(unit, "finding__unit__path")
-        )
+        _recognitions_query(unit)
         .select_related("unit", "person", "conference__committee", "finding__by_unit")
         .order_by("date", "id")
     ),
