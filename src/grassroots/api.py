@@ -13,17 +13,20 @@
 - /api/… without the version answers 308 to /api/v1/…, keeping the method and body.
 """
 
+import json
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.openapi.docs import Swagger
+from ninja.openapi.docs import Swagger, _csrf_needed
 from ninja.openapi.schema import OpenAPISchema
 
 from grassroots.accounts.models import RoleAssignment
@@ -40,6 +43,20 @@ from grassroots.transfers.api import router as transfers_router
 
 NAMESPACE = "api"
 VERSION = "v1"
+
+
+class LocalSwagger(Swagger):
+    """Swagger UI from this server's files, never a CDN. ninja picks its CDN page when it
+    is not an installed app, and it is not one here (see NINJA_DIR in settings)."""
+
+    def render_page(self, request, api, **kwargs):
+        self.settings["url"] = self.get_openapi_url(api, kwargs)
+        context = {
+            "swagger_settings": json.dumps(self.settings, indent=1),
+            "api": api,
+            "add_csrf": _csrf_needed(api),
+        }
+        return render(request, self.template, context)
 
 
 class GrassrootsAPI(NinjaAPI):
@@ -98,7 +115,7 @@ api = GrassrootsAPI(
     ),
     auth=AUTH,
     urls_namespace=NAMESPACE,
-    docs=Swagger(settings={"validatorUrl": None, "persistAuthorization": False}),
+    docs=LocalSwagger(settings={"validatorUrl": None, "persistAuthorization": False}),
 )
 
 

@@ -24,7 +24,6 @@ import datetime as dt
 import functools
 import threading
 
-import holidays
 from django.apps import apps as django_apps
 from django.conf import settings
 
@@ -33,12 +32,16 @@ from .swaps import official_swaps
 
 @functools.lru_cache(maxsize=64)
 def _country_holidays(country, year):
+    import holidays  # here, not at the top: 15-30 ms of every process's start otherwise
+
     return frozenset(holidays.country_holidays(country, years=year).keys())
 
 
 @functools.lru_cache(maxsize=64)
 def _weekend_workdays(country, year):
     """Saturdays and Sundays the package lists as worked to bridge a holiday."""
+    import holidays
+
     calendar_ = holidays.country_holidays(country, years=year)
     return frozenset(d for d in getattr(calendar_, "weekend_workdays", ()) if d.year == year)
 
