@@ -15,6 +15,8 @@ from grassroots.exchange.format import FILES
 from grassroots.org import timeline
 from grassroots.org.models import Unit
 from grassroots.people.models import Membership
+from grassroots.pipeline import dues
+from grassroots.pipeline.models import DossierDue
 from grassroots.reports import counting
 from tests.demo.loaded import demo_for_module
 from tests.exchange.helpers import imported
@@ -60,6 +62,8 @@ def test_the_whole_demo_comes_back_file_by_file_and_report_by_report(demo, db, t
     reports = _reports(Unit.objects.all())
     # What the first build lost: members admitted before the records (no admission row).
     assert Membership.objects.filter(admission__isnull=True).count() > 1000
+    # The work list's stored time limits agree with the rule engine before and after.
+    assert DossierDue.objects.exists() and dues.check() == 0
     exporter.write_csv_folder(tmp_path / "demo")
     _empty_database()
     assert not Unit.objects.exists()
@@ -72,6 +76,7 @@ def test_the_whole_demo_comes_back_file_by_file_and_report_by_report(demo, db, t
     assert _members_by_status() == statuses
     assert _reports(Unit.objects.all()) == reports
     assert timeline.rebuild_ancestry(check=True) == (set(), set())
+    assert DossierDue.objects.exists() and dues.check() == 0
     print(
         {name: len(rows) - 1 for name, rows in files.items()},
         f"{len(reports)} report figures",

@@ -217,6 +217,15 @@ def test_work_in_progress_in_every_state(town, city):
     assert Transfer.objects.filter(status="issued", arrived_on__isnull=True).count() >= 3
 
 
+def test_the_dossiers_stored_time_limits_agree_with_the_rule_engine(town):
+    from grassroots.pipeline import dues
+    from grassroots.pipeline.models import DossierDue
+
+    kinds = set(DossierDue.objects.values_list("kind", flat=True))
+    assert {"dossier_stalled", "certificate_expires", "age_limit"} <= kinds
+    assert dues.check() == 0
+
+
 def test_every_dossier_step_passes_the_rule_engine(town, city):
     """Replaying each demo dossier through pipeline.engine breaks no rule: ages, order,
     certificates, majorities, introducers and time limits are all plausible."""

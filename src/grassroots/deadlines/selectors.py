@@ -27,6 +27,7 @@ from grassroots.accounts import scope
 from grassroots.accounts import selectors as account_selectors
 from grassroots.paths import under
 from grassroots.people.models import Membership
+from grassroots.pipeline import dues
 from grassroots.pipeline.models import Admission, Enrollment
 from grassroots.pipeline.selectors import confirmation_counts, confirmations_due, due_items
 from grassroots.plans.models import Finding
@@ -296,10 +297,10 @@ def work_list(user, today, unit=None, limit=None):
 class WorkList:
     """The work list as a sequence for the paginator, without building all of it.
 
-    Transfers, certificates and dossier deadlines (bounded by what is open and by the
-    30-day certificate window) are built once; the confirmation votes, which run to the
-    hundred thousands nationally, are counted in the database and read only up to the end
-    of the page shown.
+    Transfers, certificates, findings and the like (bounded by what is open and by the
+    30-day windows) are built once; the dossiers' time limits (stored, `pipeline.dues`) and
+    the confirmation votes, which run to the ten and hundred thousands nationally, are
+    counted in the database and read only up to the end of the page shown.
     """
 
     def __init__(self, user, today, unit=None):
@@ -324,6 +325,11 @@ class WorkList:
     def _counted(self):
         counts = count_by_urgency(self._others)
         capped = dict.fromkeys(counts, False)
+        if self._confirmations_due:  # else the dossiers' limits are among the others
+            horizon = self.today + dt.timedelta(days=HORIZON_DAYS)
+            found = dues.counts(self.user, self.today, horizon=horizon, unit=self.unit)
+            for level, n in found.items():
+                counts[level] += n
         if self._confirmation_counts:
             found = self._confirmation_counts(
                 self.user, self.today, horizon_days=HORIZON_DAYS, unit=self.unit, cap=self.cap
@@ -358,10 +364,16 @@ class WorkList:
     def _first(self, limit):
         items = list(self._others)
         if self._confirmations_due:
+            horizon = self.today + dt.timedelta(days=HORIZON_DAYS)
+            items += [
+                _item(**item, today=self.today)
+                for item in dues.items(
+                    self.user, self.today, horizon=horizon, unit=self.unit, limit=limit
+                )
+            ]
             found = self._confirmations_due(
                 self.user, self.today, horizon_days=HORIZON_DAYS, unit=self.unit, limit=limit
             )
-            horizon = self.today + dt.timedelta(days=HORIZON_DAYS)
             items += [
                 _item(**item, today=self.today) for item in found if item["due_on"] <= horizon
             ]

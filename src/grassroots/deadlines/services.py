@@ -1,7 +1,8 @@
 """Changing the working-day calendar. Each function is one transaction and writes history.
 
 Only administrators of a root unit (MANAGE_ACCOUNTS) or its deciding committee (DECIDE)
-may mark days: the calendar moves every deadline in the system.
+may mark days: the calendar moves every deadline in the system (the dossiers' stored time
+limits are worked out again in the same transaction).
 """
 
 import datetime as dt
@@ -15,6 +16,7 @@ from grassroots.accounts.roles import Action
 from grassroots.history.models import Change
 from grassroots.history.services import record_change, snapshot
 from grassroots.inputs import field_errors
+from grassroots.pipeline import dues
 from grassroots.workdays.models import CalendarDay
 
 
@@ -46,12 +48,14 @@ def calendar_day_set(*, trace, day, is_working_day, note=""):
             day=day, is_working_day=bool(is_working_day), note=note
         )
         record_change(trace, calendar_day, action=Change.Action.CREATE)
+        dues.rebuild()
         return calendar_day
     before = snapshot(existing)
     existing.is_working_day = bool(is_working_day)
     existing.note = note
     existing.save(update_fields=["is_working_day", "note"])
     record_change(trace, existing, action=Change.Action.UPDATE, before=before)
+    dues.rebuild()
     return existing
 
 
@@ -63,3 +67,5 @@ def calendar_day_delete(*, trace, calendar_day):
     before = snapshot(calendar_day)
     record_change(trace, calendar_day, action=Change.Action.DELETE, before=before)
     calendar_day.delete()
+    # Every working-day time limit of every dossier may move (pipeline.dues).
+    dues.rebuild()

@@ -28,6 +28,7 @@ from django.db import connection, transaction
 from grassroots.history.models import Cause, Change
 from grassroots.org.models import OPEN_END, Cluster, Sector, Unit, UnitAncestry, UnitVersion
 from grassroots.people.models import Education, Membership, Person
+from grassroots.pipeline import dues
 from grassroots.pipeline.models import Admission, Dossier
 from grassroots.reports import rollups
 from grassroots.vietnamese import fold, name_sort_key
@@ -192,6 +193,8 @@ def generate(*, units, people, seed, depth=6, append=False, admission_share=0.1,
             _constraints("DEFERRED")
         result.tallies = _write_tallies()
         lap("tallies")
+        dues.rebuild()  # the dossiers written in bulk above (pipeline.dues)
+        lap("dossiers' time limits")
         Change.objects.create(
             cause=Cause.COMMAND,
             reference="generate",

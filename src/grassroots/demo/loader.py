@@ -26,6 +26,7 @@ from grassroots.org import services as org_services
 from grassroots.org.models import Unit
 from grassroots.paths import under
 from grassroots.people.models import Membership, Person
+from grassroots.pipeline import dues
 from grassroots.pipeline.models import Admission, Confirmation, Course, Dossier, Source
 from grassroots.plans.models import Finding, Target
 from grassroots.reports import rollups
@@ -230,6 +231,9 @@ def _build(today, log):
     step("targets, findings, the conference of Gò Nổi, report tallies")
     _live_through_the_reform(trace, log)
     step("the reform of 1 July 2025")
+    # The dossiers and steps above went in by bulk writes: their time limits in one go.
+    dues.rebuild()
+    step("the dossiers' time limits")
 
 
 def _build_units(trace):

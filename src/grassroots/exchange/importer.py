@@ -17,6 +17,7 @@ import dataclasses
 import datetime as dt
 from pathlib import Path
 
+from django.apps import apps
 from django.db import DatabaseError, reset_queries, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -25,6 +26,7 @@ from grassroots.accounts import scope
 from grassroots.history.models import Cause, Change
 from grassroots.history.services import Trace
 from grassroots.org.models import Unit
+from grassroots.pipeline import dues
 from grassroots.pipeline.models import Admission
 from grassroots.reports import rollups
 
@@ -265,6 +267,42 @@ def _refresh_report_tallies(record):
     rollups.refresh_for_people(person_ids, extra_keys=old_keys)
 
 
+# The records whose change moves a dossier's time limits, and the way to their person.
+_DUE_FACTS = {
+    "people.person": "pk",
+    "people.membership": "person_id",
+    "pipeline.enrollment": "person_id",
+    "pipeline.dossier": "person_id",
+    "pipeline.dossierstep": "dossier__person_id",
+    "pipeline.admission": "person_id",
+    "pipeline.confirmation": "admission__person_id",
+    "transfers.transfer": "person_id",
+}
+
+
+def _refresh_dossier_dues(record):
+    """Keep the dossiers' stored time limits (`pipeline.dues`) true, inside the import's
+    transaction: the people whose facts this import changed, read back from its history
+    (a person it created has no dossier but those it wrote, which are read themselves)."""
+    changes = Change.objects.filter(
+        Q(model__in=set(_DUE_FACTS) - {"people.person"})
+        | Q(model="people.person", action=Change.Action.UPDATE),
+        cause=Cause.IMPORT,
+        reference=str(record.pk),
+    )
+    if changes.count() > dues.REBUILD_ABOVE:
+        dues.rebuild()
+        return
+    ids_by_model = {}
+    for model, object_id in changes.values_list("model", "object_id"):
+        ids_by_model.setdefault(model, set()).add(int(object_id))
+    person_ids = set()
+    for model, ids in ids_by_model.items():
+        found = apps.get_model(model).objects.filter(pk__in=ids)
+        person_ids.update(found.values_list(_DUE_FACTS[model], flat=True))
+    dues.refresh_people(person_ids)
+
+
 def _progress_counter(progress, sheets):
     """(advance, next_sheet): advance(rows read of this sheet, header included) calls
     progress(rows read of all sheets, their estimated total); next_sheet() moves on."""
@@ -344,6 +382,7 @@ def run_import(
                         rollups.rebuild()
                     else:
                         _refresh_report_tallies(record)
+                    _refresh_dossier_dues(record)
                     record.summary = summary
                     record.save(update_fields=["summary"])
                     import_id = record.pk

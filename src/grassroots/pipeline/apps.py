@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 
+from grassroots import announcements
 from grassroots.history import subjects
 from grassroots.org import holdings
 from grassroots.people import sections
@@ -10,6 +11,16 @@ class PipelineConfig(AppConfig):
     label = "pipeline"
 
     def ready(self):
+        from django.core.signals import request_finished, request_started
+
+        from . import dues
+
+        request_started.connect(dues.request_started, dispatch_uid="pipeline.dues.started")
+        request_finished.connect(dues.request_finished, dispatch_uid="pipeline.dues.finished")
+        # A person's birth date counts for the age limit of their dossiers (pipeline.dues).
+        announcements.subscribe(
+            announcements.PERSON_CHANGED, "grassroots.pipeline.dues.on_person_changed"
+        )
         sections.register("grassroots.pipeline.sections.pipeline_section")
         holdings.register_holding("grassroots.pipeline.restructuring.OpenDossiers")
         holdings.register_holding("grassroots.pipeline.restructuring.OpenSources")

@@ -9,6 +9,8 @@ days come from `grassroots.workdays`, given the calendar overrides (`overrides`,
 import dataclasses
 import datetime as dt
 
+from django.utils.translation import gettext, gettext_noop
+
 from grassroots.workdays import add_months, add_working_days, months_between
 
 from .rules import get_rules
@@ -175,8 +177,6 @@ def parse_value(field, value):
 
 
 def _kind_label(kind):
-    from django.utils.translation import gettext
-
     return {
         "int": gettext("a whole number"),
         "bool": gettext("yes or no"),
@@ -743,9 +743,31 @@ def check_exception(violations, exception, rules=None):
     return problems
 
 
+# What each kind of time limit asks for, in the user's language when shown (the work list
+# shows stored limits by kind: `pipeline.dues`).
+DUE_LABELS = {
+    "certificate_expires": gettext_noop("cell vote while the course certificate is valid"),
+    "age_limit": gettext_noop("cell vote before the age limit"),
+    "admission_decision": gettext_noop("admission decision"),
+    "ceremony": gettext_noop("admission ceremony"),
+    "member_record": gettext_noop("member's record (1-HSĐV, 2-HSĐV)"),
+    "probation_ends": gettext_noop("end of probation"),
+    "confirmation": gettext_noop("confirmation vote"),
+    "confirmation_decision": gettext_noop("confirmation decision"),
+}
+
+
+def due_label(kind):
+    """The label of a kind of time limit, in the active language."""
+    return gettext(DUE_LABELS[kind])
+
+
+def _due(kind, due_on, extendable_to=None):
+    return Due(kind, due_label(kind), due_on, extendable_to)
+
+
 def due_dates(facts, rules=None, overrides=None):
     """What is due when for this dossier, earliest first (a list of Due)."""
-    from django.utils.translation import gettext
 
     rules = rules or get_rules()
     limits = rules.limits
@@ -758,40 +780,38 @@ def due_dates(facts, rules=None, overrides=None):
     if vote is None:
         if facts.certificate_date:
             dues.append(
-                Due(
+                _due(
                     "certificate_expires",
-                    gettext("cell vote while the course certificate is valid"),
                     add_months(facts.certificate_date, limits.certificate_valid_months),
                 )
             )
         last_age_day = add_months(facts.birth_date, limits.max_age_months + 1) - dt.timedelta(1)
-        dues.append(Due("age_limit", gettext("cell vote before the age limit"), last_age_day))
+        dues.append(_due("age_limit", last_age_day))
     origin = facts.step(limits.decision_counted_from)
     if origin is not None and decision is None:
         _days, due = decision_due(origin.date, rules, overrides=overrides)
         _days, extended = decision_due(origin.date, rules, extended=True, overrides=overrides)
-        dues.append(Due("admission_decision", gettext("admission decision"), due, extended))
+        dues.append(_due("admission_decision", due, extended))
     if decision is not None and ceremony is None:
         due = add_working_days(decision.date, limits.ceremony_working_days, overrides)
-        dues.append(Due("ceremony", gettext("admission ceremony"), due))
+        dues.append(_due("ceremony", due))
     on_probation = facts.membership_status in ("", "probationary")
     if decision is not None and facts.member_record_on is None and on_probation:
         due = add_working_days(decision.date, limits.member_record_working_days, overrides)
-        dues.append(Due("member_record", gettext("member's record (1-HSĐV, 2-HSĐV)"), due))
+        dues.append(_due("member_record", due))
     if ceremony is not None and on_probation and not facts.confirmation_decided:
         ends = probation_end(ceremony.date, rules)
         if facts.confirmation_vote_on is None:
-            dues.append(Due("probation_ends", gettext("end of probation"), ends))
+            dues.append(_due("probation_ends", ends))
             due = add_working_days(ends, limits.confirmation_vote_working_days, overrides)
-            dues.append(Due("confirmation", gettext("confirmation vote"), due))
+            dues.append(_due("confirmation", due))
         else:
             vote = facts.confirmation_vote_on
             days = limits.confirmation_decision_working_days
             extra = limits.confirmation_extension_working_days
             dues.append(
-                Due(
+                _due(
                     "confirmation_decision",
-                    gettext("confirmation decision"),
                     add_working_days(vote, days, overrides),
                     add_working_days(vote, days + extra, overrides),
                 )

@@ -364,3 +364,41 @@ class Confirmation(models.Model):
     @property
     def unit(self):
         return self.admission.unit
+
+
+class DossierDue(models.Model):
+    """A time limit of a dossier that the work list shows, as the rule engine works it out.
+
+    Derived data, stored so that the work list reads the nearest limits of a whole country
+    by index instead of working out every open dossier's facts on each request
+    (`pipeline.dues`, which also keeps them true: every service that changes a dossier's
+    facts refreshes its rows in the same transaction, and rows computed under other rules
+    or another calendar are rebuilt, see `DueBasis`). Never edited by hand, never exported.
+    """
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="due_rows")
+    kind = models.CharField(max_length=32)
+    due_on = models.DateField()
+    # For a stalled dossier: the date of its last step (or its opening).
+    since = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "kind"], name="dossier_due_once_per_kind")
+        ]
+        indexes = [models.Index(fields=["due_on", "kind"], name="dossier_due_by_date")]
+
+    def __str__(self):
+        return f"{self.dossier_id} {self.kind} {self.due_on}"
+
+
+class DueBasis(models.Model):
+    """What the stored `DossierDue` rows were worked out with: a digest of the rule set, the
+    calendar (administrators' marks, holiday country, the package's release) and the
+    product's release. One row; when the digest in force differs, the rows are rebuilt."""
+
+    digest = models.CharField(max_length=64)
+    built_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return self.digest

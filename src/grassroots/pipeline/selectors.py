@@ -1,7 +1,6 @@
 """Reading the pipeline, always through the acting user's scope (accounts.scope)."""
 
 import datetime as dt
-from collections import defaultdict
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
@@ -9,7 +8,6 @@ from django.utils.translation import gettext as _
 
 from grassroots.accounts import scope
 from grassroots.accounts.roles import Action
-from grassroots.links import link_to
 from grassroots.people.models import Membership, Person
 from grassroots.vietnamese import fold
 from grassroots.workdays import (
@@ -19,9 +17,9 @@ from grassroots.workdays import (
     latest_start,
 )
 
-from . import engine
-from .facts import after_facts, dossier_facts
+from . import dues, engine
 from .models import Admission, Confirmation, Course, Dossier, DossierStep, Enrollment, Source
+from .progress import annotate_progress
 from .rules import get_rules
 from .status import with_status
 
@@ -170,85 +168,6 @@ def dossier_status_counts(user, *, unit=None, q=""):
     return {row["person_status"]: row["n"] for row in rows}
 
 
-def _after(dossiers, source=None):
-    """{dossier id: facts after the decision} for admitted dossiers, in two queries.
-
-    With `source` (the queryset the dossiers came from) the admitted ones are named by a
-    subquery of it rather than by a list of their ids."""
-    admitted = [d.pk for d in dossiers if d.status == Dossier.Status.ADMITTED]
-    if not admitted:
-        return {}
-    if source is not None:
-        admitted = _ids(source.filter(status=Dossier.Status.ADMITTED))
-    admissions = Admission.objects.filter(dossier_id__in=admitted).select_related("membership")
-    confirmations = {
-        c.admission_id: c for c in Confirmation.objects.filter(admission__dossier_id__in=admitted)
-    }
-    return {a.dossier_id: after_facts(a, confirmations.get(a.pk)) for a in admissions}
-
-
-def _ids(queryset, field="pk"):
-    """`field` of a queryset's rows as a subquery (no prefetch, no order)."""
-    return queryset.prefetch_related(None).order_by().values(field)
-
-
-def _certificates(people_ids):
-    rows = (
-        Enrollment.objects.filter(
-            person_id__in=people_ids,
-            result=Enrollment.Result.COMPLETED,
-            certificate_date__isnull=False,
-        )
-        .order_by("person_id", "certificate_date")
-        .values_list("person_id", "certificate_date")
-    )
-    return dict(rows)  # the latest wins: ordered ascending
-
-
-def annotate_progress(dossiers, today=None, rules=None, source=None):
-    """Attach .current_step, .next_step and .next_due (engine.Due or None) to each dossier.
-
-    With `source`, the queryset the dossiers come from, their steps, certificates and
-    admissions are read by subqueries of it instead of by lists of ids: the work list
-    reads tens of thousands of dossiers nationally."""
-    rules = rules or get_rules()
-    overrides = calendar_overrides()  # once per list, not once per row
-    dossiers = list(dossiers)
-    if not dossiers:
-        return dossiers
-    if source is None:
-        certificates = _certificates([d.person_id for d in dossiers])
-        steps_by_dossier = None
-    else:
-        certificates = _certificates(_ids(source, "person_id"))
-        steps_by_dossier = _steps_of(source)
-    after = _after(dossiers, source)
-    for dossier in dossiers:
-        all_steps = (
-            dossier.steps.all()
-            if steps_by_dossier is None
-            else steps_by_dossier.get(dossier.pk, ())
-        )
-        steps = [step for step in all_steps if step.annulled_at is None]
-        facts = dossier_facts(
-            dossier,
-            steps=steps,
-            today=today,
-            certificate_date=certificates.get(dossier.person_id),
-            previous=0,
-            after=after.get(dossier.pk, {}),
-        )
-        dossier.current_step = rules.step_label(steps[-1].step) if steps else ""
-        code = engine.next_step(facts, rules)
-        dossier.next_step = rules.step_label(code) if code else ""
-        dues = engine.due_dates(facts, rules, overrides=overrides)
-        dues = [d for d in dues if d.kind != "probation_ends"]
-        dossier.dues = dues
-        dossier.next_due = dues[0] if dues else None
-        dossier.last_date = steps[-1].date if steps else dossier.opened_on
-    return dossiers
-
-
 def members_for(user, *, status="", unit=None, q=""):
     """The member register: memberships in the user's scope."""
     memberships = scope.scoped(
@@ -377,35 +296,6 @@ def person_timeline(user, person):
     return sorted(events, key=lambda event: event["date"])
 
 
-# What the rules (facts.dossier_facts) and the work list's items read of a dossier.
-_DUE_FIELDS = (
-    "id",
-    "status",
-    "opened_on",
-    "readmission",
-    "person_id",
-    "unit_id",
-    "person__national_id",
-    "person__full_name",
-    "person__sort_key",
-    "person__birth_date",
-    "person__education",
-    "unit__code",
-    "unit__name",
-    "unit__path",
-    "unit__special_area",
-)
-
-
-def _steps_of(dossiers):
-    """{dossier id: [its steps by date]} of the dossiers of a queryset, in one query."""
-    found = defaultdict(list)
-    steps = DossierStep.objects.filter(dossier__in=_ids(dossiers)).order_by("date", "id")
-    for step in steps:
-        found[step.dossier_id].append(step)
-    return found
-
-
 def due_items(user, today, *, horizon_days=30, unit=None, limit=None):
     """What needs doing in the user's scope: dicts {kind, person, unit, due_on, url, label}.
 
@@ -413,60 +303,14 @@ def due_items(user, today, *, horizon_days=30, unit=None, limit=None):
     stalled for longer than the rule set allows, ceremonies not yet held and confirmations
     due after probation. The deadlines work list imports this function.
 
-    `unit` narrows to that unit and below (in SQL). `limit` bounds the confirmations, the
-    one kind that runs to the hundred thousands nationally, to the first `limit` by due
-    date (then name): the caller pages through them; `confirmation_counts` counts them all.
+    `unit` narrows to that unit and below (in SQL). `limit` bounds the dossiers' limits and
+    the confirmations, the kinds that run to the ten thousands nationally, each to its first
+    `limit` by due date (then name): the caller pages through them; `dues.counts` and
+    `confirmation_counts` count them all.
     """
     rules = get_rules()
     horizon = today + dt.timedelta(days=horizon_days)
-    items = []
-    dossiers = dossiers_for(user, status="", unit=unit).filter(
-        # Open dossiers, and admitted ones still waiting for their ceremony or record.
-        Q(status=Dossier.Status.OPEN)
-        | Q(status=Dossier.Status.ADMITTED, admission__ceremony_date__isnull=True)
-        | Q(
-            status=Dossier.Status.ADMITTED,
-            admission__member_record_on__isnull=True,
-            admission__membership__status=Membership.Status.PROBATIONARY,
-        )
-    )
-    # Nationally tens of thousands of dossiers: only the fields the rules and the list read,
-    # and what belongs to them read by subqueries (a prefetch would send every id).
-    open_dossiers = annotate_progress(
-        dossiers.prefetch_related(None).only(*_DUE_FIELDS),
-        today=today,
-        rules=rules,
-        source=dossiers,
-    )
-    dossier_link = link_to("pipeline:dossier")  # thousands of rows nationally
-    for dossier in open_dossiers:
-        url = dossier_link(dossier.pk)
-        for due in dossier.dues:
-            if due.due_on > horizon or due.kind in ("confirmation", "confirmation_decision"):
-                continue
-            kind = "ceremony_overdue" if due.kind == "ceremony" and due.due_on < today else due.kind
-            items.append(
-                {
-                    "kind": kind,
-                    "person": dossier.person,
-                    "unit": dossier.unit,
-                    "due_on": due.due_on,
-                    "url": url,
-                    "label": due.label,
-                }
-            )
-        stalled_on = dossier.last_date + dt.timedelta(days=rules.limits.stalled_after_days)
-        if dossier.status == Dossier.Status.OPEN and stalled_on <= today:
-            items.append(
-                {
-                    "kind": "dossier_stalled",
-                    "person": dossier.person,
-                    "unit": dossier.unit,
-                    "due_on": stalled_on,
-                    "url": url,
-                    "label": _("no step since %(date)s") % {"date": dossier.last_date},
-                }
-            )
+    items = dues.items(user, today, horizon=horizon, unit=unit, limit=limit)
     items.extend(_decisions_due(user, horizon, rules, unit=unit))
     items.extend(_confirmations_due(user, horizon, rules, unit=unit, limit=limit))
     return sorted(items, key=lambda item: item["due_on"])

@@ -24,7 +24,7 @@ from grassroots.inputs import field_errors
 from grassroots.org.models import Unit
 from grassroots.people.models import Membership
 
-from . import engine, status
+from . import dues, engine, status
 from .facts import dossier_facts, register_for
 from .models import Admission, Confirmation, Course, Dossier, DossierStep, Enrollment, Source
 from .rules import get_rules
@@ -255,6 +255,7 @@ def enrollment_record_result(
     )
     if result == Enrollment.Result.COMPLETED:
         refresh_sources(trace, enrollment.person)
+    dues.refresh_people([enrollment.person_id])  # the certificate's validity
     return enrollment
 
 
@@ -289,6 +290,7 @@ def dossier_open(*, trace, person, unit, opened_on, source=None, readmission=Fal
     )
     record_change(trace, dossier, action=Change.Action.CREATE)
     refresh_sources(trace, person)
+    dues.refresh([dossier.pk])
     return dossier
 
 
@@ -311,6 +313,7 @@ def dossier_close(*, trace, dossier, reason):
     dossier.save(update_fields=["status", "closed_reason"])
     record_change(trace, dossier, action=Change.Action.UPDATE, before=before, reason=reason)
     refresh_sources(trace, dossier.person)
+    dues.refresh([dossier.pk])
     return dossier
 
 
@@ -467,6 +470,7 @@ def dossier_record_step(
         _admit(trace, dossier, row)
     elif step == "ceremony":
         _start_probation(trace, dossier, row, rules)
+    dues.refresh([dossier.pk])
     return row
 
 
@@ -547,6 +551,7 @@ def dossier_step_correct(
         reason=reason,
     )
     _follow_step(trace, dossier, step, reason)
+    dues.refresh([dossier.pk])
     return step
 
 
@@ -601,6 +606,7 @@ def dossier_step_annul(*, trace, step, reason):
         _withdraw_admission(trace, dossier, reason)
     elif step.step == "ceremony":
         _withdraw_probation(trace, dossier, reason)
+    dues.refresh([dossier.pk])
     return step
 
 
@@ -703,6 +709,8 @@ def admission_member_record(*, trace, admission, completed_on):
     admission.member_record_on = completed_on
     admission.save(update_fields=["member_record_on"])
     record_change(trace, admission, action=Change.Action.UPDATE, before=before)
+    if admission.dossier_id:
+        dues.refresh([admission.dossier_id])
     return admission
 
 
@@ -909,4 +917,6 @@ def confirmation_record(
             membership.ended_on = decided_on
         membership.save(update_fields=["status", "official_since", "ended_on"])
         record_change(trace, membership, action=Change.Action.UPDATE, before=before)
+        if admission.dossier_id:
+            dues.refresh([admission.dossier_id])  # no member's record due once decided
     return confirmation

@@ -21,6 +21,7 @@ from grassroots.history.models import Change
 from grassroots.history.services import record_change, snapshot
 from grassroots.inputs import field_errors, plain_text
 from grassroots.people.models import Membership, Person
+from grassroots.pipeline import dues
 from grassroots.workdays import add_months, add_working_days
 
 from .models import Transfer
@@ -185,6 +186,8 @@ def transfer_issue(
         membership.ended_on = issued_on
         membership.save(update_fields=["status", "ended_on"])
         record_change(trace, membership, action=Change.Action.UPDATE, before=before)
+    # A member's record is due only on probation (pipeline.dues).
+    dues.refresh_people([transfer.person_id])
     return transfer
 
 
@@ -231,6 +234,7 @@ def transfer_receive(*, trace, transfer, arrived_on):
     record_change(trace, transfer, action=Change.Action.UPDATE, before=before)
     if membership is not None and transfer.kind == Transfer.Kind.OFFICIAL:
         _move_membership(trace, membership, transfer.to_unit, since=arrived_on)
+    dues.refresh_people([transfer.person_id])
     return transfer
 
 
@@ -325,6 +329,7 @@ def transfer_incoming(
             person.unit = to_unit
             person.save(update_fields=["unit"])
             record_change(trace, person, action=Change.Action.UPDATE, before=before)
+    dues.refresh_people([transfer.person_id])
     return transfer
 
 
@@ -377,6 +382,7 @@ def transfer_cancel(*, trace, transfer, reason=""):
         membership.ended_on = None
         membership.save(update_fields=["status", "ended_on"])
         record_change(trace, membership, action=Change.Action.UPDATE, before=before, reason=reason)
+    dues.refresh_people([transfer.person_id])
     return transfer
 
 
@@ -444,4 +450,5 @@ def transfer_end(*, trace, transfer, ended_on, outcome, reason=""):
     record_change(trace, transfer, action=Change.Action.UPDATE, before=before, reason=reason)
     if outcome == Transfer.Status.MADE_OFFICIAL and membership is not None:
         _move_membership(trace, membership, transfer.to_unit, since=ended_on)
+    dues.refresh_people([transfer.person_id])
     return transfer
