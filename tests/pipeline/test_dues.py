@@ -125,3 +125,23 @@ def test_the_work_list_pages_stored_limits_in_order(town):
     stalled = [i for i in everything if i["kind"] == "dossier_stalled"]
     assert {i["person"].pk for i in stalled} == {first.person_id, second.person_id}
     assert work[0:1] == everything[:1]
+
+
+def test_a_calendar_mark_on_rows_that_were_not_current_rebuilds_them_all(town):
+    dossier = open_dossier(town)
+    DossierDue.objects.all().delete()
+    DueBasis.objects.update(digest="built under other rules")
+    calendar_services.calendar_day_set(
+        trace=Trace(user=town.user("admin")), day=dt.date(2024, 10, 18), is_working_day=False
+    )
+    assert set(stored(dossier)) == {"certificate_expires", "age_limit", "dossier_stalled"}
+    assert dues.check() == 0
+
+
+def test_migrate_leaves_the_rows_current(town):
+    dossier = open_dossier(town)
+    DossierDue.objects.all().delete()
+    DueBasis.objects.update(digest="an earlier release")
+    call_command("migrate", verbosity=0)
+    assert stored(dossier)
+    assert DueBasis.objects.get().digest == dues.digest()

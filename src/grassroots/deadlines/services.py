@@ -17,6 +17,7 @@ from grassroots.history.models import Change
 from grassroots.history.services import record_change, snapshot
 from grassroots.inputs import field_errors
 from grassroots.pipeline import dues
+from grassroots.workdays import calendar_overrides
 from grassroots.workdays.models import CalendarDay
 
 
@@ -43,19 +44,20 @@ def calendar_day_set(*, trace, day, is_working_day, note=""):
     if errors:
         raise ValidationError(errors)
     existing = CalendarDay.objects.select_for_update().filter(day=day).first()
+    before_marks = dict(calendar_overrides())
     if existing is None:
         calendar_day = CalendarDay.objects.create(
             day=day, is_working_day=bool(is_working_day), note=note
         )
         record_change(trace, calendar_day, action=Change.Action.CREATE)
-        dues.rebuild()
+        dues.calendar_changed(before_marks)
         return calendar_day
     before = snapshot(existing)
     existing.is_working_day = bool(is_working_day)
     existing.note = note
     existing.save(update_fields=["is_working_day", "note"])
     record_change(trace, existing, action=Change.Action.UPDATE, before=before)
-    dues.rebuild()
+    dues.calendar_changed(before_marks)
     return existing
 
 
@@ -64,8 +66,9 @@ def calendar_day_delete(*, trace, calendar_day):
     """Remove a mark: the day follows the public holiday calendar again."""
     _require(trace)
     calendar_day = CalendarDay.objects.select_for_update().get(pk=calendar_day.pk)
+    before_marks = dict(calendar_overrides())
     before = snapshot(calendar_day)
     record_change(trace, calendar_day, action=Change.Action.DELETE, before=before)
     calendar_day.delete()
     # Every working-day time limit of every dossier may move (pipeline.dues).
-    dues.rebuild()
+    dues.calendar_changed(before_marks)

@@ -12,11 +12,13 @@ class PipelineConfig(AppConfig):
 
     def ready(self):
         from django.core.signals import request_finished, request_started
+        from django.db.models.signals import post_migrate
 
         from . import dues
 
         request_started.connect(dues.request_started, dispatch_uid="pipeline.dues.started")
         request_finished.connect(dues.request_finished, dispatch_uid="pipeline.dues.finished")
+        post_migrate.connect(dues.after_migrate, sender=self, dispatch_uid="pipeline.dues.migrate")
         # A person's birth date counts for the age limit of their dossiers (pipeline.dues).
         announcements.subscribe(
             announcements.PERSON_CHANGED, "grassroots.pipeline.dues.on_person_changed"

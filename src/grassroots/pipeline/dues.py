@@ -14,9 +14,11 @@ What keeps them true (the engine stays the only home of the rules: rows are its 
 - the importer refreshes the people its rows touched, the demo loader and the generator
   rebuild;
 - rows depend on the rule set and the calendar too: `digest()` names both (with the
-  holiday country, the `holidays` release and the product's release), `DueBasis` keeps the
-  digest the rows were built with, and `ensure_current` rebuilds them when it differs (an
-  administrator's calendar mark rebuilds at once, in the mark's transaction);
+  holiday country, the `holidays` release and the product's release) and `DueBasis` keeps
+  the digest the rows were built with. An administrator's calendar mark works out the
+  limits counted in working days again in the mark's transaction (`calendar_changed`),
+  `grassroots migrate` leaves the rows current (`after_migrate`), and `ensure_current`
+  rebuilds them before a read that still finds another digest;
 - `grassroots rebuild_dues --check` compares the rows with a fresh computation, as
   `rebuild_rollups --check` does for the report roll-ups.
 
@@ -32,7 +34,7 @@ import threading
 from importlib import metadata
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
@@ -137,6 +139,9 @@ def _chunks(ids):
 def refresh(dossier_ids):
     """Work out again the limits of these dossiers (inside the caller's transaction)."""
     for chunk in _chunks(dossier_ids):
+        # The dossiers locked, in id order: two changes of one dossier's facts (a step and
+        # the person's course result, say) refresh its rows one after the other.
+        list(Dossier.objects.select_for_update().filter(pk__in=chunk).order_by("pk").values("pk"))
         DossierDue.objects.filter(dossier_id__in=chunk).delete()
         DossierDue.objects.bulk_create(_computed(chunk))
 
@@ -176,6 +181,38 @@ def request_started(**kwargs):
 
 def request_finished(**kwargs):
     _request.active, _request.current = False, None
+
+
+# The kinds counted in working days: only these move when the calendar changes.
+WORKING_DAY_KINDS = ("admission_decision", "ceremony", "member_record")
+
+
+@transaction.atomic
+def calendar_changed(before):
+    """An administrator marked a day or removed a mark (`before`: the marks until then).
+    Called in the mark's transaction. If the rows were current under the old marks, only
+    the limits counted in working days move (the others are calendar days and months);
+    otherwise everything is worked out again."""
+    basis, _created = DueBasis.objects.get_or_create(pk=1, defaults={"digest": ""})
+    basis = DueBasis.objects.select_for_update().get(pk=basis.pk)
+    if basis.digest != digest(before):
+        rebuild()
+        return
+    moved = DossierDue.objects.filter(kind__in=WORKING_DAY_KINDS).values_list(
+        "dossier_id", flat=True
+    )
+    refresh(set(moved))
+    basis.digest = digest()
+    basis.save()
+
+
+def after_migrate(sender, using, **kwargs):
+    """`grassroots migrate` (a new release, a first start) leaves the rows current, so that
+    no reader has to rebuild them in a request (post_migrate, pipeline/apps.py)."""
+    tables = connections[using].introspection.table_names()
+    if using != "default" or DueBasis._meta.db_table not in tables:
+        return
+    ensure_current()
 
 
 def ensure_current():
