@@ -24,6 +24,8 @@ from grassroots.org import restructure, timeline
 from grassroots.org.models import Cluster, Unit
 from grassroots.people import services as people_services
 from grassroots.people.models import Membership, Person
+from grassroots.pipeline import dues
+from grassroots.pipeline.models import DossierDue
 from grassroots.plans import services as plan_services
 from grassroots.reports import counting
 from grassroots.transfers import services as transfer_services
@@ -272,6 +274,8 @@ def test_export_then_import_into_an_empty_database(town, tmp_path, fmt):
     assert _reports() == reports
     assert Unit.find_problems() == ([], [], [], [], [])
     assert timeline.rebuild_ancestry(check=True) == (set(), set())
+    # The imported dossier's time limits, refreshed from the import's own history.
+    assert DossierDue.objects.exists() and dues.check() == 0
 
 
 def test_importing_the_export_again_changes_nothing(town, tmp_path):
