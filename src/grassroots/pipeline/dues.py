@@ -14,7 +14,7 @@ What keeps them true (the engine stays the only home of the rules: rows are its 
 - the importer refreshes the people its rows touched, the demo loader and the generator
   rebuild;
 - rows depend on the rule set and the calendar too: `digest()` names both (with the
-  holiday country, the `holidays` release and the product's release) and `DueBasis` keeps
+  holiday country, the `holidays` release and a digest of the rules' code) and `DueBasis` keeps
   the digest the rows were built with. An administrator's calendar mark works out the
   limits counted in working days again in the mark's transaction (`calendar_changed`),
   `grassroots migrate` leaves the rows current (`after_migrate`), and `ensure_current`
@@ -32,19 +32,22 @@ import functools
 import hashlib
 import threading
 from importlib import metadata
+from pathlib import Path
 
 from django.conf import settings
 from django.db import connections, transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
+from grassroots import workdays
 from grassroots.accounts import scope
 from grassroots.links import link_to
 from grassroots.paths import under
 from grassroots.people.models import Membership
-from grassroots.workdays import calendar_overrides
+from grassroots.workdays import calendar_overrides, swaps
 
-from . import engine
+from . import engine, facts, progress
+from . import rules as rules_module
 from .models import Dossier, DossierDue, DueBasis
 from .progress import DUE_FIELDS, annotate_progress
 from .rules import get_rules
@@ -72,14 +75,18 @@ def followed_dossiers():
 
 
 @functools.lru_cache(maxsize=1)
-def _releases():
-    found = []
-    for package in ("grassroots", "holidays"):
-        try:
-            found.append(metadata.version(package))
-        except metadata.PackageNotFoundError:
-            found.append("")
-    return tuple(found)
+def _code():
+    """The release of `holidays` and a digest of the code that works the limits out: a new
+    release that changes the rules' code rebuilds the rows, whatever its version says."""
+    try:
+        release = metadata.version("holidays")
+    except metadata.PackageNotFoundError:
+        release = ""
+    source = hashlib.sha256()
+    for module in (engine, facts, progress, rules_module, workdays, swaps):
+        source.update(Path(module.__file__).read_bytes())
+    source.update(Path(__file__).read_bytes())
+    return release, source.hexdigest()
 
 
 def digest(overrides=None):
@@ -93,7 +100,7 @@ def digest(overrides=None):
             rules.name,
             rules.limits,
             getattr(settings, "HOLIDAY_COUNTRY", ""),
-            _releases(),
+            _code(),
             marks,
         )
     )
