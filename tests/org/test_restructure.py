@@ -11,6 +11,7 @@ from grassroots.accounts.models import RoleAssignment
 from grassroots.history.models import Cause, Change
 from grassroots.history.services import Trace
 from grassroots.org import restructure, timeline
+from grassroots.org import services as org_services
 from grassroots.org.models import SplitShare, Unit, UnitEvent
 from grassroots.people.models import Person
 
@@ -117,6 +118,19 @@ def test_a_merge_into_an_existing_unit_absorbs_the_others(town):
     assert fresh("W2").valid_to == BEFORE
     assert timeline.parent_on(fresh("W2C1"), E).code == "W1"
     assert fresh("W1").valid_to is None
+
+
+def test_a_subunit_moved_by_a_merge_keeps_its_validity_out_of_plain_edits(town):
+    """W2C1 passed under W1 when W2 was absorbed: no event names it, yet its versions
+    change only through events (a plain end date before the merge made its versions
+    overlap: a database error, a server error on the page and in the API)."""
+    restructure.unit_merge(trace=town.trace, units=[town.unit("W2")], into="W1", day=E)
+    cell = fresh("W2C1")
+    assert timeline.has_events(cell)
+    with pytest.raises(ValidationError) as refused:
+        org_services.unit_update(trace=town.trace, unit=cell, valid_to=dt.date(2024, 9, 30))
+    assert "valid_to" in refused.value.message_dict
+    assert fresh("W2C1").valid_to is None
 
 
 def test_a_split_sends_people_and_subunits_where_the_file_says(town):

@@ -135,7 +135,9 @@ def children_during(unit, start, end):
 
 
 def has_events(unit):
-    return unit.event_parts.exists()
+    """Whether restructurings shaped the unit: an event names it, or it has more than one
+    version (it passed under a successor when an event ended the unit above it)."""
+    return unit.event_parts.exists() or UnitVersion.objects.filter(unit=unit)[1:2].exists()
 
 
 def latest_event_date(unit_ids):
