@@ -123,6 +123,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Below WhiteNoise: every response but a static file is marked not to be stored.
     "grassroots.core.middleware.no_store",
+    # Above everything that may answer a 4xx of its own (CSRF, log-in, Django's 404 and
+    # 405, a body too large): under /api/ such answers take the API's Error shape.
+    "grassroots.api_errors.json_errors",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

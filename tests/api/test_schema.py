@@ -214,3 +214,35 @@ def test_a_308_is_followed_with_the_same_method_and_body(api_for):
     assert response.status_code == 200
     assert response.redirect_chain == [("/api/v1/units/HS", 308)]
     assert Unit.objects.get(code="HS").name == "Renamed"
+
+
+def test_an_unversioned_write_is_redirected_without_a_csrf_check(api_for):
+    """A client's POST to /api/… (no cookie, so no CSRF token) gets its 308, not the CSRF
+    failure page: the redirect only points on; the route it arrives at checks the call."""
+    from django.test import Client
+
+    api = api_for("org")
+    client = Client(enforce_csrf_checks=True)
+    response = client.patch(
+        "/api/units/HS", {"name": "Renamed"}, content_type="application/json", headers=api.headers
+    )
+    assert (response.status_code, response["Location"]) == (308, "/api/v1/units/HS")
+
+
+def test_answers_no_route_gives_have_the_error_shape_too(api_for, settings):
+    api = api_for("org")
+    response = api.client.get("/api/v1/no-such-thing", headers=api.headers)
+    assert response.status_code == 404
+    assert response.json()["detail"][0]["type"] == "not_found"
+    response = api.client.delete("/api/v1/units/HS", headers=api.headers)
+    assert response.status_code == 405 and "PATCH" in response["Allow"]
+    assert response.json()["detail"][0]["type"] == "method_not_allowed"
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = api.client.patch(
+        "/api/v1/units/HS",
+        '{"name": "' + "x" * 5000 + '"}',
+        content_type="application/json",
+        headers=api.headers,
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"][0]["type"] == "body_too_large"
