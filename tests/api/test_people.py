@@ -109,6 +109,21 @@ def test_secretary_registers_a_person(api_for):
     assert Person.objects.get(national_id="001090000099").unit.code == "HS"
 
 
+def test_a_person_without_a_unit_is_refused_on_the_unit_field(api_for):
+    """Only a role on a root may keep a person without a unit: anyone else is told that
+    the field is required (it was a bare 404 naming nothing)."""
+    body = {"national_id": "001090000098", "full_name": "Hồ Văn An", "gender": "male"}
+    body["birth_date"] = "2000-01-01"
+    for answer in (
+        api_for("secretary").post("/api/v1/people", body),
+        api_for("secretary").post("/api/v1/people", {**body, "unit": None}),
+        api_for("w1_clerk").patch(f"/api/v1/people/{W1_PERSON}", {"unit": None}),
+    ):
+        assert answer.status_code == 422, answer.content
+        assert answer.json()["detail"][0]["loc"] == ["body", "unit"]
+    assert not Person.objects.filter(national_id="001090000098").exists()
+
+
 def test_a_duplicate_national_id_is_a_conflict_naming_each_field(api_for):
     response = api_for("secretary").post(
         "/api/v1/people",
@@ -139,7 +154,7 @@ def test_schema_validation_error_names_the_field(api_for):
 
 def test_registering_without_unit_needs_a_root_role(api_for):
     body = {"national_id": "X2", "full_name": "A B", "gender": "male", "birth_date": "2000-01-01"}
-    assert api_for("secretary").post("/api/v1/people", body).status_code == 404
+    assert api_for("secretary").post("/api/v1/people", body).status_code == 422
     assert api_for("org").post("/api/v1/people", body).status_code == 201
 
 

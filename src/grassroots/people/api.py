@@ -23,6 +23,7 @@ from grassroots.api_common import (
     given,
     in_date_range,
     in_subtree,
+    invalid,
     links,
     log_read,
     not_found,
@@ -148,6 +149,9 @@ def _person(request, national_id, action=Action.VIEW):
 def _target_unit(user, code):
     """The unit a person is put in: visible to the caller, who must be allowed to change
     people there (a person without a unit needs a role on a root unit)."""
+    if code is None and not scope.holds_root(user, Action.EDIT_PEOPLE):
+        # As the page says it: a unit is required of whoever holds no role on a root.
+        raise invalid("body", "unit", _("This field is required."), "missing")
     unit = unit_by_code(user, code, source="body", field="unit") if code is not None else None
     scope.require(user, Action.EDIT_PEOPLE, unit)
     return unit
