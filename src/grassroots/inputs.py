@@ -130,6 +130,13 @@ class TextValidator:
 plain_text = TextValidator(multiline=False)
 multiline_text = TextValidator(multiline=True)
 
+# A note, a reason, a finding: about a page at most. Unbounded, an 11 MB note was stored
+# and the history page that showed it weighed 38 MB. Long text fields take
+# `max_length=LONG_TEXT` (forms, the API's schema and the importer read it) and
+# `long_text` (the services' `field_errors`: a TextField does not check its max_length).
+LONG_TEXT = 4000
+long_text = MaxLengthValidator(LONG_TEXT)
+
 # An e-mail address as every door takes it: a dot-atom local part and a host name with a
 # letter top-level domain. Stricter than Django's EmailValidator (no quoted local parts,
 # no IP literals, no "localhost"), so that one pattern says it all, in the API's schema

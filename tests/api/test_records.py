@@ -155,6 +155,10 @@ def test_source_nominated_and_updated(api_for, records):
     )
     assert response.status_code == 200
     assert response.json()["note"] == "Good teacher"
+    # A note is a page at most: the schema says it and the route keeps to it.
+    response = api.patch(f"/api/v1/sources/{source['id']}", {"note": "x" * 4001})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "note"]
     assert (
         api_for("outsider").patch(f"/api/v1/sources/{source['id']}", {"note": "x"}).status_code
         == 404

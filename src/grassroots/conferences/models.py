@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from grassroots.accounts.models import Role
-from grassroots.inputs import multiline_text, plain_text
+from grassroots.inputs import LONG_TEXT, long_text, multiline_text, plain_text
 
 ATTENDANCE = [MinValueValidator(0), MaxValueValidator(99_999)]
 
@@ -121,7 +121,9 @@ class Conclusion(models.Model):
         on_delete=models.CASCADE,
         related_name="conclusions",
     )
-    text = models.TextField(_("conclusion"), validators=[multiline_text])
+    text = models.TextField(
+        _("conclusion"), max_length=LONG_TEXT, validators=[multiline_text, long_text]
+    )
 
     class Meta:
         ordering = ["conference", "id"]
@@ -150,7 +152,10 @@ class Task(models.Model):
     due_on = models.DateField(_("due on"))
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     completion_note = models.TextField(
-        _("completion note"), blank=True, validators=[multiline_text]
+        _("completion note"),
+        blank=True,
+        max_length=LONG_TEXT,
+        validators=[multiline_text, long_text],
     )
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -196,8 +201,12 @@ class Recognition(models.Model):
         related_name="recognitions",
     )
     date = models.DateField(_("date"))
-    text = models.TextField(_("what was found"), validators=[multiline_text])
-    decision = models.TextField(_("decision"), blank=True, validators=[multiline_text])
+    text = models.TextField(
+        _("what was found"), max_length=LONG_TEXT, validators=[multiline_text, long_text]
+    )
+    decision = models.TextField(
+        _("decision"), blank=True, max_length=LONG_TEXT, validators=[multiline_text, long_text]
+    )
     document_ref = models.CharField(
         _("document"), max_length=120, blank=True, validators=[plain_text]
     )

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from grassroots.inputs import multiline_text, plain_text
+from grassroots.inputs import LONG_TEXT, long_text, multiline_text, plain_text
 
 from .rules import get_rules
 
@@ -62,7 +62,9 @@ class Source(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.NOMINATED
     )
-    note = models.TextField(_("note"), blank=True, validators=[multiline_text])
+    note = models.TextField(
+        _("note"), blank=True, max_length=LONG_TEXT, validators=[multiline_text, long_text]
+    )
 
     class Meta:
         ordering = ["-nominated_on", "id"]
@@ -170,7 +172,10 @@ class Dossier(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
     )
     closed_reason = models.TextField(
-        _("reason for closing"), blank=True, validators=[multiline_text]
+        _("reason for closing"),
+        blank=True,
+        max_length=LONG_TEXT,
+        validators=[multiline_text, long_text],
     )
 
     class Meta:
@@ -206,7 +211,10 @@ class DossierStep(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
     exception_rule = models.CharField(_("rule set aside"), max_length=60, blank=True)
     exception_reason = models.TextField(
-        _("reason for the exception"), blank=True, validators=[multiline_text]
+        _("reason for the exception"),
+        blank=True,
+        max_length=LONG_TEXT,
+        validators=[multiline_text, long_text],
     )
     exception_level = models.CharField(_("exception approved by"), max_length=40, blank=True)
     exception_document_no = models.CharField(
@@ -219,7 +227,10 @@ class DossierStep(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     annul_reason = models.TextField(
-        _("reason for annulling"), blank=True, validators=[multiline_text]
+        _("reason for annulling"),
+        blank=True,
+        max_length=LONG_TEXT,
+        validators=[multiline_text, long_text],
     )
 
     class Meta:
@@ -280,7 +291,9 @@ class Admission(models.Model):
         help_text=_("The member's CV and record card (1-HSĐV, 2-HSĐV)."),
     )
     needs_review = models.BooleanField(_("flagged for review"), default=False)
-    review_note = models.TextField(_("review note"), blank=True, validators=[multiline_text])
+    review_note = models.TextField(
+        _("review note"), blank=True, max_length=LONG_TEXT, validators=[multiline_text, long_text]
+    )
     # What the statistics count of the person as they were when admitted (a pupil admitted
     # in 2024 stays a pupil in the 2024 figures after going to university). Taken from the
     # person when the admission is recorded (`keep_person_attributes`), never typed.
@@ -338,7 +351,10 @@ class Confirmation(models.Model):
     extended = models.BooleanField(_("decision time limit extended"), default=False)
     exception_rule = models.CharField(_("rule set aside"), max_length=60, blank=True)
     exception_reason = models.TextField(
-        _("reason for the exception"), blank=True, validators=[multiline_text]
+        _("reason for the exception"),
+        blank=True,
+        max_length=LONG_TEXT,
+        validators=[multiline_text, long_text],
     )
     exception_level = models.CharField(_("exception approved by"), max_length=40, blank=True)
     exception_document_no = models.CharField(

@@ -4,7 +4,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from grassroots.inputs import multiline_text, plain_text
+from grassroots.inputs import LONG_TEXT, long_text, multiline_text, plain_text
 
 # Targets count admissions: a whole number from 0 to this (the database's integers go
 # further, but no plan does).
@@ -85,7 +85,9 @@ class Finding(models.Model):
     )
     date = models.DateField(_("date"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    findings = models.TextField(_("findings"), validators=[multiline_text])
+    findings = models.TextField(
+        _("findings"), max_length=LONG_TEXT, validators=[multiline_text, long_text]
+    )
     follow_up_due = models.DateField(_("follow-up due"), null=True, blank=True)
     follow_up_done_on = models.DateField(_("follow-up done on"), null=True, blank=True)
 

@@ -4,7 +4,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from grassroots.inputs import multiline_text, plain_text
+from grassroots.inputs import LONG_TEXT, long_text, multiline_text, plain_text
 
 # A month as YYYY-MM (the dues a member has paid up to).
 month_validator = RegexValidator(
@@ -86,7 +86,9 @@ class Transfer(models.Model):
     dues_paid_until = models.CharField(
         _("dues paid until (month)"), max_length=7, blank=True, validators=[month_validator]
     )
-    note = models.TextField(_("note"), blank=True, validators=[multiline_text])
+    note = models.TextField(
+        _("note"), blank=True, max_length=LONG_TEXT, validators=[multiline_text, long_text]
+    )
 
     class Meta:
         ordering = ["-issued_on", "id"]
