@@ -63,3 +63,21 @@ def test_rows_that_htmx_brings_are_labelled_too(page, login):
     page.wait_for_selector("table.stack:not([data-old]) tbody td")
     expect(page.locator("table.stack tbody td:not([data-label])")).to_have_count(0)
     assert _layout(page)["labels"] == _layout(page)["names"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_long_email_address_wraps_on_a_persons_page(page, login):
+    """A real address of 53 characters and a long job title widened the person's page past
+    a phone's width (a grid column takes its longest word's width unless told otherwise)."""
+    from grassroots.people.models import Person
+
+    person = Person.objects.get(national_id="001090000001")
+    Person.objects.filter(pk=person.pk).update(
+        email="nguyen.thi.thanh.huong.thpt.phamphuthu@dienban.edu.vn",
+        job_title="Giáo viên chủ nhiệm " + "kiêm-tổ-trưởng-chuyên-môn-" * 4,
+    )
+    login("org")
+    page.set_viewport_size(NARROW)
+    page.goto(f"/people/{person.national_id}/")
+    expect(page.get_by_text("dienban.edu.vn")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
