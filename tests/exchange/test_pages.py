@@ -134,9 +134,16 @@ def test_secretary_export_contains_only_hs(client_for, town):
     assert access.unit == town.unit("HS")
 
 
-def test_export_of_a_unit_out_of_scope_is_not_found(client_for):
-    response = client_for("secretary").post(reverse("exchange:export"), {"unit": "W1"})
-    assert response.status_code == 404
+def test_export_of_a_unit_out_of_scope_is_refused_on_its_field(client_for):
+    """Out of sight or unknown, the same answer on the field (nothing says which), and the
+    form keeps what was chosen: a 404 page threw the form away."""
+    client = client_for("secretary")
+    for code in ("W1", "NOPE"):
+        response = client.post(reverse("exchange:export"), {"unit": code, "format": "csv"})
+        assert response.status_code == 400
+        errors = response.context["export_form"].errors
+        assert list(errors) == ["unit"] and code in errors["unit"][0]
+        assert response.context["export_form"]["format"].value() == "csv"
     assert not TaskRun.objects.exists()
 
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from grassroots.accounts import scope
 from grassroots.org.models import Unit
+from grassroots.org.pickers import UnitPickerField
 from grassroots.tasks import selectors as task_selectors
 from grassroots.tasks import services as task_services
 from grassroots.tasks.models import TaskRun
@@ -113,7 +114,12 @@ def export(request):
     ):
         form.add_error("unit", _("Give the code of the unit to export."))
         return _page(request, export_form=form, status=400)
-    root = _export_root(request.user, code)
+    try:
+        root = _export_root(request.user, code)
+    except Http404:
+        # Out of sight or unknown alike: named on the field, the form kept as it was.
+        form.add_error("unit", UnitPickerField.default_error_messages["none"] % {"text": code})
+        return _page(request, export_form=form, status=400)
     run = task_services.run_start(
         owner=request.user,
         kind="export",
