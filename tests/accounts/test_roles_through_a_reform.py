@@ -47,6 +47,15 @@ def test_ended_roles_wait_in_the_admins_work_list_until_followed_up(town, client
     client = client_for("admin")
     page = client.get(reverse("restructuring:event", kwargs={"pk": outcome.event.pk}))
     assert b"Mark followed up" in page.content
+    # The summary names roles and the history its cause in the reader's words, not codes.
+    text = page.content.decode()
+    assert "w1_clerk · clerk · W1" in text and "viewer · W1" in text
+    assert "unit-event:" not in text and f"event no. {outcome.event.pk}" in text
+    page = client.get(
+        reverse("restructuring:event", kwargs={"pk": outcome.event.pk}),
+        headers={"accept-language": "vi"},
+    )
+    assert "w1_clerk · clerk ·" not in page.content.decode()
     clerk = ended.get(user__username="w1_clerk")
     response = client.post(reverse("accounts:assignment_follow_up", kwargs={"pk": clerk.pk}))
     assert response.status_code == 302

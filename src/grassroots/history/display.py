@@ -136,3 +136,12 @@ def shown_changes(change):
         (field_name(model, key), field_value(model, key, old), field_value(model, key, new))
         for key, old, new in change.changed_fields()
     ]
+
+
+def reference(cause, text):
+    """A change's reference as the pages show it (see `Change.reference_shown`)."""
+    if cause == "restructuring" and text.startswith("unit-event:"):
+        return _("event no. %(number)s") % {"number": text.removeprefix("unit-event:")}
+    if cause == "import" and text.isdigit():
+        return _("import no. %(number)s") % {"number": text}
+    return text

@@ -73,6 +73,11 @@ class Change(models.Model):
         """changed_fields as the page shows them: field names, choices, dates translated."""
         return display.shown_changes(self)
 
+    def reference_shown(self):
+        """The reference in the reader's words: "event no. 21" for a restructuring's
+        `unit-event:21`, "import no. 7" for an import's id; anything else as written."""
+        return display.reference(self.cause, self.reference)
+
 
 class Access(models.Model):
     """A read or export of personal data (Law 91/2025, GDPR art. 9).

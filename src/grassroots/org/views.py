@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from grassroots.accounts import scope
+from grassroots.accounts.models import Role
 from grassroots.accounts.roles import Action
 from grassroots.formerrors import add_service_errors
 from grassroots.history.selectors import changes_with_reference, visible_changes
@@ -179,6 +180,16 @@ def _unit_by_code(user, code, field):
     return unit
 
 
+def _summary_shown(summary):
+    """An event's stored summary (language-neutral: role codes) with each role by its name
+    in the reader's language."""
+    if not summary or not summary.get("roles_ended"):
+        return summary
+    names = dict(Role.choices)
+    roles = [{**r, "role": names.get(r.get("role"), r.get("role"))} for r in summary["roles_ended"]]
+    return {**summary, "roles_ended": roles}
+
+
 def _event_page(request, unit, form, title, perform):
     """Show the form; on a valid POST, preview the event (a dry run) or, confirmed, record
     it and go to its page."""
@@ -195,6 +206,7 @@ def _event_page(request, unit, form, title, perform):
                 messages.success(request, _("The restructuring is recorded."))
                 return redirect("restructuring:event", pk=outcome.event.pk)
     context = {"form": form, "title": title, "unit": unit, "outcome": outcome}
+    context["summary"] = _summary_shown(outcome.summary) if outcome else None
     return render(request, "org/event_form.html", context)
 
 
@@ -321,6 +333,7 @@ def event_detail(request, pk):
     )
     context = {
         "event": event,
+        "summary": _summary_shown(event.summary),
         "parts": parts,
         "visible": visible,
         "ended_assignments": event.ended_assignments.select_related("user", "unit"),
