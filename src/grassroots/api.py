@@ -184,8 +184,46 @@ def invalid_input(request, exc):
         loc = list(error.get("loc", ()))
         if len(loc) >= 2 and loc[0] == "body" and loc[1] == "payload":
             del loc[1]
-        items.append(item(loc, error.get("msg", ""), error.get("type", "value_error")))
+        kind = error.get("type", "value_error")
+        message = _schema_message(kind, error.get("ctx") or {})
+        items.append(item(loc, message or error.get("msg", ""), kind))
     return _error(request, 422, items)
+
+
+def _schema_message(kind, ctx):
+    """The schema's own refusals (pydantic's, in English, a pattern shown as a regular
+    expression) in the caller's language; None keeps pydantic's words."""
+    if kind in ("string_too_long", "too_long"):
+        return _("At most %(n)s characters.") % {"n": ctx.get("max_length", "?")}
+    if kind in ("string_too_short", "too_short"):
+        return _("At least %(n)s characters.") % {"n": ctx.get("min_length", "?")}
+    if kind in ("less_than_equal", "less_than"):
+        return _("At most %(n)s.") % {"n": ctx.get("le", ctx.get("lt", "?"))}
+    if kind in ("greater_than_equal", "greater_than"):
+        return _("At least %(n)s.") % {"n": ctx.get("ge", ctx.get("gt", "?"))}
+    if kind in ("enum", "literal_error"):
+        return _("One of: %(choices)s.") % {"choices": ctx.get("expected", "")}
+    return {
+        "missing": _("This field is required."),
+        "string_pattern_mismatch": _(
+            "The value is blank or holds a character or form this field does not take."
+        ),
+        "string_type": _("A text is required."),
+        "int_parsing": _("A whole number is required."),
+        "int_type": _("A whole number is required."),
+        "int_from_float": _("A whole number is required."),
+        "bool_parsing": _("true or false is required."),
+        "bool_type": _("true or false is required."),
+        "date_parsing": _("A date (YYYY-MM-DD) is required."),
+        "date_from_datetime_parsing": _("A date (YYYY-MM-DD) is required."),
+        "date_from_datetime_inexact": _("A date (YYYY-MM-DD) is required."),
+        "date_type": _("A date (YYYY-MM-DD) is required."),
+        "extra_forbidden": _("This field is not taken here."),
+        "list_type": _("A list is required."),
+        "dict_type": _("An object is required."),
+        "model_attributes_type": _("An object is required."),
+        "json_invalid": _("The body is not valid JSON."),
+    }.get(kind)
 
 
 @api.exception_handler(DjangoValidationError)

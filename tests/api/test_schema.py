@@ -246,3 +246,27 @@ def test_answers_no_route_gives_have_the_error_shape_too(api_for, settings):
     )
     assert response.status_code == 400
     assert response.json()["detail"][0]["type"] == "body_too_large"
+
+
+def test_the_schemas_refusals_speak_the_callers_language(api_for):
+    api = api_for("org")
+    headers = {**api.headers, "accept-language": "vi"}
+    response = api.client.patch(
+        "/api/v1/people/001090000001",
+        {"full_name": "x" * 300},
+        content_type="application/json",
+        headers=headers,
+    )
+    assert response.status_code == 422
+    detail = response.json()["detail"][0]
+    assert detail["loc"] == ["body", "full_name"] and detail["type"] == "string_too_long"
+    assert "200" in detail["msg"] and "characters" not in detail["msg"]
+    response = api.client.patch(
+        "/api/v1/people/001090000001",
+        {"full_name": "   "},
+        content_type="application/json",
+        headers={**api.headers, "accept-language": "en"},
+    )
+    detail = response.json()["detail"][0]
+    assert detail["type"] == "string_pattern_mismatch" and "\\\\u" not in detail["msg"]
+    assert "^" not in detail["msg"]
