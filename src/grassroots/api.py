@@ -103,8 +103,9 @@ api = GrassrootsAPI(
     title="Grassroots API",
     version="1",
     description=(
-        "Units, people, sources, courses, admissions, transfers and targets, scoped like "
-        "the web app. Authenticate with `Authorization: Bearer <token>` (create a token "
+        "Units and their restructuring events, people, sources, courses, admissions and "
+        "confirmations, transfers, targets, forecasts, conferences, their tasks and "
+        "recognitions, and the reports, scoped like the web app. Authenticate with `Authorization: Bearer <token>` (create a token "
         "under your account). Lists take `limit` (default 50, at most 500) and `offset` "
         'and answer `{"items": [...], "count": N}`; N is exact up to 10,000 and 10,001 '
         'means "more than 10,000": page on with `offset` until a page comes back short. '

@@ -11,6 +11,10 @@ from .models import Cluster, Sector, Unit, UnitEvent
 UnitCodeField = UnitPickerField
 
 
+# The browser's date picker, the value written as ISO 8601 (what the field reads back).
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 class UnitForm(forms.Form):
     code = form_field(Unit, "code", label=_("code"))
     name = form_field(Unit, "name", label=_("name"))
@@ -27,8 +31,8 @@ class UnitForm(forms.Form):
         required=False,
         help_text=_("Leave empty to inherit the sector of the unit above."),
     )
-    valid_from = forms.DateField(label=_("valid from"), required=False)
-    valid_to = forms.DateField(label=_("valid until"), required=False)
+    valid_from = forms.DateField(label=_("valid from"), required=False, widget=DATE)
+    valid_to = forms.DateField(label=_("valid until"), required=False, widget=DATE)
 
 
 class UnitCreateForm(UnitForm):
@@ -60,6 +64,7 @@ class EventForm(forms.Form):
 
     day = forms.DateField(
         label=_("effective date"),
+        widget=DATE,
         help_text=_("The first day of the new structure (YYYY-MM-DD); today or earlier."),
     )
     reference = form_field(
@@ -166,4 +171,4 @@ class CloseEventForm(EventForm):
 
 
 class TreeDayForm(forms.Form):
-    on = forms.DateField(label=_("structure on"), required=False)
+    on = forms.DateField(label=_("structure on"), required=False, widget=DATE)
