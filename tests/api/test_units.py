@@ -114,7 +114,7 @@ def test_missing_field_uses_the_same_shape(api_for):
     assert response.status_code == 422
     error = response.json()["detail"][0]
     assert error["loc"] == ["body", "name"]
-    assert (error["msg"], error["type"]) == ("Field required", "missing")
+    assert (error["msg"], error["type"]) == ("This field is required.", "missing")
 
 
 def test_nul_character_is_refused_naming_the_field(api_for):

@@ -42,6 +42,16 @@ def test_nested_targets_are_allowed(town):
     assert Target.objects.filter(unit=town.unit("W1")).count() == 3
 
 
+def test_a_resolution_dated_after_today_is_refused(town):
+    from django.utils import timezone
+
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    with pytest.raises(ValidationError) as refused:
+        set_target(town, "org", "W1", "2024-01-01", "2024-12-31", 10, resolution_date=tomorrow)
+    assert "resolution_date" in refused.value.message_dict
+    set_target(town, "org", "W1", "2024-01-01", "2024-12-31", 10, resolution_date=D("2023-12-20"))
+
+
 def test_partly_overlapping_targets_are_refused(town):
     set_target(town, "org", "W1", "2024-01-01", "2024-12-31", 10)
     with pytest.raises(ValidationError) as exc:

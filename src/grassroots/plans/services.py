@@ -63,6 +63,11 @@ def _validate_target(target):
         errors["period_end"] = _("The period ends before it starts.")
     if target.minimum is None or target.minimum < 0:
         errors["minimum"] = _("The minimum is a whole number of at least 0.")
+    if (
+        isinstance(target.resolution_date, dt.date)
+        and target.resolution_date > timezone.localdate()
+    ):
+        errors["resolution_date"] = _("The date lies in the future.")
     if target.stretch is not None and target.minimum is not None:
         if target.stretch < target.minimum:
             errors["stretch"] = _("The stretch target must be at least the minimum.")
