@@ -84,7 +84,7 @@ EXPECTED = {
     "org:close as secretary (404)": 4,
     "org:create as org (200)": 5,
     "org:create as secretary (403)": 3,
-    "org:edit as org (200)": 7,
+    "org:edit as org (200)": 8,
     "org:edit as secretary (404)": 4,
     "org:history as org (200)": 6,
     "org:history as secretary (200)": 6,
