@@ -183,9 +183,10 @@ EXPECTED = {
         "A,Ward Alpha,0,2,1,,1,100.0,0,0.0,0,0,0",
         "B,Ward Beta,2,3,0,0.0,0,,0,,0,0,0",
     ],
-    # Two yearly targets inside, one without a stretch: it counts by its minimum (6 + 10).
+    # Two yearly targets inside, one without a stretch: the summed stretch is empty
+    # ("When targets are summed, target_stretch is empty if any of them has none").
     ("R", "2023-01-01", "2024-12-31", "children"): [
-        "R,Root Town,14,16,10,71.4,5,50.0,5,50.0,2,3,2",
+        "R,Root Town,14,,10,71.4,5,50.0,5,50.0,2,3,2",
         "A,Ward Alpha,0,2,5,,2,40.0,4,80.0,1,2,2",
         "B,Ward Beta,5,7,4,80.0,2,50.0,0,0.0,1,0,0",
     ],

@@ -72,13 +72,14 @@ def test_imported_data_reports_by_the_contract(db, tmp_path):
         "A,Alpha ward,3,5,4,133.3,2,50.0,2,50.0,1,1,1",
         "B,Beta ward,4,,0,0.0,0,,0,,0,0,0",
     ]
-    # The two half-year targets of A1 lie inside the year: summed, stretch 1 + 3.
+    # The two half-year targets of A1 lie inside the year: summed; the first has no
+    # stretch, so the summed stretch is empty (the contract's rule).
     rows = json.loads(
         report("--unit", "A", "--from", "2024-01-01", "--to", "2024-12-31", "--format", "json")
     )
     assert rows[1] == {
         "unit_code": "A1", "unit_name": "Alpha cell 1", "target_minimum": 3,
-        "target_stretch": 4, "admitted": 2, "achievement_pct": 66.7, "female": 1,
+        "target_stretch": None, "admitted": 2, "achievement_pct": 66.7, "female": 1,
         "female_pct": 50.0, "university": 1, "university_pct": 50.0, "ethnic_minority": 1,
         "religious": 1, "readmitted": 1,
     }  # fmt: skip

@@ -102,8 +102,8 @@ def choose_target(targets, date_from, date_to):
     """(minimum, stretch) for [date_from, date_to] from one unit's targets, per the contract.
 
     Targets wholly inside the range: the outermost of them, summed. Otherwise the shortest
-    single target containing the range. Otherwise (None, None). A summed stretch counts a
-    target without a stretch by its minimum; it is None when no chosen target has one.
+    single target containing the range. Otherwise (None, None). A summed stretch is None
+    when any of the summed targets has none (the contract's words).
     """
     inside = [t for t in targets if date_from <= t.period_start and t.period_end <= date_to]
     if inside:
@@ -116,9 +116,9 @@ def choose_target(targets, date_from, date_to):
             )
         ]
         minimum = sum(t.minimum for t in outermost)
-        if all(t.stretch is None for t in outermost):
+        if any(t.stretch is None for t in outermost):
             return minimum, None
-        return minimum, sum(t.minimum if t.stretch is None else t.stretch for t in outermost)
+        return minimum, sum(t.stretch for t in outermost)
     containing = [t for t in targets if t.period_start <= date_from and date_to <= t.period_end]
     if containing:
         best = min(containing, key=lambda t: (t.period_end - t.period_start, t.period_start))
