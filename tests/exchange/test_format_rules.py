@@ -85,8 +85,11 @@ def test_duplicate_key_within_the_file(town, tmp_path):
         + "079000000002,Binh,male,1990-01-01,HS\n"
         + "079000000001,An again,male,1990-01-01,HS\n",
     )
+    # Both rows are named ("an error naming both rows"), each on its own line.
     assert problems(run_import(folder)) == [
+        "people:2: national_id: the key 079000000001 appears again in row 4",
         "people:4: national_id: the key 079000000001 appears more than once in the file"
+        " (first in row 2)",
     ]
 
 
@@ -105,9 +108,15 @@ def test_a_key_repeated_in_a_later_batch_is_named_with_its_row(town, tmp_path):
         + "079000000002,Binh again,male,1990-01-01,HS\n",
     )
     assert problems(run_import(folder, batch_size=2)) == [
-        "people:5: national_id: the key 079000000003 appears more than once in the file",
-        "people:7: national_id: the key 079000000001 appears more than once in the file",
-        "people:8: national_id: the key 079000000002 appears more than once in the file",
+        "people:2: national_id: the key 079000000001 appears again in row 7",
+        "people:3: national_id: the key 079000000002 appears again in row 8",
+        "people:4: national_id: the key 079000000003 appears again in row 5",
+        "people:5: national_id: the key 079000000003 appears more than once in the file"
+        " (first in row 4)",
+        "people:7: national_id: the key 079000000001 appears more than once in the file"
+        " (first in row 2)",
+        "people:8: national_id: the key 079000000002 appears more than once in the file"
+        " (first in row 3)",
     ]
     assert not Person.objects.filter(national_id__startswith="0790000000").exists()
 
@@ -124,8 +133,9 @@ def test_a_key_of_several_columns_repeated_in_a_later_batch_is_named(town, tmp_p
         """,
     )
     assert problems(run_import(folder, batch_size=2)) == [
+        "targets:2: period_end: the key W1 + 2020-01-01 + 2020-12-31 appears again in row 5",
         "targets:5: period_end: the key W1 + 2020-01-01 + 2020-12-31 appears more than once"
-        " in the file"
+        " in the file (first in row 2)",
     ]
 
 

@@ -164,7 +164,7 @@ class Applier:
             row.key = tuple(values[k] for k in key_columns)
             text = key_text(row.key)
             if text in batch_keys:
-                self.repeated(row)
+                self.repeated(row, batch_keys[text].number)
                 continue
             batch_keys[text] = row
             rows.append(row)
@@ -173,8 +173,8 @@ class Applier:
         earlier = self.seen.add({text: row.number for text, row in batch_keys.items()})
         if earlier:
             repeats = {id(batch_keys[text]) for text in earlier}
-            for text in earlier:
-                self.repeated(batch_keys[text])
+            for text, first in earlier.items():
+                self.repeated(batch_keys[text], first)
             rows = [r for r in rows if id(r) not in repeats]
             checked = [r for r in checked if id(r) not in repeats]
         if broken:
@@ -188,13 +188,21 @@ class Applier:
         created, updated = self.apply_rows(rows, self.load(rows))
         self.write(created, updated)
 
-    def repeated(self, row):
-        key_columns = KEYS[self.file]
+    def repeated(self, row, first):
+        """`row` repeats the key of row `first`: both rows are named, each on its line."""
+        column = KEYS[self.file][-1]
+        key = " + ".join(_plain_text(v) for v in row.key)
+        self.ctx.problem(
+            self.file,
+            first,
+            column,
+            _("the key %(key)s appears again in row %(row)s") % {"key": key, "row": row.number},
+        )
         self.error(
             row,
-            key_columns[-1],
-            _("the key %(key)s appears more than once in the file")
-            % {"key": " + ".join(_plain_text(v) for v in row.key)},
+            column,
+            _("the key %(key)s appears more than once in the file (first in row %(row)s)")
+            % {"key": key, "row": first},
         )
 
     def close(self):
