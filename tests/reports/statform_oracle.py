@@ -138,13 +138,20 @@ class FormOracle:
 
     def cells_without_sources(self, unit, day, restate_on):
         structure = restate_on or day
+        # A source stands where the unit that nominated it stands on the structure's day:
+        # the nominating unit itself before any event, its successor after one.
+        held = {
+            self.places.home(s.nominated_in_id or s.unit_id, s.person_id, structure)
+            for s in self.sources
+            if self.is_open(s, day)
+        }
         n = 0
         for u in Unit.objects.filter(kind="cell"):
             if u.valid_from > day or (u.valid_to is not None and u.valid_to < day):
                 continue
             if unit.pk not in self.places.at_or_above(u.pk, structure):
                 continue
-            if not any(self.is_open(s, day) for s in self.sources if s.unit_id == u.pk):
+            if u.pk not in held:
                 n += 1
         return n
 

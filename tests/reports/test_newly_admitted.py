@@ -125,6 +125,31 @@ def test_every_row_of_every_unit_agrees_with_the_oracle(town):
     assert rows["units_without_sources"]["same_period_last_year"] == 3
 
 
+def test_a_source_passed_on_by_a_later_merge_still_counts_where_it_was(town):
+    """Outside check: after a merge the form counted the merged cell as without sources for
+    the years before the merge (the successor holds the source today). As it was, no
+    event changes a period that ends before it; restated, the source stands at the
+    successor."""
+    a_year_of_admissions(town)
+    before = {r["indicator"]: r for r in form("TOWN", *YEAR)}
+    hs = unit("HS")
+    restructure.unit_merge(
+        trace=town.trace,
+        units=[hs],
+        into="HSN",
+        name="New high-school cell",
+        parent=hs.get_parent(),
+        day=D("2025-06-01"),
+    )
+    source = Source.objects.get(unit__code="HSN")
+    assert source.nominated_in.code == "HS"
+    after = {r["indicator"]: r for r in form("TOWN", *YEAR)}
+    assert after["units_without_sources"] == before["units_without_sources"]
+    for code in CODES:
+        assert_agrees(code, *YEAR)
+        assert_agrees(code, *YEAR, restate_on=D("2025-06-01"))
+
+
 def test_29_february_compares_with_28_february(town):
     a_year_of_admissions(town)
     day = D("2024-02-29")

@@ -337,7 +337,7 @@ TYPED = (DATE, INT, DECIMAL)
 PERSON, UNIT = {"national_id": "person__national_id"}, {"unit_code": "unit__code"}
 PLAIN = {
     "people": UNIT,
-    "sources": {**PERSON, **UNIT},
+    "sources": {**PERSON, **UNIT, "nominated_in_code": "nominated_in__code"},
     "enrollments": {**PERSON, "course_code": "course__code"},
     "dossiers": {**PERSON, **UNIT, "source_unit_code": "source__unit__code"},
     "admissions": {**PERSON, **UNIT},

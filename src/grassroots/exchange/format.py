@@ -147,6 +147,9 @@ COLUMNS = {
         _c("nominated_on", DATE, True),
         _c("nominated_by", field=(Source, "nominated_by")),
         _c("note", field=(Source, "note")),
+        # Added: the unit that nominated the person, once a restructuring passed the source
+        # on to unit_code (empty: unit_code nominated it).
+        _c("nominated_in_code", CODE, field=UNIT_CODE),
     ),
     "courses": (
         _c("code", CODE, True, field=(Course, "code")),

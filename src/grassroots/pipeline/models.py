@@ -45,6 +45,18 @@ class Source(models.Model):
         "org.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="sources"
     )
     nominated_on = models.DateField(_("nominated on"))
+    # The unit that nominated the person, kept once a restructuring has passed the source
+    # to a successor (`unit` then names the successor; empty: `unit` nominated it). A fact,
+    # never changed: a report for a day before the event counts the source where this unit
+    # stood that day (reports/statform.py).
+    nominated_in = models.ForeignKey(
+        "org.Unit",
+        verbose_name=_("nominated in"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     nominated_by = models.CharField(
         _("nominated by"), max_length=200, blank=True, validators=[plain_text]
     )

@@ -2,6 +2,8 @@
 sources), and the facts that tie a unit to a date (admissions). Registered with
 `org.holdings` in apps.py."""
 
+from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -60,7 +62,10 @@ class OpenSources:
         )
         passing = [s for s in records if s.person_id not in taken]
         rows = reassigned_rows(trace, passing, field="unit", to=unit)
-        Source.objects.filter(pk__in=[s.pk for s in passing]).update(unit=unit)
+        # The nominating unit is kept as it leaves (one UPDATE reads the old unit).
+        Source.objects.filter(pk__in=[s.pk for s in passing]).update(
+            nominated_in=Coalesce(F("nominated_in"), F("unit")), unit=unit
+        )
         record_changes(rows)
 
 

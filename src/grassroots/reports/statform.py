@@ -14,6 +14,7 @@ from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -228,11 +229,30 @@ def _cells_without_sources(unit, day, restate_on):
         status=Dossier.Status.CLOSED,
     )
     open_sources = (
-        Source.objects.filter(unit_id=OuterRef("pk"), nominated_on__lte=day)
+        Source.objects.filter(nominated_on__lte=day)
         .exclude(Exists(admitted))
         .exclude(Q(status=Source.Status.DROPPED) & Exists(withdrawn))
+        .annotate(origin=Coalesce("nominated_in", "unit"))
     )
-    return cells.exclude(Exists(open_sources)).count()
+    # A source counts where the unit that nominated it stood on the structure's day: as it
+    # was, a restructuring after `day` changes nothing (the successor holds the source
+    # today); restated, it counts at that unit's successor. Units that ended by then are
+    # few: their sources are placed one by one, the others by the database.
+    restatement = counting.Restatement(structure_day)
+    ended = restatement.ended_ids()
+    cell_ids = set(cells.values_list("pk", flat=True))
+    held = set(
+        cells.filter(Exists(open_sources.filter(origin=OuterRef("pk")))).values_list(
+            "pk", flat=True
+        )
+    )
+    if ended:
+        for person_id, origin in open_sources.filter(origin__in=ended).values_list(
+            "person_id", "origin"
+        ):
+            default, by_person = restatement.home(origin)
+            held.add(by_person.get(person_id, default))
+    return len(cell_ids - held)
 
 
 def newly_admitted(user, *, unit, date_from, date_to, restate_on=None):

@@ -188,16 +188,24 @@ class SourceApplier(Applier):
     file = "sources"
     reference_columns = ("national_id", "unit_code")
     model = Source
-    names = {"unit_code": "unit", "national_id": "person"}
+    names = {"unit_code": "unit", "national_id": "person", "nominated_in_code": "nominated_in"}
     fixed_fields = ("person", "unit", "category", "mentor", "status")
 
     def resolve(self, rows):
-        refs = self.ctx.units.get_many([r.values["unit_code"] for r in rows])
+        codes = [r.values["unit_code"] for r in rows]
+        codes += [r.values["nominated_in_code"] for r in rows if r.values.get("nominated_in_code")]
+        refs = self.ctx.units.get_many(codes)
         people = people_by_national_id(r.values["national_id"] for r in rows)
         return [
             r
             for r in rows
-            if all([self.resolve_person(r, people), self.resolve_unit(r, "unit_code", refs)])
+            if all(
+                [
+                    self.resolve_person(r, people),
+                    self.resolve_unit(r, "unit_code", refs),
+                    self.resolve_unit(r, "nominated_in_code", refs),
+                ]
+            )
             and self.allowed(r, "unit_code", Action.EDIT_PEOPLE, r.refs["unit_code"])
         ]
 
@@ -205,7 +213,7 @@ class SourceApplier(Applier):
         found = Source.objects.filter(
             person_id__in={r.refs["person"].id for r in rows},
             unit_id__in={r.refs["unit_code"].id for r in rows},
-        ).select_related("person", "unit")
+        ).select_related("person", "unit", "nominated_in")
         return {(s.person.national_id, s.unit.code): s for s in found}
 
     def as_row(self, s):
@@ -215,6 +223,7 @@ class SourceApplier(Applier):
             "nominated_on": s.nominated_on,
             "nominated_by": s.nominated_by,
             "note": s.note,
+            "nominated_in_code": s.nominated_in.code if s.nominated_in_id else None,
         }
 
     def assign(self, s, row, values):
@@ -223,6 +232,9 @@ class SourceApplier(Applier):
         s.nominated_on = values["nominated_on"]
         s.nominated_by = values["nominated_by"]
         s.note = values["note"]
+        if "nominated_in_code" in self.present:  # an older file leaves the fact alone
+            nominated_in = row.refs.get("nominated_in_code")
+            s.nominated_in_id = nominated_in.id if nominated_in is not None else None
 
     def describe(self, row, obj):
         return f"{row.refs['person'].full_name} · {row.values['unit_code']}"
