@@ -168,7 +168,7 @@ EXPECTED = {
     "reports:funnel as secretary (404)": 4,
     "reports:index as org (200)": 4,
     "reports:index as secretary (200)": 4,
-    "reports:newly_admitted as org (200)": 8,
+    "reports:newly_admitted as org (200)": 10,
     "reports:newly_admitted as secretary (404)": 5,
     "restructuring:event as org (200)": 10,
     "restructuring:event as secretary (200)": 9,

@@ -371,10 +371,6 @@ class Restatement:
         self._not_yet = set(Unit.objects.filter(valid_from__gt=day).values_list("pk", flat=True))
         self._homes = {}
 
-    def ended_ids(self):
-        """The units that ended before the day (their records count at a successor)."""
-        return set(self._ended)
-
     def home(self, unit_id):
         """(default home, {person id: home}) of a unit's admissions on the day."""
         if unit_id in self._homes:

@@ -236,20 +236,24 @@ def _cells_without_sources(unit, day, restate_on):
     )
     # A source counts where the unit that nominated it stood on the structure's day: as it
     # was, a restructuring after `day` changes nothing (the successor holds the source
-    # today); restated, it counts at that unit's successor. Units that ended by then are
-    # few: their sources are placed one by one, the others by the database.
-    restatement = counting.Restatement(structure_day)
-    ended = restatement.ended_ids()
-    cell_ids = set(cells.values_list("pk", flat=True))
-    held = set(
-        cells.filter(Exists(open_sources.filter(origin=OuterRef("pk")))).values_list(
-            "pk", flat=True
+    # today); restated, it counts at that unit's successor. Sources whose nominating unit
+    # ended by then are few: they are placed one by one, the others by the database.
+    found = dict(
+        cells.annotate(held=Exists(open_sources.filter(origin=OuterRef("pk")))).values_list(
+            "pk", "held"
         )
     )
-    if ended:
-        for person_id, origin in open_sources.filter(origin__in=ended).values_list(
-            "person_id", "origin"
-        ):
+    cell_ids = set(found)
+    held = {pk for pk, has in found.items() if has}
+    elsewhere = list(
+        open_sources.filter(
+            Q(nominated_in__valid_to__lt=structure_day)
+            | Q(nominated_in__isnull=True, unit__valid_to__lt=structure_day)
+        ).values_list("person_id", "origin")
+    )
+    if elsewhere:
+        restatement = counting.Restatement(structure_day)
+        for person_id, origin in elsewhere:
             default, by_person = restatement.home(origin)
             held.add(by_person.get(person_id, default))
     return len(cell_ids - held)
