@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo test install install-dev lint messages serve
+.PHONY: demo test install install-dev lint messages serve bytecode
 
 $(BIN)/grassroots: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,13 +13,19 @@ $(BIN)/grassroots: pyproject.toml
 	$(BIN)/pip install --quiet -e .
 	touch $(BIN)/grassroots
 
-install: $(BIN)/grassroots
+install: $(BIN)/grassroots bytecode
+
+# The product's own modules compiled once, as a deployment would: an editable install leaves
+# them uncompiled, and where PYTHONDONTWRITEBYTECODE is set every process (each command, the
+# worker, each test worker) would compile them again, about 0.1 s at every start.
+bytecode: $(BIN)/grassroots
+	$(BIN)/python -m compileall -q src >/dev/null
 
 $(VENV)/.dev-installed: pyproject.toml $(BIN)/grassroots
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-install-dev: $(VENV)/.dev-installed
+install-dev: $(VENV)/.dev-installed bytecode
 
 # The web server and the background worker (imports, exports, report packs, daily jobs)
 # side by side; Ctrl-C stops both.
