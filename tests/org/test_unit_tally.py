@@ -2,13 +2,15 @@
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import Count
 
 from grassroots.demo.generator import generate
-from grassroots.org import restructure
+from grassroots.org import restructure, tally
 from grassroots.org.models import Unit, UnitTally
 from grassroots.paths import under
 from grassroots.people import services as people_services
@@ -134,3 +136,21 @@ def test_rebuild_restores_counters_written_wrong(town):
     call_command("rebuild_unit_counts", stdout=out)
     assert "rebuilt" in out.getvalue()
     assert tallied() == fresh_counts()
+
+
+def test_every_counter_trigger_is_installed_after_the_migrations():
+    """A migration that alters people_person or people_membership on SQLite makes the table
+    anew, which drops its triggers: each such migration sets them aside and installs them
+    again. Every trigger of `tally.install_sql` is there once all migrations have run."""
+    vendor = connection.vendor
+    expected = set()
+    for sql in tally.install_sql(vendor):
+        expected.update(re.findall(r"CREATE TRIGGER (\w+)", sql))
+    with connection.cursor() as cursor:
+        if vendor == "postgresql":
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        installed = {name for (name,) in cursor.fetchall()}
+    assert len(expected) == 7
+    assert expected <= installed, expected - installed

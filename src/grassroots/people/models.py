@@ -97,9 +97,13 @@ class Person(models.Model):
     email = models.EmailField(_("e-mail"), blank=True, validators=[plain_text, email_address])
     address = models.CharField(_("address"), max_length=300, blank=True, validators=[plain_text])
     # Accent-free, lower-case name and ID: what search matches against on any database.
-    search_text = models.CharField(max_length=240, editable=False, db_index=True)
-    # Vietnamese roster order as a digits-only key (vietnamese.name_sort_key).
-    sort_key = models.CharField(max_length=400, editable=False, db_index=True)
+    # Search is `contains`, which no B-tree serves: PostgreSQL has a trigram index on it
+    # (people migration 0002), SQLite scans its small tables.
+    search_text = models.CharField(max_length=240, editable=False)
+    # Vietnamese roster order as a digits-only key (vietnamese.name_sort_key). Every list
+    # orders by (sort_key, national_id): one index in that order serves them (people
+    # migrations 0002 and 0006), not one of its own.
+    sort_key = models.CharField(max_length=400, editable=False)
 
     class Meta:
         ordering = ["sort_key", "national_id"]
