@@ -7,9 +7,10 @@ Prepares a PostgreSQL database of its own (default `grassroots_load`; the script
 the `postgres` database): with --recreate, or when it does not exist, it is created,
 migrated and filled with the demo town (`grassroots demo`), or with --generated with a
 20,000-unit, 400,000-person organisation (`grassroots generate`) and a superuser
-`bench-admin`. Then it starts `gunicorn grassroots.wsgi` with --workers workers, signs in
-each role (the demo's `org`, `admin` and `secretary`, password `demo`; `bench-admin` on a
-generated database), checks that every page of its set answers 200 with that session, and
+`bench-admin`; then today's forecasts are stored, as the worker's nightly job would have
+them (`grassroots forecasts`). Then it starts `gunicorn grassroots.wsgi` with --workers
+workers, signs in each role (the demo's `org`, `admin` and `secretary`, password `demo`;
+`bench-admin` on a generated database), checks that every page of its set answers 200 with that session, and
 drives wrk (/usr/bin/wrk) against:
 
 - the log-in page, signed out: the baseline of the same server in the same run;
@@ -197,6 +198,7 @@ def prepare(args, env):
     )
     if exists and not args.recreate:
         print(f"using the existing database {name}", flush=True)
+        nightly_forecasts(env)
         return
     if exists:
         sql(args.database_url, f'DROP DATABASE "{name}" WITH (FORCE)', database="postgres")
@@ -207,6 +209,14 @@ def prepare(args, env):
         grassroots(env, "generate", "--units", "20000", "--people", "400000", "--seed", "1")
     else:
         grassroots(env, "demo", stdout=subprocess.DEVNULL)
+    nightly_forecasts(env)
+
+
+def nightly_forecasts(env):
+    """Today's forecasts stored, as a deployment has them once its worker ran the nightly
+    job (`plans.forecasts`, 02:00): the dashboards read them instead of forecasting on
+    each visit (docs/planning.md). Idempotent for the day."""
+    grassroots(env, "forecasts", stdout=subprocess.DEVNULL)
 
 
 def ensure_bench_admin(env):
