@@ -14,6 +14,7 @@ from grassroots.org import restructure, timeline
 from grassroots.org import services as org_services
 from grassroots.org.models import SplitShare, Unit, UnitEvent
 from grassroots.people.models import Person
+from tests.exchange.helpers import imported, write
 
 E = dt.date(2025, 7, 1)
 BEFORE = dt.date(2025, 6, 30)
@@ -244,4 +245,39 @@ def test_a_merge_into_a_new_unit_sorted_before_the_merged_ones(town):
         assert ended.valid_to == day - dt.timedelta(days=1)
         assert ended.get_parent() == merged
     assert Unit.objects.get(code="W2C1").get_parent() == merged
+    assert timeline.rebuild_ancestry(check=True) == (set(), set())
+
+
+def test_a_merge_among_units_imported_children_first(db, tmp_path):
+    """The units file may list children before their parents and siblings in any order:
+    the importer gives each the next free path under its parent, so siblings' paths are
+    not in code order. A merge into a unit whose code sorts among them used to shift
+    their paths into one another (a duplicate path, a traceback); a new unit is now its
+    parent's last child, whatever its code."""
+    folder = write(
+        tmp_path / "mini",
+        units="""
+        code,name,kind,parent_code
+        B,Unit B,cell,R
+        A,Unit A,cell,R
+        R,Root,committee,
+        """,
+    )
+    imported(folder)
+    restructure.unit_merge(
+        trace=Trace.system("test"),
+        units=[fresh("A"), fresh("B")],
+        into="AB",
+        name="A and B",
+        parent=fresh("R"),
+        day=E,
+    )
+    restructure.unit_split(
+        trace=Trace.system("test"),
+        unit=fresh("AB"),
+        into=[("A1", "One"), ("A0", "Zero")],
+        day=dt.date(2025, 8, 1),
+    )
+    assert sorted(u.code for u in fresh("R").get_children()) == ["A0", "A1", "AB"]
+    assert sorted(u.code for u in fresh("AB").get_children()) == ["A", "B"]
     assert timeline.rebuild_ancestry(check=True) == (set(), set())

@@ -352,9 +352,9 @@ def move_in_latest_tree(unit, new_parent):
     """Move the unit's materialized path (the structure as it stands, which scope reads)."""
     if new_parent is None:
         last_root = Unit.get_last_root_node()
-        Unit.objects.move(unit, last_root, pos="sorted-sibling")
+        Unit.objects.move(unit, last_root, pos="last-sibling")
     else:
-        Unit.objects.move(unit, new_parent, pos="sorted-child")
+        Unit.objects.move(unit, new_parent, pos="last-child")
 
 
 def today():
