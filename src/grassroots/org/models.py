@@ -82,10 +82,7 @@ class Unit(MP_Node):
     valid_from = models.DateField(_("valid from"), default=dt.date(1930, 2, 3))
     valid_to = models.DateField(_("valid until"), null=True, blank=True)
 
-    # No `node_order_by`: a new unit is its parent's last child. The importer appends
-    # units at the next free step too, so siblings' paths are in no particular order, and a
-    # sorted insert (which shifts the later siblings' paths) met duplicate paths among
-    # them. Pages order siblings by code themselves.
+    node_order_by = ["code"]
 
     class Meta:
         verbose_name = _("unit")

@@ -14,6 +14,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -207,7 +208,7 @@ def unit_create(
             Unit._meta.get_field("valid_from").get_default(), parent.valid_from
         )
     _validate(Unit(**fields), parent)
-    unit = Unit.objects.add_child(parent, fields) if parent else Unit.objects.add_root(fields)
+    unit = add_unit(parent, fields)
     timeline.start_unit(unit, parent, unit.valid_from)
     refresh_effective_groupings(unit)
     unit.refresh_from_db()
@@ -348,13 +349,38 @@ def unit_correct_parent(*, trace, unit, new_parent):
     return unit
 
 
+def add_unit(parent, fields):
+    """A new unit under `parent` (a root when None), in code order among its siblings when
+    their paths are in code order, else as the last of them.
+
+    treebeard's sorted insert shifts the paths of the siblings after the new one, which
+    assumes they stand in code order. The importer appends units at the next free path
+    (a units file may list them in any order), so imported siblings need not: shifting
+    them ran paths into one another (a duplicate path)."""
+    if parent is None:
+        return Unit.objects.add_root(fields)
+    parent = Unit.objects.select_for_update().get(pk=parent.pk)
+    codes = list(
+        Unit.objects.filter(under(parent.path), depth=parent.depth + 1).values_list(
+            "code", flat=True
+        )
+    )
+    if codes == sorted(codes):
+        return Unit.objects.add_child(parent, fields)
+    last = Unit.objects.filter(under(parent.path), depth=parent.depth + 1).order_by("-path")[0]
+    unit = Unit(**fields, path=last._inc_path(), depth=parent.depth + 1, numchild=0)
+    unit.save()
+    Unit.objects.filter(pk=parent.pk).update(numchild=F("numchild") + 1)
+    return unit
+
+
 def move_in_latest_tree(unit, new_parent):
     """Move the unit's materialized path (the structure as it stands, which scope reads)."""
     if new_parent is None:
         last_root = Unit.get_last_root_node()
-        Unit.objects.move(unit, last_root, pos="last-sibling")
+        Unit.objects.move(unit, last_root, pos="sorted-sibling")
     else:
-        Unit.objects.move(unit, new_parent, pos="last-child")
+        Unit.objects.move(unit, new_parent, pos="sorted-child")
 
 
 def today():
