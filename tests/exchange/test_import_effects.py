@@ -197,3 +197,35 @@ def test_queries_do_not_grow_with_the_rows(town, tmp_path, django_assert_max_num
     with django_assert_max_num_queries(20):
         result = imported(write(tmp_path / "again", people=roster(400)))
     assert result.summary["people"]["unchanged"] == 800
+
+
+def test_a_person_is_not_put_back_into_a_unit_that_ended(town, tmp_path):
+    """After a merge the people of the merged units belong to the successor; an old people
+    file imported again names each row that would put someone back, and changes nothing."""
+    from grassroots.org import restructure
+
+    restructure.unit_merge(
+        trace=town.trace,
+        units=[Unit.objects.get(code="W1C1"), Unit.objects.get(code="W1C2")],
+        into="W1CX",
+        name="Residential areas 1 and 2",
+        parent=Unit.objects.get(code="W1"),
+        day=dt.date(2025, 7, 1),
+    )
+    moved = Person.objects.get(national_id="001090000004")
+    assert moved.unit.code == "W1CX"
+    result = run_import(
+        write(
+            tmp_path,
+            people="""
+            national_id,full_name,gender,birth_date,unit_code
+            001090000004,Trần Thị Bích,female,1990-06-30,W1C1
+            001090000005,Phạm Văn An,male,1988-03-03,W2C1
+            """,
+        )
+    )
+    assert [str(p) for p in result.problems] == [
+        "people:2: unit_code: unit W1C1 ended on 2025-06-30: whoever belonged to it passed to "
+        "its successor"
+    ]
+    assert Person.objects.get(national_id="001090000004").unit.code == "W1CX"

@@ -9,9 +9,11 @@ import dataclasses
 import datetime as dt
 import decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grassroots.history.models import Change
+from grassroots.org.models import Unit
 from grassroots.people.models import Person
 
 from ..format import COLUMNS, KEYS, parse_row, parse_value
@@ -303,6 +305,38 @@ class Applier:
             return False
         row.refs[column] = ref
         return True
+
+    def refuse_ended_units(self, rows, column="unit_code"):
+        """The rows whose unit still exists today; the others are named: a merge or a split
+        passed whoever belonged to an ended unit to its successor, and a unit is closed
+        only when nobody belongs to it, so a row that puts a person there again (an old
+        file imported anew) is wrong."""
+        ids = {r.refs[column].id for r in rows if r.refs.get(column) is not None}
+        if not ids:
+            return rows
+        ended = dict(
+            Unit.objects.filter(pk__in=ids, valid_to__lt=timezone.localdate()).values_list(
+                "id", "valid_to"
+            )
+        )
+        if not ended:
+            return rows
+        kept = []
+        for row in rows:
+            ref = row.refs.get(column)
+            if ref is not None and ref.id in ended:
+                self.error(
+                    row,
+                    column,
+                    _(
+                        "unit %(code)s ended on %(date)s: whoever belonged to it passed to "
+                        "its successor"
+                    )
+                    % {"code": ref.code, "date": ended[ref.id].isoformat()},
+                )
+                continue
+            kept.append(row)
+        return kept
 
     def resolve_person(self, row, people, column="national_id"):
         person = people.get(row.values[column])

@@ -101,7 +101,9 @@ class PeopleApplier(Applier):
         refs = self.ctx.units.get_many([r.values.get("unit_code") for r in rows])
         if "unit_code" not in self.present:
             return rows
-        return [r for r in rows if self.resolve_unit(r, "unit_code", refs, Action.EDIT_PEOPLE)]
+        return self.refuse_ended_units(
+            [r for r in rows if self.resolve_unit(r, "unit_code", refs, Action.EDIT_PEOPLE)]
+        )
 
     def load(self, rows):
         # Which exist, in one light query; those are read as plain values, not records
