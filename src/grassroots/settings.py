@@ -49,6 +49,8 @@ DEBUG = envbool("DEBUG", False)
 LOCAL_HOSTS = ["127.0.0.1", "localhost", "testserver", "[::1]"]
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", LOCAL_HOSTS[:3])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
+# A form refused for its security token: explained in the user's language (core/errors.py).
+CSRF_FAILURE_VIEW = "grassroots.core.errors.csrf_failure"
 
 
 def secret_key(environ, allowed_hosts, data_dir):

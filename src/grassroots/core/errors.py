@@ -23,5 +23,12 @@ def forbidden(request, exception=None):
     return render(request, "errors/403.html", status=403)
 
 
+def csrf_failure(request, reason=""):
+    """A form sent without a valid security token (an old tab, cookies refused): said in
+    the user's language, with the way out, never Django's developer text."""
+    security_log.warning("csrf failure: path=%s reason=%s", request.path, reason)
+    return render(request, "errors/csrf.html", status=403)
+
+
 def server_error(request):
     return render(request, "errors/500.html", status=500)
