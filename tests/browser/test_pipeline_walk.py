@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from grassroots.people.models import Membership
 from grassroots.pipeline.models import DossierStep
-from tests.pipeline.walk import seed_cell
+from tests.pipeline.walk import mentor, seed_cell
 from tests.town import load_town
 
 LAN = "001090000002"  # Nguyễn Thị Lan, pupil of the high school (HS), born 2006-09-01
@@ -62,7 +62,9 @@ def fill_step(page, date, fields):
 
 
 def test_pipeline_walk(page, login, screenshot):
-    seed_cell(load_town(), "HS")  # nine official members: the register the votes count
+    town = load_town()
+    seed_cell(town, "HS")  # nine official members: the register the votes count
+    mentor(town, "001090000003")  # an official member mentors the source
     login("org")
 
     # 1. Nominate the pupil as a source of the high school.

@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from grassroots.pipeline import services
 from grassroots.pipeline.models import Course, DossierStep, Enrollment, Source
 
 from .walk import (
@@ -13,7 +14,9 @@ from .walk import (
     COURSE_START,
     STEP_DATES,
     admitted,
+    mentor,
     open_dossier,
+    trace_for,
     trained_person,
     walk_until,
 )
@@ -22,6 +25,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_nominate_through_the_page(client_for, town):
+    mentor(town, "001090000003")  # an official member mentors each source
     client = client_for("secretary")
     response = client.post(
         reverse("pipeline:source_new"),
@@ -125,6 +129,19 @@ def test_refused_step_shows_the_rule_and_changes_nothing(client_for, town):
     assert response.status_code == 400
     assert "at least two thirds of the official members" in response.content.decode()
     assert DossierStep.objects.filter(dossier=dossier, step="cell_vote").count() == 0
+
+
+def test_a_step_sent_to_a_closed_dossier_says_why(client_for, town):
+    """A closed dossier's page has no step form: the refusal shows as a message."""
+    dossier = open_dossier(town)
+    services.dossier_close(trace=trace_for(town, "org"), dossier=dossier, reason="moved away")
+    response = client_for("org").post(
+        reverse("pipeline:dossier_step", args=[dossier.pk]),
+        {"step": "application", "date": STEP_DATES["application"]},
+    )
+    assert response.status_code == 400
+    assert "closed" in response.content.decode()
+    assert not DossierStep.objects.filter(dossier=dossier).exists()
 
 
 def test_exception_is_visible_on_the_dossier(client_for, town):

@@ -9,7 +9,7 @@ from django.http import Http404
 from grassroots.pipeline import selectors, services
 from grassroots.pipeline.models import Enrollment, Source
 
-from .walk import COURSE_END, COURSE_START, NOMINATED, trace_for, trained_person
+from .walk import COURSE_END, COURSE_START, NOMINATED, mentor, trace_for, trained_person
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +98,7 @@ def test_source_update_records_history(town):
     services.source_update(
         trace=trace_for(town, "secretary"),
         source=source,
-        mentor=town.people["001090000003"],
+        mentor=mentor(town, "001090000003"),
         note="strong in debate",
     )
     source.refresh_from_db()

@@ -56,6 +56,21 @@ STEP_DATES = {
 PROBATION_ENDS = dt.date(2025, 11, 19)
 
 
+def mentor(town, national_id="001090000001"):
+    """An official member to mentor sources (Đặng Hữu Tú of Ward 1, official since 2000)."""
+    person = town.people[national_id]
+    Membership.objects.get_or_create(
+        person=person,
+        defaults={
+            "unit": person.unit,
+            "status": Membership.Status.OFFICIAL,
+            "admitted_on": dt.date(1999, 1, 4),
+            "official_since": dt.date(2000, 1, 4),
+        },
+    )
+    return person
+
+
 def trace_for(town, username):
     return Trace(user=town.user(username))
 
@@ -70,7 +85,7 @@ def trained_person(town, national_id="001090000004", unit="W1C1", user="org", co
         unit=town.unit(unit),
         nominated_on=NOMINATED,
         category="official",
-        mentor=town.people["001090000001"],
+        mentor=mentor(town),
     )
     course = services.course_create(
         trace=trace,

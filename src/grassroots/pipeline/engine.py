@@ -9,6 +9,7 @@ days come from `grassroots.workdays`, given the calendar overrides (`overrides`,
 import dataclasses
 import datetime as dt
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_noop
 
 from grassroots.workdays import add_months, add_working_days, months_between
@@ -153,6 +154,16 @@ def _violation(rules, code, field="", exceptable=None, **params):
     )
 
 
+def _shown_day(day):
+    """A date as a message shows it: in the active language's short format."""
+    return date_format(day, "SHORT_DATE_FORMAT")
+
+
+# The largest count a step takes (members, votes, attempts): no body votes with more, and a
+# number beyond it is a typing error, not a vote.
+MAX_COUNT = 100_000
+
+
 def parse_value(field, value):
     """A step field's value as its type; raises ValueError if it is not one."""
     if value is None or value == "":
@@ -160,7 +171,10 @@ def parse_value(field, value):
     if field.kind == "int":
         if isinstance(value, bool):
             raise ValueError(value)
-        return int(value)
+        number = int(value)
+        if not 0 <= number <= MAX_COUNT:
+            raise ValueError(value)
+        return number
     if field.kind == "bool":
         if isinstance(value, str):
             return value.strip().lower() in {"1", "true", "yes", "on"}
@@ -178,7 +192,7 @@ def parse_value(field, value):
 
 def _kind_label(kind):
     return {
-        "int": gettext("a whole number"),
+        "int": gettext("a whole number from 0 to %(max)s") % {"max": f"{MAX_COUNT:,}"},
         "bool": gettext("yes or no"),
         "date": gettext("a date"),
         "choice": gettext("one of the listed choices"),
@@ -252,7 +266,7 @@ def check_step(facts, step_code, date, data=None, *, rules=None, overrides=None)
         return [_violation(rules, "unknown_step", step=step_code)]
     violations = []
     if facts.today is not None and date > facts.today:
-        violations.append(_violation(rules, "date_in_future", date=date.isoformat()))
+        violations.append(_violation(rules, "date_in_future", date=_shown_day(date)))
     done = {fact.step for fact in facts.steps}
     if step_code in done:
         violations.append(_violation(rules, "step_once", step=step.label))
@@ -273,13 +287,16 @@ def check_step(facts, step_code, date, data=None, *, rules=None, overrides=None)
                     rules,
                     "step_date_order",
                     step=step.label,
-                    previous=f"{rules.step_label(previous.step)} {previous.date.isoformat()}",
+                    previous=f"{rules.step_label(previous.step)} {_shown_day(previous.date)}",
                 )
             )
     if facts.opened_on is not None and date < facts.opened_on:
         violations.append(
             _violation(
-                rules, "before_dossier_opened", step=step.label, opened=facts.opened_on.isoformat()
+                rules,
+                "before_dossier_opened",
+                step=step.label,
+                opened=_shown_day(facts.opened_on),
             )
         )
     values, data_violations = step_values(rules, step, data, readmission=facts.readmission)
@@ -318,7 +335,7 @@ def check_correction(facts, step_code, date, data=None, *, rules=None, overrides
                 rules,
                 "step_date_after_next",
                 step=rules.step_label(step_code),
-                next=f"{rules.step_label(after[0].step)} {after[0].date.isoformat()}",
+                next=f"{rules.step_label(after[0].step)} {_shown_day(after[0].date)}",
             )
         )
     corrected = StepFact(step_code, date, dict(data or {}))
@@ -354,7 +371,7 @@ def _check_application(facts, date, values, rules, overrides):
         violations.append(_violation(rules, "readmission_reason", reason=label))
     earliest = readmission_earliest(values, rules)
     if earliest and date < earliest:
-        violations.append(_violation(rules, "readmission_wait", earliest=earliest.isoformat()))
+        violations.append(_violation(rules, "readmission_wait", earliest=_shown_day(earliest)))
     return violations
 
 
@@ -440,7 +457,11 @@ def _check_introduction(facts, date, values, rules, overrides):
         if not member.official_on(day):
             violations.append(
                 _violation(
-                    rules, "introducer_official", field=field, who=member.name, date=day.isoformat()
+                    rules,
+                    "introducer_official",
+                    field=field,
+                    who=member.name,
+                    date=_shown_day(day),
                 )
             )
         elif member.months_in_cell(day) < limits.introducer_min_months:
@@ -451,7 +472,7 @@ def _check_introduction(facts, date, values, rules, overrides):
                     field=field,
                     who=member.name,
                     had=member.months_in_cell(day),
-                    date=day.isoformat(),
+                    date=_shown_day(day),
                     months=limits.introducer_min_months,
                 )
             )
@@ -471,7 +492,13 @@ def _vote_violations(rules, values, members, majority_code):
     in_favour = values["in_favour"]
     against = values["against"]
     params = {"present": present, "members": members, "in_favour": in_favour, "against": against}
-    if min(present, in_favour, against) < 0 or present > members or in_favour + against > present:
+    if (
+        members < 1
+        or min(present, in_favour, against) < 0
+        or present > members
+        or in_favour + against > present
+    ):
+        # No body of no members votes: two thirds of nobody would be a majority of 0 ≥ 0.
         return [_violation(rules, "vote_counts", field="in_favour", **params)]
     if not is_majority(in_favour, members, rules):
         return [
@@ -497,7 +524,7 @@ def _check_cell_vote(facts, date, values, rules, overrides):
                 "no_official_members",
                 field="present",
                 unit=facts.cell,
-                date=date.isoformat(),
+                date=_shown_day(date),
             )
         ]
     else:
@@ -510,7 +537,7 @@ def _check_cell_vote(facts, date, values, rules, overrides):
                 "invalid_data",
                 field="attempt",
                 label=rules.step("cell_vote").fields[3].label,
-                kind=_kind_label("int"),
+                kind=gettext("a whole number of at least 1"),
             )
         )
     elif attempt > limits.max_failed_cell_votes:
@@ -559,10 +586,33 @@ def certificate_ok(certificate_date, on, rules):
     return on <= add_months(certificate_date, rules.limits.certificate_valid_months)
 
 
+def eligibility_since_vote(facts, rules):
+    """Eligibility at the cell vote, checked again with the person's record as it is now
+    (an age or an education changed after the vote), less what the vote set aside."""
+    vote = facts.step("cell_vote")
+    if vote is None:
+        return []
+    set_aside = set((vote.data or {}).get("_exceptions", ()))
+    return [v for v in eligibility(facts, vote.date, rules) if v.code not in set_aside]
+
+
 def _check_committee(facts, date, values, rules, overrides):
-    violations = _vote_violations(
-        rules, values, values["committee_members"], "committee_two_thirds"
-    )
+    members = values["committee_members"]
+    if members < 1:
+        violations = [
+            _violation(
+                rules,
+                "vote_counts",
+                field="committee_members",
+                present=values["present"],
+                members=members,
+                in_favour=values["in_favour"],
+                against=values["against"],
+            )
+        ]
+    else:
+        violations = _vote_violations(rules, values, members, "committee_two_thirds")
+    violations += eligibility_since_vote(facts, rules)
     if outside_introducers(facts) and not values.get("outside_introducers_verified"):
         violations.append(
             _violation(rules, "introducer_unverified", field="outside_introducers_verified")
@@ -599,20 +649,22 @@ def decision_due(origin_date, rules, *, extended=False, overrides=None):
 
 
 def _check_decision(facts, date, values, rules, overrides):
+    eligible = eligibility_since_vote(facts, rules)
     origin = facts.step(rules.limits.decision_counted_from)
     if origin is None:
-        return []
+        return eligible
     days, due = decision_due(
         origin.date, rules, extended=bool(values.get("extended")), overrides=overrides
     )
     if date > due:
         origin_label = rules.step_label(rules.limits.decision_counted_from)
         return [
+            *eligible,
             _violation(
-                rules, "decision_deadline", days=days, origin=origin_label, due=due.isoformat()
-            )
+                rules, "decision_deadline", days=days, origin=origin_label, due=_shown_day(due)
+            ),
         ]
-    return []
+    return eligible
 
 
 def _check_ceremony(facts, date, values, rules, overrides):
@@ -622,7 +674,7 @@ def _check_ceremony(facts, date, values, rules, overrides):
     days = rules.limits.ceremony_working_days
     due = add_working_days(decision.date, days, overrides)
     if date > due:
-        return [_violation(rules, "ceremony_deadline", days=days, due=due.isoformat())]
+        return [_violation(rules, "ceremony_deadline", days=days, due=_shown_day(due))]
     return []
 
 
@@ -668,7 +720,7 @@ def check_confirmation(
     vote = cell_vote_date or decided_on
     violations = []
     if vote < ends:
-        violations.append(_violation(rules, "confirmation_after_probation", ends=ends.isoformat()))
+        violations.append(_violation(rules, "confirmation_after_probation", ends=_shown_day(ends)))
     else:
         due = add_working_days(ends, limits.confirmation_vote_working_days, overrides)
         if vote > due:
@@ -677,13 +729,13 @@ def check_confirmation(
                     rules,
                     "confirmation_deadline",
                     days=limits.confirmation_vote_working_days,
-                    due=due.isoformat(),
+                    due=_shown_day(due),
                 )
             )
     if votes is not None:
         if not members:
             violations.append(
-                _violation(rules, "no_official_members", unit="", date=vote.isoformat())
+                _violation(rules, "no_official_members", unit="", date=_shown_day(vote))
             )
         else:
             found = _vote_violations(rules, votes, members, "confirmation_two_thirds")
@@ -697,8 +749,8 @@ def check_confirmation(
             _violation(
                 rules,
                 "step_date_order",
-                step=str(decided_on),
-                previous=vote.isoformat(),
+                step=_shown_day(decided_on),
+                previous=_shown_day(vote),
             )
         )
     else:
@@ -708,7 +760,7 @@ def check_confirmation(
         due = add_working_days(vote, days, overrides)
         if decided_on > due:
             violations.append(
-                _violation(rules, "confirmation_decision_deadline", days=days, due=due.isoformat())
+                _violation(rules, "confirmation_decision_deadline", days=days, due=_shown_day(due))
             )
     return violations
 

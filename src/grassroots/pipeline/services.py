@@ -12,7 +12,7 @@ import os
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from grassroots import announcements
@@ -69,14 +69,39 @@ def _refuse(violations):
 SOURCE_FIELDS = ("nominated_on", "nominated_by", "category", "mentor", "note")
 
 
-def _validate_source(source):
+def _before_birth(person):
+    return _("%(person)s was born on %(birth)s: the date cannot be earlier.") % {
+        "person": person,
+        "birth": formats.date_format(person.birth_date, "SHORT_DATE_FORMAT"),
+    }
+
+
+def _check_mentor(source):
+    """An official member mentors each source (domain.md, Sources): someone whose
+    membership is official and not ended."""
+    if not source.mentor_id or source.mentor_id == source.person_id:
+        return None
+    if Membership.objects.filter(
+        person_id=source.mentor_id, status=Membership.Status.OFFICIAL, ended_on__isnull=True
+    ).exists():
+        return None
+    return _("%(person)s is not an official member and cannot mentor a source.") % {
+        "person": source.mentor
+    }
+
+
+def _validate_source(source, *, mentor_changed=False):
     errors = field_errors(source, ("nominated_by", "note"))
     if source.category not in Source.Category.values:
         errors["category"] = _("Unknown category.")
     if source.mentor_id and source.mentor_id == source.person_id:
         errors["mentor"] = _("A person cannot mentor themselves.")
+    elif mentor_changed and (problem := _check_mentor(source)):
+        errors["mentor"] = problem
     if source.nominated_on and source.nominated_on > timezone.localdate():
         errors["nominated_on"] = _("The date lies in the future.")
+    elif source.nominated_on and source.nominated_on < source.person.birth_date:
+        errors["nominated_on"] = _before_birth(source.person)
     duplicate = Source.objects.filter(person=source.person, unit=source.unit).exclude(pk=source.pk)
     if duplicate.exists():
         errors["person"] = _("%(person)s is already a source of %(unit)s.") % {
@@ -114,7 +139,7 @@ def source_nominate(
         nominated_by=(nominated_by or "").strip(),
         note=(note or "").strip(),
     )
-    _validate_source(source)
+    _validate_source(source, mentor_changed=True)
     source.status = status.source_status(source)
     source.save()
     record_change(trace, source, action=Change.Action.CREATE)
@@ -128,11 +153,13 @@ def source_update(*, trace, source, **fields):
     source = Source.objects.select_for_update().select_related("unit", "person").get(pk=source.pk)
     _require(trace, Action.EDIT_PEOPLE, source.unit)
     before = snapshot(source)
+    mentor_before = source.mentor_id
     for key, value in fields.items():
         if key not in SOURCE_FIELDS:
             raise ValueError(f"unknown source field {key}")
         setattr(source, key, value.strip() if isinstance(value, str) else value)
-    _validate_source(source)
+    # A mentor who has since left stays on the record; a new mentor must be a member.
+    _validate_source(source, mentor_changed=source.mentor_id != mentor_before)
     source.status = status.source_status(source)
     source.save()
     record_change(trace, source, action=Change.Action.UPDATE, before=before)
@@ -262,6 +289,18 @@ def enrollment_record_result(
 # Dossiers ----------------------------------------------------------------------------
 
 
+def _former_membership(person):
+    """The person's latest membership that ended by leaving or removal from the rolls
+    (one transferred out is a member elsewhere, received back by transfer)."""
+    return (
+        Membership.objects.filter(
+            person=person, status__in=[Membership.Status.LEFT, Membership.Status.NOT_CONFIRMED]
+        )
+        .order_by("-ended_on")
+        .first()
+    )
+
+
 @transaction.atomic
 def dossier_open(*, trace, person, unit, opened_on, source=None, readmission=False):
     """Open an admission dossier for a person in a cell."""
@@ -277,8 +316,19 @@ def dossier_open(*, trace, person, unit, opened_on, source=None, readmission=Fal
         person=person, status__in=[Membership.Status.PROBATIONARY, Membership.Status.OFFICIAL]
     ).exists():
         errors["person"] = _("%(person)s is already a member.") % {"person": person}
+    elif not readmission and (former := _former_membership(person)) is not None:
+        errors["person"] = _(
+            "%(person)s was a member until %(ended)s: a former member returns only by readmission."
+        ) % {
+            "person": person,
+            "ended": formats.date_format(former.ended_on, "SHORT_DATE_FORMAT")
+            if former.ended_on
+            else "?",
+        }
     if opened_on and opened_on > timezone.localdate():
         errors["opened_on"] = _("The date lies in the future.")
+    elif opened_on and opened_on < person.birth_date:
+        errors["opened_on"] = _before_birth(person)
     if source is not None and source.person_id != person.pk:
         errors["source"] = _("The source is another person.")
     if errors:
@@ -522,6 +572,8 @@ def dossier_step_correct(
         merged.update(data)
     facts = dossier_facts(dossier, data=merged)
     violations = engine.check_correction(facts, step.step, date, merged, rules=rules)
+    if step.step == "ceremony":
+        violations += _confirmation_with_ceremony(dossier, date, rules)
     already = set(filter(None, step.exception_rule.split(",")))
     exception = _exception(
         exception_level, exception_document_no, exception_document_date, exception_reason
@@ -553,6 +605,31 @@ def dossier_step_correct(
     _follow_step(trace, dossier, step, reason)
     dues.refresh([dossier.pk])
     return step
+
+
+def _confirmation_with_ceremony(dossier, ceremony_date, rules):
+    """The rules the recorded confirmation would break with the ceremony on another day:
+    probation runs from the ceremony, so a recognition voted before its end cannot stand
+    (what the confirmation set aside stays set aside)."""
+    confirmation = (
+        Confirmation.objects.filter(admission__dossier=dossier).select_related("admission").first()
+    )
+    if confirmation is None or confirmation.cell_vote_date is None:
+        return []
+    set_aside = set(filter(None, confirmation.exception_rule.split(",")))
+    found = engine.check_confirmation(
+        ceremony_date=ceremony_date,
+        cell_vote_date=confirmation.cell_vote_date,
+        decided_on=confirmation.decided_on,
+        extended=confirmation.extended,
+        rules=rules,
+    )
+    return [
+        dataclasses.replace(v, field="date")
+        for v in found
+        if v.code in ("confirmation_after_probation", "confirmation_deadline")
+        and v.code not in set_aside
+    ]
 
 
 @transaction.atomic
@@ -645,7 +722,10 @@ def _follow_step(trace, dossier, step, reason):
             before = snapshot(membership)
             membership.ceremony_date = step.date
             membership.probation_ends_on = engine.probation_end(step.date, rules)
-            membership.save(update_fields=["ceremony_date", "probation_ends_on"])
+            if membership.status == Membership.Status.OFFICIAL:
+                # Recognition dates from the end of probation, which moved with the ceremony.
+                membership.official_since = membership.probation_ends_on
+            membership.save(update_fields=["ceremony_date", "probation_ends_on", "official_since"])
             record_change(
                 trace, membership, action=Change.Action.UPDATE, before=before, reason=reason
             )
@@ -779,10 +859,12 @@ CONFIRMATION_FIELDS = {
 
 
 def _confirmation_violations(violations):
+    """Each violation on the confirmation form's own field (the engine names a step's
+    `date`, which this form does not have)."""
     return [
-        dataclasses.replace(v, field=v.field or CONFIRMATION_FIELDS.get(v.code, ""))
-        if v.field in ("", "date") or v.code in CONFIRMATION_FIELDS
-        else v
+        dataclasses.replace(
+            v, field=CONFIRMATION_FIELDS.get(v.code) or ("" if v.field == "date" else v.field)
+        )
         for v in violations
     ]
 
@@ -822,13 +904,27 @@ def confirmation_record(
     rules = get_rules()
     admission = (
         Admission.objects.select_for_update(of=("self",))
-        .select_related("unit", "person", "membership")
+        .select_related("unit", "person", "membership__unit")
         .get(pk=admission.pk)
     )
-    _require(trace, Action.DECIDE, admission.unit)
+    # The cell whose roll the member is on votes: after an official transfer during
+    # probation the receiving one (domain.md, Transfers), else the admitting cell.
+    home = admission.membership.unit if admission.membership else admission.unit
+    _require(trace, Action.DECIDE, home)
     confirmation = Confirmation.objects.select_for_update().filter(admission=admission).first()
     if confirmation is not None and confirmation.decided_on is not None:
         raise ValidationError(_("The confirmation has already been recorded."))
+    membership = admission.membership
+    if membership is None or membership.status != Membership.Status.PROBATIONARY:
+        # Only a probationary member is recognised: not one who left, was transferred out
+        # of the organisation's reach or is no member at all.
+        raise ValidationError(
+            _("%(person)s is not a probationary member (%(status)s): there is nothing to confirm.")
+            % {
+                "person": admission.person,
+                "status": membership.get_status_display() if membership else _("no membership"),
+            }
+        )
     if confirmation is not None:
         cell_vote_date = confirmation.cell_vote_date
         present, in_favour, against = (
@@ -852,7 +948,7 @@ def confirmation_record(
         raise ValidationError(errors)
     _not_in_future(decided_on, "decided_on")
     _not_in_future(cell_vote_date, "cell_vote_date")
-    members = _cell_official_members(admission.unit, cell_vote_date)
+    members = _cell_official_members(home, cell_vote_date)
     votes = {"present": present, "in_favour": in_favour, "against": against}
     violations = _confirmation_violations(
         engine.check_confirmation(
@@ -872,7 +968,7 @@ def confirmation_record(
     exception = _exception(
         exception_level, exception_document_no, exception_document_date, exception_reason
     )
-    exception = _set_aside(trace, admission.unit, violations, exception, rules)
+    exception = _set_aside(trace, home, violations, exception, rules)
     created = confirmation is None
     if created:
         confirmation = Confirmation(admission=admission)

@@ -1,12 +1,13 @@
 """Pipeline pages: sources, courses and enrolments, dossiers, the member register."""
 
+import datetime as dt
 import mimetypes
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -427,9 +428,16 @@ def _dossier(request, pk, action=Action.VIEW):
 
 
 def _shown(field, value):
-    """A stored step value as the page shows it: choices by their label."""
+    """A stored step value as the page shows it: choices by their label, dates in the
+    user's format (the step's data keeps them as ISO text)."""
     if field.kind == "choice":
         return dict(field.choices).get(value, value)
+    if field.kind == "date" and value:
+        try:
+            day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+        except ValueError:
+            return value
+        return formats.date_format(day, "SHORT_DATE_FORMAT")
     return value
 
 
@@ -560,6 +568,10 @@ def dossier_step(request, pk):
                 request, _("%(step)s recorded.") % {"step": get_rules().step_label(step_code)}
             )
             return redirect("pipeline:dossier", pk=dossier.pk)
+    if dossier.status == Dossier.Status.CLOSED:
+        # A closed dossier's page has no step form to show the refusal on.
+        for error in form.non_field_errors():
+            messages.error(request, error)
     return _dossier_page(request, dossier, form=form, status=400)
 
 
