@@ -85,7 +85,7 @@ def test_prepare_print_conclude_complete_and_see_the_overdue_task(page, login, s
     page.goto(f"/conferences/{conference.pk}/")
     previous = page.locator("#previous").inner_text()
     assert "Hội nghị chuyên đề phát triển đảng viên cụm Gò Nổi" in previous
-    assert "done 2025-03-20" in previous
+    assert "done 20/03/2025" in previous
     screenshot("conference-detail")
 
     # The first task is done.

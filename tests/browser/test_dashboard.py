@@ -33,7 +33,7 @@ def test_dashboard_period_and_exports(page, login, facts, screenshot, tmp_path):
     page.fill("form.filters input[name=to]", "2025-12-31")
     page.click("form.filters button[type=submit]")
     page.wait_for_load_state()
-    assert "2025-01-01 – 2025-12-31" in page.locator("#period").inner_text()
+    assert "01/01/2025 – 31/12/2025" in page.locator("#period").inner_text()
     assert "1 admitted of 5 planned" in page.content()
 
     with page.expect_download() as download_info:
@@ -51,7 +51,7 @@ def test_dashboard_period_and_exports(page, login, facts, screenshot, tmp_path):
     pdf = pypdfium2.PdfDocument(str(pdf_path))
     first = pdf[0]
     text = first.get_textpage().get_text_range()
-    assert "Ward 1" in text and "2025-12-31" in text
+    assert "Ward 1" in text and "31/12/2025" in text
     image = first.render(scale=1.5).to_pil()
     image.save(tmp_path / "report.png")
     # The page really drew something: not a blank sheet.

@@ -237,7 +237,7 @@ def test_a_large_committee_reads_the_stored_forecast_or_says_it_is_pending(
     call_command("forecasts", stdout=StringIO())
     page = client.get(reverse("plans:at_risk") + "?unit=TOWN&all=1").content.decode()
     assert 'id="forecast-pending"' not in page and 'data-unit="W1"' in page
-    assert f"(forecast of {today:%Y-%m-%d})" in page
+    assert f"(forecast of {today:%d/%m/%Y})" in page
     dashboard = client.get(reverse("reports:dashboard", args=["W1"])).content.decode()
     assert 'id="forecast-pending"' not in dashboard and "(forecast of" in dashboard
     rows = client.get("/api/v1/forecasts?unit=TOWN").json()

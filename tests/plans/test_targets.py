@@ -56,7 +56,7 @@ def test_partly_overlapping_targets_are_refused(town):
     set_target(town, "org", "W1", "2024-01-01", "2024-12-31", 10)
     with pytest.raises(ValidationError) as exc:
         set_target(town, "org", "W1", "2024-07-01", "2025-06-30", 10)
-    assert "partly overlaps the target 2024-01-01 – 2024-12-31" in str(exc.value)
+    assert "partly overlaps the target 01/01/2024 – 31/12/2024" in str(exc.value)
     # Another unit may have any period.
     set_target(town, "org", "W2", "2024-07-01", "2025-06-30", 10)
 

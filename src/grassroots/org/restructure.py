@@ -27,6 +27,7 @@ import io
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from grassroots import announcements
@@ -108,6 +109,11 @@ def _with_reference(work, reference):
 # --- checks ---------------------------------------------------------------------------------
 
 
+def _shown_day(day):
+    """A date as a message shows it: in the active language's short format."""
+    return date_format(day, "SHORT_DATE_FORMAT")
+
+
 def _check_day(day, changing, receiving=(), today=None):
     """E lies no later than today, and no earlier than the latest event already recorded on
     the units that change (moving or ending), on anything below them, or on the units that
@@ -117,7 +123,7 @@ def _check_day(day, changing, receiving=(), today=None):
     if day > today:
         errors.append(
             _("An event is recorded on or after its effective date (%(day)s is in the future).")
-            % {"day": day.isoformat()}
+            % {"day": _shown_day(day)}
         )
     touched = {unit.pk for unit in receiving if unit is not None}
     for unit in changing:
@@ -129,7 +135,7 @@ def _check_day(day, changing, receiving=(), today=None):
                 "An event of %(day)s already touches these units or units below them: record "
                 "events in the order of their dates (this one is dated %(this)s)."
             )
-            % {"day": latest.isoformat(), "this": day.isoformat()}
+            % {"day": _shown_day(latest), "this": _shown_day(day)}
         )
     return errors
 
@@ -137,11 +143,11 @@ def _check_day(day, changing, receiving=(), today=None):
 def _check_exists_on(unit, day, ending=False):
     """The unit exists on E (and, if it is to end, on the day before)."""
     if not unit.is_valid_on(day):
-        return [_("%(unit)s does not exist on %(day)s.") % {"unit": unit, "day": day.isoformat()}]
+        return [_("%(unit)s does not exist on %(day)s.") % {"unit": unit, "day": _shown_day(day)}]
     if ending and unit.valid_from >= day:
         return [
             _("%(unit)s begins on %(day)s: it cannot end the day before.")
-            % {"unit": unit, "day": day.isoformat()}
+            % {"unit": unit, "day": _shown_day(day)}
         ]
     return []
 
@@ -276,7 +282,7 @@ def _create_successor(event_trace, event, *, code, name, kind, parent, like, day
     if parent is not None and not parent.is_valid_on(day):
         errors["parent"] = _("%(unit)s does not exist on %(day)s.") % {
             "unit": parent,
-            "day": day.isoformat(),
+            "day": _shown_day(day),
         }
     if errors:
         raise ValidationError(errors)
@@ -288,7 +294,7 @@ def _create_successor(event_trace, event, *, code, name, kind, parent, like, day
         "sector_id": like.sector_id,
         "valid_from": day,
     }
-    unit = Unit.objects.add_child(parent, fields) if parent else Unit.objects.add_root(fields)
+    unit = services.add_unit(parent, fields)
     timeline.start_unit(unit, parent, day, event=event)
     services.refresh_effective_groupings(unit)
     unit.refresh_from_db()

@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from grassroots.accounts import scope
@@ -104,7 +105,10 @@ def _validate_target(target):
                         "unit. Targets may contain one another (a term and its years) but "
                         "not partly overlap."
                     )
-                    % {"start": other.period_start.isoformat(), "end": other.period_end.isoformat()}
+                    % {
+                        "start": date_format(other.period_start, "SHORT_DATE_FORMAT"),
+                        "end": date_format(other.period_end, "SHORT_DATE_FORMAT"),
+                    }
                 }
             )
 

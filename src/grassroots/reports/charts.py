@@ -3,6 +3,9 @@
 Each function returns markup safe to put into a template or a PDF. Labels are escaped.
 """
 
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -22,9 +25,25 @@ def _svg(width, height, body, title):
 
 
 def _number(value):
+    """A figure as the chart writes it for people: a whole number as it is, a fraction
+    (a percentage, a pace) with one decimal in the active language's way (47.4 in
+    English, 47,4 in Vietnamese and German). Coordinates stay plain SVG numbers."""
     if value is None:
         return "–"
-    return f"{value}"
+    if isinstance(value, int):
+        return f"{value}"
+    return _decimal(value)
+
+
+def _decimal(value):
+    # Rounded here: number_format cuts the digits beyond `decimal_pos` off.
+    tenths = Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return number_format(tenths, decimal_pos=1, use_l10n=True)
+
+
+def _axis(value):
+    """The top of a scale: whole as a whole number, else with one decimal."""
+    return f"{int(value)}" if float(value).is_integer() else _decimal(value)
 
 
 def bar_chart(items, *, title, width=420, bar_height=18, suffix=""):
@@ -100,7 +119,7 @@ def months_vs_pace(months, *, pace, title, width=620, height=220, future=(), ban
         f'<line x1="{left}" y1="{top + plot_h}" x2="{width - 6}" y2="{top + plot_h}" '
         f'stroke="{MUTED}"/>',
         f'<text x="{left - 4}" y="{top + 10}" text-anchor="end" font-size="11" {FONT}>'
-        f"{largest:g}</text>",
+        f"{_axis(largest)}</text>",
     ]
     for index, (label, count) in enumerate(months):
         h = plot_h * count / largest
@@ -125,7 +144,8 @@ def months_vs_pace(months, *, pace, title, width=620, height=220, future=(), ban
         parts.append(
             f'<g class="forecast-band"><rect x="{x:.1f}" y="{y_high:.1f}" '
             f'width="{step * 0.7:.1f}" height="{max(y_low - y_high, 1):.1f}" fill="{OK}" '
-            f'opacity="0.25"><title>{escape(str(label))}: {low:.1f}–{high:.1f}</title></rect>'
+            f'opacity="0.25"><title>{escape(str(label))}: '
+            f"{_decimal(low)}–{_decimal(high)}</title></rect>"
             f'<line x1="{x:.1f}" y1="{y_mid:.1f}" x2="{x + step * 0.7:.1f}" y2="{y_mid:.1f}" '
             f'stroke="{OK}" stroke-width="2"/></g>'
             f'<text x="{x + step * 0.35:.1f}" y="{height - 10}" text-anchor="middle" '
@@ -137,7 +157,7 @@ def months_vs_pace(months, *, pace, title, width=620, height=220, future=(), ban
             f'<line x1="{left}" y1="{y:.1f}" x2="{width - 6}" y2="{y:.1f}" stroke="{OK}" '
             f'stroke-width="2" stroke-dasharray="6 4"/>'
             f'<text x="{width - 8}" y="{y - 4:.1f}" text-anchor="end" font-size="11" '
-            f'fill="{OK}" {FONT}>{pace:.1f}</text>'
+            f'fill="{OK}" {FONT}>{_decimal(pace)}</text>'
         )
     return _svg(width, height, "".join(parts), title)
 
@@ -153,7 +173,7 @@ def funnel(stages, *, title, width=620):
     for index, (label, count, rate) in enumerate(stages):
         w = max((width - 200) * count / largest, 2)
         y = 4 + index * row
-        rate_text = f" ({rate} %)" if rate is not None else ""
+        rate_text = f" ({_number(rate)} %)" if rate is not None else ""
         parts.append(
             f'<rect x="{centre - w / 2:.1f}" y="{y}" width="{w:.1f}" height="{row - 8}" '
             f'fill="{ACCENT}" opacity="{1 - index * 0.12:.2f}"/>'

@@ -5,6 +5,7 @@ Shared by the pages and `grassroots report`, so both give the same file.
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -53,14 +54,20 @@ def grouping_label(by):
     }[by]
 
 
-def achievement_filters(unit, date_from, date_to, by, issued=None):
+def achievement_filters(unit, date_from, date_to, by, issued=None, printed=False):
+    """The filters above the report. `printed` (the PDF): the dates in the active
+    language's short format; the workbook keeps them as YYYY-MM-DD."""
     issued = issued or timezone.localdate()
+
+    def day(value):
+        return date_format(value, "SHORT_DATE_FORMAT") if printed else value.isoformat()
+
     return [
         (_("Unit"), f"{unit.name} ({unit.code})"),
-        (_("From"), date_from.isoformat()),
-        (_("To"), date_to.isoformat()),
+        (_("From"), day(date_from)),
+        (_("To"), day(date_to)),
         (_("Rows"), grouping_label(by)),
-        (_("Issued on"), issued.isoformat()),
+        (_("Issued on"), day(issued)),
     ]
 
 
@@ -121,7 +128,7 @@ def achievement_pdf(rows, *, unit, date_from, date_to, by, language="en"):
                 "unit": unit,
                 "date_from": date_from,
                 "date_to": date_to,
-                "filters": achievement_filters(unit, date_from, date_to, by),
+                "filters": achievement_filters(unit, date_from, date_to, by, printed=True),
                 "headers": [COLUMN_LABELS[c] for c in ACHIEVEMENT_COLUMNS],
                 "table": [[row[c] for c in ACHIEVEMENT_COLUMNS] for row in rows],
                 "chart_title": _("Achievement by row"),

@@ -20,6 +20,10 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+# The dues month is typed as the register keeps it (models.month_validator): in words.
+DUES_MONTH_HELP = _("Year and month, written YYYY-MM (for example 2026-03).")
+
+
 def _unit_choices_field(queryset, **kwargs):
     return UnitPickerField(queryset, **kwargs)
 
@@ -46,7 +50,7 @@ class TransferIssueForm(forms.Form):
     )
     letter_no = form_field(Transfer, "letter_no", label=_("letter number"))
     dues_paid_until = form_field(
-        Transfer, "dues_paid_until", label=_("dues paid until (month)"), help_text=_("YYYY-MM")
+        Transfer, "dues_paid_until", label=_("dues paid until (month)"), help_text=DUES_MONTH_HELP
     )
     note = form_field(Transfer, "note", label=_("note"), widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -113,7 +117,7 @@ class TransferIncomingForm(forms.Form):
     )
     letter_no = form_field(Transfer, "letter_no", label=_("letter number"))
     dues_paid_until = form_field(
-        Transfer, "dues_paid_until", label=_("dues paid until (month)"), help_text=_("YYYY-MM")
+        Transfer, "dues_paid_until", label=_("dues paid until (month)"), help_text=DUES_MONTH_HELP
     )
     note = form_field(Transfer, "note", label=_("note"), widget=forms.Textarea(attrs={"rows": 3}))
 
