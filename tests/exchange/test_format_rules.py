@@ -93,6 +93,24 @@ def test_duplicate_key_within_the_file(town, tmp_path):
     ]
 
 
+def test_a_repeated_key_is_named_even_when_one_row_has_another_error(town, tmp_path):
+    """Every problem is reported: the gender the first row gets wrong, and the key the two
+    rows share (an outside check saw only the gender)."""
+    folder = write(
+        tmp_path,
+        people=PEOPLE_HEADER
+        + "079000000001,An,A,1990-01-01,HS\n"
+        + "079000000001,An again,male,1990-01-01,HS\n",
+    )
+    found = problems(run_import(folder))
+    assert found[0].startswith("people:2: gender:")
+    assert found[1:] == [
+        "people:2: national_id: the key 079000000001 appears again in row 3",
+        "people:3: national_id: the key 079000000001 appears more than once in the file"
+        " (first in row 2)",
+    ]
+
+
 def test_a_key_repeated_in_a_later_batch_is_named_with_its_row(town, tmp_path):
     # Keys seen are kept in the database (a temporary table), a batch at a time: a repeat
     # across batches is found there, a repeat within a batch before it gets there.

@@ -162,6 +162,15 @@ class Applier:
                     row.broken = True
                     broken.append(row)
                     checked.append(row)
+                # And its key, when it could be read: a key given twice is a problem of
+                # its own, whatever else is wrong with either row.
+                if all(c in values for c in key_columns):
+                    row.key = tuple(values[k] for k in key_columns)
+                    text = key_text(row.key)
+                    if text in batch_keys:
+                        self.repeated(row, batch_keys[text].number)
+                    else:
+                        batch_keys[text] = row
                 continue
             row.key = tuple(values[k] for k in key_columns)
             text = key_text(row.key)
