@@ -165,6 +165,27 @@ def test_a_split_refuses_a_key_that_does_not_belong(town):
     assert not Unit.objects.filter(code="W1A").exists()
 
 
+def test_a_split_names_every_problem_of_its_assignment_file(town):
+    """An unreadable row does not hide the others: each conflict is named at once."""
+    assign = restructure.read_assignments(
+        "key,unit_code\n001090000005,W1B\nW1C2,W9\n001090000001,\nW1C2,W1A\n"
+    )
+    with pytest.raises(ValidationError) as refused:
+        restructure.unit_split(
+            trace=town.trace,
+            unit=town.unit("W1"),
+            into=[("W1A", "A"), ("W1B", "B")],
+            assign=assign,
+            day=E,
+        )
+    text = " ".join(refused.value.messages)
+    assert "row 4: key and unit_code are required." in text
+    assert "row 5: W1C2 is named twice." in text
+    assert "001090000005 is neither a person" in text
+    assert "W1C2: W9 is not one of the new units" in text
+    assert not Unit.objects.filter(code="W1A").exists()
+
+
 def test_a_close_is_refused_while_anything_belongs_to_the_unit(town):
     with pytest.raises(ValidationError) as refused:
         restructure.unit_close(trace=town.trace, unit=town.unit("W1"), day=E)

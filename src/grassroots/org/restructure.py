@@ -459,8 +459,18 @@ def unit_merge(*, trace, units, into, day, name="", parent=None, reference="", d
     return _run(UnitEvent.Kind.MERGE, trace, day, dry_run, _with_reference(work, reference))
 
 
+class Assignments(dict):
+    """{key: unit code} read from an --assign file; `problems` names the rows that could
+    not be read, which the split reports beside every other conflict."""
+
+    def __init__(self, found=(), problems=()):
+        super().__init__(found)
+        self.problems = list(problems)
+
+
 def read_assignments(text):
-    """{key: unit code} from a split's --assign CSV (header `key,unit_code`)."""
+    """{key: unit code} from a split's --assign CSV (header `key,unit_code`); a wrong
+    header refuses at once, a row that cannot be read is kept in `.problems`."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     header = [name.strip().lower() for name in reader.fieldnames or []]
     if header != ["key", "unit_code"]:
@@ -480,8 +490,7 @@ def read_assignments(text):
             errors.append(_("row %(row)d: %(key)s is named twice.") % {"row": number, "key": key})
         else:
             found[key] = code
-    _refuse(errors)
-    return found
+    return Assignments(found, errors)
 
 
 def unit_split(*, trace, unit, into, day, assign=None, reference="", dry_run=False):
@@ -493,10 +502,11 @@ def unit_split(*, trace, unit, into, day, assign=None, reference="", dry_run=Fal
     a person belonging to the unit (living, working or studying there, or admitted by it)
     nor one of its subunits is an error.
     """
+    unreadable = list(getattr(assign, "problems", ()))
     assign = dict(assign or {})
     parent = timeline.parent_on(unit, day) if unit.is_valid_on(day) else None
     _require(trace.user, [parent])
-    errors = _check_day(day, [unit]) + _check_exists_on(unit, day, ending=True)
+    errors = _check_day(day, [unit]) + _check_exists_on(unit, day, ending=True) + unreadable
     codes = [(code or "").strip() for code, _name in into]
     if len(into) < 2:
         errors.append(_("A split makes at least two units."))
@@ -511,8 +521,7 @@ def unit_split(*, trace, unit, into, day, assign=None, reference="", dry_run=Fal
         if not (name or "").strip():
             errors.append(_("A name is required for the new unit %(code)s.") % {"code": code})
     errors += _conflicting_facts([unit], day)
-    _refuse(errors)
-
+    # The file's keys are checked too before anything is refused: each conflict is named.
     children = {child.code: child for child in timeline.children_on(unit, day)}
     people = _people_of(unit)
     for key, code in assign.items():
