@@ -259,3 +259,34 @@ def test_after_an_official_transfer_the_receiving_cell_votes_on_recognition(town
         _confirm(town, dossier.admission, present=9)
     confirmation = _confirm(town, dossier.admission, present=12, in_favour=10, against=2)
     assert confirmation.official_members == 15
+
+
+def test_a_readmission_gives_the_leaving_date_the_register_holds(town):
+    """The waiting time counts from the day the member left: when the register holds it,
+    the application cannot type another (an outside check typed 2020 for 2024)."""
+    person = town.people["001090000004"]
+    Membership.objects.create(
+        person=person,
+        unit=town.unit("W1C1"),
+        status=Membership.Status.LEFT,
+        admitted_on=dt.date(2012, 1, 2),
+        official_since=dt.date(2013, 1, 2),
+        ended_on=dt.date(2021, 3, 27),
+    )
+    seed_cell(town, "W1C1")
+    dossier = services.dossier_open(
+        trace=trace_for(town, "org"),
+        person=person,
+        unit=town.unit("W1C1"),
+        opened_on=OPENED,
+        readmission=True,
+    )
+    application = {
+        "leave_reason": "moved_away",
+        "provincial_consent_no": "12-CV/TU",
+    }
+    with refused_by("left_on_register") as refused:
+        record(town, dossier, "application", data={**application, "left_on": "2020-03-27"})
+    assert "left_on" in refused.value.message_dict
+    record(town, dossier, "application", data={**application, "left_on": "2021-03-27"})
+    assert _steps(dossier) == ["application"]

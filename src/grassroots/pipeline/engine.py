@@ -94,6 +94,9 @@ class Facts:
     confirmation_vote_on: dt.date | None = None
     confirmation_decided: bool = False
     member_record_on: dt.date | None = None
+    # For a readmission: the day the register says the applicant's last membership ended
+    # (left or not confirmed), which the application's `left_on` must give.
+    left_on: dt.date | None = None
 
     def step(self, code):
         for fact in self.steps:
@@ -369,6 +372,17 @@ def _check_application(facts, date, values, rules, overrides):
     if reason in rules.forbidden_leave_reasons:
         label = dict(rules.leave_reasons).get(reason, reason)
         violations.append(_violation(rules, "readmission_reason", reason=label))
+    given = values.get("left_on")
+    if facts.left_on and given and given != facts.left_on:
+        violations.append(
+            _violation(
+                rules,
+                "left_on_register",
+                field="left_on",
+                date=_shown_day(facts.left_on),
+                given=_shown_day(given),
+            )
+        )
     earliest = readmission_earliest(values, rules)
     if earliest and date < earliest:
         violations.append(_violation(rules, "readmission_wait", earliest=_shown_day(earliest)))

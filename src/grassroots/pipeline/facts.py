@@ -111,7 +111,19 @@ def dossier_facts(
             else 0
         )
     register = None
+    left_on = None
     if data is not None:
+        if dossier.readmission:
+            left_on = (
+                Membership.objects.filter(
+                    person=person,
+                    status__in=[Membership.Status.LEFT, Membership.Status.NOT_CONFIRMED],
+                    ended_on__isnull=False,
+                )
+                .order_by("-ended_on")
+                .values_list("ended_on", flat=True)
+                .first()
+            )
         named = named_national_ids(data)
         for step in steps:
             named |= named_national_ids(step.data)
@@ -130,6 +142,7 @@ def dossier_facts(
         cell=dossier.unit.code,
         special_area=bool(dossier.unit.special_area),
         register=register,
+        left_on=left_on,
         **(after_decision(dossier) if after is None else after),
     )
 

@@ -489,6 +489,13 @@ RULE_TABLE = {
             "readmission_wait",
             _("Readmission is possible at the earliest on %(earliest)s."),
         ),
+        Rule(
+            "left_on_register",
+            _(
+                "The register records that the applicant left on %(date)s: the application "
+                "gives %(given)s."
+            ),
+        ),
         Rule("readmission_once", _("A person can be readmitted only once.")),
         Rule(
             "readmission_reason",
@@ -570,6 +577,7 @@ RULE_TITLES = {
     "decision_deadline": _("time limit for the decision"),
     "ceremony_deadline": _("time limit for the ceremony"),
     "readmission_wait": _("waiting time before readmission"),
+    "left_on_register": _("leaving date from the register"),
     "readmission_once": _("readmission only once"),
     "readmission_reason": _("reason for leaving that allows readmission"),
     "confirmation_after_probation": _("confirmation after probation"),
