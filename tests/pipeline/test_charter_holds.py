@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 
 from grassroots.people import services as people_services
 from grassroots.people.models import Membership, Person
-from grassroots.pipeline import engine, services
+from grassroots.pipeline import engine, selectors, services
 from grassroots.pipeline.models import Confirmation, DossierStep
 from grassroots.transfers import services as transfer_services
 
@@ -254,6 +254,11 @@ def test_after_an_official_transfer_the_receiving_cell_votes_on_recognition(town
     transfer_services.transfer_receive(
         trace=trace_for(town, "org"), transfer=transfer, arrived_on=dt.date(2025, 3, 10)
     )
+    # The work list shows the vote to the receiving side (W2's secretary), not to W1's.
+    on = dt.date(2025, 11, 20)
+    due = selectors.confirmations_due(town.user("outsider"), on)
+    assert [(i["person"], i["unit"].code) for i in due] == [(dossier.person, "W2C1")]
+    assert selectors.confirmations_due(town.user("w1_viewer"), on) == []
     # Seven in favour is two thirds of W1C1's nine, not of W2C1's fifteen.
     with refused_by("confirmation_two_thirds"):
         _confirm(town, dossier.admission, present=9)

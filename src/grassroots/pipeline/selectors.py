@@ -350,7 +350,9 @@ def _decisions_due(user, horizon, rules, *, unit=None):
 
 
 def _pending_confirmations(user, unit=None):
-    """Admissions in scope whose member is on probation after the ceremony, unconfirmed."""
+    """Admissions whose member is on probation after the ceremony, unconfirmed, in scope by
+    the unit whose roll holds the member: the cell that votes on recognition (after an
+    official transfer during probation the receiving one, not the admitting one)."""
     pending = scope.scoped(
         user,
         # NOT EXISTS rather than a LEFT JOIN: PostgreSQL estimates the anti-join well and
@@ -360,10 +362,10 @@ def _pending_confirmations(user, unit=None):
             ceremony_date__isnull=False,
             membership__status=Membership.Status.PROBATIONARY,
         ),
-        unit_field="unit",
+        unit_field="membership__unit",
     )
     if unit is not None:
-        pending = pending.filter(scope.under(unit.path, "unit__path"))
+        pending = pending.filter(scope.under(unit.path, "membership__unit__path"))
     return pending
 
 
@@ -404,7 +406,7 @@ def _confirmations_due(user, horizon, rules, *, unit=None, limit=None):
     if limit == 0:
         return []
     calc = _ConfirmationDue(rules)
-    pending = _pending_confirmations(user, unit).select_related("person", "unit", "membership")
+    pending = _pending_confirmations(user, unit).select_related("person", "membership__unit")
     dated = pending.filter(membership__probation_ends_on__lte=horizon).order_by(
         "membership__probation_ends_on", "person__sort_key", "pk"
     )
@@ -434,7 +436,7 @@ def _confirmations_due(user, horizon, rules, *, unit=None, limit=None):
             {
                 "kind": "confirmation",
                 "person": admission.person,
-                "unit": admission.unit,
+                "unit": admission.membership.unit,
                 "due_on": calc.due(ends),
                 "url": reverse("pipeline:confirm", args=[admission.pk]),
                 "label": _("confirmation vote (probation ends %(date)s)") % {"date": ends},
