@@ -5,6 +5,7 @@ import datetime as dt
 from grassroots.exchange.importer import run_import
 from grassroots.exchange.models import Import
 from grassroots.history.models import Change
+from grassroots.org import restructure
 from grassroots.org.models import Cluster, Unit
 from grassroots.people.models import Membership, Person
 from grassroots.pipeline.models import Admission, Confirmation, Enrollment, Source
@@ -202,8 +203,6 @@ def test_queries_do_not_grow_with_the_rows(town, tmp_path, django_assert_max_num
 def test_a_person_is_not_put_back_into_a_unit_that_ended(town, tmp_path):
     """After a merge the people of the merged units belong to the successor; an old people
     file imported again names each row that would put someone back, and changes nothing."""
-    from grassroots.org import restructure
-
     restructure.unit_merge(
         trace=town.trace,
         units=[Unit.objects.get(code="W1C1"), Unit.objects.get(code="W1C2")],

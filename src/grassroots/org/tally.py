@@ -311,3 +311,20 @@ def people_inserted_in_bulk(unit_counts, using=DEFAULT_DB_ALIAS):
             for statement in _sqlite_add(int(unit), int(count), 0).split(";"):
                 if statement.strip():
                     cursor.execute(statement)
+
+
+# --- Migrations that alter people_person or people_membership ------------------------------
+# SQLite alters a column by making the table anew, which drops its triggers: such a
+# migration sets them aside first (RunPython(remove_triggers, install_triggers)) and
+# installs them again last (RunPython(install_triggers, remove_triggers)).
+
+
+def remove_triggers(apps, schema_editor):
+    for sql in remove_sql(schema_editor.connection.vendor):
+        schema_editor.execute(sql, params=None)
+
+
+def install_triggers(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    for sql in remove_sql(vendor) + install_sql(vendor):
+        schema_editor.execute(sql, params=None)

@@ -5,7 +5,7 @@ count its official members at a vote, and those of the people a proposed step na
 (introducers), to check them from the data rather than from what a form says.
 """
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from grassroots.paths import under
@@ -25,6 +25,19 @@ def latest_certificate_date(person, before=None):
         enrollments = enrollments.filter(certificate_date__lte=before)
     return (
         enrollments.order_by("-certificate_date").values_list("certificate_date", flat=True).first()
+    )
+
+
+def former_membership(person):
+    """The person's latest membership that ended by leaving or removal from the rolls: what
+    makes them a former member, who returns only by readmission (one transferred out is a
+    member elsewhere, received back by transfer). None if there is none."""
+    return (
+        Membership.objects.filter(
+            person=person, status__in=[Membership.Status.LEFT, Membership.Status.NOT_CONFIRMED]
+        )
+        .order_by(F("ended_on").desc(nulls_last=True), "-pk")
+        .first()
     )
 
 
@@ -114,16 +127,8 @@ def dossier_facts(
     left_on = None
     if data is not None:
         if dossier.readmission:
-            left_on = (
-                Membership.objects.filter(
-                    person=person,
-                    status__in=[Membership.Status.LEFT, Membership.Status.NOT_CONFIRMED],
-                    ended_on__isnull=False,
-                )
-                .order_by("-ended_on")
-                .values_list("ended_on", flat=True)
-                .first()
-            )
+            former = former_membership(person)
+            left_on = former.ended_on if former else None
         named = named_national_ids(data)
         for step in steps:
             named |= named_national_ids(step.data)

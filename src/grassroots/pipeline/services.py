@@ -25,7 +25,7 @@ from grassroots.org.models import Unit
 from grassroots.people.models import Membership
 
 from . import dues, engine, status
-from .facts import dossier_facts, register_for
+from .facts import dossier_facts, former_membership, register_for
 from .models import Admission, Confirmation, Course, Dossier, DossierStep, Enrollment, Source
 from .rules import get_rules
 
@@ -289,18 +289,6 @@ def enrollment_record_result(
 # Dossiers ----------------------------------------------------------------------------
 
 
-def _former_membership(person):
-    """The person's latest membership that ended by leaving or removal from the rolls
-    (one transferred out is a member elsewhere, received back by transfer)."""
-    return (
-        Membership.objects.filter(
-            person=person, status__in=[Membership.Status.LEFT, Membership.Status.NOT_CONFIRMED]
-        )
-        .order_by("-ended_on")
-        .first()
-    )
-
-
 @transaction.atomic
 def dossier_open(*, trace, person, unit, opened_on, source=None, readmission=False):
     """Open an admission dossier for a person in a cell."""
@@ -316,7 +304,7 @@ def dossier_open(*, trace, person, unit, opened_on, source=None, readmission=Fal
         person=person, status__in=[Membership.Status.PROBATIONARY, Membership.Status.OFFICIAL]
     ).exists():
         errors["person"] = _("%(person)s is already a member.") % {"person": person}
-    elif not readmission and (former := _former_membership(person)) is not None:
+    elif not readmission and (former := former_membership(person)) is not None:
         errors["person"] = _(
             "%(person)s was a member until %(ended)s: a former member returns only by readmission."
         ) % {

@@ -16,17 +16,6 @@ from grassroots.org import tally
 ROSTER_INDEX_SQLITE = "people_person_roster_order"
 
 
-def remove_triggers(apps, schema_editor):
-    for sql in tally.remove_sql(schema_editor.connection.vendor):
-        schema_editor.execute(sql, params=None)
-
-
-def install_triggers(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    for sql in tally.remove_sql(vendor) + tally.install_sql(vendor):
-        schema_editor.execute(sql, params=None)
-
-
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         schema_editor.execute(
@@ -44,7 +33,7 @@ class Migration(migrations.Migration):
     dependencies = [("people", "0005_occupation_groups")]
 
     operations = [
-        migrations.RunPython(remove_triggers, install_triggers),
+        migrations.RunPython(tally.remove_triggers, tally.install_triggers),
         migrations.AlterField(
             model_name="person",
             name="search_text",
@@ -56,5 +45,5 @@ class Migration(migrations.Migration):
             field=models.CharField(editable=False, max_length=400),
         ),
         migrations.RunPython(forwards, backwards),
-        migrations.RunPython(install_triggers, remove_triggers),
+        migrations.RunPython(tally.install_triggers, tally.remove_triggers),
     ]
