@@ -12,7 +12,7 @@ from grassroots.pipeline.models import Admission, Confirmation, Enrollment, Sour
 from grassroots.plans.models import Target
 from grassroots.transfers.models import Transfer
 
-from .helpers import STORY, imported, write
+from .helpers import STORY, imported, problems, write
 
 
 def test_the_story_is_imported(town, tmp_path):
@@ -228,3 +228,53 @@ def test_a_person_is_not_put_back_into_a_unit_that_ended(town, tmp_path):
         "its successor"
     ]
     assert Person.objects.get(national_id="001090000004").unit.code == "W1CX"
+
+
+def test_a_members_row_carries_the_confirmation_of_its_admission(town, tmp_path):
+    imported(write(tmp_path / "story", **STORY))
+    Confirmation.objects.filter(admission__person__national_id="079100000003").delete()
+    row = "079100000003,2023-08-01,W1C1,not_confirmed,2023-08-10,2024-08-10,,2024-09-01,,yes"
+    members = f"""
+        national_id,admitted_on,unit_code,status,ceremony_date,probation_ends_on,official_since,ended_on,unit_since,readmission,confirmation_decided_on,confirmation_outcome
+        {row},2024-09-01,not_confirmed
+    """
+    result = imported(write(tmp_path / "members", members=members))
+    assert result.summary["members"]["updated"] == 1
+    confirmation = Confirmation.objects.get(admission__person__national_id="079100000003")
+    assert (confirmation.decided_on, confirmation.outcome) == (
+        dt.date(2024, 9, 1),
+        "not_confirmed",
+    )
+    change = Change.objects.filter(model="pipeline.confirmation").latest("id")
+    assert (change.action, change.before, change.after["outcome"]) == (
+        "create",
+        None,
+        "not_confirmed",
+    )
+    # Again: nothing changes; and a row without the two cells leaves the confirmation alone.
+    again = imported(write(tmp_path / "again", members=members))
+    assert again.summary["members"] == {"created": 0, "updated": 0, "unchanged": 1}
+    without = members.replace(",2024-09-01,not_confirmed", ",,")
+    assert (
+        imported(write(tmp_path / "without", members=without)).summary["members"]["unchanged"] == 1
+    )
+    assert Confirmation.objects.filter(admission__person__national_id="079100000003").exists()
+
+
+def test_a_members_row_cannot_confirm_what_no_admission_opened(town, tmp_path):
+    imported(write(tmp_path / "story", **STORY))
+    members = """
+        national_id,admitted_on,unit_code,status,confirmation_decided_on,confirmation_outcome
+        079100000003,2010-05-01,W1C1,left,2011-05-01,confirmed
+        079100000001,2023-06-01,HS,official,,confirmed
+        079100000002,2023-07-01,W2C2,transferred_out,2024-07-01,
+    """
+    result = run_import(write(tmp_path / "members", members=members))
+    assert not result.ok
+    assert sorted(problems(result)) == [
+        "members:2: confirmation_decided_on: 079100000003 has no admission decided on "
+        "2010-05-01 to confirm",
+        "members:3: confirmation_decided_on: a value is required with an outcome",
+        "members:4: confirmation_outcome: a value is required with a decision date",
+    ]
+    assert not Membership.objects.filter(admitted_on=dt.date(2010, 5, 1)).exists()

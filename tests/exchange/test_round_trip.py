@@ -25,7 +25,7 @@ from grassroots.org.models import Cluster, Unit
 from grassroots.people import services as people_services
 from grassroots.people.models import Membership, Person
 from grassroots.pipeline import dues
-from grassroots.pipeline.models import DossierDue
+from grassroots.pipeline.models import Confirmation, DossierDue
 from grassroots.plans import services as plan_services
 from grassroots.reports import counting
 from grassroots.transfers import services as transfer_services
@@ -107,8 +107,27 @@ def _empty_database():
     raise AssertionError("could not empty the database")
 
 
+def _confirmations():
+    return sorted(
+        Confirmation.objects.values_list(
+            "admission__person__national_id", "admission__decision_date", "decided_on", "outcome"
+        )
+    )
+
+
 def _make_history(town, tmp_path):
     imported(write(tmp_path / "story", **STORY))
+    # Not confirmed in 2024, readmitted in 2025: `confirmations` holds one row per person
+    # (none for the readmission yet), so the earlier refusal travels on the members row.
+    imported(
+        write(
+            tmp_path / "readmitted",
+            admissions="""
+                national_id,unit_code,decision_date,decision_no,ceremony_date,readmission
+                079100000003,W1C1,2025-03-01,QD-9,2025-03-10,yes
+            """,
+        )
+    )
     trace = Trace(user=town.user("org"))
     # Admitted as a college graduate, then went on studying: the 2023 figures keep "college".
     people_services.person_update(
@@ -256,7 +275,10 @@ def _export(target, fmt, unit=None):
 def test_export_then_import_into_an_empty_database(town, tmp_path, fmt):
     _make_history(town, tmp_path)
     files, memberships, reports = _files(), _memberships(), _reports()
-    statuses = _members_by_status()
+    statuses, confirmations = _members_by_status(), _confirmations()
+    assert ("079100000003", dt.date(2023, 8, 1), dt.date(2024, 9, 1), "not_confirmed") in (
+        confirmations
+    )
     assert statuses[Membership.Status.OFFICIAL] >= 12
     assert Membership.objects.filter(admission__isnull=True).count() >= 13  # no admission row
     exported = _export(tmp_path / "export", fmt)
@@ -271,6 +293,7 @@ def test_export_then_import_into_an_empty_database(town, tmp_path, fmt):
         assert _files()[name] == files[name], name
     assert _memberships() == memberships
     assert _members_by_status() == statuses
+    assert _confirmations() == confirmations
     assert _reports() == reports
     assert Unit.find_problems() == ([], [], [], [], [])
     assert timeline.rebuild_ancestry(check=True) == (set(), set())

@@ -204,6 +204,25 @@ def _confirmations(unit):
     )
 
 
+def _confirmations_left_out(unit):
+    """The confirmation of a membership's admission that `confirmations` does not carry
+    (that of a readmitted member's earlier admission), as the annotations the members rows
+    write (`MembershipApplier.as_row`); in a subtree's export, of an admission the export
+    carries."""
+    later = Admission.objects.filter(
+        person=OuterRef("person"), decision_date__gt=OuterRef("admission__decision_date")
+    )
+    left_out = Q(Exists(later)) & _within(unit, "admission__unit__path")
+    return {
+        f"left_out_{field}": Case(
+            When(left_out, then=F(f"admission__confirmation__{field}")),
+            default=None,
+            output_field=Confirmation._meta.get_field(field).__class__(),
+        )
+        for field in ("decided_on", "outcome")
+    }
+
+
 def _transfers(unit):
     return (
         _transfers_query(unit)
@@ -277,6 +296,7 @@ QUERIES = {
     ),
     "members": lambda unit: (
         _members_query(unit)
+        .annotate(**_confirmations_left_out(unit))
         .select_related("person", "unit")
         .order_by("admitted_on", "person__national_id")
     ),
@@ -341,7 +361,12 @@ PLAIN = {
     "enrollments": {**PERSON, "course_code": "course__code"},
     "dossiers": {**PERSON, **UNIT, "source_unit_code": "source__unit__code"},
     "admissions": {**PERSON, **UNIT},
-    "members": {**PERSON, **UNIT},
+    "members": {
+        **PERSON,
+        **UNIT,
+        "confirmation_decided_on": "left_out_decided_on",
+        "confirmation_outcome": "left_out_outcome",
+    },
     "transfers": {
         **PERSON,
         "to_unit_code": "to_unit__code",
@@ -360,6 +385,8 @@ def _plain(name, found):
 
 
 def _field(model, lookup):
+    if lookup.startswith("left_out_"):  # an annotation (`_confirmations_left_out`)
+        return Confirmation._meta.get_field(lookup.removeprefix("left_out_"))
     for part in lookup.split("__"):
         field = model._meta.get_field(part)
         model = field.related_model

@@ -212,6 +212,10 @@ COLUMNS = {
         _c("ended_on", DATE),
         _c("unit_since", DATE),
         _c("readmission", YESNO),
+        # The confirmation of the admission that opened this membership (`confirmations`
+        # holds one per person: a readmitted member's earlier one travels here).
+        _c("confirmation_decided_on", DATE),
+        _c("confirmation_outcome", field=(Confirmation, "outcome")),
     ),
     "confirmations": (
         _c("national_id", NATIONAL_ID, True, field=(Person, "national_id")),
