@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from grassroots.core.dates import shown_day
 from grassroots.history.models import Change
 from grassroots.history.services import record_change
 
@@ -38,7 +39,7 @@ def _require_open(unit):
         raise ValidationError(
             {
                 "unit": _("%(unit)s ended on %(day)s: give the role on a unit that exists.")
-                % {"unit": unit, "day": unit.valid_to.isoformat()}
+                % {"unit": unit, "day": shown_day(unit.valid_to)}
             }
         )
 

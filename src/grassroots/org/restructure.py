@@ -27,12 +27,12 @@ import io
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from grassroots import announcements
 from grassroots.accounts import scope
 from grassroots.accounts import services as account_services
+from grassroots.core.dates import shown_day as _shown_day
 from grassroots.history.models import Cause, Change
 from grassroots.history.services import Trace, record_change
 from grassroots.inputs import field_errors
@@ -107,11 +107,6 @@ def _with_reference(work, reference):
 
 
 # --- checks ---------------------------------------------------------------------------------
-
-
-def _shown_day(day):
-    """A date as a message shows it: in the active language's short format."""
-    return date_format(day, "SHORT_DATE_FORMAT")
 
 
 def _check_day(day, changing, receiving=(), today=None):

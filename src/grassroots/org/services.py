@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from grassroots import announcements
 from grassroots.accounts import scope
 from grassroots.accounts.roles import Action
+from grassroots.core.dates import shown_day
 from grassroots.history.models import Change
 from grassroots.history.services import record_change, snapshot
 from grassroots.inputs import field_errors
@@ -127,12 +128,12 @@ def _validate(unit, parent):
         ):
             errors["parent"] = _("%(parent)s ended on %(day)s: nothing can be added below it.") % {
                 "parent": parent,
-                "day": parent.valid_to.isoformat(),
+                "day": shown_day(parent.valid_to),
             }
         elif unit.valid_from and not parent.is_valid_on(unit.valid_from):
             errors["parent"] = _("%(parent)s did not exist on %(day)s.") % {
                 "parent": parent,
-                "day": unit.valid_from.isoformat(),
+                "day": shown_day(unit.valid_from),
             }
     errors = {**field_errors(unit, ("code", "name")), **errors}
     if errors:

@@ -9,9 +9,9 @@ days come from `grassroots.workdays`, given the calendar overrides (`overrides`,
 import dataclasses
 import datetime as dt
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_noop
 
+from grassroots.core.dates import shown_day as _shown_day
 from grassroots.workdays import add_months, add_working_days, months_between
 
 from .rules import get_rules
@@ -155,11 +155,6 @@ def _violation(rules, code, field="", exceptable=None, **params):
         rule.exception_reference if allowed else "",
         rules.rule_title(code),
     )
-
-
-def _shown_day(day):
-    """A date as a message shows it: in the active language's short format."""
-    return date_format(day, "SHORT_DATE_FORMAT")
 
 
 # The largest count a step takes (members, votes, attempts): no body votes with more, and a

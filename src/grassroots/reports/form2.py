@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from grassroots import sheets
+from grassroots.core.dates import shown_day
 
 from .exports import html_to_pdf
 from .statform import year_earlier
@@ -182,7 +183,7 @@ def newly_admitted_xlsx(rows, *, unit, date_from, date_to, restate_on=None, lang
         for index, width in enumerate(widths, start=1):
             sheet.column_dimensions[chr(64 + index)].width = width
         sheet.append([])
-        sheet.append([_("Issued on %(day)s") % {"day": data["issued"].isoformat()}])
+        sheet.append([_("Issued on %(day)s") % {"day": shown_day(data["issued"])}])
         out = io.BytesIO()
         sheets.make_safe(book)  # a unit or person named "=1+1" stays text
         book.save(out)
