@@ -204,9 +204,17 @@ def _schema_message(kind, ctx):
         return _("At least %(n)s.") % {"n": ctx.get("ge", ctx.get("gt", "?"))}
     if kind in ("enum", "literal_error"):
         return _("One of: %(choices)s.") % {"choices": ctx.get("expected", "")}
+    if kind == "value_error" and ctx.get("error"):
+        # Our own validators' words, already in the caller's language; pydantic would
+        # put "Value error, " in English before them.
+        return str(ctx["error"])
     return {
         "missing": _("This field is required."),
         "string_pattern_mismatch": _(
+            "The value is blank or holds a character or form this field does not take."
+        ),
+        # A lone surrogate sent as a JSON escape ("\ud800"): no character at all.
+        "string_unicode": _(
             "The value is blank or holds a character or form this field does not take."
         ),
         "string_type": _("A text is required."),

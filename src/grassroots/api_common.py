@@ -32,6 +32,7 @@ from grassroots import paging
 from grassroots.accounts import scope
 from grassroots.history.models import Access, Cause
 from grassroots.history.services import Trace, record_access, record_reads
+from grassroots.inputs import composed
 from grassroots.org.models import Unit
 from grassroots.paths import under
 
@@ -226,7 +227,7 @@ def unit_by_code(user, code, *, source="query", field="unit"):
 
     Used for filters and references in a body; a unit addressed in the path gives 404 too.
     """
-    unit = scope.units_visible_to(user).filter(code=code).first()
+    unit = scope.units_visible_to(user).filter(code=composed(code)).first()
     if unit is None:
         raise not_found(source, field, _("No unit with code %(code)s.") % {"code": code})
     return unit

@@ -24,6 +24,7 @@ import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, RegexValidator
+from django.db import IntegrityError, transaction
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
@@ -151,6 +152,31 @@ email_address = RegexValidator(
 )
 
 
+# A code that is part of a web address (`/units/<code>/`, `/api/v1/courses/<code>`): one
+# path segment holds no "/", and every client reads a segment "." or ".." as "here" or
+# "up", never as a code. Otherwise a one-line text with a visible character, like
+# `text_pattern(required=True)`; the slash and dots are named so that the API's schema
+# says it too.
+_SLASH_AND_DOT = ((0x002E, 0x002E), (0x002F, 0x002F))
+_SLASH = ((0x002F, 0x002F),)
+
+
+def _url_code_pattern():
+    forbidden = [r for r in _forbidden(False) if r != _SURROGATES]
+    leading = _class([*_SPACES, *_SLASH_AND_DOT[:1]])
+    first = _class([*forbidden, *_SPACES, *_SLASH_AND_DOT])
+    rest = _class([*forbidden, *_SLASH])
+    return f"^[{leading}]*[^{first}][^{rest}]*$"
+
+
+URL_CODE_PATTERN = _url_code_pattern()
+url_code = RegexValidator(
+    URL_CODE_PATTERN,
+    _('A code is part of a web address: it holds no "/" and is not only dots.'),
+    code="invalid",
+)
+
+
 def is_multiline(field):
     return any(isinstance(v, TextValidator) and v.multiline for v in field.validators)
 
@@ -175,6 +201,32 @@ def form_field(model, name, **overrides):
         "validators", [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
     )
     return field.formfield(**overrides)
+
+
+def composed(text):
+    """A key as every door stores and finds it (a unit's or a course's code, a cluster's
+    name): stripped, in Unicode's composed form (NFC). A keyboard set to combining accents
+    or a Mac writes ổ as o and two combining marks: the same code to a reader, and so the
+    same code here, never a second unit beside the first (the importer's `clean_text`
+    does the same)."""
+    text = (text or "").strip()
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
+
+
+def save_checked(save, check):
+    """`save()` in a savepoint, for a record with a unique key (a code, a national ID).
+
+    The service's `check()` ran before and found the key free, but it cannot see a row
+    that another request is writing at the same moment: the database then refuses the
+    key. `check()` runs again and now refuses it as it would have a moment later (a
+    ValidationError naming the field: 409 on the API, the field's error on the page),
+    never a server error. Anything else the database refuses stays what it is."""
+    try:
+        with transaction.atomic():
+            return save()
+    except IntegrityError:
+        check()
+        raise
 
 
 def field_errors(instance, fields):

@@ -71,6 +71,20 @@ def test_unknown_or_inactive_user_is_refused(town):
 
 
 @pytest.mark.django_db
+def test_revoke_works_for_a_deactivated_user(town):
+    """A leaver's account is deactivated first; their token must still be revocable, or
+    reactivating the account would bring it back."""
+    plaintext = run("create", "secretary", "--name", "laptop").splitlines()[-1]
+    user = town.user("secretary")
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    assert "Revoked 1 token" in run("revoke", "laptop", "--user", "secretary")
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    assert me(plaintext).status_code == 401
+
+
+@pytest.mark.django_db
 def test_a_name_breaking_the_models_limits_is_refused_naming_the_field(town):
     with pytest.raises(CommandError, match="name: Remove the control character U\\+202E"):
         run("create", "secretary", "--name", "evil\u202ename")

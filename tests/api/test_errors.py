@@ -55,6 +55,22 @@ def test_a_json_string_is_not_a_number_nor_a_flag(api_for):
     assert only_item(response)["loc"] == ["body", "birth_date"]
 
 
+def test_a_refused_value_is_explained_in_the_callers_language_alone(api_for):
+    """Our own validators' message without pydantic's English "Value error, " before it."""
+    api = api_for("org")
+    response = api.patch("/api/v1/people/001090000001", {"birth_date": None})
+    assert only_item(response) == {
+        "loc": ["body", "birth_date"],
+        "msg": "Use a date as YYYY-MM-DD.",
+        "type": "value_error",
+    }
+    api.headers["Accept-Language"] = "vi"
+    body = {"unit": "W1C1", "period_start": "2026-01-01", "period_end": "2026-12-31"}
+    item = only_item(api.post("/api/v1/targets", {**body, "minimum": 2.5}))
+    assert item["loc"] == ["body", "minimum"]
+    assert not item["msg"].startswith("Value error")
+
+
 @pytest.fixture
 def source(api_for):
     body = {"person": "001090000003", "unit": "HS", "nominated_on": "2025-01-06"}

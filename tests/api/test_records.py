@@ -126,6 +126,8 @@ def test_course_created_by_the_organisation_committee(api_for, records):
     response = api_for("org").post("/api/v1/courses", body)
     assert response.status_code == 201, response.content
     assert response.json()["code"] == "K2025"
+    # The code the client chose finds the course, as a national ID finds its person.
+    assert api_for("org").get("/api/v1/courses/k2025").json()["code"] == "K2025"
     again = api_for("org").post("/api/v1/courses", body)
     assert again.status_code == 409
     assert again.json()["detail"][0]["loc"] == ["body", "code"]

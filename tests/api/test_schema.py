@@ -192,6 +192,36 @@ def test_limits_in_the_schema_are_the_models(client):
         assert schemas[name]["additionalProperties"] is False, name
 
 
+# A conclusion is read within its conference: no route reads it alone.
+READ_WITHIN_ANOTHER = {"conclusion_create"}
+
+
+def test_every_record_created_links_to_the_route_that_reads_it(client):
+    """A client (and schemathesis' stateful phase) goes from a 201 to the record's own
+    route by the answer's key: the unit events and the conference's own steps were not
+    linked."""
+    document = client.get("/api/v1/openapi.json").json()
+    reads = {
+        operation["operationId"]
+        for methods in document["paths"].values()
+        for method, operation in methods.items()
+        if method == "get"
+    }
+    for path, methods in document["paths"].items():
+        for method, operation in methods.items():
+            created = operation["responses"].get("201")
+            if created is None or operation["operationId"] in READ_WITHIN_ANOTHER:
+                continue
+            linked = {link["operationId"] for link in created.get("links", {}).values()}
+            assert linked & reads, (method, path)
+    conference = document["paths"]["/api/v1/conferences"]["post"]["responses"]["201"]
+    assert {link["operationId"] for link in conference["links"].values()} == {
+        "conference_detail",
+        "conference_attendance",
+        "conclusion_create",
+    }
+
+
 def test_unversioned_paths_answer_308_to_the_same_path_under_v1(client, api_for):
     response = client.get("/api/units", {"unit": "W1", "limit": "2"})
     assert response.status_code == 308
@@ -270,3 +300,14 @@ def test_the_schemas_refusals_speak_the_callers_language(api_for):
     detail = response.json()["detail"][0]
     assert detail["type"] == "string_pattern_mismatch" and "\\\\u" not in detail["msg"]
     assert "^" not in detail["msg"]
+    # A lone surrogate, written as a JSON escape: refused in the caller's words too.
+    response = api.client.patch(
+        "/api/v1/people/001090000001",
+        '{"full_name": "Ab\\ud800cd"}',
+        content_type="application/json",
+        headers=headers,
+    )
+    assert response.status_code == 422
+    detail = response.json()["detail"][0]
+    assert detail["loc"] == ["body", "full_name"] and detail["type"] == "string_unicode"
+    assert "Input should" not in detail["msg"]

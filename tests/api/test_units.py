@@ -1,7 +1,10 @@
 """Units over the API: scope, subtree filter, pagination, changes with history."""
 
+from unicodedata import normalize
+from urllib.parse import quote
+
 from grassroots.history.models import Cause, Change
-from grassroots.org.models import Unit
+from grassroots.org.models import Cluster, Unit
 
 
 def codes(response):
@@ -181,3 +184,50 @@ def test_a_units_code_is_not_a_field_a_change_takes(api_for):
     response = api_for("admin").patch("/api/v1/units/W1C2", {"code": "W1C9"})
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body", "code"]
+
+
+def test_every_code_a_unit_is_created_with_reads_it_back(api_for):
+    """The create answer links to unit_detail by its code: every code the schema takes
+    must be an address. A "/" or a code of dots only never was (issue: a unit "a/b" was
+    created, then unreadable, and its parent's page failed)."""
+    api = api_for("org")
+    body = {"name": "Tổ 1", "kind": "cell", "parent_code": "W1"}
+    for code in ("Đội-1", "a?b#c", "K1.2026", "x y"):
+        response = api.post("/api/v1/units", {**body, "code": code})
+        assert response.status_code == 201, response.content
+        answer = response.json()["code"]
+        assert api.get(f"/api/v1/units/{quote(answer, safe='')}").json()["code"] == code
+    for code in ("K1/2026", "..", "."):
+        response = api.post("/api/v1/units", {**body, "code": code})
+        assert response.status_code == 422, response.content
+        [error] = response.json()["detail"]
+        assert error["loc"] == ["body", "code"]
+        assert not Unit.objects.filter(code=code).exists()
+    assert api.get("/api/v1/units/W1").status_code == 200
+
+
+def test_a_code_with_combining_accents_is_the_same_code(api_for):
+    """ "Tổ-Hoà" typed with combining accents (a Mac, a "Unicode tổ hợp" keyboard) is the code
+    already held, as the importer reads it: a conflict, not a second unit beside the first;
+    and it finds the unit, its cluster and a course alike."""
+    api = api_for("org")
+    code, cluster = "Tổ-Hoà", "Gò Nổi"
+    body = {"name": "Tổ 1", "kind": "cell", "parent_code": "W1"}
+    response = api.post("/api/v1/units", {**body, "code": code})
+    assert response.status_code == 201, response.content
+    decomposed = normalize("NFD", code)
+    assert decomposed != code
+    response = api.post("/api/v1/units", {**body, "code": decomposed})
+    assert response.status_code == 409, response.content
+    assert response.json()["detail"][0]["loc"] == ["body", "code"]
+    assert Unit.objects.filter(code__in=[code, decomposed]).count() == 1
+    assert api.get(f"/api/v1/units/{quote(decomposed, safe='')}").json()["code"] == code
+    response = api.patch(f"/api/v1/units/{quote(code)}", {"cluster": normalize("NFD", cluster)})
+    assert response.json()["cluster"] == cluster
+    assert Cluster.objects.filter(name__in=[cluster, normalize("NFD", cluster)]).count() == 1
+    course = {"organizer": "TOWN", "title": "Lớp", "start_date": "2026-03-02"}
+    response = api.post(
+        "/api/v1/courses", {**course, "code": normalize("NFD", "Lớp-1"), "end_date": "2026-03-06"}
+    )
+    assert response.json()["code"] == "LỚP-1"
+    assert api.get(f"/api/v1/courses/{quote('lớp-1')}").json()["code"] == "LỚP-1"

@@ -282,5 +282,5 @@ def test_a_file_that_is_not_utf8_is_a_problem(town, tmp_path):
     )
     code, _out, err = run(folder)
     assert code != 0
-    assert err.splitlines()[0].endswith(": -: the file is not UTF-8 text")
+    assert err.splitlines()[0] == "units:2: name: the file is not UTF-8 text"
     assert not Unit.objects.filter(code="Q1").exists()

@@ -1,11 +1,13 @@
 """Every rule of the exchange format: each bad input is reported as file:row: column: message."""
 
 import io
+import unicodedata
 
 import pytest
 from openpyxl import Workbook
 
 from grassroots.exchange.importer import run_import
+from grassroots.org.models import Cluster, Unit
 from grassroots.people.models import Person
 from grassroots.plans.models import Target
 from grassroots.transfers.models import Transfer
@@ -339,3 +341,45 @@ def test_a_row_with_bad_cells_still_has_its_references_checked(town, tmp_path):
         "admissions:2: national_id: unknown person 079999999999 (not in the register nor in people)",
         "admissions:2: unit_code: unknown unit NOWHERE",
     ]
+
+
+def test_accents_typed_as_combining_marks_are_the_same_text(town, tmp_path):
+    """A Vietnamese keyboard set to "Unicode tổ hợp" (or a Mac) writes ổ as o + two
+    combining marks: the same name to a reader, the same name to the import."""
+    composed = dict(
+        units="code,name,kind,parent_code,cluster\nGN1,Chi bộ Gò Nổi,cell,TOWN,Cụm Gò Nổi\n",
+        people=PEOPLE_HEADER + "079000000001,Nguyễn Thị Ánh,female,1990-01-01,GN1\n",
+    )
+    imported(write(tmp_path / "composed", **composed))
+    decomposed = {n: unicodedata.normalize("NFD", t) for n, t in composed.items()}
+    assert decomposed != composed
+    result = imported(write(tmp_path / "decomposed", **decomposed))
+    assert result.summary["units"] == {"created": 0, "updated": 0, "unchanged": 1}
+    assert result.summary["people"] == {"created": 0, "updated": 0, "unchanged": 1}
+    assert Cluster.objects.filter(name__startswith="Cụm").count() == 1
+
+    workbook = Workbook()
+    workbook.active.title = "units"
+    workbook.active.append(["code", "name", "kind", "parent_code", "cluster"])
+    row = unicodedata.normalize("NFD", "GN2,Chi bộ Ấp Bắc,cell,TOWN,Cụm Gò Nổi").split(",")
+    workbook.active.append(row)
+    workbook.save(tmp_path / "decomposed.xlsx")
+    imported(tmp_path / "decomposed.xlsx")
+    unit = Unit.objects.get(code="GN2")
+    assert (unit.name, unit.cluster.name) == ("Chi bộ Ấp Bắc", "Cụm Gò Nổi")
+
+
+def test_a_file_not_in_utf8_is_named_at_the_row_and_column_of_its_first_foreign_byte(
+    town, tmp_path
+):
+    """Excel's plain "CSV" on Windows writes a code page, not UTF-8: the problem names the
+    row a secretary has to look at (the decoder reads far ahead, and once named row 2)."""
+    lines = ["code,name,kind,parent_code", "R,Root,committee,TOWN"]
+    lines += [f"C{row},Cell {row},cell,R" for row in range(3, 200)]
+    lines[150] = "C151,Chi b\xf4 151,cell,R"  # row 151, latin-1 for ô
+    tmp_path.mkdir(exist_ok=True)
+    (tmp_path / "units.csv").write_bytes("\n".join(lines).encode("latin-1"))
+    assert problems(run_import(tmp_path)) == ["units:151: name: the file is not UTF-8 text"]
+
+    (tmp_path / "units.csv").write_bytes("code,name,kind,ghi ch\xfa\n".encode("latin-1"))
+    assert problems(run_import(tmp_path)) == ["units:1: -: the file is not UTF-8 text"]

@@ -65,6 +65,15 @@ def text_probes(model, name):
     ]
 
 
+def code_probes(model):
+    """A code is part of a web address (`/units/<code>/`): no "/", and not only dots."""
+    return text_probes(model, "code") + [
+        Probe("a slash", "K1/2026", REFUSED),
+        Probe("dots only", "..", REFUSED),
+        Probe("a dot inside", "K1.2026", OK),
+    ]
+
+
 def choice_probes(model, name, other):
     values = [value for value, _label in model._meta.get_field(name).flatchoices if value]
     assert other in values
@@ -219,7 +228,7 @@ def routes(records):
             "units",
             {"code": "NEWU", "name": "New unit", "kind": "cell", "parent_code": "W1"},
             [
-                F("code", "code", "code", text_probes(Unit, "code")),
+                F("code", "code", "code", code_probes(Unit)),
                 F("name", "name", "name", text_probes(Unit, "name")),
                 F("kind", "kind", "kind", choice_probes(Unit, "kind", "committee")),
                 F("parent_code", "parent", "parent_code", unit_probes("W2")),
@@ -363,7 +372,7 @@ def routes(records):
                 "end_date": "2025-03-07",
             },
             [
-                F("code", "code", "code", text_probes(Course, "code")),
+                F("code", "code", "code", code_probes(Course)),
                 F("title", "title", "title", text_probes(Course, "title")),
                 F("place", "place", None, text_probes(Course, "place")),
                 F("organizer", "organizer", "organizer_unit_code", unit_probes("W1")),

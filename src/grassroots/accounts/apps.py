@@ -11,8 +11,10 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         # An account's history is read by the administrators of the units where it holds,
-        # or held, a role.
-        subjects.register("auth.user", unit="role_assignments__unit")
+        # or held, a role (as its pages are), not by everyone who sees those units.
+        from .roles import Action
+
+        subjects.register("auth.user", unit="role_assignments__unit", action=Action.MANAGE_ACCOUNTS)
         # Failed log-ins and lock-outs are recorded for the administrators above the
         # account (accounts.lockout); the signals come from Django's authenticate() and
         # from django-axes, outside any of our services. (django-axes' signals module reads

@@ -6,6 +6,7 @@ steps on the task's unit to complete a task). Records are addressed by id."""
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -32,7 +33,9 @@ from grassroots.api_common import (
     user_of,
 )
 from grassroots.api_fields import Day, count, omittable, text, value_of, vocabulary
+from grassroots.inputs import composed
 from grassroots.org.models import Cluster, Sector, Unit
+from grassroots.people.api import person_by_national_id
 from grassroots.people.models import Person
 from grassroots.plans.models import Finding
 
@@ -160,6 +163,9 @@ class ConferenceTaskIn(Body):
     due_on: Day
 
 
+TASK_FIELDS = tuple(ConferenceTaskIn.model_fields)
+
+
 class ConclusionIn(Body):
     text: text(Conclusion, "text")
     tasks: list[ConferenceTaskIn] = Field(default_factory=list, max_length=50)
@@ -276,7 +282,7 @@ def conference_detail(request, conference_id: RecordId):
 def _grouping(model, name, field):
     if name is None:
         return None
-    found = model.objects.filter(name=name).first()
+    found = model.objects.filter(name=composed(name)).first()
     if found is None:
         raise not_found("body", field, _("Nothing is named %(name)s.") % {"name": name})
     return found
@@ -286,7 +292,12 @@ def _grouping(model, name, field):
     "/conferences",
     response=responses({201: ConferenceOut}, WRITE),
     url_name="conference_create",
-    openapi_extra=links(201, conference=("conference_detail", "conference_id", "/id")),
+    openapi_extra=links(
+        201,
+        conference=("conference_detail", "conference_id", "/id"),
+        attendance=("conference_attendance", "conference_id", "/id"),
+        conclusion=("conclusion_create", "conference_id", "/id"),
+    ),
 )
 def conference_create(request, payload: ConferenceIn):
     """Record a conference (the right to decide on the committee's unit)."""
@@ -325,7 +336,7 @@ def conference_attendance(request, conference_id: RecordId, payload: AttendanceI
     user = user_of(request)
     conference = selectors.conference_for(user, conference_id)
     services.require_holder(user, conference.committee)
-    participation = conference.participations.filter(unit__code=payload.unit).first()
+    participation = conference.participations.filter(unit__code=composed(payload.unit)).first()
     if participation is None:
         raise not_found("body", "unit", _("%(unit)s does not take part.") % {"unit": payload.unit})
     try:
@@ -366,7 +377,8 @@ def conclusion_create(request, conference_id: RecordId, payload: ConclusionIn):
             trace=trace_for(request), conference=conference, text=payload.text, tasks=tasks
         )
     except ValidationError as exc:
-        raise service_errors(exc) from exc
+        # A task's fields are the items of `tasks` here (as its unknown unit's 404 says).
+        raise service_errors(exc, dict.fromkeys(TASK_FIELDS, "tasks")) from exc
     return Status(201, conclusion)
 
 
@@ -460,7 +472,10 @@ def recognition_create(request, payload: RecognitionIn):
     scope.require_somewhere(user, Action.DECIDE)
     conference = finding = None
     if payload.conference is not None:
-        conference = selectors.conference_for(user, payload.conference)
+        try:
+            conference = selectors.conference_for(user, payload.conference)
+        except Http404:
+            raise not_found("body", "conference", _("No such conference.")) from None
     if payload.finding is not None:
         from_plans = scope.scoped(user, Finding.objects.select_related("unit", "by_unit"))
         finding = from_plans.filter(pk=payload.finding).first()
@@ -469,9 +484,7 @@ def recognition_create(request, payload: RecognitionIn):
     unit = unit_by_code(user, payload.unit, source="body", field="unit")
     person = None
     if payload.person is not None:
-        person = scope.scoped(user, Person.objects.all()).filter(national_id=payload.person).first()
-        if person is None:
-            raise not_found("body", "person", _("No such person."))
+        person = person_by_national_id(user, payload.person)
     try:
         recognition = services.recognition_record(
             trace=trace_for(request),

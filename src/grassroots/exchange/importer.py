@@ -32,7 +32,7 @@ from grassroots.reports import rollups
 
 from .format import COLUMNS, FILES
 from .models import Import
-from .reader import DatasetError, open_dataset
+from .reader import DatasetError, NotUTF8, open_dataset
 from .tables import APPLIERS
 from .unitrefs import UNIT_REF_FIELDS, UnitRef
 
@@ -196,12 +196,13 @@ def _numbered_rows(ctx, file, names, rows, position):
 
 def _import_sheet(ctx, sheet, batch_size, advance=None):
     rows = sheet.open_rows()
-    position = [1]  # the header is row 1
-    applier = None
+    position = [0]  # the last row read; the header is row 1
+    applier, names = None, []
     try:
         header = next(rows, None)
         if header is None:
             return {"created": 0, "updated": 0, "unchanged": 0}
+        position[0] = 1
         names, ok = _header(sheet.name, header, ctx)
         applier = APPLIERS[sheet.name](ctx, {n for n in names if n})
         if not ok:
@@ -223,8 +224,10 @@ def _import_sheet(ctx, sheet, batch_size, advance=None):
         applier.close()
         if advance:
             advance(position[0])
-    except UnicodeDecodeError:
-        ctx.problem(sheet.name, position[0] + 1, "-", _("the file is not UTF-8 text"))
+    except (UnicodeDecodeError, NotUTF8) as exc:
+        index = getattr(exc, "index", len(names))
+        column = (names[index] if index < len(names) else None) or "-"
+        ctx.problem(sheet.name, position[0] + 1, column, _("the file is not UTF-8 text"))
     except csv.Error as exc:
         ctx.problem(
             sheet.name, position[0] + 1, "-", _("unreadable CSV: %(error)s") % {"error": exc}

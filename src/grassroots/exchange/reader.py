@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from grassroots.sheets import unescape
 
-from .format import FILES, cell_text
+from .format import FILES, cell_text, clean_text
 from .template import is_instructions
 
 
@@ -63,13 +63,29 @@ class DatasetError(Exception):
     """The path is not a data set at all (missing, unreadable, wrong kind of file)."""
 
 
+class NotUTF8(ValueError):
+    """A CSV row holds bytes that are not UTF-8 (a file saved in a Windows code page)."""
+
+    def __init__(self, index):
+        super().__init__(index)
+        self.index = index  # the first such cell's place in its row
+
+
+# How `surrogateescape` keeps a byte that is not UTF-8.
+_FOREIGN_BYTE = re.compile("[\udc80-\udcff]")
+
+
 def _csv_rows(path):
     def rows():
-        with open(path, encoding="utf-8-sig", newline="") as handle:
+        # Undecodable bytes are kept and found row by row: a decoder that fails reads far
+        # ahead of the row in hand, so its error could not name the row.
+        with open(path, encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
             for record in csv.reader(handle):
+                if _FOREIGN_BYTE.search("".join(record)):
+                    raise NotUTF8(next(i for i, c in enumerate(record) if _FOREIGN_BYTE.search(c)))
                 # A text a spreadsheet would evaluate was written with an apostrophe.
                 yield [
-                    unescape(cell) if cell[:1] == "'" else cell for cell in map(str.strip, record)
+                    unescape(cell) if cell[:1] == "'" else cell for cell in map(clean_text, record)
                 ]
 
     return rows

@@ -26,17 +26,32 @@ def _visible_ids(user, subject, records=None):
     records = model.objects.all() if records is None else records
     visible = functools.reduce(
         operator.or_,
-        [scope.scoped(user, records, unit_field=unit_field) for unit_field in subject.units],
+        [
+            scope.scoped(user, records, unit_field=unit_field, action=subject.action)
+            for unit_field in subject.units
+        ],
     )
     return visible.order_by().annotate(text_id=Cast("pk", CharField())).values("text_id")
 
 
 def visible_changes(user, changes):
-    """`changes` narrowed to those about records the user may see now."""
-    if scope.is_everywhere(user) or scope.holds_every_root(user):
+    """`changes` narrowed to those about records the user may see now (with the action
+    their kind is read with: accounts by their administrators)."""
+    if scope.is_everywhere(user):
         return changes
+    registered = subjects.registered().values()
+    if scope.holds_every_root(user):
+        # The whole tree: every kind of record but those read with an action the user
+        # does not hold everywhere, which are narrowed as for anyone.
+        narrowed = [s for s in registered if not scope.holds_every_root(user, s.action)]
+        if not narrowed:
+            return changes
+        query = ~Q(model__in=[s.label for s in narrowed])
+        for subject in narrowed:
+            query |= Q(model=subject.label, object_id__in=_visible_ids(user, subject))
+        return changes.filter(query)
     query = Q(pk__in=[])
-    for subject in subjects.registered().values():
+    for subject in registered:
         query |= Q(model=subject.label, object_id__in=_visible_ids(user, subject))
     return changes.filter(query)
 
@@ -74,7 +89,10 @@ def records_about_person(user, person):
         records = model.objects.filter(**{subject.person: person})
         visible = functools.reduce(
             operator.or_,
-            [scope.scoped(user, records, unit_field=unit_field) for unit_field in subject.units],
+            [
+                scope.scoped(user, records, unit_field=unit_field, action=subject.action)
+                for unit_field in subject.units
+            ],
         )
         found.append((subject.export, visible.distinct().order_by("pk"), records.count()))
     return found

@@ -15,7 +15,9 @@ above it.
 
 A history row about a registered record is shown to whoever may see that record now,
 through the same scoping function as the record itself; a row about a record kind that is
-not registered (clusters, sectors, tokens) only to those who hold every root.
+not registered (clusters, sectors, tokens) only to those who hold every root. A record
+kind read only by some roles names the action they hold (`action="manage_accounts"`:
+accounts are read by the administrators, not by everyone who sees the unit).
 """
 
 import dataclasses
@@ -28,14 +30,15 @@ class Subject:
     person: str | None  # path from the record to the person it is about, if any
     export: str | None = None  # its key in a person's subject export (people.selectors)
     erasable: bool = False  # erased with a person who never became a member
+    action: str = "view"  # the action (accounts.roles.Action) that reads these records
 
 
 _subjects = {}
 
 
-def register(label, *, unit, person=None, export=None, erasable=False):
+def register(label, *, unit, person=None, export=None, erasable=False, action="view"):
     units = tuple(unit) if isinstance(unit, list | tuple) else (unit,)
-    _subjects[label] = Subject(label, units, person, export, erasable)
+    _subjects[label] = Subject(label, units, person, export, erasable, action)
 
 
 def registered():

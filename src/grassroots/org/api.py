@@ -42,6 +42,7 @@ from grassroots.api_fields import (
     value_of,
     vocabulary,
 )
+from grassroots.inputs import composed
 from grassroots.paths import under
 
 from . import restructure, selectors, services
@@ -120,7 +121,7 @@ def _with_parent_code(queryset):
 
 def _unit(request, code, action=Action.VIEW):
     return scope.get_scoped(
-        user_of(request), _with_parent_code(Unit.objects.all()), "", action, code=code
+        user_of(request), _with_parent_code(Unit.objects.all()), "", action, code=composed(code)
     )
 
 
@@ -333,6 +334,8 @@ class CloseIn(EventIn):
 
 
 EVENT_ANSWERS = responses({200: OutcomeOut, 201: OutcomeOut}, WRITE)
+# A recorded event (201; a dry run has no event) is read back by its id.
+EVENT_LINKS = links(201, event=("unit_event", "event_id", "/event_id"))
 
 
 def _outcome(outcome):
@@ -374,6 +377,7 @@ def unit_event_list(request):
 @router.post(
     "/unit-events/move",
     response=EVENT_ANSWERS,
+    openapi_extra=EVENT_LINKS,
     url_name="unit_event_move",
 )
 def unit_event_move(request, payload: MoveIn):
@@ -398,6 +402,7 @@ def unit_event_move(request, payload: MoveIn):
 @router.post(
     "/unit-events/rename",
     response=EVENT_ANSWERS,
+    openapi_extra=EVENT_LINKS,
     url_name="unit_event_rename",
 )
 def unit_event_rename(request, payload: RenameIn):
@@ -419,6 +424,7 @@ def unit_event_rename(request, payload: RenameIn):
 @router.post(
     "/unit-events/merge",
     response=EVENT_ANSWERS,
+    openapi_extra=EVENT_LINKS,
     url_name="unit_event_merge",
 )
 def unit_event_merge(request, payload: MergeIn):
@@ -448,6 +454,7 @@ def unit_event_merge(request, payload: MergeIn):
 @router.post(
     "/unit-events/split",
     response=EVENT_ANSWERS,
+    openapi_extra=EVENT_LINKS,
     url_name="unit_event_split",
 )
 def unit_event_split(request, payload: SplitIn):
@@ -471,6 +478,7 @@ def unit_event_split(request, payload: SplitIn):
 @router.post(
     "/unit-events/close",
     response=EVENT_ANSWERS,
+    openapi_extra=EVENT_LINKS,
     url_name="unit_event_close",
 )
 def unit_event_close(request, payload: CloseIn):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
 from grassroots.history.models import Cause
-from grassroots.inputs import plain_text
+from grassroots.inputs import plain_text, url_code
 
 
 class Cluster(models.Model):
@@ -51,7 +51,9 @@ class Unit(MP_Node):
         CELL = "cell", _("cell")
         GROUP = "group", _("group")
 
-    code = models.CharField(_("code"), max_length=40, unique=True, validators=[plain_text])
+    code = models.CharField(
+        _("code"), max_length=40, unique=True, validators=[plain_text, url_code]
+    )
     name = models.CharField(_("name"), max_length=200, validators=[plain_text])
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     cluster = models.ForeignKey(

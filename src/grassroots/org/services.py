@@ -13,7 +13,7 @@ correcting where a unit without events has always stood (the importer's units fi
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
@@ -22,10 +22,10 @@ from django.utils.translation import gettext as _
 from grassroots import announcements
 from grassroots.accounts import scope
 from grassroots.accounts.roles import Action
-from grassroots.core.dates import shown_day
+from grassroots.dates import shown_day
 from grassroots.history.models import Change
 from grassroots.history.services import record_change, snapshot
-from grassroots.inputs import field_errors
+from grassroots.inputs import composed, field_errors, save_checked
 from grassroots.paths import under
 
 from . import timeline
@@ -89,7 +89,7 @@ def sector_get_or_create(*, trace, name):
 
 
 def _grouping_get_or_create(model, trace, name):
-    name = (name or "").strip()
+    name = composed(name)
     if not name:
         return None
     errors = field_errors(model(name=name), ("name",))
@@ -98,7 +98,12 @@ def _grouping_get_or_create(model, trace, name):
         raise ValidationError({model._meta.model_name: errors["name"]})
     obj = model.objects.filter(name=name).first()
     if obj is None:
-        obj = model.objects.create(name=name)
+        try:
+            with transaction.atomic():
+                obj = model.objects.create(name=name)
+        except IntegrityError:
+            # Another request made it a moment ago: it is the one of that name.
+            return model.objects.get(name=name)
         record_change(trace, obj, action=Change.Action.CREATE)
     return obj
 
@@ -194,7 +199,7 @@ def unit_create(
     """Create a unit under `parent` (a root when None: operator or superuser only)."""
     require(can_create_unit(trace.user, parent), trace.user, parent)
     fields = {
-        "code": (code or "").strip(),
+        "code": composed(code),
         "name": (name or "").strip(),
         "kind": kind,
         "cluster": cluster,
@@ -209,7 +214,7 @@ def unit_create(
             Unit._meta.get_field("valid_from").get_default(), parent.valid_from
         )
     _validate(Unit(**fields), parent)
-    unit = add_unit(parent, fields)
+    unit = save_checked(lambda: add_unit(parent, fields), lambda: _validate(Unit(**fields), parent))
     timeline.start_unit(unit, parent, unit.valid_from)
     refresh_effective_groupings(unit)
     unit.refresh_from_db()

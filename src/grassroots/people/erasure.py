@@ -55,8 +55,9 @@ def _blank(values):
 def person_erase(*, trace, person, reason):
     """Erase a person who never became a member; returns the tombstoned person.
 
-    Refuses (PermissionDenied) unless the actor may erase, and (ValidationError) a person
-    with a membership, admission or transfer, one already erased, or an empty reason.
+    Refuses (PermissionDenied) unless the actor may erase, (Http404) a person outside the
+    actor's units, and (ValidationError) a person with a membership, admission or
+    transfer, one already erased, or an empty reason.
     Deletes their sources, enrolments, dossiers and steps (scans after commit), replaces
     their personal fields by a tombstone, blanks the values that history and the access
     log hold about them, and writes one Change row with the reason.
@@ -64,6 +65,9 @@ def person_erase(*, trace, person, reason):
     if not may_erase(trace.user):
         raise PermissionDenied
     person = Person.objects.select_for_update().get(pk=person.pk)
+    # An administrator of one root unit erases only the people below it (or without a
+    # unit): a person of another tree is out of sight, as one that does not exist (404).
+    scope.require(trace.user, Action.MANAGE_ACCOUNTS, person.unit)
     errors = {}
     if not (reason or "").strip():
         errors["reason"] = [_("Give the reason for the erasure.")]

@@ -21,10 +21,19 @@ from .selectors import looks_like_national_id, search_q
 MAX_CANDIDATES = 8
 
 
-def _describe(person):
-    memberships = list(person.memberships.all())
+def _describe(person, user=None):
+    """The candidate as `user` may see them: the memberships of their units (a former
+    member now elsewhere is not described by where they are now)."""
+    memberships = [
+        m for m in person.memberships.all() if user is None or scope.can_see(user, m.unit)
+    ]
     status = memberships[0].get_status_display() if memberships else _("not a member")
-    unit = memberships[0].unit.code if memberships else (person.unit.code if person.unit else "")
+    if memberships:
+        unit = memberships[0].unit.code
+    elif person.unit and (user is None or scope.can_see(user, person.unit)):
+        unit = person.unit.code
+    else:
+        unit = ""
     return f"{person.full_name} ({person.national_id}) · {unit} · {status}"
 
 
@@ -72,7 +81,7 @@ class MemberField(forms.CharField):
         if not found:
             raise forms.ValidationError(self.error_messages["none"], params={"text": value})
         if len(found) > 1:
-            shown = "; ".join(_describe(person) for person in found[:MAX_CANDIDATES])
+            shown = "; ".join(_describe(person, self.user) for person in found[:MAX_CANDIDATES])
             raise forms.ValidationError(
                 self.error_messages["several"], params={"text": value, "candidates": shown}
             )

@@ -26,11 +26,18 @@ def _with_memberships(people):
     )
 
 
-def describe_person(person):
-    """“Đặng Hữu Tú (001090000001) · born 1975 · official member · W1”."""
-    memberships = list(person.memberships.all())
+def describe_person(person, user=None):
+    """“Đặng Hữu Tú (001090000001) · born 1975 · official member · W1”.
+
+    For `user`, only what lies in their sight: a former member of their unit who is now
+    registered or a member elsewhere is described by the membership they see, without the
+    unit they belong to now."""
+    memberships = [
+        m for m in person.memberships.all() if user is None or scope.can_see(user, m.unit)
+    ]
     status = memberships[0].get_status_display() if memberships else _("not a member")
-    unit = person.unit.code if person.unit else ""
+    shown = person.unit and (user is None or scope.can_see(user, person.unit))
+    unit = person.unit.code if shown else ""
     born = _("born %(year)s") % {"year": person.birth_date.year}
     return " · ".join(
         part for part in (f"{person.full_name} ({person.national_id})", born, status, unit) if part
@@ -104,7 +111,7 @@ class PersonPickerField(forms.Field):
             )
         if len(found) > 1:
             record_reads(self.user, what=_("person picker"), shown=found[:MAX_CANDIDATES])
-            shown = "; ".join(describe_person(p) for p in found[:MAX_CANDIDATES])
+            shown = "; ".join(describe_person(p, self.user) for p in found[:MAX_CANDIDATES])
             raise forms.ValidationError(
                 self.error_messages["several"],
                 code="several",
@@ -121,6 +128,7 @@ def people(request):
     found = find_people(candidates, query_text(request), limit=MAX_CANDIDATES)
     record_reads(request.user, what=_("person picker"), shown=found)
     results = [
-        {"value": p.national_id, "label": describe_person(p), "name": p.full_name} for p in found
+        {"value": p.national_id, "label": describe_person(p, request.user), "name": p.full_name}
+        for p in found
     ]
     return JsonResponse({"results": results})

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from grassroots import announcements, bulk
 from grassroots.history.models import Change
 from grassroots.history.services import insert_changes, record_change, snapshot
+from grassroots.inputs import save_checked
 from grassroots.org import tally
 
 from .models import Education, Gender, Occupation, Person, derived_fields
@@ -102,7 +103,7 @@ def person_create(*, trace, **fields):
     """Register a person after validating every field."""
     person = Person(**_normalise(fields))
     validate_person(person)
-    person.save()
+    save_checked(person.save, lambda: validate_person(person))
     record_change(trace, person, action=Change.Action.CREATE)
     return person
 
@@ -116,7 +117,7 @@ def person_update(*, trace, person, **fields):
     for key, value in _normalise(fields).items():
         setattr(person, key, value)
     validate_person(person)
-    person.save()
+    save_checked(person.save, lambda: validate_person(person))
     # Gender and the like are counted in the report roll-ups of the person's admissions:
     # whoever keeps them follows in this same transaction.
     announcements.announce(announcements.PERSON_CHANGED, person=person, before=stored)

@@ -35,7 +35,7 @@ from grassroots.api_common import (
     user_of,
 )
 from grassroots.api_fields import Day, omittable, text, value_of, vocabulary
-from grassroots.inputs import text_pattern
+from grassroots.inputs import composed, text_pattern
 from grassroots.org.models import Unit
 from grassroots.people.api import person_by_national_id
 from grassroots.people.models import Person
@@ -182,6 +182,7 @@ def transfer_detail(request, transfer_id: RecordId):
         201,
         transfer=("transfer_detail", "transfer_id", "/id"),
         receive=("transfer_receive", "transfer_id", "/id"),
+        end=("transfer_end", "transfer_id", "/id"),
     ),
 )
 def transfer_issue(request, payload: TransferIn):
@@ -192,7 +193,7 @@ def transfer_issue(request, payload: TransferIn):
     person = person_by_national_id(user, payload.person)
     to_unit = None
     if payload.to_unit is not None:
-        to_unit = Unit.objects.filter(code=payload.to_unit).first()
+        to_unit = Unit.objects.filter(code=composed(payload.to_unit)).first()
         if to_unit is None:
             message = _("No unit with code %(code)s.") % {"code": payload.to_unit}
             raise not_found("body", "to_unit", message)

@@ -12,6 +12,7 @@ import decimal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from grassroots.accounts import scope
 from grassroots.history.models import Change
 from grassroots.org.models import Unit
 from grassroots.people.models import Person
@@ -53,12 +54,20 @@ def _plain(value):
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
-def people_by_national_id(national_ids):
-    """Persons (a few fields) for these national IDs, in one query."""
+def people_by_national_id(national_ids, user=None):
+    """Persons (a few fields) for these national IDs, in one query.
+
+    With `user` (the uploading user of a web import, `Context.scope_user`) only the people
+    that user may see, as the pages and the API look them up: anyone else reads as unknown,
+    so that an upload neither probes the register nor files a record about a person out
+    of the user's sight."""
     ids = list({n for n in national_ids if n})
+    people = Person.objects.all()
+    if user is not None:
+        people = scope.scoped(user, people, unit_field="unit")
     found = {}
     for start in range(0, len(ids), 2000):
-        for person in Person.objects.filter(national_id__in=ids[start : start + 2000]).only(
+        for person in people.filter(national_id__in=ids[start : start + 2000]).only(
             "id", "national_id", "full_name", "birth_date", "unit_id"
         ):
             found[person.national_id] = person

@@ -201,10 +201,12 @@ def _sync_participants(applier, conference, wanted):
     for unit_id, present, attendees, invited in wanted:
         p = existing.pop(unit_id, None)
         values = {"present": present, "attendees": attendees, "invited": invited}
+        before = None
         if p is None:
             p = Participation.objects.create(conference=conference, unit_id=unit_id, **values)
             action = Change.Action.CREATE
         elif any(getattr(p, k) != v for k, v in values.items()):
+            before = _attendance(p)
             for key, value in values.items():
                 setattr(p, key, value)
             p.save(update_fields=list(values))
@@ -213,18 +215,23 @@ def _sync_participants(applier, conference, wanted):
             continue
         changes.append(
             applier.ctx.change(
-                p.pk, Participation, action=action, before=None, after=values, repr_=str(p)
+                p.pk, Participation, action=action, before=before, after=values, repr_=str(p)
             )
         )
     for p in existing.values():
+        # What the participation was, kept in its history row as it goes.
         changes.append(
             applier.ctx.change(
-                p.pk, Participation, action=Change.Action.DELETE, before={}, after=None,
-                repr_=str(p),
+                p.pk, Participation, action=Change.Action.DELETE, before=_attendance(p),
+                after=None, repr_=str(p),
             )
         )  # fmt: skip
         p.delete()
     return changes
+
+
+def _attendance(participation):
+    return {key: getattr(participation, key) for key in ("present", "attendees", "invited")}
 
 
 def _sync_conclusions(applier, conference, texts):
@@ -395,7 +402,9 @@ class RecognitionApplier(Applier):
         )
         with_conference = [r for r in rows if r.values.get("conference_title")]
         conferences = _conferences_for(with_conference) if with_conference else {}
-        people = people_by_national_id([r.values.get("national_id") for r in rows])
+        people = people_by_national_id(
+            [r.values.get("national_id") for r in rows], self.ctx.scope_user
+        )
         kept = []
         for r in rows:
             v = r.values

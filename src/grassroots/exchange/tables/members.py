@@ -96,7 +96,7 @@ class AdmissionApplier(Applier):
 
     def resolve(self, rows):
         refs = self.ctx.units.get_many([r.values["unit_code"] for r in rows])
-        people = people_by_national_id(r.values["national_id"] for r in rows)
+        people = people_by_national_id((r.values["national_id"] for r in rows), self.ctx.scope_user)
         found = [
             r
             for r in rows
@@ -246,7 +246,7 @@ class ConfirmationApplier(Applier):
     fixed_fields = ("admission", "cell_vote_date", "decision_no", "exception_reason")
 
     def resolve(self, rows):
-        people = people_by_national_id(r.values["national_id"] for r in rows)
+        people = people_by_national_id((r.values["national_id"] for r in rows), self.ctx.scope_user)
         by_person = {}
         admissions = (
             Admission.objects.filter(person_id__in={p.id for p in people.values()})
@@ -370,7 +370,7 @@ class TransferApplier(Applier):
             [r.values.get("to_unit_code") for r in rows]
             + [r.values.get("from_unit_code") for r in rows]
         )
-        people = people_by_national_id(r.values["national_id"] for r in rows)
+        people = people_by_national_id((r.values["national_id"] for r in rows), self.ctx.scope_user)
         memberships = {}
         for membership in (
             Membership.objects.filter(person_id__in={p.id for p in people.values()})

@@ -63,9 +63,7 @@ class MembershipApplier(Applier):
 
     def resolve(self, rows):
         refs = self.ctx.units.get_many([r.values["unit_code"] for r in rows])
-        people = people_by_national_id(
-            (r.values["national_id"] for r in rows), self.ctx.scope_user
-        )
+        people = people_by_national_id((r.values["national_id"] for r in rows), self.ctx.scope_user)
         kept = [
             r
             for r in rows

@@ -5,6 +5,7 @@ import dataclasses
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from grassroots.accounts import scope
 from grassroots.accounts.roles import Action
 from grassroots.bulk import existing_values, value_in
 from grassroots.people.models import Occupation, Person
@@ -137,6 +138,16 @@ class PeopleApplier(Applier):
         return self.allowed(row, "national_id", Action.EDIT_PEOPLE, None)
 
     def allow_existing(self, row, obj):
+        user = self.ctx.scope_user
+        if user is not None and not scope.can_see(user, obj.unit):
+            # Out of the uploader's sight: said as the register's form says it, without
+            # naming the unit the person belongs to.
+            self.error(
+                row,
+                "national_id",
+                _("Another person already has national ID %(id)s.") % {"id": row.key[0]},
+            )
+            return False
         return self.allowed(row, "national_id", Action.EDIT_PEOPLE, obj.unit)
 
     def as_row(self, p):
@@ -197,7 +208,7 @@ class SourceApplier(Applier):
         codes = [r.values["unit_code"] for r in rows]
         codes += [r.values["nominated_in_code"] for r in rows if r.values.get("nominated_in_code")]
         refs = self.ctx.units.get_many(codes)
-        people = people_by_national_id(r.values["national_id"] for r in rows)
+        people = people_by_national_id((r.values["national_id"] for r in rows), self.ctx.scope_user)
         return [
             r
             for r in rows
@@ -303,7 +314,7 @@ class EnrollmentApplier(Applier):
                 code__in={r.values["course_code"] for r in rows}
             ).select_related("organizer")
         }
-        people = people_by_national_id(r.values["national_id"] for r in rows)
+        people = people_by_national_id((r.values["national_id"] for r in rows), self.ctx.scope_user)
         kept = []
         for r in rows:
             course = courses.get(r.values["course_code"])

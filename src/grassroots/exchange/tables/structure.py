@@ -486,7 +486,7 @@ class SplitAssignmentApplier(Applier):
     names = {"unit_code": "unit"}
 
     def resolve(self, rows):
-        people = people_by_national_id(r.values["national_id"] for r in rows)
+        people = people_by_national_id((r.values["national_id"] for r in rows), self.ctx.scope_user)
         events = {}
         for event in UnitEvent.objects.filter(
             kind=UnitEvent.Kind.SPLIT,

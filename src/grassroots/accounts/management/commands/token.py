@@ -49,11 +49,13 @@ class Command(TranslatedHelp, BaseCommand):
         else:
             self.revoke(options["name"], options["user"])
 
-    def _user(self, username):
+    def _user(self, username, *, active=True):
+        """The user by name; for a new token an active one. Revoking works on an inactive
+        user too: deactivating a leaver only suspends the tokens, reactivating revives them."""
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise CommandError(_("Unknown user %(user)s.") % {"user": username})
-        if not user.is_active:
+        if active and not user.is_active:
             raise CommandError(
                 _("%(user)s is not active: a token would not work.") % {"user": username}
             )
@@ -72,7 +74,7 @@ class Command(TranslatedHelp, BaseCommand):
         self.stdout.write(plaintext)
 
     def revoke(self, name, username):
-        user = self._user(username)
+        user = self._user(username, active=False)
         trace = Trace.command("token revoke")
         with transaction.atomic():
             active = ApiToken.objects.filter(user=user, name=name.strip(), revoked_at__isnull=True)

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -63,6 +64,9 @@ class Command(TranslatedHelp, BaseCommand):
             pass
         except PermissionDenied as exc:
             raise CommandError(_("%(user)s may not erase people.") % {"user": user}) from exc
+        except Http404 as exc:
+            # Out of the user's sight: the same answer as for an ID nobody has.
+            raise CommandError(_("Nobody has national ID %(id)s.") % {"id": national_id}) from exc
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         for name, count in counts.items():
