@@ -35,7 +35,7 @@ STEPS = [
     (
         "cell_vote",
         "2024-10-15",
-        {"present": "8", "in_favour": "6", "against": "2", "attempt": "1"},
+        {"present": "8", "in_favour": "6", "against": "2"},
     ),
     (
         "committee_resolution",
@@ -113,8 +113,18 @@ def test_pipeline_walk(page, login, screenshot):
             expect(page.locator("#steps tr[data-step=cell_vote]")).to_have_count(0)
             screenshot("dossier_refused_vote")
             assert not DossierStep.objects.filter(step="cell_vote").exists()
+            # The vote did fail: it is recorded as such, and the next one is attempt 2.
+            page.locator("#failed-vote-form").locator("xpath=..").locator("summary").click()
+            failed = page.locator("#failed-vote-form")
+            failed.locator("input[name=date]").fill("2024-10-10")
+            for name, value in {**fields, "in_favour": "5", "against": "3"}.items():
+                failed.locator(f"input[name={name}]").fill(value)
+            failed.locator("button[type=submit]").click()
+            page.wait_for_load_state()
+            expect(page.locator("#failed-votes li")).to_have_count(1)
         fill_step(page, date, fields)
         expect(page.locator(f"#steps tr[data-step={step}]")).to_have_count(1)
+    assert DossierStep.objects.get(step="cell_vote").data["attempt"] == 2
     expect(page.locator("#membership-status")).to_contain_text("probationary")
     expect(page.locator("#probation-ends")).to_be_visible()
 

@@ -57,6 +57,13 @@ def test_export_command_writes_a_workbook(town, tmp_path):
     assert workbook.sheetnames[:4] == ["units", "unit_versions", "restructurings", "people"]
 
 
+def test_a_workbook_asked_for_without_its_suffix_gets_it_and_imports_back(town, tmp_path, capsys):
+    call_command("export", str(tmp_path / "backup"), "--format", "xlsx", "--only", "units")
+    assert (tmp_path / "backup.xlsx").is_file() and not (tmp_path / "backup").exists()
+    assert "backup.xlsx" in capsys.readouterr().out
+    call_command("import", str(tmp_path / "backup.xlsx"))
+
+
 def test_export_command_refuses_unknown_unit_and_table(town, tmp_path):
     with pytest.raises(CommandError):
         call_command("export", str(tmp_path / "out"), "--unit", "NOPE")

@@ -25,7 +25,8 @@ from grassroots.org.models import Cluster, Unit
 from grassroots.people import services as people_services
 from grassroots.people.models import Membership, Person
 from grassroots.pipeline import dues
-from grassroots.pipeline.models import Confirmation, DossierDue
+from grassroots.pipeline import services as pipeline_services
+from grassroots.pipeline.models import Confirmation, DossierDue, FailedCellVote
 from grassroots.plans import services as plan_services
 from grassroots.reports import counting
 from grassroots.transfers import services as transfer_services
@@ -136,9 +137,18 @@ def _make_history(town, tmp_path):
     # Members admitted before the records began: no admission row.
     seed_cell(town, "W1C1")
     seed_cell(town, "W2C1", count=3)
-    # A dossier in progress, with its first steps.
+    # A dossier in progress, with its steps up to the cell vote, which failed twice (one of
+    # them recorded by mistake and annulled): the next vote's number is counted from them.
     dossier = open_dossier(town)
-    walk_until(town, dossier, stop="introduction")
+    walk_until(town, dossier, stop="cell_vote")
+    for day in (10, 11):
+        pipeline_services.failed_cell_vote_record(
+            trace=trace, dossier=dossier, date=dt.date(2024, 10, day), present=8, in_favour=5,
+            against=3,
+        )  # fmt: skip
+    pipeline_services.failed_cell_vote_annul(
+        trace=trace, vote=FailedCellVote.objects.latest("pk"), reason="Entered twice."
+    )
     # A member who arrived from outside the system.
     arriving = Person.objects.create(
         national_id="079200000001",
@@ -294,6 +304,8 @@ def test_export_then_import_into_an_empty_database(town, tmp_path, fmt):
     assert _memberships() == memberships
     assert _members_by_status() == statuses
     assert _confirmations() == confirmations
+    assert FailedCellVote.objects.filter(annulled_at__isnull=False).count() == 1
+    assert FailedCellVote.objects.filter(annulled_at__isnull=True).count() == 1
     assert _reports() == reports
     assert Unit.find_problems() == ([], [], [], [], [])
     assert timeline.rebuild_ancestry(check=True) == (set(), set())

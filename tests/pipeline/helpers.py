@@ -46,7 +46,7 @@ VALID_DATA = {
         "introducer_2_form_date": START.isoformat(),
     },
     "comments": {"work_comment": "good", "residence_comment": "good"},
-    "cell_vote": {"present": 8, "in_favour": 6, "against": 2, "attempt": 1},
+    "cell_vote": {"present": 8, "in_favour": 6, "against": 2},
     "committee_resolution": {"committee_members": 5, "present": 5, "in_favour": 4, "against": 1},
     "admission_decision": {"decision_no": "12-QĐ/TU"},
     "ceremony": {},

@@ -2,10 +2,10 @@
 
 from grassroots.history.services import Trace
 from grassroots.pipeline import services
-from grassroots.pipeline.models import Course
+from grassroots.pipeline.models import Course, FailedCellVote
 from tests.urlcheck import Route
 
-from .walk import NOMINATED, admitted, open_dossier
+from .walk import NOMINATED, STEP_DATES, admitted, open_dossier, walk_until
 
 
 def source_pk(town):
@@ -46,6 +46,28 @@ def step_pk(town):
     return {"pk": step.pk}
 
 
+def at_the_vote_pk(town):
+    dossier = open_dossier(town, user="admin")
+    return {"pk": walk_until(town, dossier, stop="cell_vote", user="admin").pk}
+
+
+def failed_vote_pk(town):
+    dossier = open_dossier(town, user="admin")
+    walk_until(town, dossier, stop="cell_vote", user="admin")
+    vote = services.failed_cell_vote_record(
+        trace=Trace.system("routes"),
+        dossier=dossier,
+        date=STEP_DATES["cell_vote"],
+        present=8,
+        in_favour=5,
+        against=3,
+    )
+    return {"pk": vote.pk}
+
+
+FAILED_VOTE = {"date": STEP_DATES["cell_vote"].isoformat(), "present": 8, "in_favour": 5}
+
+
 def admitted_dossier_pk(town):
     return {"pk": admitted(town, user="admin").pk}
 
@@ -84,6 +106,22 @@ ROUTES = [
         kwargs=dossier_pk,
         method="post",
         data=lambda town: {"step": "application", "date": "2024-09-16"},
+        record_unit="W1C1",
+        weak_user="w1_viewer",
+    ),
+    Route(
+        "pipeline:failed_vote_new",
+        kwargs=at_the_vote_pk,
+        method="post",
+        data=lambda town: {**FAILED_VOTE, "against": 3},
+        record_unit="W1C1",
+        weak_user="w1_viewer",
+    ),
+    Route(
+        "pipeline:failed_vote_annul",
+        kwargs=failed_vote_pk,
+        method="post",
+        data=lambda town: {f"vote-{FailedCellVote.objects.latest('pk').pk}-reason": "typed twice"},
         record_unit="W1C1",
         weak_user="w1_viewer",
     ),

@@ -64,9 +64,6 @@ def test_an_absurd_vote_count_is_named_with_its_range(town):
     with pytest.raises(ValidationError) as refused:
         record(town, dossier, "cell_vote", data=data("cell_vote", present=10**9))
     assert "100,000" in " ".join(refused.value.message_dict["present"])
-    with pytest.raises(ValidationError) as refused:
-        record(town, dossier, "cell_vote", data=data("cell_vote", attempt=0))
-    assert "at least 1" in " ".join(refused.value.message_dict["attempt"])
 
 
 def test_an_age_changed_after_the_cell_vote_stops_the_admission(town):

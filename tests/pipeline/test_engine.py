@@ -81,7 +81,8 @@ def test_missing_required_data_names_the_field():
         facts_before("cell_vote"), "cell_vote", dt.date(2024, 6, 3), {"in_favour": 6}, overrides={}
     )
     assert {v.code for v in found} == {"required_data"}
-    assert {v.field for v in found} == {"present", "against", "attempt"}
+    # The attempt is no field: it is counted from the failed votes recorded.
+    assert {v.field for v in found} == {"present", "against"}
 
 
 def test_invalid_number_is_refused():
@@ -233,8 +234,13 @@ def test_vote_counts_must_make_sense():
 
 def test_after_three_failed_votes_the_case_goes_higher():
     facts = facts_before("cell_vote")
-    assert codes(facts, "cell_vote", step_data=data("cell_vote", attempt=3)) == set()
-    assert codes(facts, "cell_vote", step_data=data("cell_vote", attempt=4)) == {
+    failed = max(s.date for s in facts.steps)  # on the day of the step before
+    two = dataclasses.replace(facts, failed_cell_votes=(failed,) * 2)
+    assert codes(two, "cell_vote", step_data=data("cell_vote")) == set()
+    three = dataclasses.replace(facts, failed_cell_votes=(failed,) * 3)
+    assert codes(three, "cell_vote", step_data=data("cell_vote")) == {"cell_vote_attempts"}
+    # A number typed for the attempt changes nothing.
+    assert codes(three, "cell_vote", step_data=data("cell_vote", attempt=1)) == {
         "cell_vote_attempts"
     }
 

@@ -133,7 +133,16 @@ def test_under_18_is_never_admitted_even_with_an_approval(town):
 def test_an_exception_needs_the_document(town):
     dossier = open_dossier(town)
     walk_to(town, dossier, "cell_vote")
-    values = {**step_data(town, dossier, "cell_vote"), "attempt": 4}
+    for day in (1, 2, 3):  # three failed votes: the fourth needs the superior's approval
+        services.failed_cell_vote_record(
+            trace=trace_for(town, "org"),
+            dossier=dossier,
+            date=STEP_DATES["cell_vote"] + dt.timedelta(days=day - 4),
+            present=9,
+            in_favour=5,
+            against=4,
+        )
+    values = step_data(town, dossier, "cell_vote")
     with refused_by("exception_document"):
         record(town, dossier, "cell_vote", data=values, exception_reason="agreed")
 

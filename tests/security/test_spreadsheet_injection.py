@@ -42,6 +42,7 @@ from grassroots.pipeline.models import (
     Dossier,
     DossierStep,
     Enrollment,
+    FailedCellVote,
     Source,
 )
 from grassroots.plans.models import Finding, Target
@@ -73,6 +74,7 @@ FILE_MODEL = {
     "enrollments": Enrollment,
     "dossiers": Dossier,
     "dossier_steps": DossierStep,
+    "failed_cell_votes": FailedCellVote,
     "admissions": Admission,
     "transfers": Transfer,
     "targets": Target,
@@ -157,13 +159,19 @@ def _fields():
 def _story(town, tmp_path):
     """The town with a history in every file (sources, courses, dossiers, transfers, ...)."""
     from grassroots.org import restructure
+    from grassroots.pipeline import services as pipeline_services
     from tests.pipeline.walk import open_dossier, walk_until
 
     imported(write(tmp_path / "story", **STORY))
     restructure.unit_rename(
         trace=town.trace, unit=town.unit("HS"), name="High school", day=dt.date(2025, 7, 1)
     )
-    walk_until(town, open_dossier(town), stop="introduction")
+    dossier = walk_until(town, open_dossier(town), stop="cell_vote")
+    vote = pipeline_services.failed_cell_vote_record(
+        trace=town.trace, dossier=dossier, date=dt.date(2024, 10, 10), present=8, in_favour=5,
+        against=3,
+    )  # fmt: skip
+    pipeline_services.failed_cell_vote_annul(trace=town.trace, vote=vote, reason="Entered twice.")
     Target.objects.get_or_create(
         unit=town.unit("W1C1"),
         period_start=dt.date(2024, 1, 1),

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from grassroots.core.dates import shown_day
+from grassroots.dates import shown_day
 from grassroots.history.models import Change
 from grassroots.history.services import record_change
 

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from grassroots import paging
 from grassroots.accounts import scope
 from grassroots.accounts import selectors as account_selectors
+from grassroots.dates import shown_day
 from grassroots.paths import under
 from grassroots.people.models import Membership
 from grassroots.pipeline import dues
@@ -224,7 +225,7 @@ def _finding_items(user, today, unit):
             url=f"{reverse('plans:findings')}?unit={finding.unit.code}&open=1",
             label=_("Follow up the finding of %(date)s by %(by)s on %(unit)s")
             % {
-                "date": finding.date.isoformat(),
+                "date": shown_day(finding.date),
                 "by": finding.by_unit.code,
                 "unit": finding.unit.code,
             },

@@ -43,6 +43,7 @@ from grassroots.pipeline.models import (
     Dossier,
     DossierStep,
     Enrollment,
+    FailedCellVote,
     Source,
 )
 from grassroots.plans.models import Finding, Target
@@ -286,6 +287,11 @@ QUERIES = {
     ),
     "dossier_steps": lambda unit: (
         DossierStep.objects.filter(_within(unit, "dossier__unit__path"))
+        .select_related("dossier__person")
+        .order_by("dossier__opened_on", "dossier_id", "date", "id")
+    ),
+    "failed_cell_votes": lambda unit: (
+        FailedCellVote.objects.filter(_within(unit, "dossier__unit__path"))
         .select_related("dossier__person")
         .order_by("dossier__opened_on", "dossier_id", "date", "id")
     ),

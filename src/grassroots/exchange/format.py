@@ -11,6 +11,7 @@ import datetime as dt
 import decimal
 import json
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, RegexValidator
@@ -26,6 +27,7 @@ from grassroots.pipeline.models import (
     Dossier,
     DossierStep,
     Enrollment,
+    FailedCellVote,
     Source,
 )
 from grassroots.plans.models import Finding, Target
@@ -45,6 +47,7 @@ FILES = (
     "enrollments",
     "dossiers",
     "dossier_steps",
+    "failed_cell_votes",
     "admissions",
     "members",
     "confirmations",
@@ -189,6 +192,16 @@ COLUMNS = {
         _c("annulled_on", DATE),
         _c("annul_reason", field=(DossierStep, "annul_reason")),
     ),
+    "failed_cell_votes": (
+        _c("national_id", NATIONAL_ID, True, field=(Person, "national_id")),
+        _c("opened_on", DATE, True),
+        _c("date", DATE, True),
+        _c("present", INT, True, field=(FailedCellVote, "present")),
+        _c("in_favour", INT, True, field=(FailedCellVote, "in_favour")),
+        _c("against", INT, True, field=(FailedCellVote, "against")),
+        _c("annulled_on", DATE),
+        _c("annul_reason", field=(FailedCellVote, "annul_reason")),
+    ),
     "admissions": (
         _c("national_id", NATIONAL_ID, True, field=(Person, "national_id")),
         _c("unit_code", CODE, True, field=UNIT_CODE),
@@ -321,6 +334,7 @@ KEYS = {
     "split_assignments": ("effective_date", "unit_code", "national_id"),
     "dossiers": ("national_id", "opened_on"),
     "dossier_steps": ("national_id", "opened_on", "step", "date"),
+    "failed_cell_votes": ("national_id", "opened_on", "date", "annulled_on"),
     "members": ("national_id", "admitted_on"),
     "findings": ("unit_code", "by_unit_code", "date", "kind"),
     "conferences": ("committee_code", "date", "title"),
@@ -358,8 +372,17 @@ class RowError(Exception):
         self.message = message
 
 
+def clean_text(text):
+    """A cell's text as the import reads it: stripped, and in Unicode's composed form
+    (NFC). A keyboard set to combining accents ("Unicode tổ hợp") or a Mac writes ổ as
+    o and two combining marks: the same text to a reader, and so the same cluster, name
+    or code to the import, which otherwise saw a new cluster and a changed person."""
+    text = text.strip()
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
+
+
 def cell_text(value):
-    """A cell as stripped text ('' for no value); spreadsheet numbers and dates as text."""
+    """A cell as clean text ('' for no value); spreadsheet numbers and dates as text."""
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
@@ -372,7 +395,7 @@ def cell_text(value):
         return str(int(value))
     if isinstance(value, bool):
         return "yes" if value else "no"
-    return str(value).strip()
+    return clean_text(str(value))
 
 
 def parse_value(column, text):

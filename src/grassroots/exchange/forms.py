@@ -23,6 +23,7 @@ FILE_LABELS = {
     "split_assignments": _("split assignments"),
     "dossiers": _("dossiers"),
     "dossier_steps": _("dossier steps"),
+    "failed_cell_votes": _("failed cell votes"),
     "members": _("members"),
     "findings": _("supervision findings"),
     "conferences": _("conferences"),

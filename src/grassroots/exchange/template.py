@@ -108,6 +108,16 @@ EXAMPLES = {
             "date": D(2024, 5, 2),
         }
     ],
+    "failed_cell_votes": [
+        {
+            "national_id": "079100000001",
+            "opened_on": D(2024, 5, 2),
+            "date": D(2024, 6, 10),
+            "present": 9,
+            "in_favour": 5,
+            "against": 4,
+        }
+    ],
     "admissions": [
         {
             "national_id": "079100000001",
@@ -231,7 +241,7 @@ def _instructions(sheet):
         (
             _(
                 "Each sheet is one file of the exchange format. Keep the header row; "
-                "replace the example row (row 2) with your data, one record a row."
+                "replace the example rows (from row 2) with your data, one record a row."
             ),
             False,
         ),

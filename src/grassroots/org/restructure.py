@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from grassroots import announcements
 from grassroots.accounts import scope
 from grassroots.accounts import services as account_services
-from grassroots.core.dates import shown_day as _shown_day
+from grassroots.dates import shown_day as _shown_day
 from grassroots.history.models import Cause, Change
 from grassroots.history.services import Trace, record_change
 from grassroots.inputs import field_errors

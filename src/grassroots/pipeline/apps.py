@@ -49,6 +49,13 @@ class PipelineConfig(AppConfig):
             export="dossier_steps",
             erasable=True,
         )
+        subjects.register(
+            "pipeline.failedcellvote",
+            unit="dossier__unit",
+            person="dossier__person",
+            export="failed_cell_votes",
+            erasable=True,
+        )
         subjects.register("pipeline.admission", unit="unit", person="person", export="admissions")
         subjects.register(
             "pipeline.confirmation",

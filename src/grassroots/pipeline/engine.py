@@ -11,7 +11,7 @@ import datetime as dt
 
 from django.utils.translation import gettext, gettext_noop
 
-from grassroots.core.dates import shown_day as _shown_day
+from grassroots.dates import shown_day as _shown_day
 from grassroots.workdays import add_months, add_working_days, months_between
 
 from .rules import get_rules
@@ -97,6 +97,9 @@ class Facts:
     # For a readmission: the day the register says the applicant's last membership ended
     # (left or not confirmed), which the application's `left_on` must give.
     left_on: dt.date | None = None
+    # The days of the cell's votes that did not reach two thirds (FailedCellVote, not
+    # annulled): the passing vote's attempt number is counted from them.
+    failed_cell_votes: tuple = ()
 
     def step(self, code):
         for fact in self.steps:
@@ -136,6 +139,7 @@ _DATE_RULES = {
     "decision_deadline",
     "ceremony_deadline",
     "readmission_wait",
+    "cell_vote_after_failed",
 }
 
 
@@ -538,24 +542,44 @@ def _check_cell_vote(facts, date, values, rules, overrides):
         ]
     else:
         violations = _vote_violations(rules, values, members, "cell_vote_two_thirds")
-    attempt = values["attempt"]
-    if attempt < 1:
-        violations.append(
-            _violation(
-                rules,
-                "invalid_data",
-                field="attempt",
-                label=rules.step("cell_vote").fields[3].label,
-                kind=gettext("a whole number of at least 1"),
-            )
-        )
-    elif attempt > limits.max_failed_cell_votes:
+    attempt = cell_vote_attempt(facts)
+    if attempt > limits.max_failed_cell_votes:
         violations.append(
             _violation(
                 rules, "cell_vote_attempts", max=limits.max_failed_cell_votes, attempt=attempt
             )
         )
+    if facts.failed_cell_votes and date < max(facts.failed_cell_votes):
+        violations.append(
+            _violation(
+                rules, "cell_vote_after_failed", date=_shown_day(max(facts.failed_cell_votes))
+            )
+        )
     violations += eligibility(facts, date, rules)
+    return violations
+
+
+def cell_vote_attempt(facts):
+    """The number of the next cell vote: one more than the failed ones recorded (the
+    register of votes, not a number typed on the form)."""
+    return len(facts.failed_cell_votes) + 1
+
+
+def check_failed_cell_vote(facts, date, data, *, rules=None, overrides=None):
+    """The rules a failed cell vote breaks: those of the cell vote (its place in the
+    procedure, its date, its counts, the number of votes, the candidate's eligibility)
+    but two thirds, which it did not reach; a vote that did reach them is no failed one."""
+    rules = rules or get_rules()
+    violations = [
+        v
+        for v in check_step(facts, "cell_vote", date, data, rules=rules, overrides=overrides)
+        if v.code != "cell_vote_two_thirds"
+    ]
+    if violations:
+        return violations
+    values, _problems = step_values(rules, rules.step("cell_vote"), data)
+    if is_majority(values["in_favour"], official_members(facts, date), rules):
+        violations.append(_violation(rules, "cell_vote_passed", field="in_favour"))
     return violations
 
 
@@ -636,6 +660,7 @@ def derived_values(facts, step_code, date, values, rules=None):
     extra = {}
     if step_code == "cell_vote":
         extra["official_members"] = official_members(facts, date)
+        extra["attempt"] = cell_vote_attempt(facts)
     if step_code == "introduction":
         for slot, national_id, _outside, form_date in introducers(values):
             if not national_id:

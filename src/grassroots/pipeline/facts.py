@@ -110,7 +110,8 @@ def dossier_facts(
     """Facts for the engine. `steps` may be a prefetched list of DossierStep rows; lists pass
     `certificate_date` (None: no certificate) and `previous` to avoid a query per row.
     `data` is a proposed step's data: the register members it names are loaded too (and,
-    with it, the cell's roll; lists that only want due dates pass no data)."""
+    with it, the cell's roll and the failed cell votes; lists that only want due dates pass
+    no data)."""
     person = dossier.person
     steps = active_steps(dossier, steps)
     if certificate_date is _UNKNOWN:
@@ -125,7 +126,11 @@ def dossier_facts(
         )
     register = None
     left_on = None
+    failed_votes = ()
     if data is not None:
+        failed_votes = tuple(
+            dossier.failed_votes.filter(annulled_at__isnull=True).values_list("date", flat=True)
+        )
         if dossier.readmission:
             former = former_membership(person)
             left_on = former.ended_on if former else None
@@ -148,6 +153,7 @@ def dossier_facts(
         special_area=bool(dossier.unit.special_area),
         register=register,
         left_on=left_on,
+        failed_cell_votes=failed_votes,
         **(after_decision(dossier) if after is None else after),
     )
 

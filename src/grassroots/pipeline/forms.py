@@ -13,6 +13,7 @@ from grassroots.people.fields import MemberField
 from grassroots.people.models import Education
 from grassroots.people.pickers import PersonPickerField
 
+from . import engine
 from .models import Confirmation, Course, Dossier, DossierStep, Enrollment, Source
 from .rules import get_rules
 
@@ -199,8 +200,6 @@ class StepForm(forms.Form):
             self.data_fields.append(field.name)
             if isinstance(self.fields[field.name], MemberField):
                 self.fields[field.name].user = user
-        if step == "cell_vote":
-            self.fields["attempt"].initial = 1
         if may_decide:
             self.fields.update(exception_fields())
         order = ["step", "date", *self.data_fields, "document_no", "attachment"]
@@ -232,6 +231,19 @@ class AnnulForm(forms.Form):
     reason = forms.CharField(
         label=_("reason for annulling"), widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class FailedVoteForm(forms.Form):
+    """A cell vote that did not reach two thirds (services.failed_cell_vote_record)."""
+
+    date = forms.DateField(label=_("date of the vote"), widget=DATE)
+    present = forms.IntegerField(
+        label=_("official members present"), min_value=0, max_value=engine.MAX_COUNT
+    )
+    in_favour = forms.IntegerField(
+        label=_("votes in favour"), min_value=0, max_value=engine.MAX_COUNT
+    )
+    against = forms.IntegerField(label=_("votes against"), min_value=0, max_value=engine.MAX_COUNT)
 
 
 class MemberRecordForm(forms.Form):

@@ -8,7 +8,14 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from grassroots.inputs import LONG_TEXT, long_text, multiline_text, plain_text
+from grassroots.inputs import (
+    LONG_TEXT,
+    composed,
+    long_text,
+    multiline_text,
+    plain_text,
+    url_code,
+)
 
 from .rules import get_rules
 
@@ -93,7 +100,9 @@ class Source(models.Model):
 class Course(models.Model):
     """An awareness course about the organisation (lớp bồi dưỡng nhận thức)."""
 
-    code = models.CharField(_("code"), max_length=40, unique=True, validators=[plain_text])
+    code = models.CharField(
+        _("code"), max_length=40, unique=True, validators=[plain_text, url_code]
+    )
     organizer = models.ForeignKey(
         "org.Unit", verbose_name=_("organising unit"), on_delete=models.PROTECT, related_name="+"
     )
@@ -119,6 +128,13 @@ class Course(models.Model):
     @property
     def unit(self):
         return self.organizer
+
+    @staticmethod
+    def written_code(text):
+        """A course code as it is stored and looked up: composed, in capitals, except the
+        few letters whose capital is two letters (ß → SS), so that a code keeps the length
+        the client was told it may have; `k1-2026` is `K1-2026`."""
+        return "".join(c.upper() if len(c.upper()) == 1 else c for c in composed(text))
 
 
 class Enrollment(models.Model):
@@ -265,6 +281,48 @@ class DossierStep(models.Model):
         return self.dossier.unit
 
 
+class FailedCellVote(models.Model):
+    """A cell vote that did not reach two thirds: a fact of the dossier. The cell may vote
+    again; after `max_failed_cell_votes` of them the case goes to the higher committee
+    (rules.py), and the passing vote's attempt number is counted from these, never typed.
+    """
+
+    dossier = models.ForeignKey(
+        Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="failed_votes"
+    )
+    date = models.DateField(_("date"))
+    present = models.PositiveIntegerField(_("official members present"))
+    in_favour = models.PositiveIntegerField(_("votes in favour"))
+    against = models.PositiveIntegerField(_("votes against"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    # A vote recorded by mistake is annulled, never deleted (services.failed_cell_vote_annul).
+    annulled_at = models.DateTimeField(_("annulled at"), null=True, blank=True)
+    annulled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    annul_reason = models.TextField(
+        _("reason for annulling"),
+        blank=True,
+        max_length=LONG_TEXT,
+        validators=[multiline_text, long_text],
+    )
+
+    class Meta:
+        ordering = ["date", "id"]
+        verbose_name = _("failed cell vote")
+        verbose_name_plural = _("failed cell votes")
+
+    def __str__(self):
+        return f"{self.dossier} · {self.date}"
+
+    @property
+    def unit(self):
+        return self.dossier.unit
+
+
 class Admission(models.Model):
     """The competent committee's admission decision: the fact reports count."""
 
@@ -326,6 +384,14 @@ class Admission(models.Model):
 
     def __str__(self):
         return f"{self.person} · {self.decision_date}"
+
+    @property
+    def roll_unit(self):
+        """The unit whose roll holds the member: its cell votes on recognition and its
+        committee decides (after an official transfer during probation the receiving
+        unit, domain.md, Transfers; else the admitting one). Who may see and record the
+        confirmation is read off this unit (selectors.admission_to_confirm)."""
+        return self.membership.unit if self.membership_id else self.unit
 
     def keep_person_attributes(self, person):
         """Record the person's education and occupation as they are at admission."""

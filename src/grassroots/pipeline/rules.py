@@ -290,7 +290,6 @@ STEPS = (
             Field("present", _("official members present"), "int"),
             Field("in_favour", _("votes in favour"), "int"),
             Field("against", _("votes against"), "int"),
-            Field("attempt", _("attempt number"), "int"),
         ),
     ),
     Step(
@@ -452,6 +451,17 @@ RULE_TABLE = {
             ),
         ),
         Rule(
+            "cell_vote_passed",
+            _(
+                "This vote reached two thirds of the official members: record it as the "
+                "cell vote, not as a failed one."
+            ),
+        ),
+        Rule(
+            "cell_vote_after_failed",
+            _("The cell vote cannot be dated before the failed vote of %(date)s."),
+        ),
+        Rule(
             "cell_vote_attempts",
             _(
                 "After %(max)s failed cell votes the case goes to the higher committee "
@@ -573,6 +583,8 @@ RULE_TITLES = {
     "no_official_members": _("cell with official members"),
     "cell_vote_two_thirds": _("two thirds at the cell vote"),
     "cell_vote_attempts": _("number of cell votes"),
+    "cell_vote_passed": _("a failed vote did not reach two thirds"),
+    "cell_vote_after_failed": _("cell vote after the failed ones"),
     "committee_two_thirds": _("two thirds of the committee"),
     "decision_deadline": _("time limit for the decision"),
     "ceremony_deadline": _("time limit for the ceremony"),

@@ -3,11 +3,13 @@
 import datetime as dt
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from grassroots.accounts import scope
 from grassroots.accounts.roles import Action
+from grassroots.dates import shown_day
 from grassroots.people.models import Membership, Person
 from grassroots.vietnamese import fold
 from grassroots.workdays import (
@@ -88,10 +90,9 @@ def courses_for(user):
 
 
 def course_for(user, code):
-    """One course the user may see, or 404."""
-    from django.http import Http404
-
-    course = courses_for(user).filter(code=code).first()
+    """One course the user may see, or 404. The code is read as `course_create` stores it
+    (`Course.written_code`), so that `k1-2026` finds the course stored as `K1-2026`."""
+    course = courses_for(user).filter(code=Course.written_code(code)).first()
     if course is None:
         raise Http404
     return course
@@ -316,18 +317,47 @@ def due_items(user, today, *, horizon_days=30, unit=None, limit=None):
     return sorted(items, key=lambda item: item["due_on"])
 
 
+def _on_roll_in_scope(user, prefix=""):
+    """Q for admissions (through `prefix`, e.g. "admission__") whose member's roll lies in
+    the user's scope: the membership's unit, or without a membership the admitting unit
+    (`Admission.roll_unit` in SQL)."""
+    return scope.unit_q(user, field=f"{prefix}membership__unit__path") | (
+        Q(**{f"{prefix}membership__isnull": True}) & scope.unit_q(user, field=f"{prefix}unit__path")
+    )
+
+
+def admission_to_confirm(user, pk):
+    """The admission `pk` whose confirmation the user records: seen through the unit whose
+    roll holds the member (`Admission.roll_unit`, the one the service asks for), so that
+    the receiving side of an official transfer during probation finds it and the admitting
+    side does not (404); 403 where the user sees it but may not decide."""
+    admissions = Admission.objects.select_related(
+        "person", "unit", "membership__unit", "dossier"
+    ).filter(pk=pk)
+    if not scope.is_everywhere(user):
+        admissions = admissions.filter(_on_roll_in_scope(user))
+    admission = admissions.first()
+    if admission is None:
+        raise Http404
+    scope.require(user, Action.DECIDE, admission.roll_unit)
+    return admission
+
+
 def _decisions_due(user, horizon, rules, *, unit=None):
     """Confirmation votes held and not decided yet: the committee decides within 30
-    working days of the vote (extendable by 30)."""
-    pending = scope.scoped(
-        user,
-        Confirmation.objects.filter(
-            decided_on__isnull=True, cell_vote_date__isnull=False
-        ).select_related("admission__person", "admission__unit"),
-        unit_field="admission__unit",
-    )
+    working days of the vote (extendable by 30). Listed, like the votes, under the unit
+    whose roll holds the member (the committee that decides)."""
+    pending = Confirmation.objects.filter(
+        decided_on__isnull=True, cell_vote_date__isnull=False
+    ).select_related("admission__person", "admission__unit", "admission__membership__unit")
+    if not scope.is_everywhere(user):
+        pending = pending.filter(_on_roll_in_scope(user, "admission__"))
     if unit is not None:
-        pending = pending.filter(scope.under(unit.path, "admission__unit__path"))
+        pending = pending.filter(
+            scope.under(unit.path, "admission__membership__unit__path")
+            | Q(admission__membership__isnull=True)
+            & scope.under(unit.path, "admission__unit__path")
+        )
     overrides = calendar_overrides()
     days = rules.limits.confirmation_decision_working_days
     items = []
@@ -339,11 +369,11 @@ def _decisions_due(user, horizon, rules, *, unit=None):
                 {
                     "kind": "confirmation_decision",
                     "person": admission.person,
-                    "unit": admission.unit,
+                    "unit": admission.roll_unit,
                     "due_on": due,
                     "url": reverse("pipeline:confirm", args=[admission.pk]),
                     "label": _("confirmation decision (cell vote %(date)s)")
-                    % {"date": confirmation.cell_vote_date},
+                    % {"date": shown_day(confirmation.cell_vote_date)},
                 }
             )
     return items
@@ -439,7 +469,8 @@ def _confirmations_due(user, horizon, rules, *, unit=None, limit=None):
                 "unit": admission.membership.unit,
                 "due_on": calc.due(ends),
                 "url": reverse("pipeline:confirm", args=[admission.pk]),
-                "label": _("confirmation vote (probation ends %(date)s)") % {"date": ends},
+                "label": _("confirmation vote (probation ends %(date)s)")
+                % {"date": shown_day(ends)},
             }
         )
     items.sort(key=lambda item: (item["due_on"], item["person"].sort_key))

@@ -20,13 +20,22 @@ from grassroots.accounts import scope
 from grassroots.accounts.roles import Action
 from grassroots.history.models import Cause, Change
 from grassroots.history.services import record_change, snapshot
-from grassroots.inputs import field_errors
+from grassroots.inputs import field_errors, save_checked
 from grassroots.org.models import Unit
 from grassroots.people.models import Membership
 
 from . import dues, engine, status
 from .facts import dossier_facts, former_membership, register_for
-from .models import Admission, Confirmation, Course, Dossier, DossierStep, Enrollment, Source
+from .models import (
+    Admission,
+    Confirmation,
+    Course,
+    Dossier,
+    DossierStep,
+    Enrollment,
+    FailedCellVote,
+    Source,
+)
 from .rules import get_rules
 
 ATTACHMENT_EXTENSIONS = {".pdf", ".jpg", ".jpeg", ".png"}
@@ -141,7 +150,7 @@ def source_nominate(
     )
     _validate_source(source, mentor_changed=True)
     source.status = status.source_status(source)
-    source.save()
+    save_checked(source.save, lambda: _validate_source(source, mentor_changed=True))
     record_change(trace, source, action=Change.Action.CREATE)
     return source
 
@@ -185,13 +194,13 @@ def refresh_sources(trace, person):
 def course_create(*, trace, code, organizer, title, start_date, end_date, place=""):
     """Open an awareness course organised by a committee."""
     _require(trace, Action.EDIT_UNITS, organizer)
-    code = upper_keeping_length((code or "").strip())
+    code = Course.written_code(code)
     title, place = (title or "").strip(), (place or "").strip()
     errors = {}
     if not code:
         errors["code"] = _("A course needs a code.")
-    elif Course.objects.filter(code=code).exists():
-        errors["code"] = _("Another course already has code %(code)s.") % {"code": code}
+    else:
+        errors.update(_code_taken(code))
     if not title:
         errors["title"] = _("A course needs a title.")
     fields = Course(code=code, title=title, place=place)
@@ -200,7 +209,7 @@ def course_create(*, trace, code, organizer, title, start_date, end_date, place=
         errors["end_date"] = _("The course cannot end before it starts.")
     if errors:
         raise ValidationError(errors)
-    course = Course.objects.create(
+    course = Course(
         code=code,
         organizer=organizer,
         title=title,
@@ -208,14 +217,20 @@ def course_create(*, trace, code, organizer, title, start_date, end_date, place=
         end_date=end_date,
         place=place,
     )
+    save_checked(course.save, lambda: _code_free(code))
     record_change(trace, course, action=Change.Action.CREATE)
     return course
 
 
-def upper_keeping_length(text):
-    """Upper case, except the few letters whose capital is two letters (ß → SS): a code
-    keeps the length the client was told it may have."""
-    return "".join(c.upper() if len(c.upper()) == 1 else c for c in text)
+def _code_taken(code):
+    if Course.objects.filter(code=code).exists():
+        return {"code": _("Another course already has code %(code)s.") % {"code": code}}
+    return {}
+
+
+def _code_free(code):
+    if errors := _code_taken(code):
+        raise ValidationError(errors)
 
 
 def _require_enrol(trace, course, person):
@@ -644,6 +659,11 @@ def dossier_step_annul(*, trace, step, reason):
                 % {"steps": ", ".join(str(rules.step_label(s.step)) for s in later)}
             }
         )
+    if (
+        order.index(step.step) < order.index("cell_vote")
+        and dossier.failed_votes.filter(annulled_at__isnull=True).exists()
+    ):
+        raise ValidationError({"reason": _("Annul the failed cell votes first.")})
     if step.step == "ceremony" or step.step == "admission_decision":
         admission = Admission.objects.filter(dossier=dossier).first()
         if admission is not None and Confirmation.objects.filter(admission=admission).exists():
@@ -673,6 +693,69 @@ def dossier_step_annul(*, trace, step, reason):
         _withdraw_probation(trace, dossier, reason)
     dues.refresh([dossier.pk])
     return step
+
+
+@transaction.atomic
+def failed_cell_vote_record(*, trace, dossier, date, present, in_favour, against):
+    """Record a cell vote that did not reach two thirds. It is checked as the cell vote is
+    (its place after the introduction, its date, its counts against the register, the
+    number of votes, the candidate's eligibility), except that it failed; nothing is set
+    aside for it: after the last vote the charter allows, the case goes to the higher
+    committee. The passing vote's attempt number is counted from these."""
+    dossier = (
+        Dossier.objects.select_for_update().select_related("person", "unit").get(pk=dossier.pk)
+    )
+    _require(trace, Action.RECORD_STEP, dossier.unit)
+    data = {"present": present, "in_favour": in_favour, "against": against}
+    facts = dossier_facts(dossier, data=data)
+    _refuse_any(engine.check_failed_cell_vote(facts, date, data))
+    vote = FailedCellVote(
+        dossier=dossier,
+        date=date,
+        present=present,
+        in_favour=in_favour,
+        against=against,
+        recorded_by=trace.actor,
+    )
+    vote.save()
+    record_change(trace, vote, action=Change.Action.CREATE, after=snapshot(vote))
+    return vote
+
+
+@transaction.atomic
+def failed_cell_vote_annul(*, trace, vote, reason):
+    """Annul a failed vote recorded by mistake: it stays on the dossier, struck out, and no
+    longer counts. Not once the cell vote is recorded: its attempt number counted it
+    (annul the cell vote first)."""
+    vote = (
+        FailedCellVote.objects.select_for_update(of=("self",))
+        .select_related("dossier__unit")
+        .get(pk=vote.pk)
+    )
+    _require(trace, Action.RECORD_STEP, vote.dossier.unit)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the vote is annulled.")})
+    if vote.annulled_at is not None:
+        raise ValidationError({"reason": _("This vote was annulled already.")})
+    if vote.dossier.steps.filter(step="cell_vote", annulled_at__isnull=True).exists():
+        raise ValidationError(
+            {"reason": _("The cell vote counted this one: annul the cell vote first.")}
+        )
+    before = snapshot(vote)
+    vote.annulled_at = timezone.now()
+    vote.annulled_by = trace.actor
+    vote.annul_reason = reason
+    vote.save(update_fields=["annulled_at", "annulled_by", "annul_reason"])
+    record_change(
+        trace, vote, action=Change.Action.UPDATE, before=before, after=snapshot(vote), reason=reason
+    )
+    return vote
+
+
+def _refuse_any(violations):
+    if violations:
+        _refuse(violations)
 
 
 def _follow_step(trace, dossier, step, reason):
@@ -897,7 +980,7 @@ def confirmation_record(
     )
     # The cell whose roll the member is on votes: after an official transfer during
     # probation the receiving one (domain.md, Transfers), else the admitting cell.
-    home = admission.membership.unit if admission.membership else admission.unit
+    home = admission.roll_unit
     _require(trace, Action.DECIDE, home)
     confirmation = Confirmation.objects.select_for_update().filter(admission=admission).first()
     if confirmation is not None and confirmation.decided_on is not None:

@@ -1,5 +1,6 @@
 """Pipeline pages: sources, courses and enrolments, dossiers, the member register."""
 
+import dataclasses
 import datetime as dt
 import mimetypes
 
@@ -33,13 +34,14 @@ from .forms import (
     CourseForm,
     DossierOpenForm,
     EnrollmentResultForm,
+    FailedVoteForm,
     MemberRecordForm,
     SourceEditForm,
     SourceFilterForm,
     SourceForm,
     StepForm,
 )
-from .models import Admission, Dossier, DossierStep, Enrollment, Source
+from .models import Admission, Dossier, DossierStep, Enrollment, FailedCellVote, Source
 from .rules import get_rules
 from .status import PersonStatus
 
@@ -441,7 +443,7 @@ def _shown(field, value):
     return value
 
 
-def _dossier_page(request, dossier, form=None, status=200):
+def _dossier_page(request, dossier, form=None, status=200, failed_vote_form=None):
     log_person(request, dossier.person, what=_("Dossier"), unit=dossier.unit)
     if dossier.source_id and dossier.source.mentor_id:
         log_person(request, dossier.source.mentor, what=_("Dossier, mentor"))
@@ -451,7 +453,13 @@ def _dossier_page(request, dossier, form=None, status=200):
         dossier.steps.select_related("recorded_by", "annulled_by").order_by("date", "id")
     )
     steps = [step for step in all_steps if step.annulled_at is None]
-    facts = dossier_facts(dossier, steps=steps)
+    failed_votes = list(dossier.failed_votes.select_related("recorded_by", "annulled_by"))
+    for vote in failed_votes:
+        vote.annul_form = AnnulForm(prefix=f"vote-{vote.pk}")
+    facts = dataclasses.replace(
+        dossier_facts(dossier, steps=steps),
+        failed_cell_votes=tuple(v.date for v in failed_votes if v.annulled_at is None),
+    )
     code = engine.next_step(facts, rules)
     may_decide = scope.can(request.user, Action.DECIDE, dossier.unit)
     step_def = rules.step(code) if code else None
@@ -496,7 +504,10 @@ def _dossier_page(request, dossier, form=None, status=200):
             # An optional box left unticked says nothing worth a line.
             and not (field.kind == "bool" and not field.required and not step.data[field.name])
         ]
-    admission = Admission.objects.filter(dossier=dossier).select_related("membership").first()
+        if step.step == "cell_vote" and step.data.get("attempt"):
+            # Counted from the failed votes when the vote was recorded (engine).
+            step.fields.append((_("vote number"), step.data["attempt"]))
+    admission = Admission.objects.filter(dossier=dossier).select_related("membership__unit").first()
     confirmation = getattr(admission, "confirmation", None) if admission else None
     context = {
         "dossier": dossier,
@@ -514,6 +525,9 @@ def _dossier_page(request, dossier, form=None, status=200):
         "admission": admission,
         "confirmation": confirmation,
         "may_decide": may_decide,
+        # The confirmation is recorded where the member's roll is (selectors.admission_to_confirm).
+        "may_confirm": admission is not None
+        and scope.can(request.user, Action.DECIDE, admission.roll_unit),
         "may_close": dossier.status == Dossier.Status.OPEN
         and scope.can(request.user, Action.RECORD_STEP, dossier.unit),
         "close_form": CloseForm(),
@@ -522,6 +536,17 @@ def _dossier_page(request, dossier, form=None, status=200):
         and admission.member_record_on is None
         and scope.can(request.user, Action.RECORD_STEP, dossier.unit),
         "forms": print_forms.forms_for(dossier) if admission or steps else [],
+        "failed_votes": failed_votes,
+        # While the cell has still to vote: a vote that failed is recorded as such.
+        "failed_vote_form": (
+            failed_vote_form or FailedVoteForm(initial={"date": timezone.localdate()})
+        )
+        if code == "cell_vote" and may_record
+        else None,
+        "may_annul_votes": dossier.status != Dossier.Status.CLOSED
+        and "cell_vote" not in {s.step for s in steps}
+        and scope.can(request.user, Action.RECORD_STEP, dossier.unit),
+        "max_failed_votes": rules.limits.max_failed_cell_votes,
         "changes": Change.objects.filter(model="pipeline.dossier", object_id=str(dossier.pk))[:20],
     }
     return render(request, "pipeline/dossier.html", context, status=status)
@@ -573,6 +598,54 @@ def dossier_step(request, pk):
         for error in form.non_field_errors():
             messages.error(request, error)
     return _dossier_page(request, dossier, form=form, status=400)
+
+
+@require_POST
+def failed_vote_new(request, pk):
+    """Record a cell vote that did not reach two thirds; a refusal comes back on the form."""
+    dossier = _dossier(request, pk, action=Action.RECORD_STEP)
+    form = FailedVoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.failed_cell_vote_record(
+                trace=_trace(request), dossier=dossier, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The failed vote is recorded."))
+            return redirect("pipeline:dossier", pk=dossier.pk)
+    if dossier.status == Dossier.Status.CLOSED:
+        for error in form.non_field_errors():
+            messages.error(request, error)
+    return _dossier_page(request, dossier, status=400, failed_vote_form=form)
+
+
+@require_POST
+def failed_vote_annul(request, pk):
+    """Annul a failed vote recorded by mistake, with a reason."""
+    vote = scope.get_scoped(
+        request.user,
+        FailedCellVote.objects.select_related("dossier__person", "dossier__unit"),
+        action=Action.RECORD_STEP,
+        unit_field="dossier__unit",
+        pk=pk,
+    )
+    form = AnnulForm(request.POST, prefix=f"vote-{vote.pk}")
+    if form.is_valid():
+        try:
+            services.failed_cell_vote_annul(
+                trace=_trace(request), vote=vote, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            for error in exc.messages:
+                messages.error(request, error)
+        else:
+            messages.success(request, _("The failed vote is annulled."))
+            return redirect("pipeline:dossier", pk=vote.dossier_id)
+    else:
+        messages.error(request, _("Say why the vote is annulled."))
+    return _dossier_page(request, _dossier(request, vote.dossier_id), status=400)
 
 
 def _step(request, pk):
@@ -752,13 +825,8 @@ def member_list(request):
 @require_http_methods(["GET", "POST"])
 def confirm(request, pk):
     """The cell's vote on recognition as an official member, then the committee's decision."""
-    admission = scope.get_scoped(
-        request.user,
-        Admission.objects.select_related("person", "unit", "membership", "dossier"),
-        action=Action.DECIDE,
-        pk=pk,
-    )
-    log_person(request, admission.person, what=_("Confirmation"), unit=admission.unit)
+    admission = selectors.admission_to_confirm(request.user, pk)
+    log_person(request, admission.person, what=_("Confirmation"), unit=admission.roll_unit)
     existing = getattr(admission, "confirmation", None)
     done = existing if existing is not None and existing.decided_on else None
     voted = existing if existing is not None and not existing.decided_on else None

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from grassroots import sheets
-from grassroots.core.dates import shown_day
+from grassroots.dates import shown_day
 
 from .exports import html_to_pdf
 from .statform import year_earlier

@@ -8,6 +8,7 @@ from .register import CourseApplier, EnrollmentApplier, PeopleApplier, SourceApp
 from .structure import RestructuringApplier, SplitAssignmentApplier, UnitVersionApplier
 from .targets import FindingApplier, TargetApplier
 from .units import UnitApplier
+from .votes import FailedVoteApplier
 
 APPLIERS = {
     "units": UnitApplier,
@@ -20,6 +21,7 @@ APPLIERS = {
     "enrollments": EnrollmentApplier,
     "dossiers": DossierApplier,
     "dossier_steps": DossierStepApplier,
+    "failed_cell_votes": FailedVoteApplier,
     "admissions": AdmissionApplier,
     "members": MembershipApplier,
     "confirmations": ConfirmationApplier,

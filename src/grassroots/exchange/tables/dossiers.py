@@ -24,6 +24,31 @@ def _dossiers_of(people_ids, days):
     return {(d.person.national_id, d.opened_on): d for d in found}
 
 
+def resolve_dossiers(applier, rows):
+    """The rows whose dossier (national_id + opened_on) exists and lies in the importing
+    user's scope, each with `refs["dossier"]`; the others are named."""
+    people = people_by_national_id((r.values["national_id"] for r in rows), applier.ctx.scope_user)
+    dossiers = _dossiers_of({p.id for p in people.values()}, {r.values["opened_on"] for r in rows})
+    kept = []
+    for r in rows:
+        if not applier.resolve_person(r, people):
+            continue
+        dossier = dossiers.get((r.values["national_id"], r.values["opened_on"]))
+        if dossier is None:
+            applier.error(
+                r,
+                "opened_on",
+                _("%(id)s has no dossier opened on %(day)s (dossiers)")
+                % {"id": r.values["national_id"], "day": r.values["opened_on"]},
+            )
+            continue
+        if not applier.allowed(r, "national_id", Action.RECORD_STEP, dossier.unit):
+            continue
+        r.refs["dossier"] = dossier
+        kept.append(r)
+    return kept
+
+
 class DossierApplier(Applier):
     file = "dossiers"
     model = Dossier
@@ -38,7 +63,7 @@ class DossierApplier(Applier):
 
     def resolve(self, rows):
         refs = self.ctx.units.get_many([r.values["unit_code"] for r in rows])
-        people = people_by_national_id(r.values["national_id"] for r in rows)
+        people = people_by_national_id((r.values["national_id"] for r in rows), self.ctx.scope_user)
         kept = [
             r
             for r in rows
@@ -123,28 +148,7 @@ class DossierStepApplier(Applier):
         return True
 
     def resolve(self, rows):
-        people = people_by_national_id(r.values["national_id"] for r in rows)
-        dossiers = _dossiers_of(
-            {p.id for p in people.values()}, {r.values["opened_on"] for r in rows}
-        )
-        kept = []
-        for r in rows:
-            if not self.resolve_person(r, people):
-                continue
-            dossier = dossiers.get((r.values["national_id"], r.values["opened_on"]))
-            if dossier is None:
-                self.error(
-                    r,
-                    "opened_on",
-                    _("%(id)s has no dossier opened on %(day)s (dossiers)")
-                    % {"id": r.values["national_id"], "day": r.values["opened_on"]},
-                )
-                continue
-            if not self.allowed(r, "national_id", Action.RECORD_STEP, dossier.unit):
-                continue
-            r.refs["dossier"] = dossier
-            kept.append(r)
-        return kept
+        return resolve_dossiers(self, rows)
 
     def load(self, rows):
         found = DossierStep.objects.filter(

@@ -41,6 +41,10 @@ class Command(TranslatedHelp, BaseCommand):
 
     def handle(self, *args, path, unit, format, only, **options):
         fmt = format or ("xlsx" if path.lower().endswith(".xlsx") else "csv")
+        if fmt == "xlsx" and not path.lower().endswith(".xlsx"):
+            # The importer knows a workbook by its suffix: a file without it would not
+            # import back.
+            path += ".xlsx"
         root = None
         if unit:
             root = Unit.objects.filter(code=unit).first()
