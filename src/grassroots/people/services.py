@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grassroots import announcements, bulk
+from grassroots.accounts import scope
+from grassroots.accounts.roles import Action
 from grassroots.history.models import Change
 from grassroots.history.services import insert_changes, record_change, snapshot
 from grassroots.inputs import save_checked
@@ -98,10 +100,21 @@ def _normalise(fields):
     return clean
 
 
+def _require_people(trace, unit):
+    """The acting user may change people in `unit` (None: a person without a unit, which
+    needs a role on a root unit); 404 where they do not see it. Commands and system jobs
+    run without a user. The page, the API and the importer's rows all come through here."""
+    if trace.user is not None:
+        scope.require(trace.user, Action.EDIT_PEOPLE, unit)
+
+
 @transaction.atomic
 def person_create(*, trace, **fields):
-    """Register a person after validating every field."""
-    person = Person(**_normalise(fields))
+    """Register a person after validating every field, in a unit where the acting user
+    may change people."""
+    fields = _normalise(fields)
+    _require_people(trace, fields.get("unit"))
+    person = Person(**fields)
     validate_person(person)
     save_checked(person.save, lambda: validate_person(person))
     record_change(trace, person, action=Change.Action.CREATE)
@@ -110,11 +123,16 @@ def person_create(*, trace, **fields):
 
 @transaction.atomic
 def person_update(*, trace, person, **fields):
-    """Change a person's fields; writes history only when something changed."""
-    person = Person.objects.select_for_update().get(pk=person.pk)
+    """Change a person's fields; writes history only when something changed. The acting
+    user may change people where the person is, and where a new unit puts them."""
+    person = Person.objects.select_for_update().select_related("unit").get(pk=person.pk)
+    _require_people(trace, person.unit)
+    fields = _normalise(fields)
+    if "unit" in fields and fields["unit"] != person.unit:
+        _require_people(trace, fields["unit"])
     before = snapshot(person)
     stored = copy.copy(person)
-    for key, value in _normalise(fields).items():
+    for key, value in fields.items():
         setattr(person, key, value)
     validate_person(person)
     save_checked(person.save, lambda: validate_person(person))

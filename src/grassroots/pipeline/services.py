@@ -22,7 +22,7 @@ from grassroots.history.models import Cause, Change
 from grassroots.history.services import record_change, snapshot
 from grassroots.inputs import field_errors, save_checked
 from grassroots.org.models import Unit
-from grassroots.people.models import Membership
+from grassroots.people.models import Membership, Person
 
 from . import dues, engine, status
 from .facts import dossier_facts, former_membership, register_for
@@ -50,6 +50,13 @@ def _trusted(trace):
 def _require(trace, action, unit):
     if not _trusted(trace):
         scope.require(trace.user, action, unit)
+
+
+def _require_seen(trace, person):
+    """The person is one the acting user sees, through the scoping of every list and
+    page (404 otherwise): a unit's list of sources or its dossiers take no one else."""
+    if not _trusted(trace):
+        scope.get_scoped(trace.user, Person.objects.all(), pk=person.pk)
 
 
 def _may(trace, action, unit):
@@ -135,6 +142,7 @@ def source_nominate(
 ):
     """Put a person on a unit's list of sources (sympathisers), with a mentor."""
     _require(trace, Action.EDIT_PEOPLE, unit)
+    _require_seen(trace, person)
     if Membership.objects.filter(
         person=person, status__in=[Membership.Status.PROBATIONARY, Membership.Status.OFFICIAL]
     ).exists():
@@ -308,6 +316,7 @@ def enrollment_record_result(
 def dossier_open(*, trace, person, unit, opened_on, source=None, readmission=False):
     """Open an admission dossier for a person in a cell."""
     _require(trace, Action.RECORD_STEP, unit)
+    _require_seen(trace, person)
     errors = {}
     if unit.kind != Unit.Kind.CELL:
         errors["unit"] = _("A dossier is carried by a cell.")
