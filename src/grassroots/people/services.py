@@ -125,7 +125,7 @@ def person_create(*, trace, **fields):
 def person_update(*, trace, person, **fields):
     """Change a person's fields; writes history only when something changed. The acting
     user may change people where the person is, and where a new unit puts them."""
-    person = Person.objects.select_for_update().select_related("unit").get(pk=person.pk)
+    person = Person.objects.select_for_update(of=("self",)).select_related("unit").get(pk=person.pk)
     _require_people(trace, person.unit)
     fields = _normalise(fields)
     if "unit" in fields and fields["unit"] != person.unit:
