@@ -152,6 +152,30 @@ def test_a_split_sends_people_and_subunits_where_the_file_says(town):
         assert timeline.parent_on(fresh(code), E).code == "TOWN"
 
 
+def test_codes_typed_with_combining_accents_are_the_codes_units_keep(town):
+    """Unikey's "Unicode tổ hợp" or a Mac writes ổ as o and two combining marks: a split's
+    or a merge's codes and names are kept composed, as every other door keeps them."""
+    import unicodedata
+
+    def nfd(text):
+        return unicodedata.normalize("NFD", text)
+
+    restructure.unit_split(
+        trace=town.trace,
+        unit=town.unit("W1"),
+        into=[(nfd("PHỔ-A"), nfd("Phường Phổ A")), ("PHO-B", "Ward 1 B")],
+        day=E,
+    )
+    made = fresh("PHỔ-A")
+    assert made.name == "Phường Phổ A"
+    # Merging into the same code typed decomposed finds that unit: no second one.
+    restructure.unit_merge(
+        trace=town.trace, units=[fresh("PHO-B")], into=nfd("PHỔ-A"), day=dt.date(2025, 8, 1)
+    )
+    assert Unit.objects.filter(code__startswith="PH").count() == 2
+    assert fresh("PHO-B").valid_to == dt.date(2025, 7, 31)
+
+
 def test_a_split_refuses_a_key_that_does_not_belong(town):
     with pytest.raises(ValidationError) as refused:
         restructure.unit_split(

@@ -35,7 +35,7 @@ from grassroots.accounts import services as account_services
 from grassroots.dates import shown_day as _shown_day
 from grassroots.history.models import Cause, Change
 from grassroots.history.services import Trace, record_change
-from grassroots.inputs import field_errors
+from grassroots.inputs import composed, field_errors
 
 from . import holdings, services, timeline
 from .models import SplitShare, Unit, UnitEvent, UnitEventPart
@@ -379,10 +379,13 @@ def unit_merge(*, trace, units, into, day, name="", parent=None, reference="", d
     under the successor; what belongs to them passes to it; their role assignments end.
     """
     units = list(dict.fromkeys(units))
+    # Codes and names as units keep them (composed: typed with combining accents, the
+    # same code is the same unit).
+    into, name = composed(into or ""), composed(name or "")
     errors = []
     if not units:
         _refuse([_("Name at least one unit to merge.")])
-    target = Unit.objects.filter(code=(into or "").strip()).first()
+    target = Unit.objects.filter(code=into).first()
     if target is not None and target in units:
         errors.append(
             _("%(unit)s cannot be merged into itself: name it after --into only.")
@@ -498,7 +501,8 @@ def unit_split(*, trace, unit, into, day, assign=None, reference="", dry_run=Fal
     nor one of its subunits is an error.
     """
     unreadable = list(getattr(assign, "problems", ()))
-    assign = dict(assign or {})
+    into = [(composed(code or ""), composed(name or "")) for code, name in into]
+    assign = {composed(key): composed(code) for key, code in dict(assign or {}).items()}
     parent = timeline.parent_on(unit, day) if unit.is_valid_on(day) else None
     _require(trace.user, [parent])
     errors = _check_day(day, [unit]) + _check_exists_on(unit, day, ending=True) + unreadable
