@@ -51,6 +51,10 @@ def at_the_vote_pk(town):
     return {"pk": walk_until(town, dossier, stop="cell_vote", user="admin").pk}
 
 
+def failed_vote_dossier_pk(town):
+    return FailedCellVote.objects.get(pk=failed_vote_pk(town)["pk"]).dossier_id
+
+
 def failed_vote_pk(town):
     dossier = open_dossier(town, user="admin")
     walk_until(town, dossier, stop="cell_vote", user="admin")
@@ -100,7 +104,12 @@ ROUTES = [
     Route("pipeline:course_results", kwargs=w1_course, record_unit="W1", weak_user="w1_clerk"),
     Route("pipeline:dossiers"),
     Route("pipeline:dossier_new", weak_user="w1_viewer"),
-    Route("pipeline:dossier", kwargs=dossier_pk, record_unit="W1C1"),
+    # At the cell vote with one failed vote: the page shows the failed votes and their form.
+    Route(
+        "pipeline:dossier",
+        kwargs=lambda town: {"pk": failed_vote_dossier_pk(town)},
+        record_unit="W1C1",
+    ),
     Route(
         "pipeline:dossier_step",
         kwargs=dossier_pk,
