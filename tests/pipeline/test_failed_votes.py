@@ -166,3 +166,17 @@ def test_the_dossier_page_records_and_lists_a_failed_vote(town, at_the_vote, cli
         {"step": "cell_vote", "date": VOTE.isoformat(), "present": 8, "in_favour": 6, "against": 2},
     )
     assert "vote number: 1" in client.get(url).content.decode()
+
+
+def test_a_step_before_the_vote_is_not_corrected_past_a_failed_vote(town, at_the_vote):
+    _failed(town, at_the_vote, VOTE - dt.timedelta(days=5))
+    comments = at_the_vote.steps.get(step="comments")
+    with pytest.raises(ValidationError) as refused:
+        services.dossier_step_correct(
+            trace=trace_for(town, "org"),
+            step=comments,
+            date=VOTE - dt.timedelta(days=2),
+            reason="typed the wrong day",
+        )
+    assert "step_date_after_next" in _codes(refused)
+    assert "failed cell vote" in str(refused.value)

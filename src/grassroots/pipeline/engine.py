@@ -340,6 +340,20 @@ def check_correction(facts, step_code, date, data=None, *, rules=None, overrides
                 next=f"{rules.step_label(after[0].step)} {_shown_day(after[0].date)}",
             )
         )
+    elif (
+        facts.failed_cell_votes
+        and position < order.index("cell_vote")
+        and date > min(facts.failed_cell_votes)
+    ):
+        # The failed votes came after the steps before the cell vote, as it does.
+        violations.append(
+            _violation(
+                rules,
+                "step_date_after_next",
+                step=rules.step_label(step_code),
+                next=f"{gettext('failed cell vote')} {_shown_day(min(facts.failed_cell_votes))}",
+            )
+        )
     corrected = StepFact(step_code, date, dict(data or {}))
     steps = [*before, corrected]
     for later in after:
