@@ -120,7 +120,7 @@ EXPECTED = {
     "pipeline:course_results as secretary (404)": 4,
     "pipeline:courses as org (200)": 4,
     "pipeline:courses as secretary (200)": 4,
-    "pipeline:dossier as org (200)": 16,
+    "pipeline:dossier as org (200)": 18,
     "pipeline:dossier as secretary (404)": 4,
     "pipeline:dossier_form as secretary (404)": 4,
     "pipeline:dossier_forms as secretary (404)": 4,
