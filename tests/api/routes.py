@@ -27,6 +27,13 @@ def _source(town):
     return {"source_id": source.pk}
 
 
+def _member(town):
+    from tests.transfers.helpers import make_member
+
+    make_member(town, HS_PUPIL, "HS")
+    return {"national_id": HS_PUPIL}
+
+
 def _course(town):
     Course.objects.get_or_create(
         code="HS-2024",
@@ -217,6 +224,15 @@ ROUTES = [
         method="post",
         data=lambda town: {"ended_on": "2025-02-10", "outcome": "returned"},
         record_unit="HS",
+        api=True,
+    ),
+    Route(
+        "api:membership_leave",
+        kwargs=_member,
+        method="post",
+        data=lambda town: {"ended_on": "2025-02-10", "reason": "resigned"},
+        record_unit="HS",
+        weak_user="secretary",
         api=True,
     ),
     Route(

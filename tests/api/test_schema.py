@@ -11,8 +11,9 @@ from grassroots.accounts.models import Role
 from grassroots.api import UniqueNamesSchema
 from grassroots.conferences.models import Recognition
 from grassroots.org.models import Unit, UnitEvent, UnitEventPart
-from grassroots.people.models import Education, Gender, Occupation
+from grassroots.people.models import Education, Gender, Membership, Occupation
 from grassroots.pipeline.models import Source
+from grassroots.pipeline.rules import get_rules
 from grassroots.transfers.models import Transfer
 from tests.api.routes import ROUTES
 
@@ -52,6 +53,7 @@ def test_openapi_json_is_public_and_lists_every_route(client):
         ("POST", "/api/v1/people"),
         ("GET", "/api/v1/people/{national_id}"),
         ("PATCH", "/api/v1/people/{national_id}"),
+        ("POST", "/api/v1/people/{national_id}/leave"),
         ("GET", "/api/v1/sources"),
         ("POST", "/api/v1/sources"),
         ("GET", "/api/v1/sources/{source_id}"),
@@ -133,6 +135,7 @@ VOCABULARIES = {
     "UnitEventPartRole": UnitEventPart.Role,
     "Role": Role,
     "RecognitionKind": Recognition.Kind,
+    "MembershipStatus": Membership.Status,
 }
 
 
@@ -143,6 +146,8 @@ def test_every_vocabulary_has_its_own_name_and_the_models_values(client):
         **{name: list(choices.values) for name, choices in VOCABULARIES.items()},
         "TransferDirection": ["within", "in", "out"],
         "TransferEnding": ["returned", "made_official"],
+        # The rule set's reasons for leaving (pipeline/rules.py), as the service takes them.
+        "LeaveReason": [code for code, _label in get_rules().leave_reasons],
     }
     # The ambiguous names of before are gone.
     assert not {"Kind", "Status", "Category", "Input"} & set(schemas)

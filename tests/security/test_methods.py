@@ -46,6 +46,8 @@ FORMS = {
     "transfers:new",
     "transfers:incoming",
     "transfers:cancel",
+    "transfers:leave",
+    "transfers:leave_undo",
     "deadlines:calendar",
     "plans:target_new",
     "plans:target_edit",

@@ -13,6 +13,15 @@ def _member(town):
     return {}
 
 
+def _membership(town):
+    return {"pk": make_member(town, BICH, "W1C1").pk}
+
+
+def _left(town):
+    membership = make_member(town, BICH, "W1C1", status="left")
+    return {"pk": membership.pk}
+
+
 def _transfer(town):
     make_member(town, BICH, "W1C1")
     transfer = issue(town, BICH, to_unit=town.unit("HS"), issued_on=dt.date(2026, 4, 1))
@@ -53,6 +62,22 @@ ROUTES = [
         kwargs=_transfer,
         method="post",
         data=lambda town: {"reason": "issued by mistake"},
+        record_unit="W1C1",
+        weak_user="w1_viewer",
+    ),
+    Route(
+        "transfers:leave",
+        kwargs=_membership,
+        method="post",
+        data=lambda town: {"ended_on": "2025-04-10", "reason": "resigned"},
+        record_unit="W1C1",
+        weak_user="w1_viewer",
+    ),
+    Route(
+        "transfers:leave_undo",
+        kwargs=_left,
+        method="post",
+        data=lambda town: {"reason": "recorded by mistake"},
         record_unit="W1C1",
         weak_user="w1_viewer",
     ),

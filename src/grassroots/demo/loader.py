@@ -156,6 +156,7 @@ def _build(today, log):
             probation_ends_on=dt.date(2002, 7, 6),
             official_since=dt.date(2002, 7, 6),
             ended_on=dt.date(2019, 3, 1),
+            leave_reason="moved_away",  # as the readmission's application says
         )
     )
     cells = b.cells()

@@ -332,6 +332,10 @@ def write_pending_transfers(b, official_memberships):
     return len(rows)
 
 
+# Why the few older members who left did so (pipeline/rules.py LEAVE_REASONS).
+OLDER_LEAVE_REASONS = ("moved_away", "resigned", "removed_from_rolls", "abandoned_activity")
+
+
 def plan_older_members(b, count):
     """Members admitted before 2019 (no Admission rows: they predate the register)."""
     cells = b.cells()
@@ -347,6 +351,10 @@ def plan_older_members(b, count):
                 person=person,
                 unit=unit,
                 status=Membership.Status.LEFT if left else Membership.Status.OFFICIAL,
+                # Not drawn from the generator, so that the rest of the demo stays as it was.
+                leave_reason=OLDER_LEAVE_REASONS[admitted.toordinal() % len(OLDER_LEAVE_REASONS)]
+                if left
+                else "",
                 admitted_on=admitted,
                 ceremony_date=ceremony,
                 probation_ends_on=ceremony.replace(year=ceremony.year + 1)

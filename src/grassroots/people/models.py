@@ -154,6 +154,9 @@ class Membership(models.Model):
     probation_ends_on = models.DateField(_("probation ends on"), null=True, blank=True)
     official_since = models.DateField(_("official member since"), null=True, blank=True)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    # Why a membership ended by leaving (status left): a code of the rule set's
+    # `leave_reasons` (pipeline/rules.py), which decides whether readmission is possible.
+    leave_reason = models.CharField(_("reason for leaving"), max_length=40, blank=True)
     # Since when the membership has been in its current unit (an official transfer's
     # arrival); empty: since the admission. Introducers' months together count from here.
     unit_since = models.DateField(_("in this unit since"), null=True, blank=True)

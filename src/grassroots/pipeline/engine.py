@@ -97,6 +97,9 @@ class Facts:
     # For a readmission: the day the register says the applicant's last membership ended
     # (left or not confirmed), which the application's `left_on` must give.
     left_on: dt.date | None = None
+    # Why that membership ended, as the register records it (a code of the rule set's
+    # leave_reasons; empty: not recorded, e.g. imported without it).
+    leave_reason: str = ""
     # The days of the cell's votes that did not reach two thirds (FailedCellVote, not
     # annulled): the passing vote's attempt number is counted from them.
     failed_cell_votes: tuple = ()
@@ -381,7 +384,8 @@ def _check_application(facts, date, values, rules, overrides):
     violations = []
     if facts.previous_readmissions >= limits.readmission_max_times:
         violations.append(_violation(rules, "readmission_once"))
-    reason = values.get("leave_reason")
+    # The register's reason, where it has one, decides: the form cannot type it away.
+    reason = facts.leave_reason or values.get("leave_reason")
     if reason in rules.forbidden_leave_reasons:
         label = dict(rules.leave_reasons).get(reason, reason)
         violations.append(_violation(rules, "readmission_reason", reason=label))

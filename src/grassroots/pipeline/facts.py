@@ -126,6 +126,7 @@ def dossier_facts(
         )
     register = None
     left_on = None
+    leave_reason = ""
     failed_votes = ()
     if data is not None:
         failed_votes = tuple(
@@ -134,6 +135,7 @@ def dossier_facts(
         if dossier.readmission:
             former = former_membership(person)
             left_on = former.ended_on if former else None
+            leave_reason = former.leave_reason if former else ""
         named = named_national_ids(data)
         for step in steps:
             named |= named_national_ids(step.data)
@@ -153,6 +155,7 @@ def dossier_facts(
         special_area=bool(dossier.unit.special_area),
         register=register,
         left_on=left_on,
+        leave_reason=leave_reason,
         failed_cell_votes=failed_votes,
         **(after_decision(dossier) if after is None else after),
     )

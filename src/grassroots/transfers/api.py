@@ -38,7 +38,8 @@ from grassroots.api_fields import Day, omittable, text, value_of, vocabulary
 from grassroots.inputs import composed, text_pattern
 from grassroots.org.models import Unit
 from grassroots.people.api import person_by_national_id
-from grassroots.people.models import Person
+from grassroots.people.models import Membership, Person
+from grassroots.pipeline.rules import get_rules
 
 from . import selectors, services
 from .models import Transfer
@@ -254,3 +255,80 @@ def transfer_end(request, transfer_id: RecordId, payload: EndIn):
     except ValidationError as exc:
         raise service_errors(exc) from exc
     return selectors.transfer_for(user, transfer_id)
+
+
+# The reasons of the rule set in force (pipeline/rules.py): the schema lists exactly the
+# codes the service takes.
+LeaveReason = enum.Enum(
+    "LeaveReason",
+    [(code.upper(), code) for code, _label in get_rules().leave_reasons],
+    type=str,
+    module=__name__,
+    qualname="LeaveReason",
+)
+MembershipStatus = vocabulary(Membership.Status)
+
+
+class LeaveIn(Body):
+    ended_on: Day
+    reason: LeaveReason
+    note: Annotated[
+        str, StringConstraints(max_length=services.LEAVE_NOTE_MAX_LENGTH, pattern=text_pattern())
+    ] = ""
+
+
+class MembershipOut(Schema):
+    person: str
+    unit: str
+    status: MembershipStatus
+    admitted_on: dt.date
+    official_since: dt.date | None
+    ended_on: dt.date | None
+    leave_reason: LeaveReason | None
+
+    @staticmethod
+    def resolve_person(membership):
+        return membership.person.national_id
+
+    @staticmethod
+    def resolve_unit(membership):
+        return membership.unit.code
+
+    @staticmethod
+    def resolve_leave_reason(membership):
+        return membership.leave_reason or None
+
+
+@router.post(
+    "/people/{national_id}/leave",
+    response=responses({200: MembershipOut}, WRITE),
+    url_name="membership_leave",
+)
+def membership_leave(request, national_id: text(Person, "national_id"), payload: LeaveIn):
+    """Record that the person, a member, left the organisation on `ended_on` for `reason`:
+    their membership in force ends (the committee's decision: needs the right to take
+    decisions on the member's unit). A later readmission is checked against the reason."""
+    user = user_of(request)
+    person = scope.get_scoped(
+        user, Person.objects.select_related("unit"), "unit", national_id=national_id.upper()
+    )
+    membership = services.active_membership(person)
+    if membership is None:
+        raise not_found(
+            "path",
+            "national_id",
+            _("%(person)s holds no membership in force.") % {"person": person.full_name},
+        )
+    if not services.may_record_leaving(user, membership):
+        raise PermissionDenied
+    try:
+        membership = services.membership_leave(
+            trace=trace_for(request),
+            membership=membership,
+            ended_on=payload.ended_on,
+            reason=value_of(payload.reason),
+            note=payload.note,
+        )
+    except ValidationError as exc:
+        raise service_errors(exc) from exc
+    return membership

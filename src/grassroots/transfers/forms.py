@@ -10,7 +10,7 @@ from grassroots.people.models import Membership
 from grassroots.people.pickers import PersonPickerField
 
 from .models import Transfer
-from .services import END_REASON_MAX_LENGTH
+from .services import END_REASON_MAX_LENGTH, LEAVE_NOTE_MAX_LENGTH
 
 
 class DateInput(forms.DateInput):
@@ -78,6 +78,34 @@ class TransferReceiveForm(forms.Form):
 
 class TransferCancelForm(forms.Form):
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class MembershipLeaveForm(forms.Form):
+    """That a member left: the day, the reason (the rule set's list) and a note."""
+
+    ended_on = forms.DateField(label=_("left on"), widget=DateInput())
+    reason = forms.ChoiceField(label=_("reason for leaving"))
+    note = forms.CharField(
+        label=_("note"),
+        required=False,
+        max_length=LEAVE_NOTE_MAX_LENGTH,
+        validators=[plain_text],
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example the number and date of the committee's decision."),
+    )
+
+    def __init__(self, *args, leave_reasons, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = [("", "—"), *leave_reasons]
+
+
+class MembershipLeaveUndoForm(forms.Form):
+    reason = forms.CharField(
+        label=_("why the leaving is taken back"),
+        max_length=LEAVE_NOTE_MAX_LENGTH,
+        validators=[plain_text],
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class ChoosePersonForm(forms.Form):

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from grassroots.accounts import scope
 from grassroots.accounts.roles import Action
+from grassroots.people.models import Membership
+from grassroots.pipeline.rules import get_rules
 
 from . import selectors, services
 from .models import Transfer
@@ -17,6 +19,24 @@ def person_transfers(user, person):
     if not transfers and not spells:
         return None
     membership = services.active_membership(person)
+    reasons = dict(get_rules().leave_reasons)
+    ended = list(
+        person.memberships.filter(status=Membership.Status.LEFT)
+        .select_related("unit")
+        .order_by("ended_on")
+    )
+    latest = person.memberships.order_by("-admitted_on", "-pk").first()
+    left = [
+        {
+            "on": m.ended_on,
+            "reason": reasons.get(m.leave_reason, m.leave_reason),
+            # Only the latest membership's leaving can be taken back (the service says why).
+            "undo": m.pk
+            if membership is None and m == latest and services.may_record_leaving(user, m)
+            else None,
+        }
+        for m in ended
+    ]
     return {
         "title": _("Transfers and units"),
         "template": "transfers/partials/_person_section.html",
@@ -24,9 +44,15 @@ def person_transfers(user, person):
             "person": person,
             "transfers": list(reversed(transfers)),
             "spells": spells,
+            "left": left,
             "today": timezone.localdate(),
             "can_issue": membership is not None
             and not any(t.status == Transfer.Status.ISSUED for t in transfers)
             and scope.can(user, Action.RECORD_STEP, membership.unit),
+            "leaving": membership
+            if membership is not None
+            and services.may_record_leaving(user, membership)
+            and services.transfer_under_way(membership) is None
+            else None,
         },
     }

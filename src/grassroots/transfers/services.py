@@ -17,11 +17,13 @@ from django.utils.translation import gettext as _
 
 from grassroots.accounts import scope
 from grassroots.accounts.roles import Action
+from grassroots.dates import shown_day
 from grassroots.history.models import Change
 from grassroots.history.services import record_change, snapshot
 from grassroots.inputs import field_errors, plain_text
 from grassroots.people.models import Membership, Person
 from grassroots.pipeline import dues
+from grassroots.pipeline.rules import get_rules
 from grassroots.workdays import add_months, add_working_days
 
 from .models import Transfer
@@ -452,3 +454,124 @@ def transfer_end(*, trace, transfer, ended_on, outcome, reason=""):
         _move_membership(trace, membership, transfer.to_unit, since=ended_on)
     dues.refresh_people([transfer.person_id])
     return transfer
+
+
+# The note on why a member left (kept as the history row's reason).
+LEAVE_NOTE_MAX_LENGTH = 200
+
+
+def may_record_leaving(user, membership):
+    """The one permission predicate of `membership_leave` (page, API): ending a membership
+    is the committee's decision (removal from the rolls, accepting a resignation), so it
+    needs DECIDE on the member's unit; a cell records steps, it does not decide this."""
+    return user is None or scope.can(user, Action.DECIDE, membership.unit)
+
+
+def transfer_under_way(membership):
+    """The transfer of this membership not yet received or ended, or None."""
+    return (
+        Transfer.objects.filter(
+            membership=membership,
+            status__in=[Transfer.Status.ISSUED, Transfer.Status.RECEIVED],
+        )
+        .exclude(kind=Transfer.Kind.OFFICIAL, status=Transfer.Status.RECEIVED)
+        .first()
+    )
+
+
+@transaction.atomic
+def membership_leave(*, trace, membership, ended_on, reason, note=""):
+    """Record that a member left the organisation on `ended_on`, for `reason` (a code of
+    the rule set's `leave_reasons`): the membership ends with status left. The register's
+    end date and reason are what a later readmission is checked against (36 months, the
+    reasons that bar it). Needs DECIDE on the member's unit (`may_record_leaving`)."""
+    membership = (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("unit", "person")
+        .get(pk=membership.pk)
+    )
+    if not may_record_leaving(trace.user, membership):
+        # Out of sight: 404; in sight without the right: 403 (as every service answers).
+        scope.require(trace.user, Action.DECIDE, membership.unit)
+    errors = {}
+    if not membership.is_active:
+        errors["ended_on"] = _("This membership has already ended.")
+    elif not isinstance(ended_on, dt.date):
+        errors["ended_on"] = _("The date is required.")
+    elif ended_on < membership.admitted_on:
+        errors["ended_on"] = _("A membership cannot end before the admission decision.")
+    elif membership.unit_since and ended_on < membership.unit_since:
+        errors["ended_on"] = _("The member came to this unit only on %(day)s.") % {
+            "day": shown_day(membership.unit_since)
+        }
+    elif ended_on > timezone.localdate():
+        errors["ended_on"] = _("The date lies in the future.")
+    if reason not in dict(get_rules().leave_reasons):
+        errors["reason"] = _("Choose a reason from the list.")
+    if membership.is_active and transfer_under_way(membership) is not None:
+        errors["reason"] = _("A transfer of this member is under way: end or cancel it first.")
+    note = (note or "").strip()
+    try:
+        for check in (MaxLengthValidator(LEAVE_NOTE_MAX_LENGTH), plain_text):
+            check(note)
+    except ValidationError as exc:
+        errors["note"] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    before = snapshot(membership)
+    membership.status = Membership.Status.LEFT
+    membership.ended_on = ended_on
+    membership.leave_reason = reason
+    membership.save(update_fields=["status", "ended_on", "leave_reason"])
+    record_change(trace, membership, action=Change.Action.UPDATE, before=before, reason=note)
+    dues.refresh_people([membership.person_id])
+    return membership
+
+
+@transaction.atomic
+def membership_leave_undo(*, trace, membership, reason):
+    """Take back a leaving recorded by mistake: the membership is in force again, with the
+    status its own dates give (official from `official_since`, else probationary), and the
+    history keeps both the leaving and why it was taken back. Refused once the person holds
+    another membership in force or has been readmitted since. Same permission as
+    `membership_leave`."""
+    membership = (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("unit", "person")
+        .get(pk=membership.pk)
+    )
+    if not may_record_leaving(trace.user, membership):
+        scope.require(trace.user, Action.DECIDE, membership.unit)
+    errors = {}
+    if membership.status != Membership.Status.LEFT:
+        errors["reason"] = _("This membership did not end by leaving.")
+    elif (
+        Membership.objects.filter(
+            person_id=membership.person_id, admitted_on__gt=membership.admitted_on
+        ).exists()
+        or active_membership(membership.person) is not None
+    ):
+        errors["reason"] = _(
+            "The person has been admitted again since: the leaving is part of that history."
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        errors.setdefault("reason", _("Say why the leaving is taken back."))
+    else:
+        try:
+            for check in (MaxLengthValidator(LEAVE_NOTE_MAX_LENGTH), plain_text):
+                check(reason)
+        except ValidationError as exc:
+            errors.setdefault("reason", exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    before = snapshot(membership)
+    membership.status = (
+        Membership.Status.OFFICIAL if membership.official_since else Membership.Status.PROBATIONARY
+    )
+    membership.ended_on = None
+    membership.leave_reason = ""
+    membership.save(update_fields=["status", "ended_on", "leave_reason"])
+    record_change(trace, membership, action=Change.Action.UPDATE, before=before, reason=reason)
+    dues.refresh_people([membership.person_id])
+    return membership

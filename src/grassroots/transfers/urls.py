@@ -13,4 +13,6 @@ urlpatterns = [
     path("<int:pk>/receive/", views.transfer_receive, name="receive"),
     path("<int:pk>/cancel/", views.transfer_cancel, name="cancel"),
     path("<int:pk>/end/", views.transfer_end, name="end"),
+    path("memberships/<int:pk>/leave/", views.membership_leave, name="leave"),
+    path("memberships/<int:pk>/leave/undo/", views.membership_leave_undo, name="leave_undo"),
 ]

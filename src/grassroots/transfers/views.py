@@ -19,11 +19,14 @@ from grassroots.history.models import Change
 from grassroots.history.services import Trace
 from grassroots.paging import paginate
 from grassroots.people.access import log_export, log_list_view, log_person
-from grassroots.people.models import Person
+from grassroots.people.models import Membership, Person
+from grassroots.pipeline.rules import get_rules
 
 from . import selectors, services
 from .forms import (
     ChoosePersonForm,
+    MembershipLeaveForm,
+    MembershipLeaveUndoForm,
     TransferCancelForm,
     TransferEndForm,
     TransferFilterForm,
@@ -280,3 +283,78 @@ def transfer_incoming(request):
             messages.success(request, _("The arriving member was registered."))
             return redirect("transfers:detail", pk=transfer.pk)
     return render(request, "transfers/incoming.html", {"form": form})
+
+
+def _membership_to_end(request, pk):
+    """The membership `pk` in the user's scope (else 404) whose leaving the user may
+    record (else 403)."""
+    memberships = scope.scoped(request.user, Membership.objects.all(), unit_field="unit")
+    membership = memberships.select_related("person", "unit").filter(pk=pk).first()
+    if membership is None:
+        raise Http404
+    if not services.may_record_leaving(request.user, membership):
+        raise PermissionDenied
+    return membership
+
+
+@require_http_methods(["GET", "POST"])
+def membership_leave(request, pk):
+    """Record that a member left the organisation (the committee's decision)."""
+    membership = _membership_to_end(request, pk)
+    person = membership.person
+    log_person(request, person, what=_("Form: a member left"))
+    form = MembershipLeaveForm(
+        request.POST or None,
+        initial={"ended_on": timezone.localdate()},
+        leave_reasons=get_rules().leave_reasons,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.membership_leave(
+                trace=Trace(user=request.user),
+                membership=membership,
+                ended_on=data["ended_on"],
+                reason=data["reason"],
+                note=data["note"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, _("%(person)s no longer is a member.") % {"person": person.full_name}
+            )
+            return redirect("people:detail", national_id=person.national_id)
+    return render(
+        request,
+        "transfers/leave.html",
+        {"form": form, "membership": membership, "person": person},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def membership_leave_undo(request, pk):
+    """Take back a leaving recorded by mistake."""
+    membership = _membership_to_end(request, pk)
+    person = membership.person
+    log_person(request, person, what=_("Form: a leaving taken back"))
+    form = MembershipLeaveUndoForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_leave_undo(
+                trace=Trace(user=request.user),
+                membership=membership,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, _("%(person)s is a member again.") % {"person": person.full_name}
+            )
+            return redirect("people:detail", national_id=person.national_id)
+    return render(
+        request,
+        "transfers/leave_undo.html",
+        {"form": form, "membership": membership, "person": person},
+    )
