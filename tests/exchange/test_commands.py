@@ -69,3 +69,21 @@ def test_export_command_refuses_unknown_unit_and_table(town, tmp_path):
         call_command("export", str(tmp_path / "out"), "--unit", "NOPE")
     with pytest.raises(CommandError):
         call_command("export", str(tmp_path / "out"), "--only", "persons")
+
+
+def test_export_refuses_a_folder_with_csv_files_it_would_not_overwrite(town, tmp_path):
+    """A folder that holds a table of an earlier, larger export (or any other CSV file)
+    would import stale or not at all: the export names the files and writes nothing."""
+    call_command("export", str(tmp_path / "out"))
+    people_before = (tmp_path / "out" / "people.csv").read_bytes()
+    (tmp_path / "out" / "notes.csv").write_text("a,b\n")
+    with pytest.raises(CommandError) as caught:
+        call_command("export", str(tmp_path / "out"), "--only", "people")
+    message = str(caught.value)
+    assert "notes.csv" in message and "units.csv" in message
+    assert "people.csv" not in message  # the export would overwrite that one
+    assert (tmp_path / "out" / "people.csv").read_bytes() == people_before
+
+    (tmp_path / "out" / "notes.csv").unlink()
+    call_command("export", str(tmp_path / "out"))  # the same tables again: overwritten
+    call_command("import", str(tmp_path / "out"))

@@ -230,6 +230,52 @@ def test_a_person_is_not_put_back_into_a_unit_that_ended(town, tmp_path):
     assert Person.objects.get(national_id="001090000004").unit.code == "W1CX"
 
 
+def test_transfers_and_sources_name_units_as_they_stood_on_their_day(town, tmp_path):
+    """A letter is sent from and to units that existed then, and a source is nominated by
+    a unit that existed on that day (an outside check imported both for a cell that had
+    ended months before). A transfer still on its way passed to the successor, which may
+    be younger than the letter: it only has to exist."""
+    restructure.unit_merge(
+        trace=town.trace,
+        units=[Unit.objects.get(code="W1C1"), Unit.objects.get(code="W1C2")],
+        into="W1CX",
+        name="Residential areas 1 and 2",
+        parent=Unit.objects.get(code="W1"),
+        day=dt.date(2025, 7, 1),
+    )
+    imported(
+        write(
+            tmp_path / "members",
+            members="""
+                national_id,admitted_on,unit_code,status,official_since
+                001090000005,2015-05-05,W2C1,official,2016-05-05
+                001090000006,2015-05-05,W2C1,official,2016-05-05
+            """,
+        )
+    )
+    result = run_import(
+        write(
+            tmp_path / "late",
+            transfers="""
+                national_id,kind,issued_on,to_unit_code,status,arrived_on
+                001090000005,official,2025-08-01,W1C1,received,2025-08-20
+                001090000006,official,2025-08-01,W1CX,issued,
+            """,
+            sources="""
+                national_id,unit_code,nominated_on
+                001090000002,W1C2,2025-09-01
+                001090000003,W1C2,2025-03-01
+            """,
+        )
+    )
+    assert problems(result) == [
+        "sources:2: unit_code: W1C2 did not exist on 2025-09-01 (valid 1930-02-03 to 2025-06-30)",
+        "transfers:2: to_unit_code: W1C1 did not exist on 2025-08-20 (valid 1930-02-03 to "
+        "2025-06-30)",
+    ]
+    assert not Transfer.objects.exists() and not Source.objects.exists()
+
+
 def test_a_members_row_carries_the_confirmation_of_its_admission(town, tmp_path):
     imported(write(tmp_path / "story", **STORY))
     Confirmation.objects.filter(admission__person__national_id="079100000003").delete()
@@ -278,3 +324,59 @@ def test_a_members_row_cannot_confirm_what_no_admission_opened(town, tmp_path):
         "members:4: confirmation_outcome: a value is required with a decision date",
     ]
     assert not Membership.objects.filter(admitted_on=dt.date(2010, 5, 1)).exists()
+
+
+READMITTED = dict(
+    people="""
+        national_id,full_name,gender,birth_date,unit_code
+        079100000009,Đỗ Văn Hải,male,1980-05-05,W1C1
+    """,
+    admissions="""
+        national_id,unit_code,decision_date,decision_no,ceremony_date,readmission
+        079100000009,W1C1,2010-03-01,QD-10,2010-03-15,no
+        079100000009,W1C1,2023-04-01,QD-23,2023-04-10,yes
+    """,
+)
+
+
+def test_a_readmission_without_the_earlier_membership_ended_is_named_in_a_warning(town, tmp_path):
+    """A person is a member once. Admissions are facts and the contract's files cannot say
+    that a membership ended, so the import takes them, but names the row that leaves two
+    memberships in force, once every file is in (the `members` file that ends the earlier
+    one comes after the admissions)."""
+    result = imported(write(tmp_path / "open", **READMITTED))
+    assert [str(w) for w in result.warnings] == [
+        "admissions:3: national_id: warning: 079100000009 now holds 2 memberships in force "
+        "(admitted 2010-03-01, 2023-04-01): a person is a member once; record when the "
+        "earlier one ended (a members row with its end date and status left)"
+    ]
+    held = Membership.objects.filter(person__national_id="079100000009")
+    assert held.filter(status="probationary").count() == 2
+
+    # The members row that ends the earlier one: no warning.
+    result = imported(
+        write(
+            tmp_path / "ended",
+            **READMITTED,
+            members="""
+                national_id,admitted_on,unit_code,status,ended_on
+                079100000009,2010-03-01,W1C1,left,2015-06-30
+            """,
+        )
+    )
+    assert result.warnings == []
+    assert sorted(held.values_list("admitted_on", "status")) == [
+        (dt.date(2010, 3, 1), "left"),
+        (dt.date(2023, 4, 1), "probationary"),
+    ]
+    # A members row that puts the ended one back in force is named at its row.
+    result = imported(
+        write(
+            tmp_path / "reopened",
+            members="""
+                national_id,admitted_on,unit_code,status
+                079100000009,2010-03-01,W1C1,official
+            """,
+        )
+    )
+    assert [(w.file, w.row, w.column) for w in result.warnings] == [("members", 2, "national_id")]

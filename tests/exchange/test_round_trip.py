@@ -64,6 +64,7 @@ def _memberships():
             "ended_on",
             "unit_since",
             "readmission",
+            "leave_reason",
         )
     )
 
@@ -137,6 +138,13 @@ def _make_history(town, tmp_path):
     # Members admitted before the records began: no admission row.
     seed_cell(town, "W1C1")
     seed_cell(town, "W2C1", count=3)
+    # One of them resigned: the reason travels, a readmission is checked against it.
+    transfer_services.membership_leave(
+        trace=trace,
+        membership=Membership.objects.filter(unit__code="W2C1").order_by("pk").first(),
+        ended_on=dt.date(2024, 6, 30),
+        reason="resigned",
+    )
     # A dossier in progress, with its steps up to the cell vote, which failed twice (one of
     # them recorded by mistake and annulled): the next vote's number is counted from them.
     dossier = open_dossier(town)
@@ -360,3 +368,16 @@ def test_only_some_tables(town, tmp_path):
     counts = exporter.write_csv_folder(tmp_path / "x", only=["people", "units"])
     assert list(counts) == ["units", "people"]
     assert sorted(p.name for p in (tmp_path / "x").iterdir()) == ["people.csv", "units.csv"]
+
+
+def test_into_an_empty_database_an_exports_members_are_created_not_updated(town, tmp_path):
+    """The admissions file opens the memberships that the members file then states: both in
+    one import, so the register got them new, and the summary says so."""
+    _make_history(town, tmp_path)
+    exported = _export(tmp_path / "export", "csv")
+    members = Membership.objects.count()
+    _empty_database()
+    result = imported(exported)
+    assert result.summary["members"] == {"created": members, "updated": 0, "unchanged": 0}
+    again = imported(exported)
+    assert again.summary["members"] == {"created": 0, "updated": 0, "unchanged": members}

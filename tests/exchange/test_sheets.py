@@ -188,3 +188,47 @@ def test_every_list_page_exports_its_file_and_it_imports_back(
     sheet = load_workbook(io.BytesIO(response.getvalue()))[file]
     assert [c.value for c in sheet[1]] == [c.name for c in COLUMNS[file]]
     assert sheet.freeze_panes == "A2"
+
+
+def test_a_share_typed_as_a_percentage_in_excel_or_saved_so_in_csv_imports_as_shown(town, tmp_path):
+    """A committee types 45,5 % into a cell shown as a percentage: Excel stores 0.455.
+    The share means 45.5, in a workbook and in the CSV file Excel saves from it."""
+    from openpyxl import Workbook
+
+    from grassroots.plans.models import Target
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "targets"
+    sheet.append(["unit_code", "period_start", "period_end", "minimum", "women_share"])
+    sheet.append(["TOWN", dt.date(2030, 1, 1), dt.date(2030, 12, 31), 5, 0.455])
+    sheet.append(["HS", dt.date(2030, 1, 1), dt.date(2030, 12, 31), 1, 0.35])
+    sheet["E2"].number_format = "0.0%"
+    sheet["E3"].number_format = "0.00"  # a plain number stays what it is: 0.35 is refused
+    workbook.save(tmp_path / "targets.xlsx")
+    from grassroots.exchange.importer import run_import
+
+    result = run_import(tmp_path / "targets.xlsx")
+    assert [str(p) for p in result.problems] == [
+        "targets:3: women_share: 0.35 is not a number with at most one decimal (e.g. 45.5)"
+    ]
+    sheet["E3"].number_format = "0%"
+    workbook.save(tmp_path / "targets.xlsx")
+    imported(tmp_path / "targets.xlsx")
+    shares = dict(
+        Target.objects.filter(period_start=dt.date(2030, 1, 1)).values_list(
+            "unit__code", "women_share"
+        )
+    )
+    assert shares == {"TOWN": 45.5, "HS": 35}
+
+    imported(
+        write(
+            tmp_path / "csv",
+            targets="""
+                unit_code,period_start,period_end,minimum,women_share
+                TOWN,2030-01-01,2030-12-31,5,46%
+            """,
+        )
+    )
+    assert Target.objects.get(unit__code="TOWN", period_start=dt.date(2030, 1, 1)).women_share == 46

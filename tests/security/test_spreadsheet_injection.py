@@ -102,6 +102,7 @@ NOT_FREE_TEXT = {
     ("recognitions", "kind"): "commend or shortcoming (the importer checks it)",
     ("recognitions", "national_id"): "a reference to a person, planted in the people file",
     ("recognitions", "finding_kind"): "a finding's kind of the vocabulary (the importer checks it)",
+    ("members", "leave_reason"): "a reason of the rule set's vocabulary (the importer checks it)",
 }
 # Rows whose field may hold free text: a transfer has either a unit or a destination.
 PLANT_ONLY = {(Transfer, "destination"): {"to_unit__isnull": True}}

@@ -512,15 +512,43 @@ def _counter(names, unit, progress):
     return tick
 
 
+class FolderNotEmpty(Exception):
+    """The folder holds CSV files this export would not write (`files`: their names)."""
+
+    def __init__(self, files):
+        super().__init__(", ".join(files))
+        self.files = files
+
+
+def csv_files_left_beside(folder, names):
+    """The CSV files in `folder` that an export of the tables `names` would not overwrite.
+
+    The importer reads every CSV file of a folder: a table left from an earlier, larger
+    export would come back stale, and any other CSV file stops the import as unknown."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    written = {f"{name}.csv" for name in names}
+    return sorted(
+        child.name
+        for child in folder.iterdir()
+        if child.is_file() and child.suffix.lower() == ".csv" and child.name not in written
+    )
+
+
 def write_csv_folder(folder, *, unit=None, only=None, progress=None):
     """One UTF-8 CSV file per table in `folder`; returns {file: number of records}.
 
-    The PLAIN files' cells are written by the database (`_csv_cells_query`), the others'
-    from their records. `progress(done, total)`, if given, is called every CHUNK records.
+    Refuses (FolderNotEmpty) a folder holding other CSV files, so that what it writes
+    imports back as written. The PLAIN files' cells are written by the database
+    (`_csv_cells_query`), the others' from their records. `progress(done, total)`, if
+    given, is called every CHUNK records.
     """
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
     names = _names(only)
+    if left := csv_files_left_beside(folder, names):
+        raise FolderNotEmpty(left)
+    folder.mkdir(parents=True, exist_ok=True)
     tick = _counter(names, unit, progress)
     counts = {}
     for name in names:

@@ -229,6 +229,8 @@ COLUMNS = {
         # holds one per person: a readmitted member's earlier one travels here).
         _c("confirmation_decided_on", DATE),
         _c("confirmation_outcome", field=(Confirmation, "outcome")),
+        # Why a membership with status left ended: a code of the rule set's leave_reasons.
+        _c("leave_reason", field=(Membership, "leave_reason")),
     ),
     "confirmations": (
         _c("national_id", NATIONAL_ID, True, field=(Person, "national_id")),
@@ -429,6 +431,8 @@ def parse_value(column, text):
             raise RowError(column.name, _("%(value)s is not a whole number ≥ 0") % {"value": text})
         return _validated(column, int(text))
     if column.kind == DECIMAL:
+        # The shares are percentages: "45%", as a spreadsheet saves a cell shown so, is 45.
+        text = text.removesuffix("%").rstrip()
         if not re.fullmatch(r"[0-9]{1,3}(\.[0-9])?", text):
             raise RowError(
                 column.name,

@@ -19,18 +19,20 @@ from pathlib import Path
 
 from django.apps import apps
 from django.db import DatabaseError, reset_queries, transaction
-from django.db.models import Q
+from django.db.models import BigIntegerField, Count, Q
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from grassroots.accounts import scope
 from grassroots.history.models import Cause, Change
 from grassroots.history.services import Trace
 from grassroots.org.models import Unit
+from grassroots.people.models import Membership
 from grassroots.pipeline import dues
 from grassroots.pipeline.models import Admission
 from grassroots.reports import rollups
 
-from .format import COLUMNS, FILES
+from .format import COLUMNS, FILES, RowError, parse_value
 from .models import Import
 from .reader import DatasetError, NotUTF8, open_dataset
 from .tables import APPLIERS
@@ -270,6 +272,93 @@ def _refresh_report_tallies(record):
     rollups.refresh_for_people(person_ids, extra_keys=old_keys)
 
 
+def _memberships_in_force_twice(record):
+    """[(national ID, [admission dates of the memberships in force])] for each person this
+    import touched who now holds more than one membership in force.
+
+    A person is a member once: a readmission follows a membership that ended. The check
+    runs after every file, since the `members` file that ends the earlier membership is
+    applied after the `admissions` file that opens the new one. It warns, and does not
+    refuse: admissions are facts, and a file of the shared contract alone (without our
+    `members`) has no way to say that the earlier membership ended."""
+    touched = Membership.objects.filter(
+        pk__in=Change.objects.filter(
+            model="people.membership", cause=Cause.IMPORT, reference=str(record.pk)
+        ).values(number=Cast("object_id", BigIntegerField()))
+    ).values("person_id")
+    in_force = Membership.objects.filter(
+        person_id__in=touched,
+        status__in=[Membership.Status.PROBATIONARY, Membership.Status.OFFICIAL],
+    )
+    twice = in_force.values("person_id").annotate(n=Count("pk")).filter(n__gt=1)
+    found = {}
+    for national_id, admitted_on in (
+        in_force.filter(person_id__in=twice.values("person_id"))
+        .order_by("person__national_id", "admitted_on")
+        .values_list("person__national_id", "admitted_on")
+    ):
+        found.setdefault(national_id, []).append(admitted_on)
+    return list(found.items())
+
+
+def _rows_opening(sheets, wanted):
+    """{(national ID, date): (file, row number)} of the `admissions` and `members` rows
+    that opened or stated the memberships `wanted` names, read again from the files (only
+    when a problem is found, so nothing is kept while importing)."""
+    located = {}
+    for sheet in sheets:
+        column_name = {"admissions": "decision_date", "members": "admitted_on"}.get(sheet.name)
+        if column_name is None:
+            continue
+        rows = sheet.open_rows()
+        header = next(rows, None) or []
+        names = [(cell or "").strip().lower().lstrip("\ufeff") for cell in header]
+        if "national_id" not in names or column_name not in names:
+            continue
+        at_id, at_day = names.index("national_id"), names.index(column_name)
+        day_column = next(c for c in COLUMNS[sheet.name] if c.name == column_name)
+        for number, cells in enumerate(rows, start=2):
+            if max(at_id, at_day) >= len(cells):
+                continue
+            try:
+                day = parse_value(day_column, cells[at_day])
+            except RowError:
+                continue
+            key = (cells[at_id], day)
+            if key in wanted and key not in located:
+                located[key] = (sheet.name, number)
+    return located
+
+
+def _warn_of_memberships_in_force_twice(ctx, record, sheets):
+    twice = _memberships_in_force_twice(record)
+    if not twice:
+        return
+    wanted = {(national_id, day) for national_id, days in twice for day in days}
+    located = _rows_opening(sheets, wanted)
+    for national_id, days in twice:
+        # The row of this import that opened (or stated) the latest of them.
+        file, row = next(
+            (located[key] for key in ((national_id, d) for d in reversed(days)) if key in located),
+            ("members", 1),
+        )
+        ctx.warning(
+            file,
+            row,
+            "national_id",
+            _(
+                "%(id)s now holds %(count)d memberships in force (admitted %(days)s): a "
+                "person is a member once; record when the earlier one ended (a members row "
+                "with its end date and status left)"
+            )
+            % {
+                "id": national_id,
+                "count": len(days),
+                "days": ", ".join(day.isoformat() for day in days),
+            },
+        )
+
+
 # The records whose change moves a dossier's time limits, and the way to their person.
 _DUE_FACTS = {
     "people.person": "pk",
@@ -378,6 +467,8 @@ def run_import(
                             "-",
                             _("the database refused the data: %(error)s") % {"error": exc},
                         )
+                if not problems:
+                    _warn_of_memberships_in_force_twice(ctx, record, sheets)
                 if problems or dry_run:
                     transaction.set_rollback(True)
                 else:

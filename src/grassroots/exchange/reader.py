@@ -4,6 +4,7 @@ single CSV file named like its table. Rows are read one at a time (bounded memor
 import contextlib
 import csv
 import dataclasses
+import decimal
 import re
 import tempfile
 import zipfile
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from grassroots.sheets import unescape
 
-from .format import FILES, cell_text, clean_text
+from .format import COLUMNS, DECIMAL, FILES, cell_text, clean_text
 from .template import is_instructions
 
 
@@ -91,9 +92,24 @@ def _csv_rows(path):
     return rows
 
 
-def _xlsx_rows(path, titles):
+def _percent_as_typed(cell):
+    """A cell's value, a number shown as a percentage as the number it shows: 45 % is
+    stored as 0.45 but typed and meant as 45 (the shares are written in percent)."""
+    value = cell.value
+    if (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and "%" in (cell.number_format or "")
+    ):
+        return format((decimal.Decimal(repr(value)) * 100).normalize(), "f")
+    return value
+
+
+def _xlsx_rows(path, titles, percent=False):
     """The rows of sheet titles[0], then those of its continuation sheets (`people (2)`,
-    …, written when a table is longer than a sheet holds) without their header row."""
+    …, written when a table is longer than a sheet holds) without their header row.
+    With `percent` (a table with shares), numbers shown as percentages are read as shown;
+    other tables skip reading the cells' formats, which costs time on big sheets."""
 
     def rows():
         from openpyxl import load_workbook
@@ -101,10 +117,12 @@ def _xlsx_rows(path, titles):
         workbook = load_workbook(path, read_only=True, data_only=True)
         try:
             for index, title in enumerate(titles):
-                found = workbook[title].iter_rows(values_only=True)
+                found = workbook[title].iter_rows(values_only=not percent)
                 if index:
                     next(found, None)  # the continuation's copy of the header
                 for values in found:
+                    if percent:
+                        values = [_percent_as_typed(cell) for cell in values]
                     yield [cell_text(v) for v in values]
         finally:
             workbook.close()
@@ -181,7 +199,11 @@ def _workbook(path):
             continue
         sheets[name] = Sheet(
             name,
-            _xlsx_rows(path, [title for _n, title, _c in found]),
+            _xlsx_rows(
+                path,
+                [title for _n, title, _c in found],
+                percent=any(c.kind == DECIMAL for c in COLUMNS[name]),
+            ),
             _count_all([count for _n, _t, count in found]),
         )
     return sheets, unknown

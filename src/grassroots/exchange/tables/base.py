@@ -95,6 +95,7 @@ class Applier:
         # memory does not grow with the file (`exchange/seen.py`).
         self.seen = SeenKeys(self.file)
         self.defaults = {c.name: parse_value(c, "") for c in COLUMNS[self.file] if not c.required}
+        self._validity = {}  # unit id → (valid_from, valid_to), for unit_existed_on
 
     # --- hooks -------------------------------------------------------------------
     def order(self, numbered_rows):
@@ -323,6 +324,34 @@ class Applier:
             return False
         row.refs[column] = ref
         return True
+
+    def unit_existed_on(self, row, column, day):
+        """Did the unit `column` names exist on `day`? Else the row is named: a fact
+        counts where its unit stood on the fact's date (restructuring contract). A unit
+        created by this import is valid from its default start; an empty cell passes."""
+        ref = row.refs.get(column)
+        if ref is None or ref.id is None or day is None:
+            return True
+        validity = self._validity.get(ref.id)
+        if validity is None:
+            validity = self._validity[ref.id] = Unit.objects.values_list(
+                "valid_from", "valid_to"
+            ).get(pk=ref.id)
+        first, last = validity
+        if first <= day and (last is None or day <= last):
+            return True
+        self.error(
+            row,
+            column,
+            _("%(code)s did not exist on %(day)s (valid %(first)s to %(last)s)")
+            % {
+                "code": ref.code,
+                "day": day.isoformat(),
+                "first": first.isoformat(),
+                "last": last.isoformat() if last else "…",
+            },
+        )
+        return False
 
     def refuse_ended_units(self, rows, column="unit_code"):
         """The rows whose unit still exists today; the others are named: a merge or a split

@@ -4,11 +4,11 @@ These are historical facts: checked for format, vocabularies and references, nev
 for the admission procedure's rules (an admission may be flagged for review instead).
 """
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grassroots.accounts.roles import Action
 from grassroots.history.models import Change
-from grassroots.org.models import Unit
 from grassroots.people.models import Membership
 from grassroots.pipeline.models import Admission, Confirmation
 from grassroots.transfers.models import Transfer
@@ -90,10 +90,6 @@ class AdmissionApplier(Applier):
     names = {"national_id": "person", "unit_code": "unit"}
     fixed_fields = ("person", "dossier", "membership")
 
-    def __init__(self, ctx, present):
-        super().__init__(ctx, present)
-        self._validity = {}  # unit id → (valid_from, valid_to)
-
     def resolve(self, rows):
         refs = self.ctx.units.get_many([r.values["unit_code"] for r in rows])
         people = people_by_national_id((r.values["national_id"] for r in rows), self.ctx.scope_user)
@@ -104,35 +100,9 @@ class AdmissionApplier(Applier):
             if all([self.resolve_person(r, people), self.resolve_unit(r, "unit_code", refs)])
             and self.allowed(r, "unit_code", Action.DECIDE, r.refs["unit_code"])
         ]
-        return [r for r in found if self._unit_valid_then(r)]
-
-    def _unit_valid_then(self, row):
-        """An admission counts where its unit stood on the decision date: the unit must
-        have existed then (restructuring contract)."""
-        ref = row.refs["unit_code"]
-        if ref.id is None:  # created in this import: valid from its default start
-            return True
-        validity = self._validity.get(ref.id)
-        if validity is None:
-            validity = self._validity[ref.id] = Unit.objects.values_list(
-                "valid_from", "valid_to"
-            ).get(pk=ref.id)
-        first, last = validity
-        day = row.values["decision_date"]
-        if day < first or (last is not None and day > last):
-            self.error(
-                row,
-                "unit_code",
-                _("%(code)s did not exist on %(day)s (valid %(first)s to %(last)s)")
-                % {
-                    "code": ref.code,
-                    "day": day.isoformat(),
-                    "first": first.isoformat(),
-                    "last": last.isoformat() if last else "…",
-                },
-            )
-            return False
-        return True
+        # An admission counts where its unit stood on the decision date: the unit must have
+        # existed then (restructuring contract).
+        return [r for r in found if self.unit_existed_on(r, "unit_code", r.values["decision_date"])]
 
     def load(self, rows):
         found = Admission.objects.filter(
@@ -386,7 +356,7 @@ class TransferApplier(Applier):
                     self.resolve_unit(r, "to_unit_code", refs),
                     self.resolve_unit(r, "from_unit_code", refs),
                 ]
-            ):
+            ) or not self.units_existed_then(r):
                 continue
             mine = memberships.get(r.refs["person"].id, [])
             # The membership current when the letter was issued (a readmitted member's
@@ -415,6 +385,21 @@ class TransferApplier(Applier):
             r.refs["membership"] = membership
             kept.append(r)
         return kept
+
+    def units_existed_then(self, row):
+        """The sending unit existed when the letter was issued, the receiving one when the
+        member arrived (or, not yet arrived, when it was issued). A transfer still on its
+        way to a unit that ended has passed to the successor (transfers/restructuring.py),
+        which may be younger than the letter: only that it exists is asked then."""
+        v = row.values
+        sent = self.unit_existed_on(row, "from_unit_code", v["issued_on"])
+        if v.get("status") == Transfer.Status.ISSUED:
+            received = self.unit_existed_on(row, "to_unit_code", timezone.localdate())
+        else:
+            received = self.unit_existed_on(
+                row, "to_unit_code", v.get("arrived_on") or v["issued_on"]
+            )
+        return sent and received
 
     def load(self, rows):
         found = Transfer.objects.filter(

@@ -19,6 +19,7 @@ from grassroots.accounts.roles import Action
 from grassroots.history.models import Change
 from grassroots.people.models import Membership
 from grassroots.pipeline.models import Admission, Confirmation
+from grassroots.pipeline.rules import get_rules
 
 from .base import WRITE_BATCH, Applier, people_by_national_id
 
@@ -46,6 +47,22 @@ class MembershipApplier(Applier):
             day = v.get(column)
             if day is not None and day < first:
                 self.error(row, column, _("lies before the admission date"))
+                ok = False
+        reason = v.get("leave_reason")
+        if reason:
+            if reason not in dict(get_rules().leave_reasons):
+                self.error(
+                    row,
+                    "leave_reason",
+                    _("unknown value %(value)s (use %(choices)s)")
+                    % {
+                        "value": reason,
+                        "choices": ", ".join(code for code, _label in get_rules().leave_reasons),
+                    },
+                )
+                ok = False
+            elif v["status"] != Membership.Status.LEFT:
+                self.error(row, "leave_reason", _("a reason for leaving needs the status left"))
                 ok = False
         decided, outcome = (v.get(c) for c in CONFIRMATION)
         if decided and not outcome:
@@ -127,6 +144,7 @@ class MembershipApplier(Applier):
             "unit_since": m.unit_since,
             "readmission": m.readmission,
             **_confirmation_cells(m),
+            "leave_reason": m.leave_reason,
         }
 
     def assign(self, m, row, values):
@@ -141,6 +159,7 @@ class MembershipApplier(Applier):
             "ended_on",
             "unit_since",
             "readmission",
+            "leave_reason",
         ):
             setattr(m, column, values[column])
 
@@ -153,12 +172,40 @@ class MembershipApplier(Applier):
 
     def apply_rows(self, rows, existing):
         created, updated = super().apply_rows(rows, existing)
+        stated = [existing[r.key].pk for r in rows if r.key in existing]
         # Unchanged ones too: their state is stated by this import.
-        self.ctx.stated_memberships.update(existing[r.key].pk for r in rows if r.key in existing)
+        self.ctx.stated_memberships.update(stated)
+        # A membership an admission of this same import opened is new to the register:
+        # its members row counts as created, not as updated or unchanged (into an empty
+        # database, an export's members are created). Read from this import's history.
+        opened = self._opened_by_this_import(stated)
+        changed = {m.pk for _r, m, _b, _a in updated}
+        self._opened_updated = len(opened & changed)
+        opened_unchanged = len(opened - changed)
+        self.counts["unchanged"] -= opened_unchanged
+        self.counts["created"] += opened_unchanged
         return created, updated
+
+    def _opened_by_this_import(self, pks):
+        if not pks:
+            return set()
+        trace = self.ctx.trace
+        return {
+            int(object_id)
+            for object_id in Change.objects.filter(
+                model=Membership._meta.label_lower,
+                object_id__in=[str(pk) for pk in pks],
+                action=Change.Action.CREATE,
+                cause=trace.cause,
+                reference=trace.reference,
+            ).values_list("object_id", flat=True)
+        }
 
     def after_write(self, created, updated):
         self.ctx.stated_memberships.update(m.pk for _r, m, _b, _a in created + updated)
+        self.counts["updated"] -= self._opened_updated
+        self.counts["created"] += self._opened_updated
+        self._opened_updated = 0
         self.write_confirmations(created + updated)
 
     def write_confirmations(self, written):

@@ -220,7 +220,15 @@ class SourceApplier(Applier):
                 ]
             )
             and self.allowed(r, "unit_code", Action.EDIT_PEOPLE, r.refs["unit_code"])
+            and self.nominating_unit_existed(r)
         ]
+
+    def nominating_unit_existed(self, row):
+        """The unit that nominated the person existed on the day: `nominated_in_code`, or,
+        for a source that never passed to a successor, its own `unit_code` (a source
+        passed by a merge or a split keeps where it was nominated in nominated_in)."""
+        column = "nominated_in_code" if row.refs.get("nominated_in_code") else "unit_code"
+        return self.unit_existed_on(row, column, row.values.get("nominated_on"))
 
     def load(self, rows):
         found = Source.objects.filter(

@@ -1,5 +1,7 @@
 """`grassroots export PATH [--unit CODE] [--format csv|xlsx] [--only people,units,...]`."""
 
+import errno
+import os
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -51,6 +53,20 @@ class Command(TranslatedHelp, BaseCommand):
             if root is None:
                 raise CommandError(_("Unknown unit %(code)s.") % {"code": unit})
         names = [n.strip().lower() for n in only.split(",") if n.strip()] if only else None
+        if fmt == "xlsx":
+            # Checked before the workbook is built: saving it there would fail only at the
+            # end, after the whole export, and leave openpyxl's unfinished sheets behind.
+            target = Path(path)
+            problem = None
+            if target.is_dir():
+                problem = errno.EISDIR
+            elif not target.parent.is_dir():
+                problem = errno.ENOENT
+            if problem:
+                raise CommandError(
+                    _("Cannot write %(path)s: %(reason)s.")
+                    % {"path": path, "reason": os.strerror(problem)}
+                )
         try:
             # One snapshot of the data (repeatable on PostgreSQL inside the transaction).
             with transaction.atomic():
@@ -60,6 +76,22 @@ class Command(TranslatedHelp, BaseCommand):
                     counts = exporter.write_csv_folder(path, unit=root, only=names)
         except ValueError as exc:
             raise CommandError(_("Unknown table: %(names)s.") % {"names": exc}) from exc
+        except OSError as exc:
+            # A path that names a file where a folder is wanted, a folder that cannot be
+            # made: one line, not a traceback.
+            raise CommandError(
+                _("Cannot write %(path)s: %(reason)s.")
+                % {"path": path, "reason": exc.strerror or exc}
+            ) from exc
+        except exporter.FolderNotEmpty as exc:
+            raise CommandError(
+                _(
+                    "%(path)s already holds CSV files this export does not write (%(files)s): "
+                    "the folder would not import as exported. Choose an empty folder or "
+                    "remove them."
+                )
+                % {"path": path, "files": ", ".join(exc.files)}
+            ) from exc
         log_export(None, what=f"export {fmt} {unit or '*'} {','.join(counts)}", unit=root)
         for name, count in counts.items():
             self.stdout.write(_("%(file)s: %(count)d exported") % {"file": name, "count": count})
