@@ -9,6 +9,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from grassroots.transfers.models import Transfer
+
 from . import charts
 from .exports import html_to_pdf, to_xlsx
 from .selectors import ACHIEVEMENT_COLUMNS
@@ -37,6 +39,9 @@ FUNNEL_LABELS = {
     "admitted": gettext_lazy("admitted"),
     "confirmed": gettext_lazy("confirmed"),
     "transferred_out": gettext_lazy("transferred out"),
+    # The columns of the destination types seen, named as the vocabulary names them (the
+    # files showed the codes, `other_locality`, in every language).
+    **dict(Transfer.DestinationType.choices),
 }
 
 

@@ -1,5 +1,7 @@
 """`grassroots unlock --user NAME | --address IP`: end a log-in lock-out at once."""
 
+import ipaddress
+
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
@@ -20,6 +22,15 @@ class Command(TranslatedHelp, BaseCommand):
         parser.add_argument("--address", default="", help=gettext_lazy("the IP address"))
 
     def handle(self, *args, user, address, **options):
+        if address.strip():
+            # A mistyped address matched nothing and said "Nothing to unlock", as if the
+            # address had been free: the lock-out went on and nobody knew why.
+            try:
+                ipaddress.ip_address(address.strip())
+            except ValueError as exc:
+                raise CommandError(
+                    _("Not an IP address: %(address)s.") % {"address": address.strip()}
+                ) from exc
         try:
             removed = services.login_unlock(
                 trace=Trace.command("unlock"), username=user.strip(), ip_address=address.strip()

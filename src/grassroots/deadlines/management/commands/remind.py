@@ -1,5 +1,6 @@
 """`grassroots remind`: print the work list per unit, and mail each responsible user a digest."""
 
+import argparse
 import datetime as dt
 
 from django.conf import settings
@@ -16,10 +17,14 @@ from grassroots.org.models import Unit
 
 
 def _date(value):
+    # argparse turns this error into its usage line and exit status 2; a CommandError
+    # raised while parsing escaped as a traceback from the console script.
     try:
         return dt.date.fromisoformat(value)
     except ValueError as exc:
-        raise CommandError(_("Write the date as YYYY-MM-DD: %(value)s") % {"value": value}) from exc
+        raise argparse.ArgumentTypeError(
+            _("Write the date as YYYY-MM-DD: %(value)s") % {"value": value}
+        ) from exc
 
 
 def format_item(item):

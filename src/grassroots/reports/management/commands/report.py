@@ -3,6 +3,7 @@ exchange-format contract."""
 
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 from django.template.loader import render_to_string
@@ -66,6 +67,13 @@ class Command(TranslatedHelp, BaseCommand):
     def handle(self, *args, **options):
         user = acting_user(options.get("user"))
         language = options.get("language") or translation.get_language() or "en"
+        languages = [code for code, _name in settings.LANGUAGES]
+        if options.get("language") and language not in languages:
+            # Unknown, it fell back silently to English names and documents.
+            raise CommandError(
+                _("Unknown language %(code)s: use one of %(codes)s.")
+                % {"code": language, "codes": ", ".join(languages)}
+            )
         fmt = options["format"]
         if fmt in ("xlsx", "pdf") and not options.get("output"):
             raise CommandError(f"--format {fmt} needs --output FILE")
@@ -76,15 +84,12 @@ class Command(TranslatedHelp, BaseCommand):
                 content, what, unit = self._newly_admitted(user, language, fmt, options)
             else:
                 content, what, unit = self._funnel(user, language, fmt, options)
-        log_export(user, what=what, unit=unit)
         if options.get("output"):
-            target = Path(options["output"])
-            if isinstance(content, bytes):
-                target.write_bytes(content)
-            else:
-                target.write_text(content, encoding="utf-8")
+            write_file(options["output"], content)
         else:
             self.stdout.write(content, ending="")
+        # Logged once written: a file that could not be written exported nothing.
+        log_export(user, what=what, unit=unit)
 
     def _achievement(self, user, language, fmt, options):
         unit, date_from, date_to, restate_on = unit_and_period(user, options)
@@ -167,6 +172,21 @@ class Command(TranslatedHelp, BaseCommand):
             )
             return exports.html_to_pdf(html), what, organizer
         return _text([row], columns, fmt), what, organizer
+
+
+def write_file(path, content):
+    """Writes the report to `path`; a path that cannot be written is a one-line error
+    (a folder that does not exist, no permission), not a traceback."""
+    target = Path(path)
+    try:
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content, encoding="utf-8")
+    except OSError as exc:
+        raise CommandError(
+            _("Cannot write %(path)s: %(reason)s.") % {"path": path, "reason": exc.strerror or exc}
+        ) from exc
 
 
 def _common(parser):
