@@ -6,6 +6,7 @@ stops at `COUNT_CAP` + 1 rows and the page says "more than 10,000".
 """
 
 from django.core.paginator import Paginator
+from django.utils.formats import number_format
 from django.utils.functional import cached_property
 
 PER_PAGE = 50
@@ -39,6 +40,12 @@ class CappedPaginator(Paginator):
             self.capped = True
             return self.cap
         return total
+
+    @cached_property
+    def count_shown(self):
+        """The count as the page writes it: grouped as the reader groups thousands (1.202 in
+        Vietnamese and German, 1,202 in English)."""
+        return number_format(self.count, force_grouping=True)
 
 
 def paginate(request, queryset, per_page=PER_PAGE, param="page", count=None, capped=False):

@@ -201,7 +201,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "grassroots.accounts.passwords.MinimumLengthValidator",
         "OPTIONS": {"min_length": envint("PASSWORD_MIN_LENGTH", 12)},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},

@@ -1,5 +1,5 @@
 """A date inside a refusal is written as the reader writes dates (15/03/2024 in English,
-15-03-2024 in Vietnamese, 15.03.2024 in German), as the pages show them; files and the
+15/03/2024 in Vietnamese, 15.03.2024 in German), as the pages show them; files and the
 command line's report periods keep ISO."""
 
 import datetime as dt
@@ -22,7 +22,7 @@ def ended(town):
 
 
 @pytest.mark.parametrize(
-    "language, day", [("vi", "15-03-2024"), ("de", "15.03.2024"), ("en", "15/03/2024")]
+    "language, day", [("vi", "15/03/2024"), ("de", "15.03.2024"), ("en", "15/03/2024")]
 )
 def test_a_unit_added_below_an_ended_one_names_the_day_in_the_readers_format(
     town, ended, language, day
@@ -48,4 +48,4 @@ def test_a_role_on_an_ended_unit_names_the_day_in_the_readers_format(town, ended
             unit=ended,
             role="viewer",
         )
-    assert "15-03-2024" in " ".join(refused.value.message_dict["unit"])
+    assert "15/03/2024" in " ".join(refused.value.message_dict["unit"])

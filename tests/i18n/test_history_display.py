@@ -106,3 +106,18 @@ def test_names_are_text_in_the_language_of_the_call_not_of_a_later_one():
     with translation.override("en"):
         assert names == ("Rollen", "Einheit")
         assert all(type(name) is str for name in names)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "yes"), [("de", "ja"), ("vi", "có"), ("en", "yes")])
+def test_a_yes_or_no_kept_beside_the_record_is_shown_in_words(language, yes):
+    """An account's "must change password" is kept on its profile, not on the user: the
+    history of a new account showed it as "True"."""
+    from django.utils import translation
+
+    from grassroots.history.display import field_value
+
+    user_model = Change._meta.apps.get_model("auth", "User")
+    with translation.override(language):
+        assert field_value(user_model, "must_change_password", True) == yes
+        assert field_value(user_model, "must_change_password", False) != "False"

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from grassroots.dates import shown_day
 from grassroots.history.models import Change
 from grassroots.history.services import record_change
+from grassroots.inputs import field_errors, plain_text
 
 from . import scope
 from .models import LoginFailure, Profile, Role, RoleAssignment
@@ -56,6 +57,19 @@ def user_create(*, trace, username, password, unit, role, first_name="", last_na
     if role not in Role.values:
         errors["role"] = [_("Unknown role %(role)s.") % {"role": role}]
     user = User(username=username, first_name=first_name, last_name=last_name, email=email)
+    # The model's own limits (a user name of letters, digits and @.+-_ only, the lengths,
+    # the e-mail address) and no control character in the names, as every text field.
+    for name, refusals in field_errors(
+        user, ["username", "first_name", "last_name", "email"]
+    ).items():
+        if name == "username" and not username:
+            continue
+        errors.setdefault(name, []).extend(m for refusal in refusals for m in refusal.messages)
+    for name in ("first_name", "last_name"):
+        try:
+            plain_text(getattr(user, name))
+        except ValidationError as exc:
+            errors.setdefault(name, []).extend(exc.messages)
     try:
         validate_password(password, user)
     except ValidationError as exc:

@@ -14,7 +14,9 @@ from .models import Conclusion, Conference, Participation, Recognition, Task
 
 def _date(label, required=True):
     return forms.DateField(
-        label=label, required=required, widget=forms.DateInput(attrs={"type": "date"})
+        label=label,
+        required=required,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
 

@@ -120,6 +120,9 @@ def _loose_value(value):
     """A value under a key that is no field: a list of them, a role on a unit, a date."""
     if isinstance(value, list):
         return ", ".join(str(_loose_value(item)) for item in value) or "—"
+    if isinstance(value, bool):
+        # e.g. an account's "must change password", kept on its profile.
+        return _("yes") if value else _("no")
     if not isinstance(value, str):
         return value
     role = ROLE_AT_UNIT.match(value)

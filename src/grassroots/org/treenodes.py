@@ -4,10 +4,10 @@ few hundred units otherwise spends most of its time in a `{% url %}`, a
 `get_kind_display` and three `{% blocktranslate count %}` per unit.
 
 The phrases are the template's own messages (the same msgids), so the catalogues need no
-change; the numbers are localised as the template localised them.
+change; the numbers are grouped as the reader groups thousands (1.202 in Vietnamese).
 """
 
-from django.utils.formats import localize
+from django.utils.formats import number_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import ngettext
 
@@ -48,6 +48,7 @@ def label(nodes, day):
 
 
 def _count(message, n):
-    # As {% blocktranslate count %}: the message is trusted, the number localised. The
-    # ngettext calls stay literal at the call sites, where makemessages finds them.
-    return mark_safe(message % {"n": localize(n)})
+    # As {% blocktranslate count %}: the message is trusted, the number localised, its
+    # thousands grouped. The ngettext calls stay literal at the call sites, where
+    # makemessages finds them.
+    return mark_safe(message % {"n": number_format(n, force_grouping=True)})

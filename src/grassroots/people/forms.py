@@ -15,7 +15,7 @@ class PersonForm(forms.Form):
     full_name = form_field(Person, "full_name", label=_("full name"))
     gender = forms.ChoiceField(label=_("gender"), choices=Gender.choices)
     birth_date = forms.DateField(
-        label=_("birth date"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("birth date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     unit = None  # set in __init__: the units the user may change people in
     ethnicity = form_field(Person, "ethnicity", label=_("ethnicity"))

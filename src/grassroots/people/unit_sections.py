@@ -3,6 +3,7 @@
 Registered with `org.sections` in apps.py (org sits below people and does not read them).
 """
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from grassroots.org.selectors import unit_totals
@@ -27,5 +28,11 @@ def people_and_members(request, unit):
     return {
         "title": _("People"),
         "template": "people/partials/unit_people.html",
-        "context": {**people, "members": members, "member_total": member_total},
+        "context": {
+            **people,
+            "members": members,
+            "member_total": member_total,
+            # As the page writes it: 2.499 in Vietnamese and German.
+            "member_total_shown": number_format(member_total, force_grouping=True),
+        },
     }

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from grassroots.accounts import scope
 from grassroots.accounts.roles import Action
 from grassroots.dates import shown_day
+from grassroots.org.models import UnitAncestry
 from grassroots.people.models import Membership, Person
 from grassroots.vietnamese import fold
 from grassroots.workdays import (
@@ -68,7 +69,9 @@ def _ancestor_paths(paths):
 
 
 def courses_for(user):
-    """Courses organised in the user's scope or by a committee above one of their units."""
+    """Courses organised in the user's scope or by a committee above one of their units,
+    then or now: a cell's pupils attended the town's courses before the 2025 reform made
+    the town part of the city, and its secretary still sees them."""
     courses = (
         Course.objects.select_related("organizer")
         .annotate(
@@ -84,8 +87,13 @@ def courses_for(user):
     if scope.is_everywhere(user):
         return courses
     paths = scope.paths_for(user)
+    above_ever = UnitAncestry.objects.filter(unit__path__in=paths, distance__gt=0).values(
+        "ancestor_id"
+    )
     return courses.filter(
-        scope.unit_q(user, field="organizer__path") | Q(organizer__path__in=_ancestor_paths(paths))
+        scope.unit_q(user, field="organizer__path")
+        | Q(organizer__path__in=_ancestor_paths(paths))
+        | Q(organizer_id__in=above_ever)
     )
 
 

@@ -7,14 +7,13 @@ from grassroots.org.pickers import UnitPickerField
 
 from .models import Finding, Target
 
+# ISO in the value: a date input takes no other form, whatever the language's format.
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
 
 class TargetForm(forms.Form):
-    period_start = forms.DateField(
-        label=_("period start"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    period_end = forms.DateField(
-        label=_("period end"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    period_start = forms.DateField(label=_("period start"), widget=DATE)
+    period_end = forms.DateField(label=_("period end"), widget=DATE)
     minimum = form_field(Target, "minimum", label=_("minimum"))
     stretch = form_field(
         Target,
@@ -31,9 +30,7 @@ class TargetForm(forms.Form):
         Target, "non_state_worker_share", label=_("share of workers in non-state enterprises (%)")
     )
     resolution_ref = form_field(Target, "resolution_ref", label=_("resolution"))
-    resolution_date = forms.DateField(
-        label=_("resolution date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    resolution_date = forms.DateField(label=_("resolution date"), required=False, widget=DATE)
 
 
 class TargetCreateForm(TargetForm):
@@ -49,14 +46,12 @@ class TargetCreateForm(TargetForm):
 
 
 class FindingForm(forms.Form):
-    date = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("date"), widget=DATE)
     kind = forms.ChoiceField(label=_("kind"), choices=Finding.Kind.choices)
     findings = form_field(
         Finding, "findings", label=_("findings"), widget=forms.Textarea(attrs={"rows": 5})
     )
-    follow_up_due = forms.DateField(
-        label=_("follow-up due"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    follow_up_due = forms.DateField(label=_("follow-up due"), required=False, widget=DATE)
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,9 +65,7 @@ class FindingForm(forms.Form):
 
 
 class FindingCloseForm(forms.Form):
-    follow_up_done_on = forms.DateField(
-        label=_("follow-up done on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    follow_up_done_on = forms.DateField(label=_("follow-up done on"), widget=DATE)
 
 
 class AllocationForm(forms.Form):

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from grassroots.accounts import scope
 from grassroots.accounts.roles import Action
+from grassroots.dates import shown_day
 from grassroots.downloads import table_response
 from grassroots.formerrors import add_service_errors
 from grassroots.history.models import Change
@@ -69,9 +70,22 @@ def target_new(request):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("Target saved: %(target)s") % {"target": target})
+            messages.success(
+                request, _("Target saved: %(target)s") % {"target": _shown_target(target)}
+            )
             return redirect(f"{_targets_url()}?unit={target.unit.code}")
     return render(request, "plans/form.html", {"form": form, "title": _("New target")})
+
+
+def _shown_target(target):
+    """The target as a message names it, its dates as the reader writes them (the record's
+    own text, kept in the history, has ISO dates)."""
+    start, end = shown_day(target.period_start), shown_day(target.period_end)
+    return f"{target.unit.code} {start}–{end}: {target.minimum}"
+
+
+def _shown_finding(finding):
+    return f"{finding.unit.code} {shown_day(finding.date)} {finding.get_kind_display()}"
 
 
 def _targets_url():
@@ -101,7 +115,9 @@ def target_edit(request, pk):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("Target saved: %(target)s") % {"target": target})
+            messages.success(
+                request, _("Target saved: %(target)s") % {"target": _shown_target(target)}
+            )
             return redirect(f"{_targets_url()}?unit={target.unit.code}")
     title = _("Change target of %(unit)s") % {"unit": target.unit}
     changes = Change.objects.filter(model="plans.target", object_id=str(target.pk)).select_related(
@@ -225,7 +241,7 @@ def finding_close(request, pk):
         else:
             messages.success(request, _("Follow-up recorded."))
             return redirect(f"{_findings_url()}?unit={finding.unit.code}")
-    title = _("Close the follow-up of %(finding)s") % {"finding": finding}
+    title = _("Close the follow-up of %(finding)s") % {"finding": _shown_finding(finding)}
     return render(request, "plans/form.html", {"form": form, "title": title, "finding": finding})
 
 

@@ -13,7 +13,7 @@ import re
 import holidays
 from django.apps import apps as django_apps
 from django.conf import settings
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -72,7 +72,8 @@ def _package_names(country, year):
 
 
 def _long(day):
-    return day.strftime("%d/%m/%Y")
+    # In the language active here (year_days sets it): 10.01.2026 in German.
+    return formats.date_format(day, "SHORT_DATE_FORMAT")
 
 
 def year_days(year, language=None, overrides=None, country=None):
