@@ -479,20 +479,35 @@ def transfer_under_way(membership):
     )
 
 
-@transaction.atomic
-def membership_leave(*, trace, membership, ended_on, reason, note=""):
-    """Record that a member left the organisation on `ended_on`, for `reason` (a code of
-    the rule set's `leave_reasons`): the membership ends with status left. The register's
-    end date and reason are what a later readmission is checked against (36 months, the
-    reasons that bar it). Needs DECIDE on the member's unit (`may_record_leaving`)."""
+def _locked_for_leaving(trace, membership):
+    """The membership read again and locked, once the user may record its leaving: out of
+    sight a 404, in sight without the right a 403 (as every service answers)."""
     membership = (
         Membership.objects.select_for_update(of=("self",))
         .select_related("unit", "person")
         .get(pk=membership.pk)
     )
     if not may_record_leaving(trace.user, membership):
-        # Out of sight: 404; in sight without the right: 403 (as every service answers).
         scope.require(trace.user, Action.DECIDE, membership.unit)
+    return membership
+
+
+def _check_note(errors, field, note):
+    """A one-paragraph note kept as the history's reason: its limits, else errors[field]."""
+    try:
+        for check in (MaxLengthValidator(LEAVE_NOTE_MAX_LENGTH), plain_text):
+            check(note)
+    except ValidationError as exc:
+        errors.setdefault(field, exc.messages)
+
+
+@transaction.atomic
+def membership_leave(*, trace, membership, ended_on, reason, note=""):
+    """Record that a member left the organisation on `ended_on`, for `reason` (a code of
+    the rule set's `leave_reasons`): the membership ends with status left. The register's
+    end date and reason are what a later readmission is checked against (36 months, the
+    reasons that bar it). Needs DECIDE on the member's unit (`may_record_leaving`)."""
+    membership = _locked_for_leaving(trace, membership)
     errors = {}
     if not membership.is_active:
         errors["ended_on"] = _("This membership has already ended.")
@@ -511,11 +526,7 @@ def membership_leave(*, trace, membership, ended_on, reason, note=""):
     if membership.is_active and transfer_under_way(membership) is not None:
         errors["reason"] = _("A transfer of this member is under way: end or cancel it first.")
     note = (note or "").strip()
-    try:
-        for check in (MaxLengthValidator(LEAVE_NOTE_MAX_LENGTH), plain_text):
-            check(note)
-    except ValidationError as exc:
-        errors["note"] = exc.messages
+    _check_note(errors, "note", note)
     if errors:
         raise ValidationError(errors)
     before = snapshot(membership)
@@ -535,13 +546,7 @@ def membership_leave_undo(*, trace, membership, reason):
     history keeps both the leaving and why it was taken back. Refused once the person holds
     another membership in force or has been readmitted since. Same permission as
     `membership_leave`."""
-    membership = (
-        Membership.objects.select_for_update(of=("self",))
-        .select_related("unit", "person")
-        .get(pk=membership.pk)
-    )
-    if not may_record_leaving(trace.user, membership):
-        scope.require(trace.user, Action.DECIDE, membership.unit)
+    membership = _locked_for_leaving(trace, membership)
     errors = {}
     if membership.status != Membership.Status.LEFT:
         errors["reason"] = _("This membership did not end by leaving.")
@@ -558,11 +563,7 @@ def membership_leave_undo(*, trace, membership, reason):
     if not reason:
         errors.setdefault("reason", _("Say why the leaving is taken back."))
     else:
-        try:
-            for check in (MaxLengthValidator(LEAVE_NOTE_MAX_LENGTH), plain_text):
-                check(reason)
-        except ValidationError as exc:
-            errors.setdefault("reason", exc.messages)
+        _check_note(errors, "reason", reason)
     if errors:
         raise ValidationError(errors)
     before = snapshot(membership)
