@@ -5,6 +5,7 @@ checked period. Errors are `CommandError`s with the contract's wording."""
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from . import periods, selectors
 
@@ -22,7 +23,7 @@ def acting_user(username):
         return selectors.SYSTEM
     user = get_user_model().objects.filter(username=username, is_active=True).first()
     if user is None:
-        raise CommandError(f"no active user {username}")
+        raise CommandError(_("no active user %(name)s") % {"name": username})
     return user
 
 
@@ -37,5 +38,5 @@ def unit_and_period(user, options):
     try:
         unit = selectors.unit_for_report(user, options["unit"])
     except Http404 as exc:
-        raise CommandError(f"unknown unit: {options['unit']}") from exc
+        raise CommandError(_("unknown unit: %(code)s") % {"code": options["unit"]}) from exc
     return unit, date_from, date_to, restate_on

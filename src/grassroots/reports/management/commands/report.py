@@ -76,7 +76,7 @@ class Command(TranslatedHelp, BaseCommand):
             )
         fmt = options["format"]
         if fmt in ("xlsx", "pdf") and not options.get("output"):
-            raise CommandError(f"--format {fmt} needs --output FILE")
+            raise CommandError(_("--format %(format)s needs --output FILE") % {"format": fmt})
         with translation.override(language):
             if options["kind"] == "achievement":
                 content, what, unit = self._achievement(user, language, fmt, options)
