@@ -14,6 +14,7 @@ from grassroots.pipeline.models import Admission, Course, Source
 from grassroots.plans.models import Target
 from grassroots.transfers.models import Transfer
 from tests.conferences.routes import API_ROUTES
+from tests.transfers.helpers import make_member
 from tests.urlcheck import Route
 
 HS_PUPIL = "001090000002"
@@ -28,8 +29,6 @@ def _source(town):
 
 
 def _member(town):
-    from tests.transfers.helpers import make_member
-
     make_member(town, HS_PUPIL, "HS")
     return {"national_id": HS_PUPIL}
 

@@ -153,14 +153,17 @@ class Context:
         )
 
 
+def _column_name(raw):
+    """A header cell as the column name it gives (case, spaces and a BOM aside)."""
+    return (raw or "").strip().lower().removeprefix("\ufeff")
+
+
 def _header(file, cells, ctx):
     """Map the header to known column names; report unknown, repeated and missing ones."""
     known = {c.name for c in COLUMNS[file]}
     names, ok = [], True
     for raw in cells:
-        name = (raw or "").strip().lower()
-        if name.startswith("\ufeff"):
-            name = name[1:]
+        name = _column_name(raw)
         if not name:
             names.append(None)
             continue
@@ -312,7 +315,7 @@ def _rows_opening(sheets, wanted):
             continue
         rows = sheet.open_rows()
         header = next(rows, None) or []
-        names = [(cell or "").strip().lower().lstrip("\ufeff") for cell in header]
+        names = [_column_name(cell) for cell in header]
         if "national_id" not in names or column_name not in names:
             continue
         at_id, at_day = names.index("national_id"), names.index(column_name)

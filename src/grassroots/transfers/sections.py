@@ -20,12 +20,12 @@ def person_transfers(user, person):
         return None
     membership = services.active_membership(person)
     reasons = dict(get_rules().leave_reasons)
-    ended = list(
-        person.memberships.filter(status=Membership.Status.LEFT)
-        .select_related("unit")
-        .order_by("ended_on")
+    spells_held = list(person.memberships.order_by("-admitted_on", "-pk"))
+    latest = spells_held[0] if spells_held else None
+    ended = sorted(
+        (m for m in spells_held if m.status == Membership.Status.LEFT),
+        key=lambda m: (m.ended_on is None, m.ended_on),
     )
-    latest = person.memberships.order_by("-admitted_on", "-pk").first()
     left = [
         {
             "on": m.ended_on,

@@ -32,6 +32,9 @@ class MembershipApplier(Applier):
     reference_columns = ("national_id", "unit_code")
     names = {"national_id": "person", "unit_code": "unit"}
     fixed_fields = ("person",)
+    # Rows of the batch in hand that changed a membership an admission of this import
+    # opened: counted as created once written (apply_rows → after_write).
+    _opened_updated = 0
 
     def check(self, row):
         v = row.values
