@@ -42,8 +42,13 @@ def live_url(live_server, transactional_db):
 
 
 def nav(page, label):
-    """Follows a link of the main menu (folded or not)."""
-    page.locator(".main-nav").get_by_role("link", name=label, exact=True).click()
+    """Follows a link of the main menu (folded or not), and waits for the page it leads to:
+    waiting for the load state alone returned at once while the previous page still stood
+    (a CI run on a busy machine then looked for the next page's form on the dashboard)."""
+    link = page.locator(".main-nav").get_by_role("link", name=label, exact=True)
+    path = link.get_attribute("href")
+    link.click()
+    page.wait_for_url(re.compile(re.escape(path) + r"(\?.*)?$"))
     page.wait_for_load_state()
 
 
