@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/load_bench.py [--database-url URL] [--recreate] [--generated]
         [--workers 4] [--connections 50] [--threads 2] [--duration 10s] [--alone]
+        [--no-page-cache]
 
 Prepares a PostgreSQL database of its own (default `grassroots_load`; the script refuses
 the `postgres` database): with --recreate, or when it does not exist, it is created,
@@ -17,6 +18,11 @@ drives wrk (/usr/bin/wrk) against:
 - for each role, its most-used pages mixed (round robin, the session cookie on each
   request);
 - with --alone, each page on its own as well.
+
+Signed-in pages are given from the page cache (core/pagecache.py) when the same session
+asks the same page again while no data changed, which is what wrk's round robin does
+after the warm-up; `--no-page-cache` runs the server with PAGE_CACHE_SECONDS=0, so that
+every request makes its page anew (the figure for a first view).
 
 For each it prints requests/s, p50/p95/p99 latency (ms), responses other than 2xx, and
 socket errors; and the ratio of each mixed set's requests/s to the log-in page's. wrk's
@@ -149,6 +155,11 @@ def parse_args():
     parser.add_argument("--duration", default="10s", help="per run, wrk syntax")
     parser.add_argument("--alone", action="store_true", help="each page on its own too")
     parser.add_argument("--port", type=int, default=0, help="default: a free one")
+    parser.add_argument(
+        "--no-page-cache",
+        action="store_true",
+        help="every page made anew (PAGE_CACHE_SECONDS=0), as before core/pagecache.py",
+    )
     return parser.parse_args()
 
 
@@ -396,6 +407,8 @@ def main():
     if not Path(WRK).exists():
         sys.exit("wrk is missing: apt-get install -y wrk")
     env = environment(args.database_url)
+    if args.no_page_cache:
+        env["PAGE_CACHE_SECONDS"] = "0"
     prepare(args, env)
     if args.generated:
         ensure_bench_admin(env)
@@ -423,7 +436,8 @@ def main():
                     status(base, path, cookie)
         print(
             f"\ngunicorn {args.workers} workers, wrk -t{args.threads} -c{args.connections} "
-            f"-d{args.duration}, {os.cpu_count()} cores, load average "
+            f"-d{args.duration}, {os.cpu_count()} cores, page cache "
+            f"{'off' if args.no_page_cache else 'on'}, load average "
             f"{os.getloadavg()[0]:.1f} at the start\n"
         )
         print("| what | requests/s | p50 ms | p95 ms | p99 ms | non-2xx | socket errors |")

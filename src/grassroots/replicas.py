@@ -17,6 +17,9 @@ from django.db import connections
 
 REPLICA = "replica"
 _reading = contextvars.ContextVar("reads_from_replica", default=False)
+# While the page cache makes a page: set to [True] once a read went to the replica (a page
+# made from data that may lag the primary is not kept, core/pagecache.py).
+_sent = contextvars.ContextVar("replica_reads_sent", default=None)
 
 
 def replica_configured():
@@ -55,11 +58,25 @@ def reads_from_replica(function=None):
     return wrapper
 
 
+def noting_replica_reads():
+    """Start noting whether reads go to the replica: (a one-item list, True once one
+    did; a token for `stop_noting`)."""
+    sent = [False]
+    return sent, _sent.set(sent)
+
+
+def stop_noting(token):
+    _sent.reset(token)
+
+
 class ReplicaRouter:
     """Reads inside `reads_from_replica()` to the replica; all else to the primary."""
 
     def db_for_read(self, model, **hints):
         if _reading.get() and replica_configured():
+            sent = _sent.get()
+            if sent is not None:
+                sent[0] = True
             return REPLICA
         return None  # Django's choice: the primary, or where a related instance came from
 

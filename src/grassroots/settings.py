@@ -138,8 +138,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Last: turns a log-in refused for too many failures into the page saying when to retry.
+    # Turns a log-in refused for too many failures into the page saying when to retry.
     "axes.middleware.AxesMiddleware",
+    # Last, nearest the view: a kept page goes out through every middleware above
+    # (core/pagecache.py).
+    "grassroots.core.pagecache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "grassroots.urls"
@@ -332,13 +335,26 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Sessions and the cache: in the database and in each process's memory by default (the
 # embedded mode); with REDIS_URL in Redis, shared by every app server (docs/scaling.md).
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# A signed-in user's pages are given again while no data changed, for at most this long
+# (core/pagecache.py); 0 turns that off.
+PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", 300)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Kept pages: about 30-100 KB each, a few hundred per process.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "OPTIONS": {"MAX_ENTRIES": envint("PAGE_CACHE_ENTRIES", 500)},
+    },
+}
 if REDIS_URL:
     CACHES = {
-        "default": {
+        alias: {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "grassroots"),
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "grassroots") + suffix,
         }
+        for alias, suffix in (("default", ""), ("pages", "-pages"))
     }
     # Read from Redis, written through to the database: a restart of Redis logs nobody out.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

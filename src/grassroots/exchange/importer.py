@@ -24,6 +24,7 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from grassroots.accounts import scope
+from grassroots.history import generation
 from grassroots.history.models import Cause, Change
 from grassroots.history.services import Trace
 from grassroots.org.models import Unit
@@ -480,6 +481,9 @@ def run_import(
                     else:
                         _refresh_report_tallies(record)
                     _refresh_dossier_dues(record)
+                    if any(c.get("created") or c.get("updated") for c in summary.values()):
+                        # The tables write in bulk, without signals: kept pages go.
+                        generation.data_changed()
                     record.summary = summary
                     record.save(update_fields=["summary"])
                     import_id = record.pk

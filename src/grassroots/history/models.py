@@ -134,3 +134,17 @@ class Access(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.what}"
+
+
+class Generation(models.Model):
+    """How many times the data that pages show has changed (`history.generation`): one
+    row, on SQLite. On PostgreSQL the count is the sequence `history_generation`, which
+    writers move on without waiting for one another."""
+
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        db_table = "history_generation_row"
+
+    def __str__(self):
+        return str(self.value)

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from grassroots import bulk
 
+from . import generation
 from .models import Access, Cause, Change
 
 
@@ -103,6 +104,7 @@ def record_change(trace, obj, *, action, before=None, after=None, reason=""):
     if action == Change.Action.UPDATE and row.before == row.after:
         return None
     row.save()
+    generation.data_changed()
     return row
 
 
@@ -112,6 +114,8 @@ def record_changes(rows):
         row for row in rows if not (row.action == Change.Action.UPDATE and row.before == row.after)
     ]
     Change.objects.bulk_create(rows, batch_size=2000)
+    if rows:
+        generation.data_changed()
     return len(rows)
 
 
@@ -158,6 +162,7 @@ def insert_changes(trace, model, action, changes):
         )
         for object_id, text, before, after in changes
     )
+    generation.data_changed()
     return bulk.insert_rows(Change, CHANGE_COLUMNS, rows)
 
 
@@ -190,13 +195,15 @@ def record_access(user, *, kind, what, person=None, unit=None):
         unit_id = person.unit_id
     else:
         unit_id = unit.pk if unit is not None else None
-    return Access.objects.create(
+    access = Access.objects.create(
         actor=_actor(user),
         kind=kind,
         what=str(what)[:240],
         person_id=person.pk if person is not None else None,
         unit_id=unit_id,
     )
+    generation.note_reads([(access.kind, access.what, access.person_id, access.unit_id)])
+    return access
 
 
 ACCESS_COLUMNS = ("at", "actor_id", "kind", "what", "person_id", "unit_id")
@@ -229,4 +236,5 @@ def record_reads(user, *, what, shown, kind=Access.Kind.VIEW):
             continue
         seen.add((person.pk, unit_id))
         rows.append((*fixed, person.pk, unit_id))
+    generation.note_reads([row[2:] for row in rows])
     return bulk.insert_values(Access, ACCESS_COLUMNS, rows) if rows else 0

@@ -21,6 +21,8 @@ import contextlib
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
+from grassroots.history import generation
+
 STEPLEN = 4  # treebeard's step: a unit at depth d has a path of 4*d characters
 MAX_DEPTH = 63  # treebeard's path column holds 255 characters
 _ACTIVE_SQL = "('probationary', 'official')"
@@ -278,6 +280,7 @@ def rebuild(using=DEFAULT_DB_ALIAS):
             cursor.execute("LOCK TABLE people_person, people_membership, org_unit IN SHARE MODE")
         for sql in rebuild_sql(conn.vendor):
             cursor.execute(sql)
+        generation.data_changed()
         cursor.execute("SELECT COUNT(*) FROM org_unittally")
         return cursor.fetchone()[0]
 

@@ -16,6 +16,8 @@ from collections import defaultdict
 
 from django.db.models import Max, Q
 
+from grassroots.history import generation
+
 from .models import OPEN_END, Unit, UnitAncestry, UnitEvent, UnitVersion
 
 ONE_DAY = dt.timedelta(days=1)
@@ -329,4 +331,5 @@ def rebuild_ancestry(check=False):
         return fresh - stored, stored - fresh
     UnitAncestry.objects.all().delete()
     UnitAncestry.objects.bulk_create(rows, batch_size=5000)
+    generation.data_changed()
     return len(rows)

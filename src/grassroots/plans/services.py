@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from grassroots.accounts import scope
 from grassroots.accounts.roles import Action
+from grassroots.history import generation
 from grassroots.history.models import Change
 from grassroots.history.services import record_change, snapshot
 from grassroots.inputs import field_errors
@@ -387,4 +388,6 @@ def record_forecasts(as_of=None):
     StoredForecast.objects.filter(
         made_on__lte=as_of - dt.timedelta(days=forecasting.STORED_DAYS)
     ).delete()
+    # Written in bulk, without history: the dashboards kept until now go.
+    generation.data_changed()
     return len(made)
