@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/load_bench.py [--database-url URL] [--recreate] [--generated]
         [--workers 4] [--connections 50] [--threads 2] [--duration 10s] [--alone]
-        [--no-page-cache]
+        [--no-page-cache] [--changes-per-second N]
 
 Prepares a PostgreSQL database of its own (default `grassroots_load`; the script refuses
 the `postgres` database): with --recreate, or when it does not exist, it is created,
@@ -22,7 +22,9 @@ drives wrk (/usr/bin/wrk) against:
 Signed-in pages are given from the page cache (core/pagecache.py) when the same session
 asks the same page again while no data changed, which is what wrk's round robin does
 after the warm-up; `--no-page-cache` runs the server with PAGE_CACHE_SECONDS=0, so that
-every request makes its page anew (the figure for a first view).
+every request makes its page anew (the figure for a first view). `--changes-per-second N`
+moves the data's generation on N times a second while the mixed sets run, as N changes
+anywhere in the organisation would: after each, every page is made anew once.
 
 For each it prints requests/s, p50/p95/p99 latency (ms), responses other than 2xx, and
 socket errors; and the ratio of each mixed set's requests/s to the log-in page's. wrk's
@@ -30,6 +32,7 @@ own threads share the machine with the server, as they would in any single-machi
 """
 
 import argparse
+import contextlib
 import http.cookiejar
 import os
 import re
@@ -39,6 +42,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.parse
 import urllib.request
@@ -155,6 +159,13 @@ def parse_args():
     parser.add_argument("--duration", default="10s", help="per run, wrk syntax")
     parser.add_argument("--alone", action="store_true", help="each page on its own too")
     parser.add_argument("--port", type=int, default=0, help="default: a free one")
+    parser.add_argument(
+        "--changes-per-second",
+        type=float,
+        default=0,
+        help="while the mixed sets run, move the data's generation on this often, as that "
+        "many changes anywhere would (every kept page is made anew after each)",
+    )
     parser.add_argument(
         "--no-page-cache",
         action="store_true",
@@ -391,6 +402,32 @@ def wrk(args, base, paths, cookie):
     }
 
 
+@contextlib.contextmanager
+def changing(database_url, per_second):
+    """A thread that moves the generation of the data on `per_second` times a second, as
+    that many changes anywhere would (history/generation.py): a kept page is not given
+    again after one."""
+    if not per_second:
+        yield
+        return
+    import psycopg
+
+    stop = threading.Event()
+
+    def run():
+        with psycopg.connect(database_url, autocommit=True) as conn:
+            while not stop.wait(1 / per_second):
+                conn.execute("SELECT nextval('history_generation')")
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
 def row(label, result):
     if not result["requests"]:
         print(f"| {label} | no request finished within the run | | | | | |", flush=True)
@@ -437,7 +474,8 @@ def main():
         print(
             f"\ngunicorn {args.workers} workers, wrk -t{args.threads} -c{args.connections} "
             f"-d{args.duration}, {os.cpu_count()} cores, page cache "
-            f"{'off' if args.no_page_cache else 'on'}, load average "
+            f"{'off' if args.no_page_cache else 'on'}, "
+            f"{args.changes_per_second:g} changes/s during the mixed sets, load average "
             f"{os.getloadavg()[0]:.1f} at the start\n"
         )
         print("| what | requests/s | p50 ms | p95 ms | p99 ms | non-2xx | socket errors |")
@@ -446,7 +484,8 @@ def main():
         row("log-in page (signed out)", login)
         mixed = {}
         for username, (cookie, paths) in sets.items():
-            mixed[username] = wrk(args, base, paths, cookie)
+            with changing(args.database_url, args.changes_per_second):
+                mixed[username] = wrk(args, base, paths, cookie)
             row(f"{username}: {len(paths)} pages mixed", mixed[username])
             if args.alone:
                 for path in paths:
