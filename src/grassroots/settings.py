@@ -161,8 +161,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "grassroots.core.context.navigation",
             ],
-            # `{% url %}` remembering what it reversed (core/quickurl.py).
-            "builtins": ["grassroots.core.quickurl"],
+            # `{% url %}` remembering what it reversed (core/quickurl.py); `|grouped`
+            # numbers in the reader's format (core/numbers.py).
+            "builtins": ["grassroots.core.quickurl", "grassroots.core.numbers"],
         },
     }
 ]
