@@ -64,7 +64,21 @@ def test_bad_dates_are_explained(client_for, town):
         reverse("reports:achievement"), {"unit": "W1", "from": "2024-02-30"}
     )
     assert response.status_code == 400
-    assert "is not a date" in response.content.decode()
+    assert "From: 2024-02-30 is not a date" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("field", "language", "named"),
+    [("to", "en", "To: "), ("restate_on", "en", "Restated on: "), ("from", "de", "Von: ")],
+)
+def test_a_bad_date_names_its_field(client_for, town, field, language, named):
+    response = client_for("admin").get(
+        reverse("reports:achievement"),
+        {"unit": "W1", field: "2024-13-01"},
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    assert response.status_code == 400
+    assert named + "2024-13-01" in response.content.decode()
 
 
 def test_outsider_gets_404_for_another_ward(client_for, facts):

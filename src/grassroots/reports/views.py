@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from grassroots.accounts import scope
@@ -23,6 +24,14 @@ class BadFilter(Exception):
     pass
 
 
+# The period form's labels (reports/partials/period_form.html): an error names its field.
+DATE_FIELDS = {
+    "from": gettext_lazy("From"),
+    "to": gettext_lazy("To"),
+    "restate_on": gettext_lazy("Restated on"),
+}
+
+
 def _date(request, name, default, data=None):
     text = ((data if data is not None else request.GET).get(name) or "").strip()
     if not text:
@@ -30,7 +39,9 @@ def _date(request, name, default, data=None):
     try:
         return periods.report_date(text)
     except ValueError as exc:
-        raise BadFilter(str(exc)) from exc
+        raise BadFilter(
+            _("%(field)s: %(error)s") % {"field": DATE_FIELDS[name], "error": exc}
+        ) from exc
 
 
 def _restate_on(request, data=None):
