@@ -38,3 +38,15 @@ def test_a_plain_user_name_is_taken(client_for):
     response = _create(client_for("admin"), username="thu.nguyen-2@w1", first_name="Thu")
     assert response.status_code == 302
     assert User.objects.filter(username="thu.nguyen-2@w1").exists()
+
+
+def test_every_error_of_a_new_account_shows_in_one_round(client_for):
+    """A bad e-mail address used to hide the taken name and the short password until the
+    address was put right: the service's checks ran only once the fields were valid."""
+    response = _create(
+        client_for("admin"), username="secretary", email="not an address", password="short"
+    )
+    errors = response.context["form"].errors
+    assert {"username", "email", "password"} <= set(errors)
+    assert any("taken" in message for message in errors["username"])
+    assert all(len(messages) >= 1 for messages in errors.values())

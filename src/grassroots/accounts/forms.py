@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from grassroots.inputs import form_field
 from grassroots.org.pickers import UnitPickerField
 
-from . import twofactor
+from . import services, twofactor
 from .models import ApiToken, Role
 from .roles import Action
 
@@ -40,6 +40,21 @@ class UserCreateForm(RoleGrantForm):
         help_text=_("Tell it to the holder: they must choose their own at the first log-in."),
     )
     field_order = ["username", "first_name", "last_name", "email", "password", "unit", "role"]
+
+    def clean(self):
+        """The service's own checks (a name taken, the password rules) beside the fields'
+        checks, so that every error shows in one round; a field keeps its first error."""
+        data = super().clean()
+        errors = services.new_account_errors(
+            **{
+                name: data.get(name) or ""
+                for name in ("username", "password", "role", "first_name", "last_name", "email")
+            }
+        )
+        for name, messages in errors.items():
+            if name not in self.errors and name in self.fields:
+                self.add_error(name, messages)
+        return data
 
 
 class PasswordResetForm(forms.Form):

@@ -46,8 +46,9 @@ def _require_open(unit):
 
 
 @transaction.atomic
-def user_create(*, trace, username, password, unit, role, first_name="", last_name="", email=""):
-    """Create an account with its first role on `unit`; the account's home is that unit."""
+def new_account_errors(*, username, password, role, first_name="", last_name="", email=""):
+    """Every reason the account cannot be made, by field ({} when it can): the service
+    refuses with them, and the form shows them all at once."""
     username = (username or "").strip()
     errors = {}
     if not username:
@@ -71,11 +72,26 @@ def user_create(*, trace, username, password, unit, role, first_name="", last_na
         except ValidationError as exc:
             errors.setdefault(name, []).extend(exc.messages)
     try:
-        validate_password(password, user)
+        validate_password(password or "", user)
     except ValidationError as exc:
         errors["password"] = exc.messages
+    return errors
+
+
+def user_create(*, trace, username, password, unit, role, first_name="", last_name="", email=""):
+    """Create an account with its first role on `unit`; the account's home is that unit."""
+    username = (username or "").strip()
+    errors = new_account_errors(
+        username=username,
+        password=password,
+        role=role,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+    )
     if errors:
         raise ValidationError(errors)
+    user = User(username=username, first_name=first_name, last_name=last_name, email=email)
     _require_open(unit)
     user.set_password(password)
     user.save()
