@@ -6,8 +6,8 @@ list and a dossier. This keeps the HTML a page view made and answers the next id
 request with it, as long as the data cannot have changed:
 
 - **The generation** (`history.generation`): a counter that every change of what pages
-  show moves on (history rows, saved models, bulk writers, every POST, PUT, PATCH or
-  DELETE, which this middleware adds). A page is kept under the generation read before
+  show moves on (history rows, saved models, bulk writers, and every POST, PUT, PATCH or
+  DELETE that did what it was asked, which this middleware adds when nothing else did). A page is kept under the generation read before
   its view ran, so a page made while data changed is never found again.
 - **The key.** The generation, the user, the session and its CSRF cookie (a form on the
   page carries a token for that cookie; without the cookie nothing is kept), the
@@ -111,6 +111,14 @@ def _keepable(response):
     )
 
 
+def _done(request, response):
+    """A write request that did what it was asked: a form's redirect, or an API answer
+    other than an error."""
+    if request.path.startswith("/api/"):
+        return response.status_code < 400
+    return 300 <= response.status_code < 400
+
+
 class PageCacheMiddleware:
     """Last in MIDDLEWARE: what it gives again goes out through every other middleware
     (headers, CSP, sessions) as the view's own answer would."""
@@ -119,14 +127,22 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        writing = request.method not in SAFE_METHODS
+        if writing:
+            moved, watch = generation.watching()
         try:
             response = self.get_response(request)
         finally:
+            if writing:
+                generation.stop_watching(watch)
             keeping = getattr(request, "_page_cache", None)
             if keeping is not None:
                 generation.stop_noting(keeping["token"])
                 replicas.stop_noting(keeping["replica_token"])
-        if request.method not in SAFE_METHODS:
+        if writing and not moved[0] and _done(request, response):
+            # Every change already moved the generation on (history, saves, bulk
+            # writers); this covers what changed otherwise. Not after a form shown again
+            # with its errors, which changed nothing: it need not wait for SQLite's writer.
             generation.data_changed()
         elif keeping is not None and _keepable(response) and not keeping["replica"][0]:
             _cache().set(

@@ -9,8 +9,8 @@ ran, so that a page made while data changed is never given again. What moves it 
   rows no kept page shows (`UNSHOWN_MODELS`);
 - rows written in bulk without history (the rebuilds of derived rows, stored forecasts,
   the importer's tables), which call `data_changed` themselves;
-- every POST, PUT, PATCH or DELETE (`core.pagecache.PageCacheMiddleware`), and the end
-  of `migrate`.
+- every POST, PUT, PATCH or DELETE not refused, when nothing above moved it
+  (`core.pagecache.PageCacheMiddleware`); and the end of `migrate`.
 
 On PostgreSQL the counter is a sequence: moved on at once (others stop using what they
 kept) and again after the commit (a page made between the two, which could not yet see the
@@ -45,6 +45,8 @@ UNSHOWN_MODELS = frozenset(
 SEQUENCE = "history_generation"
 
 _reads = contextvars.ContextVar("page_reads", default=None)
+# While a write request runs (core.pagecache): set to [True] once the generation moved.
+_moved = contextvars.ContextVar("generation_moved", default=None)
 
 
 def enabled():
@@ -66,6 +68,9 @@ def current_generation():
 
 
 def _move_on():
+    moved = _moved.get()
+    if moved is not None:
+        moved[0] = True
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(f"SELECT nextval('{SEQUENCE}')")
@@ -131,6 +136,17 @@ def model_changed(sender, **kwargs):
     """post_save of any model but those no kept page shows."""
     if sender._meta.label_lower not in UNSHOWN_MODELS:
         data_changed()
+
+
+def watching():
+    """Start watching whether the generation moves: (a one-item list, True once it did;
+    a token for `stop_watching`)."""
+    moved = [False]
+    return moved, _moved.set(moved)
+
+
+def stop_watching(token):
+    _moved.reset(token)
 
 
 # --- the log of reads -------------------------------------------------------------------
