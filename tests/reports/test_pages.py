@@ -81,6 +81,14 @@ def test_a_bad_date_names_its_field(client_for, town, field, language, named):
     assert named + "2024-13-01" in response.content.decode()
 
 
+def test_the_funnels_bad_date_names_its_field(client_for, town):
+    response = client_for("admin").get(
+        reverse("reports:funnel"), {"course": "X", "until": "2024-13-01"}
+    )
+    assert response.status_code == 400
+    assert "Until: 2024-13-01" in response.content.decode()
+
+
 def test_outsider_gets_404_for_another_ward(client_for, facts):
     client = client_for("outsider")
     assert client.get(reverse("reports:achievement"), {"unit": "W1"}).status_code == 404

@@ -24,11 +24,13 @@ class BadFilter(Exception):
     pass
 
 
-# The period form's labels (reports/partials/period_form.html): an error names its field.
+# The date fields' labels on the report forms (reports/partials/period_form.html, the
+# funnel's): an error names its field.
 DATE_FIELDS = {
     "from": gettext_lazy("From"),
     "to": gettext_lazy("To"),
     "restate_on": gettext_lazy("Restated on"),
+    "until": gettext_lazy("Until"),  # the funnel's form
 }
 
 
@@ -40,7 +42,7 @@ def _date(request, name, default, data=None):
         return periods.report_date(text)
     except ValueError as exc:
         raise BadFilter(
-            _("%(field)s: %(error)s") % {"field": DATE_FIELDS[name], "error": exc}
+            _("%(field)s: %(error)s") % {"field": DATE_FIELDS.get(name, name), "error": exc}
         ) from exc
 
 
