@@ -1,3 +1,5 @@
+import gc
+
 from django.apps import AppConfig
 
 
@@ -10,3 +12,8 @@ class CoreConfig(AppConfig):
         from . import labels
 
         labels.install()
+        # Last of the apps to be ready: what start-up made (Django's and our modules,
+        # models, translations) lives as long as the process. Frozen, the cycle collector
+        # no longer walks it at each full collection, which a long import or export
+        # otherwise pays several times (bench/README, the import bench).
+        gc.freeze()
