@@ -114,7 +114,7 @@ def _keepable(response):
 def _done(request, response):
     """A write request that did what it was asked: a form's redirect, or an API answer
     other than an error."""
-    if request.path.startswith("/api/"):
+    if request.path_info.startswith("/api/"):
         return response.status_code < 400
     return 300 <= response.status_code < 400
 

@@ -54,6 +54,21 @@ def require_superior(user, unit):
         raise PermissionDenied
 
 
+def period_outside_unit(valid_from, valid_to, start, end):
+    """(field, message) when a target's period lies wholly outside its unit's life (a
+    target for the years after a merge ended the unit, or before it was founded); else
+    None. The form, the API and the importer all refuse it."""
+    if valid_to is not None and start > valid_to:
+        return "period_start", _("The unit ended on %(day)s: a target cannot start after that.") % {
+            "day": date_format(valid_to, "SHORT_DATE_FORMAT")
+        }
+    if end < valid_from:
+        return "period_end", _(
+            "The unit was founded on %(day)s: a target cannot end before that."
+        ) % {"day": date_format(valid_from, "SHORT_DATE_FORMAT")}
+    return None
+
+
 def _validate_target(target):
     errors = {}
     start, end = target.period_start, target.period_end
@@ -63,6 +78,10 @@ def _validate_target(target):
         errors["period_end"] = _("An end date is required.")
     if not errors and end < start:
         errors["period_end"] = _("The period ends before it starts.")
+    if not errors and target.unit_id is not None:
+        outside = period_outside_unit(target.unit.valid_from, target.unit.valid_to, start, end)
+        if outside:
+            errors[outside[0]] = outside[1]
     if target.minimum is None or target.minimum < 0:
         errors["minimum"] = _("The minimum is a whole number of at least 0.")
     if (

@@ -3,7 +3,9 @@
 from django.utils.translation import gettext as _
 
 from grassroots.accounts.roles import Action
+from grassroots.org.models import Unit
 from grassroots.plans.models import Finding, Target
+from grassroots.plans.services import period_outside_unit
 
 from .base import Applier
 
@@ -45,11 +47,22 @@ class TargetApplier(Applier):
             unit_id__in={r.refs["unit_code"].id for r in rows}
         ).values_list("unit_id", "period_start", "period_end"):
             periods.setdefault(unit_id, set()).add((start, end))
+        lives = {
+            pk: (first, last)
+            for pk, first, last in Unit.objects.filter(
+                pk__in={r.refs["unit_code"].id for r in rows}
+            ).values_list("pk", "valid_from", "valid_to")
+        }
         kept = []
         for r in rows:
             mine = (r.values["period_start"], r.values["period_end"])
             if mine[1] < mine[0]:
                 continue  # already reported as a reversed period
+            life = lives.get(r.refs["unit_code"].id)
+            outside = life and period_outside_unit(*life, *mine)
+            if outside:
+                self.error(r, outside[0], outside[1])
+                continue
             unit_periods = periods.setdefault(r.refs["unit_code"].id, set())
             clash = next((p for p in sorted(unit_periods) if _partly_overlap(mine, p)), None)
             if clash:
