@@ -289,3 +289,11 @@ def test_the_counter_comes_back_after_its_row_was_emptied(client_for):
     before = generation.current_generation()
     generation.data_changed()
     assert generation.current_generation() != before
+
+
+def test_the_rows_no_kept_page_shows_are_models_that_exist():
+    """A misspelt label would let every save of that model drop every kept page."""
+    from django.apps import apps
+
+    labels = {model._meta.label_lower for model in apps.get_models()}
+    assert generation.UNSHOWN_MODELS <= labels

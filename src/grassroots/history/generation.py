@@ -35,9 +35,10 @@ UNSHOWN_MODELS = frozenset(
         "history.access",
         "history.generation",
         "axes.accessattempt",
+        "axes.accessattemptexpiration",
         "axes.accesslog",
         "axes.accessfailurelog",
-        "django_tasks_db.dbtaskresult",
+        "django_tasks_database.dbtaskresult",
         # The import's own record (its changes move the generation on by themselves).
         "exchange.import",
     }
