@@ -8,6 +8,7 @@ service, the ORM, a command, an import) and checks that the page shows the chang
 import datetime as dt
 
 import pytest
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -15,14 +16,16 @@ from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import get_resolver, reverse
 
 from grassroots.core import pagecache
 from grassroots.history import generation
-from grassroots.history.models import Access
+from grassroots.history.models import Access, Generation
 from grassroots.history.services import Trace
 from grassroots.people import services as people_services
 from grassroots.people.models import Person
+from tests.people.test_person_page import _form as person_form
+from tests.perf.test_query_counts import _pages
 
 pytestmark = pytest.mark.django_db
 
@@ -84,14 +87,7 @@ def test_a_change_through_a_form_shows_at_once(client_for, town):
     client = _signed_in(client_for, "secretary")
     page = reverse("people:detail", args=[LAN])
     _get(client, page)
-    data = {
-        "national_id": LAN,
-        "full_name": "Nguyễn Thị Lan Anh",
-        "gender": "female",
-        "birth_date": "1990-01-01",
-        "unit": "HS",
-        "education": "university",
-    }
+    data = person_form(national_id=LAN, full_name="Nguyễn Thị Lan Anh", birth_date="1990-01-01")
     assert client.post(reverse("people:edit", args=[LAN]), data).status_code == 302
     response, _queries = _get(client, page)
     assert "Nguyễn Thị Lan Anh" in response.content.decode()
@@ -138,16 +134,8 @@ def test_a_refused_form_leaves_the_generation_and_a_change_moves_it_once(client_
     refused = client.post(reverse("people:create"), {"national_id": "1", "full_name": ""})
     assert refused.status_code in (200, 400) and refused.context["form"].errors
     assert generation.current_generation() == before
-    data = {
-        "national_id": "001095000009",
-        "full_name": "Hồ Thị Mai",
-        "gender": "female",
-        "birth_date": "1995-05-05",
-        "unit": "HS",
-        "education": "university",
-    }
     with CaptureQueriesContext(connection) as queries:
-        assert client.post(reverse("people:create"), data).status_code == 302
+        assert client.post(reverse("people:create"), person_form()).status_code == 302
     assert generation.current_generation() > before
     moves = [q["sql"] for q in queries if "history_generation" in q["sql"]]
     # The person and their history row: moved in the service's transaction; the request's
@@ -208,8 +196,6 @@ def test_the_cache_is_off_with_zero_seconds(client_for, settings):
 
 
 def test_only_listed_read_only_pages_are_kept():
-    from django.urls import get_resolver
-
     names = set()
 
     def walk(patterns, prefix=""):
@@ -253,8 +239,6 @@ def test_every_kept_page_is_given_again_whole_and_cheaply(client_for, town, user
     answer is the first, byte for byte, and costs at most the session, the user, the
     generation and the log of reads (plus the roles a 404 or 403 needs, when the page is
     refused: a refusal is never kept)."""
-    from tests.perf.test_query_counts import _pages
-
     client = _signed_in(client_for, username)
     seen = set()
     for _label, route in _pages():
@@ -279,8 +263,6 @@ def test_every_kept_page_is_given_again_whole_and_cheaply(client_for, town, user
 def test_the_counter_comes_back_after_its_row_was_emptied(client_for):
     """A flush (a transactional test, `grassroots flush`) empties the row: the counter
     starts again from zero and pages are still kept and still let go."""
-    from grassroots.history.models import Generation
-
     Generation.objects.all().delete()
     client = _signed_in(client_for, "secretary")
     _first, made = _get(client, PEOPLE)
@@ -293,7 +275,5 @@ def test_the_counter_comes_back_after_its_row_was_emptied(client_for):
 
 def test_the_rows_no_kept_page_shows_are_models_that_exist():
     """A misspelt label would let every save of that model drop every kept page."""
-    from django.apps import apps
-
     labels = {model._meta.label_lower for model in apps.get_models()}
     assert generation.UNSHOWN_MODELS <= labels

@@ -7,6 +7,7 @@ from django.template import Context, Template
 from django.utils import translation
 
 from grassroots.core.numbers import grouped
+from grassroots.reports import views
 
 GROUPED = {"vi": "2.408", "de": "2.408", "en": "2,408"}
 
@@ -35,8 +36,6 @@ def test_what_is_not_a_number_comes_back_as_it_was(value):
 def test_the_achievement_table_groups_its_figures(
     client_for, town, monkeypatch, language, expected
 ):
-    from grassroots.reports import views
-
     real = views.selectors.achievement
 
     def many(*args, **kwargs):

@@ -325,6 +325,17 @@ class Applier:
         row.refs[column] = ref
         return True
 
+    def unit_lives(self, unit_ids):
+        """{unit id: (valid_from, valid_to)} of these units, read once per import (one
+        query for those not read yet)."""
+        missing = {pk for pk in unit_ids if pk is not None and pk not in self._validity}
+        if missing:
+            for pk, first, last in Unit.objects.filter(pk__in=missing).values_list(
+                "pk", "valid_from", "valid_to"
+            ):
+                self._validity[pk] = (first, last)
+        return self._validity
+
     def unit_existed_on(self, row, column, day):
         """Did the unit `column` names exist on `day`? Else the row is named: a fact
         counts where its unit stood on the fact's date (restructuring contract). A unit
@@ -332,12 +343,7 @@ class Applier:
         ref = row.refs.get(column)
         if ref is None or ref.id is None or day is None:
             return True
-        validity = self._validity.get(ref.id)
-        if validity is None:
-            validity = self._validity[ref.id] = Unit.objects.values_list(
-                "valid_from", "valid_to"
-            ).get(pk=ref.id)
-        first, last = validity
+        first, last = self.unit_lives([ref.id])[ref.id]
         if first <= day and (last is None or day <= last):
             return True
         self.error(

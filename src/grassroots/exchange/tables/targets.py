@@ -3,7 +3,6 @@
 from django.utils.translation import gettext as _
 
 from grassroots.accounts.roles import Action
-from grassroots.org.models import Unit
 from grassroots.plans.models import Finding, Target
 from grassroots.plans.services import period_outside_unit
 
@@ -47,12 +46,7 @@ class TargetApplier(Applier):
             unit_id__in={r.refs["unit_code"].id for r in rows}
         ).values_list("unit_id", "period_start", "period_end"):
             periods.setdefault(unit_id, set()).add((start, end))
-        lives = {
-            pk: (first, last)
-            for pk, first, last in Unit.objects.filter(
-                pk__in={r.refs["unit_code"].id for r in rows}
-            ).values_list("pk", "valid_from", "valid_to")
-        }
+        lives = self.unit_lives({r.refs["unit_code"].id for r in rows})
         kept = []
         for r in rows:
             mine = (r.values["period_start"], r.values["period_end"])
